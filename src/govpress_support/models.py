@@ -1,0 +1,240 @@
+"""Typed records that cross the client boundary. No raw API dicts past the clients.
+
+Frozen dataclasses, built by the clients from the API's JSON and read by the workflows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# --- Zendesk ---------------------------------------------------------------------------------
+
+PRIORITIES: tuple[str, ...] = ("urgent", "high", "normal", "low")
+TICKET_TYPES: tuple[str, ...] = ("problem", "incident", "question", "task")
+UNSOLVED_STATUSES: tuple[str, ...] = ("new", "open", "pending", "hold")
+STATUS_LABELS: dict[str, str] = {
+    "new": "New",
+    "open": "Open",
+    "pending": "Pending",
+    "hold": "On-hold",
+    "solved": "Solved",
+    "closed": "Closed",
+}
+
+
+@dataclass(frozen=True)
+class SlaMetric:
+    """One SLA policy metric on a ticket. `breach_at` may be absent on a paused metric."""
+
+    metric: str
+    stage: str  # active | paused | achieved | breached | anything newer, kept as sent
+    breach_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    subject: str
+    status: str
+    priority: str | None
+    type: str | None
+    group_id: int | None
+    assignee_id: int | None
+    requester_id: int | None
+    organization_id: int | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    updated_stamp: str | None  # `updated_at` exactly as sent, for Zendesk's collision guard
+    agent_url: str
+    custom_status_id: int | None = None
+    due_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+    custom_fields: tuple[tuple[int, object], ...] = ()
+    description: str = ""
+    # None: the response had no `slas` key (not sideloaded); (): sideloaded, no policy metrics.
+    sla_metrics: tuple[SlaMetric, ...] | None = None
+
+    @property
+    def unsolved(self) -> bool:
+        return self.status in UNSOLVED_STATUSES
+
+    def custom_field(self, field_id: int) -> object:
+        for fid, value in self.custom_fields:
+            if fid == field_id:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    email: str | None
+    role: str  # end-user | agent | admin
+    default_group_id: int | None = None
+    time_zone: str | None = None
+    active: bool = True
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role in ("agent", "admin")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    description: str = ""
+    default: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class GroupMembership:
+    id: int
+    user_id: int
+    group_id: int
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CustomStatus:
+    id: int
+    status_category: str  # new | open | pending | hold | solved
+    agent_label: str
+    end_user_label: str = ""
+    active: bool = True
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    author_id: int | None
+    body: str
+    public: bool
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SuspendedTicket:
+    id: int
+    subject: str
+    cause: str
+    author_name: str | None
+    author_email: str | None
+    ticket_id: int | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    id: int | None
+    success: bool
+    action: str | None = None
+    status: str | None = None
+    error: str | None = None
+    details: str | None = None
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    id: str
+    status: str  # queued | working | completed | failed | killed
+    total: int | None = None
+    progress: int | None = None
+    message: str | None = None
+    results: tuple[JobResult, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "failed", "killed")
+
+
+# --- Trello ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Board:
+    id: str
+    short_link: str
+    name: str
+    url: str
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class TrelloList:
+    id: str
+    name: str
+    board_id: str
+    closed: bool = False
+    pos: float = 0.0
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    short_link: str
+    short_url: str
+    url: str
+    name: str
+    desc: str
+    list_id: str
+    board_id: str
+    due: datetime | None = None
+    closed: bool = False
+    member_ids: tuple[str, ...] = ()
+    label_ids: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    username: str
+    full_name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class BoardMember:
+    member_id: str
+    member_type: str  # normal | admin | observer
+
+
+# --- Rota ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RotaEntry:
+    day: date
+    role: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Rota:
+    entries: tuple[RotaEntry, ...] = field(default_factory=tuple)
