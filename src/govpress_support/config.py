@@ -36,12 +36,25 @@ def _help(text: str) -> dict[str, str]:
 class ZendeskSettings:
     subdomain: str = field(default="govpress", metadata=_help("Zendesk subdomain: https://<subdomain>.zendesk.com"))
     url: str = field(default="", metadata=_help("Full Zendesk base URL; overrides subdomain (env ZENDESK_URL)"))
-    email: str = field(default="", metadata=_help("Your Zendesk agent email (env ZENDESK_EMAIL; `auth login` stores it in the keyring)"))
-    trello_card_tag: str = field(default="trello_card", metadata=_help("Tag added to a ticket when a Trello card is linked"))
-    trello_card_field_id: int = field(default=0, metadata=_help("Ticket custom field that holds the card URL (0: none)"))
-    believed_solved_status: str = field(default="Pending believed solved", metadata=_help("Agent label of the custom status used instead of Solved"))
-    believed_solved_tag: str = field(default="believed_solved", metadata=_help("Tag set with status pending when the account has no custom statuses"))
-    metadata_cache_seconds: int = field(default=600, metadata=_help("How long group ids and custom statuses are cached (0: never)"))
+    email: str = field(
+        default="",
+        metadata=_help("Your Zendesk agent email (env ZENDESK_EMAIL; `auth login` stores it in the keyring)"),
+    )
+    trello_card_tag: str = field(
+        default="trello_card", metadata=_help("Tag added to a ticket when a Trello card is linked")
+    )
+    trello_card_field_id: int = field(
+        default=0, metadata=_help("Ticket custom field that holds the card URL (0: none)")
+    )
+    believed_solved_status: str = field(
+        default="Pending believed solved", metadata=_help("Agent label of the custom status used instead of Solved")
+    )
+    believed_solved_tag: str = field(
+        default="believed_solved", metadata=_help("Tag set with status pending when the account has no custom statuses")
+    )
+    metadata_cache_seconds: int = field(
+        default=600, metadata=_help("How long group ids and custom statuses are cached (0: never)")
+    )
 
     def base_url(self) -> str:
         return self.url.rstrip("/") if self.url else f"https://{self.subdomain}.zendesk.com"
@@ -51,9 +64,14 @@ class ZendeskSettings:
 class GroupSettings:
     triage: str = field(default="GovPress support triage", metadata=_help("Where new tickets arrive"))
     first_line: str = field(default="GovPress 1st line support", metadata=_help("Work under an hour"))
-    second_line: str = field(default="GovPress 2nd line support", metadata=_help("Work under half a day; needs a Trello card"))
+    second_line: str = field(
+        default="GovPress 2nd line support", metadata=_help("Work under half a day; needs a Trello card")
+    )
     scoping: str = field(default="GovPress scoping and discussion", metadata=_help("Longer work, to be scoped"))
-    permanent_members: list[str] = field(default_factory=list, metadata=_help("Emails never removed from the 2nd line group (account manager, maintenance team)"))
+    permanent_members: list[str] = field(
+        default_factory=list,
+        metadata=_help("Emails never removed from the 2nd line group (account manager, maintenance team)"),
+    )
 
     def by_alias(self) -> dict[str, str]:
         """The short names commands accept for each group."""
@@ -63,16 +81,24 @@ class GroupSettings:
 @dataclass(frozen=True)
 class TrelloSettings:
     url: str = field(default="https://api.trello.com/1", metadata=_help("Trello API base URL (env TRELLO_URL)"))
-    backlog_board: str = field(default="pF46aRdl", metadata=_help("Support and Maintenance Backlog board (id or short link)"))
+    backlog_board: str = field(
+        default="pF46aRdl", metadata=_help("Support and Maintenance Backlog board (id or short link)")
+    )
     backlog_list: str = field(default="Backlog", metadata=_help("List on the backlog board where new cards go"))
     week_board: str = field(default="Y2QL3Pha", metadata=_help("Week in Progress board (id or short link)"))
-    weekly_tasks_list: str = field(default="Weekly tasks", metadata=_help("List of weekly jobs on the Week in Progress board"))
-    rota_template_card: str = field(default="Q5BahEhI", metadata=_help("The 'Add a new developer to the support rota (copy me!)' card"))
+    weekly_tasks_list: str = field(
+        default="Weekly tasks", metadata=_help("List of weekly jobs on the Week in Progress board")
+    )
+    rota_template_card: str = field(
+        default="Q5BahEhI", metadata=_help("The 'Add a new developer to the support rota (copy me!)' card")
+    )
 
 
 @dataclass(frozen=True)
 class RotaSettings:
-    url: str = field(default="", metadata=_help("URL of the rota JSON, e.g. https://rota.example/v2/dev/rota.json (env ROTA_URL)"))
+    url: str = field(
+        default="", metadata=_help("URL of the rota JSON, e.g. https://rota.example/v2/dev/rota.json (env ROTA_URL)")
+    )
     role: str = field(default="dev", metadata=_help("Rota role whose engineers hold 2nd line"))
 
 
@@ -102,13 +128,20 @@ _DEFAULT_CHANNELS = [
 
 @dataclass(frozen=True)
 class RotationSettings:
-    tools: dict[str, str] = field(default_factory=lambda: dict(_DEFAULT_TOOLS), metadata=_help("Commands a rota engineer needs on PATH, each with its install hint"))
-    slack_channels: list[str] = field(default_factory=lambda: list(_DEFAULT_CHANNELS), metadata=_help("Slack channels to join for a rotation"))
+    tools: dict[str, str] = field(
+        default_factory=lambda: dict(_DEFAULT_TOOLS),
+        metadata=_help("Commands a rota engineer needs on PATH, each with its install hint"),
+    )
+    slack_channels: list[str] = field(
+        default_factory=lambda: list(_DEFAULT_CHANNELS), metadata=_help("Slack channels to join for a rotation")
+    )
 
 
 @dataclass(frozen=True)
 class HandoverSettings:
-    repos: list[str] = field(default_factory=list, metadata=_help("Directories holding git repositories to check for unpushed work"))
+    repos: list[str] = field(
+        default_factory=list, metadata=_help("Directories holding git repositories to check for unpushed work")
+    )
 
 
 @dataclass(frozen=True)
@@ -198,8 +231,8 @@ def load(
             data.setdefault(section, {})[key] = value
             source[f"{section}.{key}"] = f"env {name}"
 
-    for section, values in (overrides or {}).items():
-        for key, value in values.items():
+    for section, overridden in (overrides or {}).items():
+        for key, value in overridden.items():
             data.setdefault(section, {})[key] = value
             source[f"{section}.{key}"] = "command line"
 
@@ -221,7 +254,9 @@ def _read_file(path: Path) -> dict[str, dict[str, Any]]:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # The message already says "(at line N, column M)".
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}", f"fix it, or run `{APP_NAME} config init --force`") from exc
+        raise ConfigError(
+            f"config file {path} is not valid TOML: {exc}", f"fix it, or run `{APP_NAME} config init --force`"
+        ) from exc
 
     known_sections = {f.name: f.type for f in fields(Settings) if f.name != "source"}
     result: dict[str, dict[str, Any]] = {}
@@ -232,7 +267,9 @@ def _read_file(path: Path) -> dict[str, dict[str, Any]]:
                 _suggest(section, list(known_sections)),
             )
         if not isinstance(values, dict):
-            raise ConfigError(f"config [{section}] in {path} must be a table", f"write it as [{section}] with keys below it")
+            raise ConfigError(
+                f"config [{section}] in {path} must be a table", f"write it as [{section}] with keys below it"
+            )
         keys = {f.name for f in fields(getattr(Settings(), section))}
         for key in values:
             if key not in keys:
@@ -311,7 +348,10 @@ def validate(settings: Settings) -> None:
         if value or not optional:
             check_url(value, f"{section}.{key}", settings.source.get(f"{section}.{key}"))
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", settings.zendesk.subdomain):
-        raise ConfigError(f"zendesk.subdomain {settings.zendesk.subdomain!r} is not a Zendesk subdomain", "use the part before .zendesk.com")
+        raise ConfigError(
+            f"zendesk.subdomain {settings.zendesk.subdomain!r} is not a Zendesk subdomain",
+            "use the part before .zendesk.com",
+        )
     try:
         parse_duration(settings.queue.sla_warning)
     except UsageError as exc:
@@ -323,7 +363,9 @@ def check_url(value: str, name: str, where: str | None = None) -> None:
     origin = f" (from {where})" if where else ""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{name}{origin} is not a URL: {value!r}", "use a full URL such as https://example.zendesk.com")
+        raise ConfigError(
+            f"{name}{origin} is not a URL: {value!r}", "use a full URL such as https://example.zendesk.com"
+        )
     if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
         raise ConfigError(
             f"{name}{origin} uses plain http to a remote host ({parts.hostname})",
@@ -376,4 +418,7 @@ def _move_subtables(lines: list[str]) -> list[str]:
 
 
 def as_toml_dict(settings: Settings) -> dict[str, dict[str, Any]]:
-    return {section: {f.name: getattr(getattr(settings, section), f.name) for f in fields(getattr(settings, section))} for section in SECTIONS}
+    return {
+        section: {f.name: getattr(getattr(settings, section), f.name) for f in fields(getattr(settings, section))}
+        for section in SECTIONS
+    }

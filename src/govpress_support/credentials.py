@@ -143,7 +143,7 @@ def zendesk_credentials(
     token_source = f"env {ENV_ZENDESK_TOKEN}"
     if not token_value:
         token_value = store.get(_keyring_name("zendesk", "api_token")) or ""
-        token_source = "keyring"
+        token_source = "keyring"  # noqa: S105 - where it came from, not a token
     if not token_value:
         return None
     email = env.get(ENV_ZENDESK_EMAIL, "").strip()

@@ -69,6 +69,11 @@ class Redactor:
         return re.sub(r"(?i)([?&](?:key|token|api_token)=)[^&\s]+", r"\1***", text)
 
 
+# Every secret any client uses is registered here, so the debug log and a `--debug` traceback
+# can be scrubbed of all of them.
+SECRETS = Redactor()
+
+
 # --- retry decisions (pure) -----------------------------------------------------------------------
 
 
@@ -81,7 +86,7 @@ class RetryPolicy:
 
     def backoff_for(self, retry: int, rng: random.Random) -> float:
         """Exponential backoff with jitter: retry 0 waits about `backoff`, then doubles."""
-        base = min(self.max_backoff, self.backoff * (2**retry))
+        base: float = min(self.max_backoff, self.backoff * (2.0**retry))
         return base * (0.5 + rng.random() / 2)
 
 
@@ -158,7 +163,8 @@ def _trello_wait(headers: Mapping[str, str], retry: int, policy: RetryPolicy, rn
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
     if isinstance(headers, httpx.Headers):
-        return headers.get(name)
+        found: str | None = headers.get(name)
+        return found
     for key, value in headers.items():
         if key.lower() == name:
             return value
@@ -251,16 +257,18 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         offline_hint: str | None = None,
+        classify: Callable[[httpx.Response, str | None], GovPressError | None] | None = None,
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self.log = log
-        self.redact = redactor or Redactor()
+        self.redact = redactor or SECRETS
         self.stats = stats or HttpStats()
         self.sleep = sleep
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.offline_hint = offline_hint
+        self.classify = classify  # a service's own reading of its error bodies, tried first
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -329,7 +337,9 @@ class HttpClient:
             self.stats.retries += 1
             self.stats.waited += delay
 
-    def get_json(self, path: str, params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None, *, what: str | None = None) -> Any:
+    def get_json(
+        self, path: str, params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None, *, what: str | None = None
+    ) -> Any:
         return self.json_of(self.request("GET", path, params=params, what=what))
 
     def json_of(self, response: httpx.Response) -> Any:
@@ -340,8 +350,9 @@ class HttpClient:
             return response.json()
         except ValueError:
             _, text = describe_body(response)
+            where = f"HTTP {response.status_code} from {_host(response.request.url)}"
             raise ApiError(
-                f"{self.service.name} answered {text or 'something that is not JSON'} (HTTP {response.status_code} from {_host(response.request.url)})",
+                f"{self.service.name} answered {text or 'something that is not JSON'} ({where})",
                 "check the configured URL",
                 status=response.status_code,
             ) from None
@@ -369,11 +380,17 @@ class HttpClient:
                 reason = _connect_reason(error)
             else:
                 reason = f"the connection failed ({type(error).__name__})"
-            hint = self.offline_hint if isinstance(error, httpx.ConnectError) and self.offline_hint else "check your network and try again"
-            if not (method in IDEMPOTENT_METHODS) and not isinstance(error, httpx.ConnectError):
+            hint = (
+                self.offline_hint
+                if isinstance(error, httpx.ConnectError) and self.offline_hint
+                else "check your network and try again"
+            )
+            if method not in IDEMPOTENT_METHODS and not isinstance(error, httpx.ConnectError):
                 hint = "the change may or may not have been made: check before running it again"
             return NetworkError(f"cannot reach {name} at {host}: {reason}{tried}", hint)
 
+        if self.classify is not None and (special := self.classify(response, what)) is not None:
+            return special
         status = response.status_code
         code, detail = describe_body(response)
         detail_text = f": {detail}" if detail else ""
@@ -381,13 +398,21 @@ class HttpClient:
             return AuthError(f"{name} rejected the credentials (401{detail_text})", self.service.login_hint)
         if status == 403:
             target = f" {what}" if what else ""
-            return AuthError(f"{name} does not allow this{target} (403{detail_text})", "your account's role may not do this: ask an admin")
+            return AuthError(
+                f"{name} does not allow this{target} (403{detail_text})",
+                "your account's role may not do this: ask an admin",
+            )
         if status == 404:
             if what:
                 return NotFoundError(f"{what} not found", status=404, code=code)
             return NotFoundError(f"{name} has no {response.request.url.path} (404{detail_text})", status=404, code=code)
         if status == 409:
-            return ConflictError(f"{what or 'the record'} changed since it was read (409{detail_text})", "nothing was written: look at it again and retry", status=409, code=code)
+            return ConflictError(
+                f"{what or 'the record'} changed since it was read (409{detail_text})",
+                "nothing was written: look at it again and retry",
+                status=409,
+                code=code,
+            )
         if status == 429:
             return RateLimitedError(
                 f"{name} is still rate limiting after {retries} retries over {waited:.0f}s (429{detail_text})",
@@ -397,10 +422,16 @@ class HttpClient:
             )
         if status >= 500:
             tried = f" after {retries + 1} tries" if retries else ""
-            hint = "try again in a moment" if method in IDEMPOTENT_METHODS else "the change may or may not have been made: check before running it again"
+            hint = (
+                "try again in a moment"
+                if method in IDEMPOTENT_METHODS
+                else "the change may or may not have been made: check before running it again"
+            )
             return ApiError(f"{name} failed with HTTP {status}{tried}{detail_text}", hint, status=status, code=code)
         target = f" for {what}" if what else ""
-        return ApiError(f"{name} refused the request{target} (HTTP {status}{detail_text})", None, status=status, code=code)
+        return ApiError(
+            f"{name} refused the request{target} (HTTP {status}{detail_text})", None, status=status, code=code
+        )
 
     # --- debug log ---
 
@@ -451,7 +482,12 @@ def _connect_reason(error: Exception) -> str:
     text = str(error).lower()
     if "refused" in text:
         return "connection refused"
-    if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text or "name resolution" in text:
+    if (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or "getaddrinfo" in text
+        or "name resolution" in text
+    ):
         return "host not found"
     if "ssl" in text or "certificate" in text:
         return "TLS failed"

@@ -72,9 +72,7 @@ def parse_duration(text: str) -> timedelta:
     else:
         parts = _DURATION_PART.findall(raw)
         if not parts or "".join(f"{n}{u}" for n, u in parts) != raw:
-            raise UsageError(
-                f"invalid duration {text!r}", "use forms like 90m, 2h, 1d or 1h30m"
-            )
+            raise UsageError(f"invalid duration {text!r}", "use forms like 90m, 2h, 1d or 1h30m")
         seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
     if seconds <= 0:
         raise UsageError(f"invalid duration {text!r}", "it must be longer than zero")

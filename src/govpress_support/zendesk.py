@@ -54,7 +54,7 @@ class ZendeskClient:
         self.cache = cache
         self._me: User | None = None
         self._groups: list[Group] | None = None
-        self._custom_statuses: list[CustomStatus] | None | bool = False  # False: not fetched
+        self._custom_statuses: list[CustomStatus] | bool | None = False  # False: not fetched
 
     @property
     def base_url(self) -> str:
@@ -69,7 +69,9 @@ class ZendeskClient:
         """Follow a `next` link only on our own host: credentials go nowhere else."""
         ours, theirs = urlsplit(self.base_url), urlsplit(url)
         if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
-            raise ApiError(f"Zendesk sent a next-page link to another host ({theirs.netloc})", "check the configured Zendesk URL")
+            raise ApiError(
+                f"Zendesk sent a next-page link to another host ({theirs.netloc})", "check the configured Zendesk URL"
+            )
         return url
 
     def paginate_cursor(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
@@ -102,7 +104,9 @@ class ZendeskClient:
             user = _user(data.get("user") if isinstance(data, dict) else None)
             if user is None or user.id <= 0:
                 # Zendesk answers an anonymous user rather than 401 for some bad credentials.
-                raise AuthError("Zendesk did not recognise the credentials", "run `govpress-support auth login zendesk`")
+                raise AuthError(
+                    "Zendesk did not recognise the credentials", "run `govpress-support auth login zendesk`"
+                )
             self._me = user
         return self._me
 
@@ -122,7 +126,10 @@ class ZendeskClient:
         """A group by id or exact name (case-insensitive); a clear error listing the groups."""
         for fresh in (False, True):
             for group in self.groups(fresh=fresh):
-                if str(group.id) == str(name_or_id).strip() or group.name.casefold() == str(name_or_id).strip().casefold():
+                if (
+                    str(group.id) == str(name_or_id).strip()
+                    or group.name.casefold() == str(name_or_id).strip().casefold()
+                ):
                     return group
         names = ", ".join(repr(g.name) for g in self.groups())
         raise UsageError(f"no Zendesk group {str(name_or_id)!r}", f"groups: {names}")
@@ -217,7 +224,12 @@ class ZendeskClient:
         result = TicketSet()
         seen: set[int] = set()
 
-        params: dict[str, Any] = {"query": full_query, "per_page": PAGE_SIZE, "sort_by": "created_at", "sort_order": "asc"}
+        params: dict[str, Any] = {
+            "query": full_query,
+            "per_page": PAGE_SIZE,
+            "sort_by": "created_at",
+            "sort_order": "asc",
+        }
         if include:
             params["include"] = include
         data = self.http.get_json("api/v2/search", params)
@@ -225,8 +237,14 @@ class ZendeskClient:
         if isinstance(total, int) and total > SEARCH_LIMIT:
             return self._export_tickets(query, include, sideload, on_page, total)
         while True:
-            fresh = [t for t in _items(data, "results") if t.get("result_type", "ticket") == "ticket" and t.get("id") not in seen]
-            seen.update(t.get("id") for t in fresh)  # offset paging can repeat results
+            fresh = [
+                t
+                for t in _items(data, "results")
+                if t.get("result_type", "ticket") == "ticket" and t.get("id") not in seen
+            ]
+            seen.update(
+                int(t["id"]) for t in fresh if _int(t.get("id")) is not None
+            )  # offset paging can repeat results
             self._absorb(result, data, fresh)
             if on_page:
                 on_page(len(result.tickets), total if isinstance(total, int) else None)
@@ -253,7 +271,7 @@ class ZendeskClient:
         while True:
             data = self.http.get_json("api/v2/search/export", params)
             fresh = [t for t in _items(data, "results") if t.get("id") not in seen]
-            seen.update(t.get("id") for t in fresh)
+            seen.update(int(t["id"]) for t in fresh if _int(t.get("id")) is not None)
             self._absorb(result, data, fresh)
             if on_page:
                 on_page(len(result.tickets), total)
@@ -288,7 +306,9 @@ class ZendeskClient:
             if missing:
                 with_slas: dict[int, Ticket] = {}
                 for chunk in _chunks(missing, SHOW_MANY_LIMIT):
-                    data = self.http.get_json("api/v2/tickets/show_many", {"ids": ",".join(map(str, chunk)), "include": "slas"})
+                    data = self.http.get_json(
+                        "api/v2/tickets/show_many", {"ids": ",".join(map(str, chunk)), "include": "slas"}
+                    )
                     for item in _items(data, "tickets"):
                         t = _ticket(item, self.agent_url)
                         if t is not None:
@@ -320,7 +340,11 @@ class ZendeskClient:
         # A retried PUT that adds a comment could add it twice, unless the collision guard is on.
         idempotent = "comment" not in body or bool(updated_stamp)
         response = self.http.request(
-            "PUT", f"api/v2/tickets/{int(ticket_id)}", json={"ticket": body}, idempotent=idempotent, what=f"ticket {ticket_id}"
+            "PUT",
+            f"api/v2/tickets/{int(ticket_id)}",
+            json={"ticket": body},
+            idempotent=idempotent,
+            what=f"ticket {ticket_id}",
         )
         data = self.http.json_of(response)
         ticket = _ticket(data.get("ticket") if isinstance(data, dict) else None, self.agent_url)
@@ -332,7 +356,9 @@ class ZendeskClient:
         """Queue a batch update: each item is `{"id": ..., <changes>}`; at most 100."""
         if len(updates) > SHOW_MANY_LIMIT:
             raise ValueError(f"update_many takes at most {SHOW_MANY_LIMIT} tickets")
-        response = self.http.request("PUT", "api/v2/tickets/update_many", json={"tickets": list(updates)}, idempotent=False)
+        response = self.http.request(
+            "PUT", "api/v2/tickets/update_many", json={"tickets": list(updates)}, idempotent=False
+        )
         return _job(self.http.json_of(response))
 
     def update_many_same(self, ids: Sequence[int], changes: Mapping[str, Any]) -> JobStatus:
@@ -366,7 +392,10 @@ class ZendeskClient:
         current = job
         while not current.finished:
             if waited >= timeout:
-                raise ApiError(f"Zendesk job {job.id} did not finish in {timeout:.0f}s", "run the command again later with --resume")
+                raise ApiError(
+                    f"Zendesk job {job.id} did not finish in {timeout:.0f}s",
+                    "run the command again later with --resume",
+                )
             sleep(interval)
             waited += interval
             interval = min(5.0, interval * 1.5)
@@ -539,7 +568,9 @@ def _membership(item: Any) -> GroupMembership | None:
     ids = [_int(item.get(k)) for k in ("id", "user_id", "group_id")]
     if any(i is None for i in ids):
         return None
-    return GroupMembership(id=ids[0] or 0, user_id=ids[1] or 0, group_id=ids[2] or 0, default=item.get("default") is True)
+    return GroupMembership(
+        id=ids[0] or 0, user_id=ids[1] or 0, group_id=ids[2] or 0, default=item.get("default") is True
+    )
 
 
 def _organization(item: Any) -> Organization | None:
@@ -576,7 +607,8 @@ def _comment(item: Any) -> Comment | None:
 def _suspended(item: Any) -> SuspendedTicket | None:
     if not isinstance(item, dict) or _int(item.get("id")) is None:
         return None
-    author = item.get("author") if isinstance(item.get("author"), dict) else {}
+    raw_author = item.get("author")
+    author: dict[str, Any] = raw_author if isinstance(raw_author, dict) else {}
     return SuspendedTicket(
         id=_int(item.get("id")) or 0,
         subject=_str(item.get("subject")) or "(no subject)",

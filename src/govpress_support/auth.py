@@ -1,0 +1,164 @@
+"""Logging in and checking credentials: verify against the service, then keep in the keyring."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from govpress_support.config import Settings
+from govpress_support.connect import Clients
+from govpress_support.credentials import (
+    ENV_TRELLO_KEY,
+    ENV_TRELLO_TOKEN,
+    ENV_ZENDESK_EMAIL,
+    ENV_ZENDESK_TOKEN,
+    Keyring,
+    store_trello,
+    store_zendesk,
+    trello_credentials,
+    zendesk_credentials,
+)
+from govpress_support.errors import AuthError, GovPressError
+
+SERVICES = ("zendesk", "trello")
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    service: str  # zendesk | trello
+    url: str
+    ok: bool
+    logged_in: bool  # credentials were found
+    who: str | None = None  # "Sam Okafor <sam@...> (admin)"
+    source: str | None = None  # where the token came from
+    token: str | None = None  # masked
+    problem: str | None = None
+    fix: str | None = None
+
+
+def status(clients: Clients) -> list[ServiceStatus]:
+    """Who each service says we are, or why not. Never raises for a missing credential."""
+    return [_zendesk_status(clients), _trello_status(clients)]
+
+
+def _zendesk_status(clients: Clients) -> ServiceStatus:
+    settings = clients.settings
+    fix = f"run `govpress-support auth login zendesk`, or set {ENV_ZENDESK_EMAIL} and {ENV_ZENDESK_TOKEN}"
+    if clients.sandbox:
+        source, masked = "sandbox", None
+        url = clients.zendesk.base_url
+    else:
+        creds = zendesk_credentials(clients.environ, clients.keyring, settings.zendesk.email)
+        url = settings.zendesk.base_url()
+        if creds is None:
+            why = clients.keyring.unavailable_reason
+            return ServiceStatus(
+                "zendesk",
+                url,
+                ok=False,
+                logged_in=False,
+                problem="not logged in" + (f" ({why})" if why else ""),
+                fix=fix,
+            )
+        source, masked = creds.token.source, creds.token.masked
+    try:
+        me = clients.zendesk.me()
+    except GovPressError as exc:
+        return ServiceStatus(
+            "zendesk",
+            url,
+            ok=False,
+            logged_in=True,
+            source=source,
+            token=masked,
+            problem=exc.message,
+            fix=exc.hint or fix,
+        )
+    return ServiceStatus(
+        "zendesk", url, ok=True, logged_in=True, who=f"{me.name} <{me.email}> ({me.role})", source=source, token=masked
+    )
+
+
+def _trello_status(clients: Clients) -> ServiceStatus:
+    settings = clients.settings
+    fix = f"run `govpress-support auth login trello`, or set {ENV_TRELLO_KEY} and {ENV_TRELLO_TOKEN}"
+    if clients.sandbox:
+        source, masked, url = "sandbox", None, clients.trello.http.base_url
+    else:
+        creds = trello_credentials(clients.environ, clients.keyring)
+        url = settings.trello.url
+        if creds is None:
+            why = clients.keyring.unavailable_reason
+            return ServiceStatus(
+                "trello",
+                url,
+                ok=False,
+                logged_in=False,
+                problem="not logged in" + (f" ({why})" if why else ""),
+                fix=fix,
+            )
+        source, masked = creds.token.source, creds.token.masked
+    try:
+        me = clients.trello.me()
+    except GovPressError as exc:
+        return ServiceStatus(
+            "trello",
+            url,
+            ok=False,
+            logged_in=True,
+            source=source,
+            token=masked,
+            problem=exc.message,
+            fix=exc.hint or fix,
+        )
+    who = f"{me.full_name} (@{me.username})" + (f" <{me.email}>" if me.email else "")
+    return ServiceStatus("trello", url, ok=True, logged_in=True, who=who, source=source, token=masked)
+
+
+def login(
+    service: str,
+    settings: Settings,
+    keyring: Keyring,
+    *,
+    environ: Mapping[str, str],
+    state_dir: Path,
+    email: str = "",
+    key: str = "",
+    token: str,
+) -> str:
+    """Check the credentials against the service, then store them. Returns who they belong to.
+
+    Nothing is stored when the service rejects them.
+    """
+    base_env = {
+        k: v
+        for k, v in environ.items()
+        if k not in (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN, ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
+    }
+    if service == "zendesk":
+        if not email or "@" not in email:
+            raise AuthError("a Zendesk login needs your agent email", "pass --email or set ZENDESK_EMAIL")
+        probe = Clients(
+            settings,
+            sandbox=False,
+            state_dir=state_dir,
+            environ={**base_env, ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token},
+        )
+        try:
+            me = probe.zendesk.me()
+        finally:
+            probe.close()
+        store_zendesk(keyring, email, token)
+        return f"{me.name} <{me.email}> ({me.role})"
+    if not key:
+        raise AuthError("a Trello login needs your API key", "pass --key or set TRELLO_API_KEY")
+    probe = Clients(
+        settings, sandbox=False, state_dir=state_dir, environ={**base_env, ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token}
+    )
+    try:
+        member = probe.trello.me()
+    finally:
+        probe.close()
+    store_trello(keyring, key, token)
+    return f"{member.full_name} (@{member.username})"

@@ -1,0 +1,89 @@
+"""What every command gets from the root callback: settings, output, clients.
+
+Held on the Typer context (`ctx.obj`). Settings load on first use, so `config init` and
+`--help` work even when the config file is broken. Tests replace streams and environment by
+running the app through `typer.testing.CliRunner` with `env=`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from govpress_support import config as config_module
+
+if TYPE_CHECKING:
+    from govpress_support.config import Settings
+    from govpress_support.connect import Clients
+    from govpress_support.output import Output
+
+
+@dataclass
+class Runtime:
+    config_path: Path
+    state_dir: Path
+    sandbox: bool
+    debug: bool
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _settings: Settings | None = None
+    _output: Output | None = None
+    _clients: Clients | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = config_module.load(self.config_path, self.environ, self.overrides)
+        return self._settings
+
+    def output(self, json_mode: bool = False) -> Output:
+        """The command's renderer; `json_mode` from its `--json` flag."""
+        if self._output is None or (json_mode and self._output.mode.value != "json"):
+            from govpress_support.output import Output
+
+            self._output = Output(sys.stdout, sys.stderr, sys.stdin, json_mode=json_mode, environ=self.environ)
+        return self._output
+
+    @property
+    def out(self) -> Output:
+        return self.output()
+
+    @property
+    def clients(self) -> Clients:
+        if self._clients is None:
+            from govpress_support.connect import Clients
+
+            out = self.out
+            self._clients = Clients(
+                self.settings,
+                sandbox=self.sandbox,
+                state_dir=self.state_dir,
+                environ=self.environ,
+                log=(lambda line: out.err.print(line, markup=False, highlight=False, style="dim"))
+                if self.debug
+                else None,
+                notice=out.note,
+            )
+        return self._clients
+
+    def close(self) -> None:
+        if self._clients is not None:
+            if self.debug:
+                stats = self._clients.stats
+                self.out.note(f"{stats.requests} requests ({stats.retries} retries, {stats.waited:.1f}s waiting)")
+            self._clients.close()
+
+
+def get(ctx: typer.Context) -> Runtime:
+    """The runtime from any command's context."""
+    root = ctx.find_root()
+    runtime = root.obj
+    if not isinstance(runtime, Runtime):  # pragma: no cover - the root callback always sets it
+        raise RuntimeError("the root callback did not run")
+    return runtime
