@@ -1,0 +1,43 @@
+"""Every test runs isolated: its own state dir and config path, no credentials from the
+machine, an in-memory keyring, and the system clock unless it freezes one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govpress_support import timeutil
+from tests.support import MemoryKeyring
+
+CREDENTIAL_VARS = (
+    "ZENDESK_SUBDOMAIN",
+    "ZENDESK_URL",
+    "ZENDESK_EMAIL",
+    "ZENDESK_API_TOKEN",
+    "TRELLO_URL",
+    "TRELLO_API_KEY",
+    "TRELLO_TOKEN",
+    "ROTA_URL",
+    "GOVPRESS_SUPPORT_SANDBOX",
+    "GOVPRESS_SUPPORT_FORCE_TTY",
+    "NO_COLOR",
+    "CLICOLOR",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    for name in CREDENTIAL_VARS:
+        monkeypatch.delenv(name, raising=False)
+    state = tmp_path / "state"
+    monkeypatch.setenv("GOVPRESS_SUPPORT_STATE_DIR", str(state))
+    monkeypatch.setenv("GOVPRESS_SUPPORT_CONFIG", str(tmp_path / "config.toml"))
+    import keyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield state
+    keyring.set_keyring(previous)
+    timeutil.set_clock(None)
