@@ -44,7 +44,7 @@ class LockedKeyring(KeyringBackend):
         raise KeyringLocked("locked")
 
 
-class KeyringLocked(Exception):  # noqa: N818 - named like the keyring error it stands for
+class KeyringLocked(Exception):
     pass
 
 

@@ -7,7 +7,6 @@ Secrets are not settings: see `credentials.py`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -290,6 +289,8 @@ def _line_of(text: str, name: str, *, header: bool = False) -> str:
 
 
 def _suggest(name: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1)
     if close:
         return f"did you mean {close[0]!r}?"

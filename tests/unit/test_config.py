@@ -96,7 +96,7 @@ def test_good_zendesk_urls_are_accepted(url: str) -> None:
 
 
 def test_invalid_warning_duration() -> None:
-    with pytest.raises(ConfigError, match="queue.sla_warning"):
+    with pytest.raises(ConfigError, match=r"queue\.sla_warning"):
         config.load(Path("/none"), environ={}, overrides={"queue": {"sla_warning": "soon"}})
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from tests.support import FakeSleep
 
 from govpress_support.errors import (
     ApiError,
@@ -18,7 +19,6 @@ from govpress_support.errors import (
     RateLimitedError,
 )
 from govpress_support.http import HttpClient, Outcome, Redactor, RetryPolicy, ServiceInfo, retry_after, retry_delay
-from tests.support import FakeSleep
 
 SERVICE = ServiceInfo("Zendesk", "run `govpress-support auth login zendesk`")
 POLICY = RetryPolicy(max_retries=4, max_total_wait=30.0, backoff=0.5, max_backoff=8.0)
@@ -170,7 +170,11 @@ class TestRequests:
         assert "<html" not in caught.value.message
 
     def test_html_where_json_was_expected(self) -> None:
-        http, _ = client(lambda r: httpx.Response(200, text="<html><title>Sign in</title></html>", headers={"content-type": "text/html"}))
+        http, _ = client(
+            lambda r: httpx.Response(
+                200, text="<html><title>Sign in</title></html>", headers={"content-type": "text/html"}
+            )
+        )
         with pytest.raises(ApiError) as caught:
             http.get_json("api/v2/users/me")
         assert "HTML page titled 'Sign in'" in caught.value.message

@@ -94,7 +94,11 @@ def test_odd_payloads_are_placed_not_crashed() -> None:
 
 def test_paused_by_priority_then_id() -> None:
     paused = SlaMetric("next_reply_time", "paused", None)
-    tickets = [ticket(9, paused, priority="low"), ticket(8, paused, priority="high"), ticket(7, paused, priority="high")]
+    tickets = [
+        ticket(9, paused, priority="low"),
+        ticket(8, paused, priority="high"),
+        ticket(7, paused, priority="high"),
+    ]
     assert [t.id for t, _ in in_queue_order(tickets, NOW)] == [7, 8, 9]
 
 
@@ -112,7 +116,11 @@ def test_no_sla_by_priority_then_due_then_least_recently_updated() -> None:
 
 
 def test_ties_on_breach_time_go_by_priority_then_id() -> None:
-    tickets = [ticket(3, active(10), priority="low"), ticket(2, active(10), priority="urgent"), ticket(1, active(10), priority="low")]
+    tickets = [
+        ticket(3, active(10), priority="low"),
+        ticket(2, active(10), priority="urgent"),
+        ticket(1, active(10), priority="low"),
+    ]
     assert [t.id for t, _ in in_queue_order(tickets, NOW)] == [2, 1, 3]
 
 

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import keyring
 import pytest
+from tests.support import LockedKeyring, MemoryKeyring
 
 from govpress_support import credentials, rota, timeutil
 from govpress_support.errors import ApiError, AuthError, UsageError
 from govpress_support.models import RotaEntry
-from tests.support import LockedKeyring, MemoryKeyring
 
 
 class TestCredentials:
@@ -71,7 +71,9 @@ def entry(day: str, email: str, role: str = "dev") -> dict[str, object]:
 
 class TestRota:
     def test_parse_accepts_extra_keys_and_filters_role(self) -> None:
-        entries = rota.parse_rota([entry("2026-11-27", "b@x"), entry("2026-11-26", "a@x"), entry("2026-11-26", "o@x", "ops")], "dev")
+        entries = rota.parse_rota(
+            [entry("2026-11-27", "b@x"), entry("2026-11-26", "a@x"), entry("2026-11-26", "o@x", "ops")], "dev"
+        )
         assert [(e.day, e.email) for e in entries] == [(date(2026, 11, 26), "a@x"), (date(2026, 11, 27), "b@x")]
 
     @pytest.mark.parametrize(

@@ -97,7 +97,11 @@ def test_search_within_the_limit_pages_and_deduplicates() -> None:
                 "next_page": f"{BASE}/api/v2/search.json?page=2&query=x",
             }
         else:  # offset paging may repeat a result
-            body = {"results": [raw_ticket(2, slas={"policy_metrics": []}), raw_ticket(3)], "count": 3, "next_page": None}
+            body = {
+                "results": [raw_ticket(2, slas={"policy_metrics": []}), raw_ticket(3)],
+                "count": 3,
+                "next_page": None,
+            }
         return httpx.Response(200, json=body)
 
     found = make(handler).search_tickets('group:"GovPress 2nd line support"', sideload=("users", "slas"))
@@ -119,7 +123,10 @@ def test_search_over_the_limit_switches_to_export() -> None:
         if "page[after]" not in q:
             return httpx.Response(
                 200,
-                json={"results": [raw_ticket(1, slas={"policy_metrics": []})], "meta": {"has_more": True, "after_cursor": "a"}},
+                json={
+                    "results": [raw_ticket(1, slas={"policy_metrics": []})],
+                    "meta": {"has_more": True, "after_cursor": "a"},
+                },
             )
         return httpx.Response(
             200,
@@ -145,7 +152,12 @@ def test_ignored_sla_sideload_is_fetched_through_show_many() -> None:
         metric = {"breach_at": "2026-11-26T11:00:00Z", "stage": "active", "metric": "next_reply_time", "hours": -3}
         return httpx.Response(
             200,
-            json={"tickets": [raw_ticket(1, slas={"policy_metrics": [metric]}), raw_ticket(2, slas={"policy_metrics": []})]},
+            json={
+                "tickets": [
+                    raw_ticket(1, slas={"policy_metrics": [metric]}),
+                    raw_ticket(2, slas={"policy_metrics": []}),
+                ]
+            },
         )
 
     found = make(handler).search_tickets("x", sideload=("slas",))
@@ -157,7 +169,9 @@ def test_ignored_sla_sideload_is_fetched_through_show_many() -> None:
 def test_odd_sla_payloads_parse() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         tickets = [
-            raw_ticket(1, slas={"policy_metrics": [{"stage": "paused", "breach_at": None, "metric": "next_reply_time"}]}),
+            raw_ticket(
+                1, slas={"policy_metrics": [{"stage": "paused", "breach_at": None, "metric": "next_reply_time"}]}
+            ),
             raw_ticket(2, slas={"policy_metrics": ["junk", {"stage": "ACTIVE", "breach_at": "not a date"}]}),
             raw_ticket(3, slas=None),
         ]

@@ -7,7 +7,6 @@ imported inside the command functions, so `--help` stays fast.
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from govpress_support import __version__
-from govpress_support import config as config_module
-from govpress_support.cli import auth_cmd, config_cmd, sandbox_cmd
+from govpress_support.cli import auth_cmd, config_cmd, queue_cmd, sandbox_cmd
 from govpress_support.cli.runtime import Runtime
 from govpress_support.errors import ExitCode, GovPressError, Interrupted
 
@@ -54,6 +52,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+queue_cmd.register(app)
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(auth_cmd.app, name="auth")
 app.add_typer(sandbox_cmd.app, name="sandbox")
@@ -101,6 +100,8 @@ def root(
         govpress-support queue --breaching-within 2h --json
     """
     import os
+
+    from govpress_support import config as config_module
 
     environ = dict(os.environ)
     runtime = Runtime(
@@ -152,6 +153,8 @@ def run(args: Sequence[str]) -> int:
 
 
 def _print_traceback() -> None:
+    import traceback
+
     from govpress_support.http import SECRETS
 
     sys.stderr.write(SECRETS(traceback.format_exc()))

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from govpress_support import config as config_module
-
 if TYPE_CHECKING:
     from govpress_support.config import Settings
     from govpress_support.connect import Clients
@@ -39,6 +37,8 @@ class Runtime:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from govpress_support import config as config_module
+
             self._settings = config_module.load(self.config_path, self.environ, self.overrides)
         return self._settings
 

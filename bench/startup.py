@@ -1,0 +1,71 @@
+"""Whole-process start-up cost of the CLI, against a bare interpreter in the same run.
+
+    python bench/startup.py [--runs 15]
+
+Measures `govpress-support --version`, `--help` and `--sandbox queue` (a warm sandbox in a
+temporary state dir) against `python -c pass`, each the median of N runs, interleaved so load on
+the machine hits every command alike. Prints a Markdown table of medians and ratios.
+Aims: --version within 3x of the bare interpreter, --help within 8x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def command_path() -> str:
+    candidate = Path(sys.executable).parent / "govpress-support"
+    if not candidate.exists():
+        sys.exit(f"{candidate} not found: install the project in this environment first (pip install -e .)")
+    return str(candidate)
+
+
+def time_once(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+
+    tool = command_path()
+    with tempfile.TemporaryDirectory() as state:
+        env = {
+            **os.environ,
+            "GOVPRESS_SUPPORT_STATE_DIR": state,
+            "GOVPRESS_SUPPORT_CONFIG": str(Path(state) / "none.toml"),
+        }
+        cases = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "govpress-support --version": [tool, "--version"],
+            "govpress-support --help": [tool, "--help"],
+            "govpress-support --sandbox queue": [tool, "--sandbox", "queue"],
+        }
+        for argv in cases.values():  # warm caches, seed the sandbox
+            time_once(argv, env)
+        samples: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.runs):
+            for name, argv in cases.items():
+                samples[name].append(time_once(argv, env))
+
+    base = statistics.median(samples["python -c pass"])
+    print(f"Start-up, median of {args.runs} runs (Python {sys.version.split()[0]}, {os.cpu_count()} cores)\n")
+    print("| command | median | × bare interpreter |")
+    print("|---|---:|---:|")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(f"| `{name}` | {median * 1000:.0f} ms | {median / base:.1f}× |")
+
+
+if __name__ == "__main__":
+    main()

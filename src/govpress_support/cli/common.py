@@ -1,0 +1,100 @@
+"""Options and cells that several commands share."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperCommand
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (an array of objects with stable field names).")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not on a terminal.")]
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would change and change nothing.")]
+
+
+def optional_value(name: str, default: str) -> type[TyperCommand]:
+    """A command class whose option `name` may be given bare (`--watch`) or with a value
+    (`--watch 30`): Typer does not pass Click's `flag_value` through, so set it here."""
+
+    class OptionalValueCommand(TyperCommand):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for param in self.params:
+                if param.name == name:
+                    param._flag_needs_value = True  # type: ignore[attr-defined]
+                    param.flag_value = default  # type: ignore[attr-defined]
+
+    return OptionalValueCommand
+
+
+METRIC_NAMES = {
+    "first_reply_time": "first reply",
+    "next_reply_time": "next reply",
+    "periodic_update_time": "periodic update",
+    "pausable_update_time": "update",
+    "requester_wait_time": "requester wait",
+    "agent_work_time": "agent work",
+    "total_resolution_time": "resolution",
+}
+
+PRIORITY_STYLES = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
+
+
+def metric_name(metric: str | None) -> str:
+    if not metric:
+        return ""
+    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+
+
+def sla_text(urgency: str, metric: str | None, breach_at: datetime | None, now: datetime, warn: timedelta) -> Text:
+    """`breached 35m ago` red, `in 42m` amber under the threshold, `in 5h`, `paused`, or `—`."""
+    from rich.text import Text
+
+    from govpress_support.timeutil import format_duration
+
+    label = metric_name(metric)
+    prefix = f"{label} " if label else ""
+    if urgency == "breached" and breach_at is not None:
+        return Text(f"{prefix}breached {format_duration(now - breach_at)} ago", style="bold red")
+    if urgency == "active" and breach_at is not None:
+        style = "dark_orange" if breach_at - now < warn else ""
+        return Text(f"{prefix}in {format_duration(breach_at - now)}", style=style)
+    if urgency == "paused":
+        return Text(f"{prefix}paused", style="dim")
+    return Text("—", style="dim")
+
+
+def due_text(due: datetime | None, now: datetime) -> Text:
+    """A task's due date; within 24 h highlighted, overdue red."""
+    from rich.text import Text
+
+    from govpress_support.timeutil import relative
+
+    if due is None:
+        return Text("")
+    if due <= now:
+        return Text(f"overdue {relative(due, now)}", style="bold red")
+    if due - now <= timedelta(hours=24):
+        return Text(relative(due, now), style="bold yellow")
+    return Text(due.strftime("%a %d %b"))
+
+
+def priority_text(priority: str | None) -> Text:
+    from rich.text import Text
+
+    if not priority:
+        return Text("—", style="dim")
+    return Text(priority, style=PRIORITY_STYLES.get(priority, ""))
+
+
+def link_text(text: str, url: str | None, style: str = "") -> Text:
+    from rich.text import Text
+
+    result = Text(text, style=style)
+    if url:
+        result.stylize(f"link {url}")
+    return result

@@ -1,0 +1,260 @@
+"""`govpress-support queue`: the 2nd line tickets, most urgent SLA first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from govpress_support.cli import runtime
+from govpress_support.cli.common import JsonOption, optional_value
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from govpress_support.cli.runtime import Runtime
+    from govpress_support.output import Column
+    from govpress_support.queue import QueueOptions, QueueResult
+
+HELP = """List a group's unsolved tickets (new, open, pending, on-hold), most urgent SLA first.
+
+Order: 1. breached (an active SLA metric whose breach time is past), most overdue first;
+2. active, not yet breached, soonest breach first; 3. only paused metrics (pending, on-hold),
+by priority; 4. no SLA (no metrics, or all achieved), by priority (urgent, high, normal, low,
+none), then soonest due date, then least recently updated. Ties: priority, then ticket id. A
+ticket's SLA is its active metric with the earliest breach time; achieved metrics never count.
+
+On a terminal: a table with colour and relative times. Piped: tab-separated with a header
+line and ISO 8601 UTC times. --json: an array of objects (fields in the README).
+
+Exit codes: 0 ok (an empty queue too), 8 with --exit-code when any ticket is listed, and the
+usual 1/2/4.
+
+Examples:
+
+    govpress-support queue
+
+    govpress-support queue --assignee me --breaching-within 2h
+
+    govpress-support queue --group triage --status new --json | jq '.[].id'
+
+    govpress-support queue --breaching-within 1h --exit-code || notify-send "SLA breach coming"
+
+    govpress-support queue --watch 30
+"""
+
+TSV_FIELDS = (
+    "id",
+    "priority",
+    "status_label",
+    "sla_metric",
+    "sla_stage",
+    "sla_breach_at",
+    "sla_breached",
+    "due_at",
+    "assignee_email",
+    "organization",
+    "trello_card_url",
+    "subject",
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("queue", help=HELP, cls=optional_value("watch", "60"))(queue_cmd)
+
+
+def queue_cmd(
+    ctx: typer.Context,
+    group: Annotated[str, typer.Option("--group", "-g", help="triage, 1st, 2nd, scoping, a group name or id.")] = "2nd",
+    assignee: Annotated[str | None, typer.Option("--assignee", "-a", help="me, none, or an agent's email.")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            "-s",
+            help="Only these statuses (new, open, pending, on-hold, or a custom status label); repeatable.",
+        ),
+    ] = None,
+    breaching_within: Annotated[
+        str | None,
+        typer.Option(
+            "--breaching-within",
+            "-b",
+            metavar="DURATION",
+            help="Only tickets breached or breaching within it: 90m, 2h, 1d, 1h30m.",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="At most N tickets (after ordering).")
+    ] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 8 when any ticket is listed (for cron alerts).")
+    ] = False,
+    watch: Annotated[
+        int | None,
+        typer.Option(
+            "--watch",
+            "-w",
+            metavar="[SECONDS]",
+            min=5,
+            help="Redraw in place every SECONDS (default 60) until Ctrl-C; marks changed tickets.",
+        ),
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    from govpress_support.errors import ExitCode, UsageError
+    from govpress_support.queue import QueueOptions
+    from govpress_support.timeutil import parse_duration
+
+    rt = runtime.get(ctx)
+    out = rt.output(json_out)
+    options = QueueOptions(
+        group=group,
+        assignee=assignee,
+        statuses=tuple(status or ()),
+        breaching_within=parse_duration(breaching_within) if breaching_within else None,
+        limit=limit,
+    )
+    if watch is not None:
+        if json_out or not out.stdout_tty:
+            raise UsageError(
+                "--watch redraws a terminal",
+                "drop --json, or run it in a terminal; for scripts, call queue on a schedule",
+            )
+        _watch(rt, options, watch)
+        return
+    result = _fetch(rt, options)
+    _render(rt, result)
+    if exit_code and result.rows:
+        raise typer.Exit(int(ExitCode.FOUND))
+
+
+def _fetch(rt: Runtime, options: QueueOptions) -> QueueResult:
+    from govpress_support.queue import fetch_queue
+    from govpress_support.timeutil import now
+
+    out = rt.out
+    with out.status("fetching tickets…") as update:
+
+        def progress(fetched: int, total: int | None) -> None:
+            update(f"fetching tickets… {fetched}" + (f" of {total}" if total else ""))
+
+        return fetch_queue(rt.clients, options, now=now(), on_progress=progress)
+
+
+def _render(rt: Runtime, result: QueueResult, changed: set[int] | None = None) -> None:
+    from govpress_support.output import Mode
+
+    out = rt.out
+    if out.mode is not Mode.TABLE:
+        out.rows(result.records(), _columns(result, None), tsv_fields=TSV_FIELDS)
+        if result.trello.reason:
+            out.note(result.trello.reason)
+        return
+    out.rows(
+        result.records(),
+        _columns(result, changed),
+        footer=_footer(result),
+        empty=f"No unsolved tickets in {result.group}.",
+    )
+    if result.trello.reason:
+        out.note(result.trello.reason)
+
+
+def _columns(result: QueueResult, changed: set[int] | None) -> list[Column]:
+    from rich.text import Text
+
+    from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
+    from govpress_support.output import Column
+
+    now, warn = result.now, result.warning_threshold
+
+    def trello_cell(r: Mapping[str, Any]) -> RenderableType:
+        if r["trello_card"] == "linked":
+            return link_text("✓ card", r["trello_card_url"], "green")
+        if r["trello_card"] == "missing":
+            return Text("missing", style="red")
+        return Text("?", style="dim")
+
+    columns = [
+        Column("id", "ID", cell=lambda r: link_text(f"#{r['id']}", r["url"], "bold"), justify="right"),
+        Column("subject", "Subject", ratio=1, min_width=16),
+        Column("priority", "Priority", cell=lambda r: priority_text(r["priority"])),
+        Column("status_label", "Status", max_width=24),
+        Column(
+            "sla_breach_at",
+            "SLA",
+            cell=lambda r: sla_text(r["sla_urgency"], r["sla_metric"], r["sla_breach_at"], now, warn),
+        ),
+        Column("due_at", "Due", cell=lambda r: due_text(r["due_at"], now)),
+        Column(
+            "assignee_name",
+            "Assignee",
+            cell=lambda r: Text(r["assignee_name"] or "unassigned", style="" if r["assignee_name"] else "dim"),
+            max_width=20,
+        ),
+        Column("organization", "Organisation", max_width=24),
+        Column("trello_card_url", "Trello", cell=trello_cell),
+    ]
+    if changed is not None:
+        columns.insert(
+            0, Column("changed", "", cell=lambda r: Text("●", style="bold cyan") if r["id"] in changed else Text(" "))
+        )
+    return columns
+
+
+def _footer(result: QueueResult) -> RenderableType:
+    from rich.text import Text
+
+    from govpress_support.timeutil import format_duration
+
+    footer = Text()
+    footer.append(f"{result.breached} breached", style="bold red" if result.breached else "")
+    footer.append(" · ")
+    footer.append(
+        f"{result.warnings} breaching within {format_duration(result.warning_threshold)}",
+        style="dark_orange" if result.warnings else "",
+    )
+    shown = len(result.rows)
+    footer.append(f" · {shown} of {result.total} tickets" if shown != result.total else f" · {shown} tickets")
+    footer.append(f" in {result.group}")
+    if result.suspended:
+        more = "+" if result.suspended_more else ""
+        footer.append(f"\n{result.suspended}{more} suspended tickets waiting: ", style="yellow")
+        footer.append("govpress-support suspended", style="bold")
+    return footer
+
+
+def _watch(rt: Runtime, options: QueueOptions, interval: int) -> None:
+    import time
+
+    from rich.console import Group
+    from rich.live import Live
+    from rich.text import Text
+
+    from govpress_support.errors import GovPressError
+    from govpress_support.timeutil import now
+
+    out = rt.out
+    seen: dict[int, str | None] = {}
+    first = True
+    try:
+        with Live(console=out.console, auto_refresh=False, transient=False) as live:
+            while True:
+                try:
+                    result = _fetch(rt, options)
+                    stamps = {row.ticket.id: row.ticket.updated_stamp for row in result.rows}
+                    changed = set() if first else {i for i, s in stamps.items() if seen.get(i, "new") != s}
+                    seen, first = stamps, False
+                    table = out.table(result.records(), _columns(result, changed))
+                    stamp = Text(
+                        f"updated {now().astimezone().strftime('%H:%M:%S')} · every {interval}s · Ctrl-C stops",
+                        style="dim",
+                    )
+                    live.update(Group(table, _footer(result), stamp), refresh=True)
+                except GovPressError as exc:
+                    live.update(Text(f"error: {exc.one_line()} (retrying in {interval}s)", style="red"), refresh=True)
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        return

@@ -1,0 +1,43 @@
+"""Run the CLI in-process, exactly as the console script does (`run(args)`), and capture it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from govpress_support.cli.app import run
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.stdout)
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def cli() -> Invoke:
+    def invoke(*args: str, input: str | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+        runner = CliRunner()
+        with runner.isolation(input=input, env=dict(env or {})) as streams:
+            import sys
+
+            code = run(list(args))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            out, err = streams[0], streams[1]
+            return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+    return invoke

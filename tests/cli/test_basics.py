@@ -1,0 +1,104 @@
+"""The root command, config commands and error output, in-process."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from govpress_support import __version__
+from govpress_support.cli.entry import main
+from tests.cli.conftest import Invoke
+
+
+def test_version_fast_path(capsys: object) -> None:
+    import pytest
+
+    assert isinstance(capsys, pytest.CaptureFixture)
+    main(["--version"])
+    assert capsys.readouterr().out == f"govpress-support {__version__}\n"
+
+
+def test_version_through_the_app(cli: Invoke) -> None:
+    result = cli("--debug", "--version")
+    assert result.code == 0
+    assert __version__ in result.stdout
+
+
+def test_help_lists_commands_and_exit_codes(cli: Invoke) -> None:
+    result = cli("--help")
+    assert result.code == 0
+    for name in ("queue", "config", "auth", "sandbox"):
+        assert name in result.stdout
+    assert "4 not authenticated" in result.stdout
+
+
+def test_every_command_has_help_with_an_example(cli: Invoke) -> None:
+    commands = [
+        ["queue"],
+        ["config", "path"],
+        ["config", "show"],
+        ["config", "init"],
+        ["auth", "login"],
+        ["auth", "status"],
+        ["auth", "logout"],
+        ["sandbox", "reset"],
+        ["sandbox", "serve"],
+    ]
+    for command in commands:
+        result = cli(*command, "--help")
+        assert result.code == 0, command
+        assert "govpress-support " + command[0] in result.stdout, command
+
+
+def test_unknown_option_is_usage_error(cli: Invoke) -> None:
+    result = cli("queue", "--frobnicate")
+    assert result.code == 2
+    assert "No such option" in result.stderr
+
+
+def test_config_init_show_and_path(cli: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    assert cli("config", "path").stdout.strip() == str(path)
+    result = cli("config", "init")
+    assert result.code == 0
+    assert tomllib.loads(path.read_text())["groups"]["second_line"] == "GovPress 2nd line support"
+    again = cli("config", "init")
+    assert again.code == 2
+    assert "already exists" in again.stderr
+    assert cli("config", "init", "--force").code == 0
+
+    shown = cli("config", "show", "--json", env={"ZENDESK_SUBDOMAIN": "other"})
+    data = shown.json()
+    assert data["settings"]["zendesk"]["subdomain"] == "other"
+    assert data["sources"]["zendesk.subdomain"] == "env ZENDESK_SUBDOMAIN"
+    text = cli("config", "show").stdout
+    assert 'second_line = "GovPress 2nd line support"' in text
+    assert "[rotation]" in text
+
+
+def test_malformed_config_is_one_line_exit_2(cli: Invoke, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[zendesk\nsubdomain = 1\n")
+    result = cli("config", "show")
+    assert result.code == 2
+    assert result.stderr.startswith(f"error: config file {path} is not valid TOML")
+    assert "line 1" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    # the way out still works on a broken file
+    assert cli("config", "init", "--force").code == 0
+
+
+def test_remote_plain_http_zendesk_url_is_refused(cli: Invoke) -> None:
+    result = cli("queue", env={"ZENDESK_URL": "http://zendesk.example.org"})
+    assert result.code == 2
+    assert "plain http to a remote host" in result.stderr
+
+
+def test_missing_credentials_is_exit_4_with_the_fix(cli: Invoke) -> None:
+    result = cli("queue")
+    assert result.code == 4
+    assert result.stderr.strip() == (
+        "error: no Zendesk credentials (run `govpress-support auth login zendesk`, "
+        "or set ZENDESK_EMAIL and ZENDESK_API_TOKEN)"
+    )
