@@ -1,0 +1,163 @@
+"""End-to-end: the installed `govpress-support` as a subprocess against `sandbox serve` on a
+free loopback port, as a shell script would run it. The real socket, httpx transport and
+retries all run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+COMMAND = Path(sys.executable).parent / "govpress-support"
+
+# Short waits so fault tests stay fast; the defaults stay as real as the API.
+FAST_RETRIES = """\
+[http]
+backoff = 0.01
+max_retries = 10
+max_retry_wait = 20.0
+timeout = 10.0
+"""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[str]
+    env: dict[str, str] = field(default_factory=dict)
+
+    def control(self, method: str, path: str, body: Any = None) -> Any:
+        response = httpx.request(method, f"{self.url}/_sandbox/{path}", json=body, timeout=60)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def stats(self) -> dict[str, Any]:
+        data = self.control("GET", "stats")
+        assert isinstance(data, dict)
+        return data
+
+    def reset_stats(self) -> None:
+        self.control("POST", "stats/reset")
+
+    def faults(self, **values: Any) -> None:
+        self.control("PUT", "faults", values)
+
+    def api(self) -> httpx.Client:
+        """A plain client on the served Zendesk API as the default agent, to check results."""
+        return httpx.Client(
+            base_url=self.url,
+            auth=(f"{self.env['ZENDESK_EMAIL']}/token", self.env["ZENDESK_API_TOKEN"]),
+            timeout=30,
+        )
+
+
+Serve = Callable[..., Server]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """Start `sandbox serve --port 0` with the given options; stopped after the test."""
+    started: list[Server] = []
+
+    def start(*options: str, bulk: int = 0) -> Server:
+        if not COMMAND.exists():
+            pytest.fail(f"{COMMAND} is not installed: run `pip install -e .` in this environment")
+        state = tmp_path / f"server-{len(started)}"
+        env = {
+            **os.environ,
+            "GOVPRESS_SUPPORT_STATE_DIR": str(state),
+            "GOVPRESS_SUPPORT_CONFIG": str(tmp_path / "none.toml"),
+        }
+        if bulk:
+            subprocess.run(
+                [str(COMMAND), "sandbox", "reset", "--yes", "--bulk", str(bulk)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+        process = subprocess.Popen(
+            [str(COMMAND), "sandbox", "serve", "--port", "0", *options],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        if not line.startswith("http://127.0.0.1:"):
+            process.kill()
+            _, err = process.communicate(timeout=10)
+            pytest.fail(f"sandbox serve did not start: {line!r} {err}")
+        from govpress_support import sandbox
+
+        server = Server(url=line, process=process, env=dict(sandbox.environment(line)))
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+RunCli = Callable[..., Run]
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> RunCli:
+    """Run the installed command against a server, with fast retries and its own state dir."""
+    config = tmp_path / "cli-config.toml"
+    config.write_text(FAST_RETRIES)
+
+    def run(
+        server: Server | None,
+        *args: str,
+        input: str | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 120,
+    ) -> Run:
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
+        }
+        full = {
+            **base,
+            "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
+            "GOVPRESS_SUPPORT_CONFIG": str(config),
+            **(server.env if server else {}),
+            **(env or {}),
+        }
+        done = subprocess.run(
+            [str(COMMAND), *args], env=full, input=input, capture_output=True, text=True, timeout=timeout
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    return run
