@@ -216,11 +216,8 @@ class TrelloClient:
     def my_boards(self) -> list[Board]:
         """The open boards the token's member belongs to: for finding a board by name. One
         `/members` call, so only on demand (those are limited to 100 per 15 minutes)."""
-        data = self._get(
-            "members/me", {"fields": "id", "boards": "open", "board_fields": "id,name,shortLink,shortUrl,url,closed"}
-        )
-        boards = data.get("boards") if isinstance(data, dict) else None
-        return [board for board in (_board(item) for item in _array(boards)) if board is not None]
+        data = self._get("members/me/boards", {"filter": "open", "fields": "id,name,shortLink,shortUrl,url,closed"})
+        return [board for board in (_board(item) for item in _array(data)) if board is not None and not board.closed]
 
 
 # --- JSON to models -------------------------------------------------------------------------------
