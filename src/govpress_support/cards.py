@@ -46,7 +46,7 @@ from govpress_support.zendesk import ZendeskClient
 CARD_GROUPS = ("2nd", "scoping")
 # Ends every description this tool writes: `--missing` completes the links of such cards.
 MARKER = "Made by govpress-support from the Zendesk ticket"
-JOIN_HINT = "run again with --join to join it, or ask a board admin to add you"
+JOIN_HINT = "run again with --join to join it (`govpress-support start-rotation` joins both rota boards)"
 
 _TICKET_REF = re.compile(r"#?(\d+)")
 _TICKET_URL = re.compile(r"/tickets/(\d+)(?:[/?#.]|$)")
@@ -163,13 +163,17 @@ def zendesk_changes(
 
 
 def first_line(text: str) -> str:
-    """The first line with words in it, without Markdown heading or list marks."""
+    """The first line with words in it, without Markdown heading or list marks; an opening
+    that ends in a colon ("Every Monday:") takes the next line with it."""
+    lines: list[str] = []
     for line in text.splitlines():
         clean = re.sub(r"^\s*(?:#+|[-*+>]|\d+[.)])\s+", "", line)
-        clean = re.sub(r"(\*\*|__)(.+?)\1", r"\2", clean).strip("*_ \t")
+        clean = " ".join(re.sub(r"(\*\*|__)(.+?)\1", r"\2", clean).strip("*_ \t").split())
         if clean:
-            return " ".join(clean.split())
-    return ""
+            lines.append(clean)
+            if not clean.endswith(":") or len(lines) == 2:
+                break
+    return " ".join(lines)
 
 
 # --- where the cards go -----------------------------------------------------------------------
@@ -236,14 +240,21 @@ class Step:
         return self.card is None or self.attach
 
     def describe(self, destination: Destination) -> str:
+        ticket_part = f"add {_ticket_parts(self.zendesk)} to the ticket" if self.zendesk else ""
         if self.card is None:
-            return f"make a card in {destination.list.name!r} and link the ticket ({', '.join(self.zendesk)})"
-        parts = (["attach the ticket to the card"] if self.attach else []) + (
-            [f"add the card's {', '.join(self.zendesk)} to the ticket"] if self.zendesk else []
+            return f"make a card in {destination.list.name!r}" + (f", {ticket_part}" if ticket_part else "")
+        parts = (["attach the ticket's URL to the card"] if self.attach else []) + (
+            [ticket_part] if ticket_part else []
         )
         if not parts:
             return f"already linked: {self.card.short_url}"
         return f"link card {self.card.short_url}: " + " and ".join(parts)
+
+
+def _ticket_parts(lacks: Sequence[str]) -> str:
+    words = {"note": "a note with the card's URL", "tag": "the tag", "field": "the card field"}
+    named = [words.get(part, part) for part in lacks]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,8 @@ class TestCardText:
             ("## Check the advisories\nThen more", "Check the advisories"),
             ("\n\n  - **Run** the  backup_check  \n", "Run the backup_check"),
             ("1. First step\n2. Second", "First step"),
+            ("Every Monday:\n1. Run `notifier` on all sites.\n2. Read", "Every Monday: Run `notifier` on all sites."),
+            ("Intro:\n\nNext: more:\nlast", "Intro: Next: more:"),
             ("", ""),
         ],
     )
@@ -187,11 +189,14 @@ class TestSteps:
         assert self.step(make_card()).action is cards.Action.LINK
 
     def test_descriptions(self) -> None:
-        assert self.step(None).describe(self.destination) == "make a card in 'Backlog' and link the ticket (note, tag)"
         assert (
-            self.step(make_card(), attach=True).describe(self.destination)
-            == "link card https://trello.com/c/AbCd1234: attach the ticket to the card and "
-            "add the card's note, tag to the ticket"
+            self.step(None).describe(self.destination)
+            == "make a card in 'Backlog', add a note with the card's URL and the tag to the ticket"
+        )
+        assert (
+            self.step(make_card(), attach=True, zendesk=("tag",)).describe(self.destination)
+            == "link card https://trello.com/c/AbCd1234: attach the ticket's URL to the card and "
+            "add the tag to the ticket"
         )
         assert self.step(make_card(), zendesk=()).describe(self.destination).startswith("already linked")
 
