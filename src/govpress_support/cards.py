@@ -46,7 +46,7 @@ from govpress_support.zendesk import ZendeskClient
 CARD_GROUPS = ("2nd", "scoping")
 # Ends every description this tool writes: `--missing` completes the links of such cards.
 MARKER = "Made by govpress-support from the Zendesk ticket"
-JOIN_HINT = "run again with --join to join it (`govpress-support start-rotation` joins both rota boards)"
+JOIN_HINT = "run again with --join to join it; `govpress-support start-rotation` joins both rota boards"
 
 _TICKET_REF = re.compile(r"#?(\d+)")
 _TICKET_URL = re.compile(r"/tickets/(\d+)(?:[/?#.]|$)")
@@ -261,9 +261,29 @@ def _ticket_parts(lacks: Sequence[str]) -> str:
 class Plan:
     destination: Destination
     steps: list[Step]
-    join: bool  # join the board first
+    join: bool = False  # --join: join the board first if that is needed
     skipped: int = 0  # queue tickets left out of --missing (they have a card)
     group: str | None = None  # --missing: the group it looked at
+
+    @property
+    def needs_membership(self) -> bool:
+        """Some step writes to a board that "me" is not a member of."""
+        return not self.destination.member and any(s.writes_trello for s in self.steps)
+
+    @property
+    def joins(self) -> bool:
+        return self.join and self.needs_membership
+
+    def membership_error(self) -> AuthError | None:
+        """Why the plan cannot be carried out as it stands (not a member, no --join)."""
+        if not self.needs_membership or self.join:
+            return None
+        d = self.destination
+        return AuthError(
+            f"you ({d.me.username or d.me.full_name}) are not a member of Trello board "
+            f"{d.board.name!r} ({d.board.short_link}), so cannot add cards to it",
+            JOIN_HINT,
+        )
 
     @property
     def work(self) -> list[Step]:
@@ -303,20 +323,6 @@ def _step(
         zendesk=ticket_lacks(ticket, card, settings, has_note=has_note),
         warning=warning,
     )
-
-
-def _membership(destination: Destination, steps: Sequence[Step], join: bool) -> bool:
-    """Whether to join the board first; an `AuthError` when it is needed and not allowed."""
-    if destination.member or not any(s.writes_trello for s in steps):
-        return False
-    if not join:
-        board = destination.board
-        raise AuthError(
-            f"you ({destination.me.username or destination.me.full_name}) are not a member of Trello board "
-            f"{board.name!r} ({board.short_link}), so cannot add cards to it",
-            JOIN_HINT,
-        )
-    return True
 
 
 def plan_tickets(
@@ -376,7 +382,7 @@ def plan_tickets(
                 warning=warnings.get(ticket.id),
             )
         )
-    return Plan(destination, steps, join=_membership(destination, steps, join))
+    return Plan(destination, steps, join=join)
 
 
 def plan_missing(
@@ -419,7 +425,7 @@ def plan_missing(
             skipped += 1
         else:
             steps.append(step)
-    return Plan(destination, steps, join=_membership(destination, steps, join), skipped=skipped, group=queue.group)
+    return Plan(destination, steps, join=join, skipped=skipped, group=queue.group)
 
 
 # --- doing it ---------------------------------------------------------------------------------
@@ -441,6 +447,7 @@ class StepResult:
     card: Card | None
     done: tuple[str, ...] = ()  # card, attachment, note, tag, field
     error: GovPressError | None = None
+    warning: str | None = None
 
     @property
     def half_done(self) -> bool:
@@ -484,7 +491,9 @@ def preview(plan: Plan) -> list[StepResult]:
 def execute(clients: Clients, plan: Plan, *, on_result: Callable[[StepResult], None] | None = None) -> list[StepResult]:
     """Carry out the plan, ticket by ticket; a failure is recorded and the next ticket tried."""
     destination = plan.destination
-    if plan.join:
+    if (problem := plan.membership_error()) is not None:
+        raise problem
+    if plan.joins:
         clients.trello.add_board_member(destination.board.id, destination.me.id)
     results: list[StepResult] = []
     for step in plan.steps:
@@ -513,11 +522,25 @@ def _carry_out(clients: Clients, destination: Destination, step: Step) -> StepRe
             attached = False
         if attached:
             done.append("attachment")
-        done.extend(_link_ticket(zendesk, settings.zendesk, ticket, card, destination, step))
+        linked, updated = _link_ticket(zendesk, settings.zendesk, ticket, card, destination, step)
+        done.extend(linked)
     except GovPressError as exc:
         return StepResult(step, Outcome.FAILED, card, tuple(done), exc)
     outcome = Outcome.CREATED if "card" in done else (Outcome.LINKED if done else Outcome.ALREADY_LINKED)
-    return StepResult(step, outcome, card, tuple(done))
+    return StepResult(step, outcome, card, tuple(done), warning=_field_warning(settings.zendesk, linked, updated, card))
+
+
+def _field_warning(settings: ZendeskSettings, linked: Sequence[str], updated: Ticket | None, card: Card) -> str | None:
+    """Zendesk ignores an unknown custom field id; say so rather than set it on every run."""
+    field_id = settings.trello_card_field_id
+    if "field" not in linked or updated is None:
+        return None
+    if mentions_card(str(updated.custom_field(field_id) or ""), card):
+        return None
+    return (
+        f"ticket {updated.id} did not keep the card URL in custom field {field_id}: "
+        "check zendesk.trello_card_field_id (a ticket field's id in Zendesk admin)"
+    )
 
 
 def _uncertain(exc: GovPressError) -> bool:
@@ -577,24 +600,26 @@ def _link_ticket(
     card: Card,
     destination: Destination,
     step: Step,
-) -> list[str]:
-    """One guarded update with what the ticket lacks. On a conflict (someone changed the ticket
-    meanwhile) read it and its notes again and try once more: the changes only add."""
+) -> tuple[list[str], Ticket | None]:
+    """One guarded update with what the ticket lacks: (what was added, the updated ticket).
+    On a conflict (someone changed the ticket meanwhile) read it and its notes again and try
+    once more: the changes only add, so working them out again is safe."""
     note = ticket_note(card, destination.board.name, destination.list_name(card.list_id))
     has_note = step.card is not None and "note" not in step.zendesk
     changes = zendesk_changes(ticket, card, settings, has_note=has_note, note=note)
     if not changes:
-        return []
+        return [], None
     try:
-        zendesk.update_ticket(ticket.id, changes, updated_stamp=ticket.updated_stamp)
+        updated = zendesk.update_ticket(ticket.id, changes, updated_stamp=ticket.updated_stamp)
     except ConflictError:
         fresh = zendesk.ticket(ticket.id, sideload=()).tickets[0]
         has_note = _has_note(zendesk, ticket.id, card)
         changes = zendesk_changes(fresh, card, settings, has_note=has_note, note=note)
-        if changes:
-            zendesk.update_ticket(fresh.id, changes, updated_stamp=fresh.updated_stamp)
-        return list(ticket_lacks(fresh, card, settings, has_note=has_note))
-    return list(ticket_lacks(ticket, card, settings, has_note=has_note))
+        if not changes:
+            return [], None
+        updated = zendesk.update_ticket(fresh.id, changes, updated_stamp=fresh.updated_stamp)
+        return list(ticket_lacks(fresh, card, settings, has_note=has_note)), updated
+    return list(ticket_lacks(ticket, card, settings, has_note=has_note)), updated
 
 
 # --- card show --------------------------------------------------------------------------------

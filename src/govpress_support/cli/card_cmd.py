@@ -177,8 +177,13 @@ def create_cmd(
         _render_results(out, cards.preview(plan), plan)
         _say_nothing_to_do(out, plan)
         return
+    problem = plan.membership_error()
+    if problem is not None and not dry_run:
+        raise problem
     _show_plan(out, plan)
     if dry_run:
+        if problem is not None:
+            out.warn(problem.one_line())
         _render_results(out, cards.preview(plan), plan)
         out.note("dry run: nothing changed")
         return
@@ -209,7 +214,7 @@ def _subject(text: str, width: int = 48) -> str:
 def _show_plan(out: Output, plan: Plan) -> None:
     d = plan.destination
     out.info(f"Trello board {d.board.name!r} ({d.board.short_link}), list {d.list.name!r}:")
-    if plan.join:
+    if plan.joins:
         out.info(f"  join the board as a normal member (you, {d.me.username or d.me.full_name}, are not one)")
     for step in plan.steps:
         ticket = step.ticket
@@ -247,6 +252,9 @@ def _finish(out: Output, results: Sequence[StepResult]) -> None:
         for key, name in (("created", "created"), ("linked", "linked"), ("already_linked", "already linked"))
         if counts[key]
     ]
+    for r in results:
+        if r.warning:
+            out.warn(r.warning)
     failed = [r for r in results if r.error is not None]
     for r in failed:
         made = f"card {r.card.short_url} is made, but " if r.half_done and r.card else ""
