@@ -186,7 +186,12 @@ class Destination:
     lists: tuple[TrelloList, ...]
     labels: tuple[Label, ...]
     me: Member
-    member: bool  # whether "me" is a member of the board (needed to add cards)
+    membership: str | None  # "me" on the board: normal, admin, observer (read only) or None
+
+    @property
+    def member(self) -> bool:
+        """Whether "me" may add cards: a normal member or an admin."""
+        return self.membership in ("normal", "admin")
 
     def list_name(self, list_id: str) -> str | None:
         return next((lst.name for lst in self.lists if lst.id == list_id), None)
@@ -206,8 +211,8 @@ def resolve_destination(
     target = find_list(lists, list_name or settings.trello.backlog_list, found)
     chosen = find_labels(trello.labels(found.id), labels, found) if labels else ()
     me = trello.me()
-    member = any(m.id == me.id for m in trello.members_of_board(found.id))
-    return Destination(found, target, lists, chosen, me, member)
+    membership = next((m.member_type for m in trello.board_members(found.id) if m.member_id == me.id), None)
+    return Destination(found, target, lists, chosen, me, membership)
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -279,8 +284,9 @@ class Plan:
         if not self.needs_membership or self.join:
             return None
         d = self.destination
+        what = "only an observer on" if d.membership == "observer" else "not a member of"
         return AuthError(
-            f"you ({d.me.username or d.me.full_name}) are not a member of Trello board "
+            f"you ({d.me.username or d.me.full_name}) are {what} Trello board "
             f"{d.board.name!r} ({d.board.short_link}), so cannot add cards to it",
             JOIN_HINT,
         )
@@ -568,7 +574,9 @@ def _create_card(trello: TrelloClient, destination: Destination, step: Step) -> 
             )
         except AuthError as exc:
             raise AuthError(
-                f"Trello refused a card on board {destination.board.name!r} ({exc.message})", JOIN_HINT
+                f"Trello refused to add a card to board {destination.board.name!r}: {exc.message}",
+                "join the board (--join), or check that your Trello token may write "
+                "(`govpress-support auth login trello`)",
             ) from exc
 
     try:

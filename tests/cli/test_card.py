@@ -206,6 +206,40 @@ def test_half_failed_link_is_completed_by_the_next_run(
     assert sum(half["shortUrl"] in c["body"] for c in desk.comments(first_id)) == 1
 
 
+@pytest.mark.parametrize("made", [True, False], ids=["card made, answer lost", "nothing made"])
+def test_a_card_post_without_an_answer_is_checked_on_the_board_before_trying_again(
+    cli: Invoke, desk: Desk, monkeypatch: pytest.MonkeyPatch, made: bool
+) -> None:
+    """The sandbox fails requests before doing them; a real timeout can come after Trello made
+    the card. Either way the board is read again, and the POST is repeated only if no card is there."""
+    from govpress_support.trello import TrelloClient
+
+    real_create = TrelloClient.create_card
+    posts: list[str] = []
+
+    def timing_out_once(self: TrelloClient, *args: Any, **kwargs: Any) -> Any:
+        first = not posts
+        posts.append("post")
+        if first and not made:
+            raise NetworkError("cannot reach Trello at sandbox.trello.invalid: timed out", "check before re-running")
+        card = real_create(self, *args, **kwargs)
+        if first:
+            raise NetworkError("cannot reach Trello at sandbox.trello.invalid: timed out", "check before re-running")
+        return card
+
+    monkeypatch.setattr(TrelloClient, "create_card", timing_out_once)
+    ticket_id = missing_ids(cli)[0]
+    result = cli("--sandbox", "card", "create", str(ticket_id), "--join", "--yes", "--json")
+    assert result.code == 0, result.stderr
+    [record] = result.json()
+    assert record["action"] == "created"
+    assert len(posts) == (1 if made else 2)
+    [card] = desk.cards_for(ticket_id)
+    assert record["card_url"] == card["shortUrl"]
+    assert [a["url"] for a in card["attachments"]] == [f"{sandbox.ZENDESK_URL}/agent/tickets/{ticket_id}"]
+    assert sum(card["shortUrl"] in c["body"] for c in desk.comments(ticket_id)) == 1
+
+
 def test_missing_makes_a_card_for_every_queue_ticket_without_one(cli: Invoke, desk: Desk) -> None:
     before = missing_ids(cli)
     assert len(before) >= 3

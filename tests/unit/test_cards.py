@@ -173,7 +173,9 @@ class TestZendeskHalf:
 class TestSteps:
     board = Board("board-1", "pF46aRdl", "GovPress Support and Maintenance Backlog", "https://trello.com/b/pF46aRdl")
     backlog = TrelloList("list-1", "Backlog", "board-1")
-    destination = cards.Destination(board, backlog, (backlog,), (), Member("m1", "sam", "Sam Okafor"), member=True)
+    destination = cards.Destination(
+        board, backlog, (backlog,), (), Member("m1", "sam", "Sam Okafor"), membership="normal"
+    )
 
     def step(self, card: Card | None, **changes: object) -> cards.Step:
         base = cards.Step(make_ticket(), "Camden Council", TicketSla(Urgency.NONE), card, zendesk=("note", "tag"))
@@ -212,6 +214,30 @@ class TestSteps:
         assert record["list"] == "Backlog"
         assert already.to_record(self.destination)["action"] == "already_linked"
         assert already.to_record(self.destination)["card_url"] == "https://trello.com/c/AbCd1234"
+
+    @pytest.mark.parametrize(
+        ("membership", "join", "problem"),
+        [
+            ("normal", False, None),
+            ("admin", False, None),
+            (None, False, "are not a member of Trello board"),
+            ("observer", False, "are only an observer on Trello board"),
+            (None, True, None),
+            ("observer", True, None),
+        ],
+    )
+    def test_membership(self, membership: str | None, join: bool, problem: str | None) -> None:
+        destination = replace(self.destination, membership=membership)
+        plan = cards.Plan(destination, [self.step(None)], join=join)
+        error = plan.membership_error()
+        if problem is None:
+            assert error is None
+        else:
+            assert error is not None and problem in error.message and "--join" in (error.hint or "")
+        assert plan.joins is (join and membership not in ("normal", "admin"))
+        # Linking the ticket alone writes nothing to Trello: no membership needed.
+        only_zendesk = cards.Plan(destination, [self.step(make_card(attachments=(Attachment("a", URL, URL),)))])
+        assert only_zendesk.membership_error() is None and not only_zendesk.joins
 
 
 class TestBoardNames:

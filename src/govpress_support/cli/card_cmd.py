@@ -215,7 +215,8 @@ def _show_plan(out: Output, plan: Plan) -> None:
     d = plan.destination
     out.info(f"Trello board {d.board.name!r} ({d.board.short_link}), list {d.list.name!r}:")
     if plan.joins:
-        out.info(f"  join the board as a normal member (you, {d.me.username or d.me.full_name}, are not one)")
+        now = "an observer" if d.membership == "observer" else "not a member"
+        out.info(f"  join the board as a normal member (you, {d.me.username or d.me.full_name}, are {now})")
     for step in plan.steps:
         ticket = step.ticket
         out.info(f"  #{ticket.id} {_subject(ticket.subject)}: {step.describe(d)}")
