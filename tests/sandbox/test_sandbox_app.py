@@ -257,7 +257,7 @@ def test_control_api_is_never_faulted(app: SandboxApp, control: httpx.Client) ->
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[SandboxServer]:
     srv = make_server(tmp_path)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield srv
     srv.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -737,3 +738,42 @@ def test_role_changes_take_effect(control: httpx.Client, zd: httpx.Client, role:
         json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
     )
     assert response.status_code == 403
+
+
+def test_search_by_dates_people_and_organisations(zd: httpx.Client, clock: Clock) -> None:
+    everything = tickets(zd, f"group:{SECOND_LINE}")
+    week_ago = timeutil.iso(clock.now - timedelta(days=7)) or ""
+    recent = {t["id"] for t in everything if t["created_at"] > week_ago}
+    assert 0 < len(recent) < len(everything)
+    assert {t["id"] for t in tickets(zd, f"group:{SECOND_LINE} created>7days")} == recent
+    day = clock.now.date().isoformat()
+    assert {t["id"] for t in tickets(zd, f"group:{SECOND_LINE} created>={day}")} == {
+        t["id"] for t in everything if t["created_at"] >= f"{day}T00:00:00Z"
+    }
+    quiet = tickets(zd, f"{UNSOLVED_2ND} -updated>1hours")[0]["id"]
+    before = search(zd, f"{UNSOLVED_2ND} updated>1hours")["count"]
+    zd.put(f"/api/v2/tickets/{quiet}", json={"ticket": {"priority": "low"}})
+    assert search(zd, f"{UNSOLVED_2ND} updated>1hours")["count"] == before + 1
+    eastbrook = tickets(zd, 'organization:"Eastbrook Borough Council"')
+    assert eastbrook
+    assert {t["organization_id"] for t in eastbrook} == {30001}
+    hannah = tickets(zd, "requester:hannah.price@eastbrook.gov.example")
+    assert hannah
+    assert {t["requester_id"] for t in hannah} == {20001}
+    org = zd.get("/api/v2/organizations/30001").json()["organization"]
+    assert org["name"] == "Eastbrook Borough Council"
+    assert org["domain_names"] == ["eastbrook.gov.example"]
+    many = zd.get("/api/v2/organizations/show_many", params={"ids": "30002,30001"}).json()
+    assert [o["id"] for o in many["organizations"]] == [30002, 30001]
+
+
+def test_search_sorts(zd: httpx.Client) -> None:
+    ranks = {"urgent": 4, "high": 3, "normal": 2, "low": 1, None: 0}
+    by_priority = search(zd, UNSOLVED_2ND, sort_by="priority", sort_order="desc")["results"]
+    assert [ranks[t["priority"]] for t in by_priority] == sorted(
+        (ranks[t["priority"]] for t in by_priority), reverse=True
+    )
+    relevance = search(zd, UNSOLVED_2ND)["results"]
+    assert [t["updated_at"] for t in relevance] == sorted(
+        (t["updated_at"] for t in relevance), reverse=True
+    )

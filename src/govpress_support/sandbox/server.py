@@ -108,7 +108,7 @@ class _Handler(BaseHTTPRequestHandler):
         if answer.status not in (204, 304):
             self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
-        if answer.body and answer.status not in (204, 304):
+        if answer.body and answer.status not in (204, 304) and self.command != "HEAD":
             self.wfile.write(answer.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve

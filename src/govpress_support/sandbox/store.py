@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,7 +43,8 @@ CREATE TABLE tickets (
 CREATE INDEX tickets_group_created ON tickets (group_id, created_at, id);
 CREATE INDEX tickets_group_status ON tickets (group_id, status);
 CREATE INDEX tickets_created ON tickets (created_at, id);
-CREATE INDEX tickets_updated ON tickets (updated_at);
+CREATE INDEX tickets_updated ON tickets (updated_at, id);
+CREATE INDEX tickets_group_updated ON tickets (group_id, updated_at, id);
 CREATE INDEX tickets_assignee ON tickets (assignee_id, status);
 CREATE INDEX tickets_status ON tickets (status);
 CREATE TABLE comments (

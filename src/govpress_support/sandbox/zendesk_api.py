@@ -685,11 +685,15 @@ class ZendeskAPI:
                 conn.execute(f"SELECT COUNT(*) FROM tickets WHERE {where}", params).fetchone()[0]  # noqa: S608
             )
             order = order_by(c.req.arg("sort_by"), c.req.arg("sort_order"))
-            rows = conn.execute(
-                f"SELECT * FROM tickets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
-                [*params, per_page, (page - 1) * per_page],
-            ).fetchall()
-        tickets = [TicketState.from_row(r) for r in rows]
+            # Sort ids only, then read the page's rows: sorting whole rows is slow on big groups.
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM tickets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+                    [*params, per_page, (page - 1) * per_page],
+                )
+            ]
+            tickets = self.tickets.many(ids)
         wanted = _nested_includes(c.req)
         results = [
             {**render_ticket(t, c.view, slas="slas" in wanted), "result_type": "ticket"}
@@ -973,8 +977,10 @@ def _cursor_page(
         end = _before(items, first, descending)
         start = max(0, end - size)
     else:
-        last = _int(_decode_cursor(req.arg("page[after]") or "").get("o"))
-        start = _after(items, last, descending) if req.arg("page[after]") else 0
+        after_arg = req.arg("page[after]")
+        start = 0
+        if after_arg:
+            start = _after(items, _int(_decode_cursor(after_arg).get("o")), descending)
         end = start + size
     page = items[start:end]
     has_more = start + len(page) < len(items)
