@@ -777,3 +777,25 @@ def test_search_sorts(zd: httpx.Client) -> None:
     assert [t["updated_at"] for t in relevance] == sorted(
         (t["updated_at"] for t in relevance), reverse=True
     )
+
+
+def test_setting_the_same_status_keeps_its_custom_status(zd: httpx.Client) -> None:
+    statuses = {
+        s["agent_label"]: s["id"]
+        for s in zd.get("/api/v2/custom_statuses").json()["custom_statuses"]
+    }
+    target = tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")[0]["id"]
+    zd.put(
+        f"/api/v2/tickets/{target}",
+        json={"ticket": {"custom_status_id": statuses["Pending believed solved"]}},
+    )
+    same = zd.put(
+        f"/api/v2/tickets/{target}", json={"ticket": {"status": "pending", "priority": "low"}}
+    )
+    assert same.json()["ticket"]["custom_status_id"] == statuses["Pending believed solved"]
+    created = zd.post(
+        "/api/v2/tickets",
+        json={"ticket": {"subject": "x", "comment": {"body": "y"}, "assignee_id": TOM}},
+    )
+    assert created.status_code == 201
+    assert created.json()["ticket"]["group_id"] == 360002  # the assignee's default group

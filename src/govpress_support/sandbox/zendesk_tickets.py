@@ -404,7 +404,8 @@ class Tickets:
                 for k, v in data.items()
                 if k not in ("requester_id", "requester", "description")
             }
-            changes.setdefault("group_id", _default_group(conn))
+            if "group_id" not in changes:
+                changes["group_id"] = _default_group(conn, _as_int(changes.get("assignee_id")))
             changes["subject"] = str(data.get("subject") or body.strip().splitlines()[0][:80])
             new, events, comment_row = self._apply(
                 conn, blank, changes, author_id, custom_statuses=custom_statuses, creating=True
@@ -460,7 +461,7 @@ class Tickets:
                 invalid("status", f"Status: {changes['status']} is not a valid status")
             elif status == "new" and current.status != "new":
                 invalid("status", "Status: cannot be changed back to New")
-            else:
+            elif status != current.status:  # a new category takes its default custom status
                 new.status = status
                 new.custom_status_id = _default_custom_status(conn, status)
 
@@ -762,8 +763,16 @@ def _default_custom_status(conn: sqlite3.Connection, status: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def _default_group(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT id FROM groups_ WHERE json_extract(doc, '$.default') = 1").fetchone()
+def _default_group(conn: sqlite3.Connection, assignee_id: int | None) -> int | None:
+    """A new ticket's group: the assignee's default group, else the account's default group."""
+    row = conn.execute(
+        "SELECT group_id FROM group_memberships WHERE user_id = ? ORDER BY is_default DESC, id",
+        (assignee_id,),
+    ).fetchone()
+    if row is None:
+        row = conn.execute(
+            "SELECT id FROM groups_ WHERE json_extract(doc, '$.default') = 1"
+        ).fetchone()
     return None if row is None else int(row[0])
 
 
