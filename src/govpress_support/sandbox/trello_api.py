@@ -98,9 +98,6 @@ class Call:
     me: sqlite3.Row
     now: datetime
 
-    def flag(self, name: str) -> bool:
-        return (self.args.get(name) or "").lower() in ("true", "1", "all", "open")
-
 
 Handler = Callable[["TrelloAPI", Call], Response]
 
