@@ -188,35 +188,27 @@ class TrelloAPI:
 
     # --- lookups ---------------------------------------------------------------------------------
 
-    def board(self, ref: str) -> sqlite3.Row:
+    def _by_ref(self, table: str, ref: str, *, short_links: bool) -> sqlite3.Row:
+        """A record by 24-hex id (or 8-character short link): 400 `invalid id` for anything
+        else, 404 when well-formed but unknown."""
         if _HEX24.match(ref):
-            row = self.store.one("SELECT * FROM trello_boards WHERE id = ?", (ref.lower(),))
-        elif _SHORT.match(ref):
-            row = self.store.one("SELECT * FROM trello_boards WHERE short_link = ?", (ref,))
+            row = self.store.one(f"SELECT * FROM {table} WHERE id = ?", (ref.lower(),))  # noqa: S608
+        elif short_links and _SHORT.match(ref):
+            row = self.store.one(f"SELECT * FROM {table} WHERE short_link = ?", (ref,))  # noqa: S608
         else:
             raise TrelloError(400, "invalid id")
         if row is None:
             raise not_found()
         return row
+
+    def board(self, ref: str) -> sqlite3.Row:
+        return self._by_ref("trello_boards", ref, short_links=True)
 
     def card(self, ref: str) -> sqlite3.Row:
-        if _HEX24.match(ref):
-            row = self.store.one("SELECT * FROM trello_cards WHERE id = ?", (ref.lower(),))
-        elif _SHORT.match(ref):
-            row = self.store.one("SELECT * FROM trello_cards WHERE short_link = ?", (ref,))
-        else:
-            raise TrelloError(400, "invalid id")
-        if row is None:
-            raise not_found()
-        return row
+        return self._by_ref("trello_cards", ref, short_links=True)
 
     def list_row(self, ref: str) -> sqlite3.Row:
-        if not _HEX24.match(ref):
-            raise TrelloError(400, "invalid id")
-        row = self.store.one("SELECT * FROM trello_lists WHERE id = ?", (ref.lower(),))
-        if row is None:
-            raise not_found()
-        return row
+        return self._by_ref("trello_lists", ref, short_links=False)
 
     def member(self, ref: str, me: sqlite3.Row) -> sqlite3.Row:
         if ref == "me":

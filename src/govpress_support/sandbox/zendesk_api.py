@@ -35,6 +35,7 @@ from govpress_support.sandbox.zendesk_tickets import (
     Tickets,
     TicketState,
     View,
+    as_int,
     next_stamp,
     render_comment,
     render_ticket,
@@ -432,7 +433,7 @@ class ZendeskAPI:
         _admin_only(c)
         data = c.body().get("group_membership")
         data = data if isinstance(data, dict) else {}
-        user_id, group_id = _int(data.get("user_id")), _int(data.get("group_id"))
+        user_id, group_id = as_int(data.get("user_id")), as_int(data.get("group_id"))
         user = self.store.one("SELECT * FROM users WHERE id = ?", (user_id,)) if user_id else None
         if user is None:
             raise invalid("user_id", "User: cannot be blank", "BlankValue")
@@ -563,7 +564,7 @@ class ZendeskAPI:
                 raise _too_many()
             items = [
                 (
-                    _int(t.get("id")) if isinstance(t, dict) else None,
+                    as_int(t.get("id")) if isinstance(t, dict) else None,
                     t if isinstance(t, dict) else {},
                 )
                 for t in body["tickets"]
@@ -673,8 +674,8 @@ class ZendeskAPI:
         query = c.req.arg("query")
         if query is None or not query.strip():
             raise bad_request("invalid", "Invalid search: the query parameter is required")
-        per_page = min(MAX_PAGE, max(1, _int(c.req.arg("per_page")) or MAX_PAGE))
-        page = max(1, _int(c.req.arg("page")) or 1)
+        per_page = min(MAX_PAGE, max(1, as_int(c.req.arg("per_page")) or MAX_PAGE))
+        page = max(1, as_int(c.req.arg("page")) or 1)
         if page * per_page > SEARCH_LIMIT:
             raise ApiError(422, dict(SEARCH_TOO_DEEP))
         with self.store.snapshot() as conn:
@@ -745,7 +746,7 @@ class ZendeskAPI:
                 "InvalidPaginationParameter",
                 "Search export does not accept type in the query: use filter[type]",
             )
-        size = _int(c.req.arg("page[size]")) or MAX_PAGE
+        size = as_int(c.req.arg("page[size]")) or MAX_PAGE
         if not 1 <= size <= EXPORT_MAX_PAGE:
             raise bad_request(
                 "InvalidPaginationParameter", f"page[size] must be between 1 and {EXPORT_MAX_PAGE}"
@@ -873,16 +874,6 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
-
-
 def _too_many() -> ApiError:
     return bad_request("TooManyValues", f"You may send at most {MAX_IDS} ids", max_count=MAX_IDS)
 
@@ -967,20 +958,20 @@ def _json_path(req: Request) -> str:
 def _cursor_page(
     req: Request, key: str, items: list[dict[str, Any]], descending: bool
 ) -> dict[str, Any]:
-    size = _int(req.arg("page[size]")) or MAX_PAGE
+    size = as_int(req.arg("page[size]")) or MAX_PAGE
     if not 1 <= size <= MAX_PAGE:
         raise bad_request(
             "InvalidPaginationParameter", f"page[size] must be between 1 and {MAX_PAGE}"
         )
     if req.arg("page[before]"):
-        first = _int(_decode_cursor(req.arg("page[before]") or "").get("o"))
+        first = as_int(_decode_cursor(req.arg("page[before]") or "").get("o"))
         end = _before(items, first, descending)
         start = max(0, end - size)
     else:
         after_arg = req.arg("page[after]")
         start = 0
         if after_arg:
-            start = _after(items, _int(_decode_cursor(after_arg).get("o")), descending)
+            start = _after(items, as_int(_decode_cursor(after_arg).get("o")), descending)
         end = start + size
     page = items[start:end]
     has_more = start + len(page) < len(items)
@@ -1001,8 +992,8 @@ def _cursor_page(
 
 
 def _offset_page(req: Request, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    per_page = min(MAX_PAGE, max(1, _int(req.arg("per_page")) or MAX_PAGE))
-    number = max(1, _int(req.arg("page")) or 1)
+    per_page = min(MAX_PAGE, max(1, as_int(req.arg("per_page")) or MAX_PAGE))
+    number = max(1, as_int(req.arg("page")) or 1)
     if (number - 1) * per_page >= OFFSET_LIMIT:
         raise bad_request(
             "InvalidPaginationParameter",

@@ -284,46 +284,16 @@ def _text(value: str) -> tuple[str, list[Any]]:
     return clause, params
 
 
-_OR_FIELDS = {
-    "status",
-    "priority",
-    "ticket_type",
-    "group",
-    "group_id",
-    "assignee",
-    "assignee_id",
-    "requester",
-    "requester_id",
-    "organization",
-    "organization_id",
-    "tags",
-    "submitter",
-    "custom_status_id",
-}
-
 _FIELDS: dict[str, Callable[[Compiler, Term], tuple[str, list[Any]]]] = {
     name: getattr(Compiler, name)
     for name in (
-        "status",
-        "priority",
-        "ticket_type",
-        "group",
-        "group_id",
-        "assignee",
-        "assignee_id",
-        "requester",
-        "requester_id",
-        "submitter",
-        "organization",
-        "organization_id",
-        "tags",
-        "subject",
-        "description",
-        "custom_status_id",
-        "created",
-        "updated",
+        "status", "priority", "ticket_type", "group", "group_id", "assignee", "assignee_id",
+        "requester", "requester_id", "submitter", "organization", "organization_id", "tags",
+        "custom_status_id", "subject", "description", "created", "updated",
     )
-}
+}  # fmt: skip
+# Positive `field:value` terms on these fields are ORed; text and date terms are ANDed.
+_OR_FIELDS = set(_FIELDS) - {"subject", "description", "created", "updated"}
 
 SORTS = {
     "created_at": "created_at {d}, id {d}",

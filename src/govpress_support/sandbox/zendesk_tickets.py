@@ -405,7 +405,7 @@ class Tickets:
                 if k not in ("requester_id", "requester", "description")
             }
             if "group_id" not in changes:
-                changes["group_id"] = _default_group(conn, _as_int(changes.get("assignee_id")))
+                changes["group_id"] = _default_group(conn, as_int(changes.get("assignee_id")))
             changes["subject"] = str(data.get("subject") or body.strip().splitlines()[0][:80])
             new, events, comment_row = self._apply(
                 conn, blank, changes, author_id, custom_statuses=custom_statuses, creating=True
@@ -468,7 +468,7 @@ class Tickets:
         if custom_statuses and changes.get("custom_status_id") is not None:
             row = conn.execute(
                 "SELECT id, category, doc FROM custom_statuses WHERE id = ?",
-                (_as_int(changes["custom_status_id"]),),
+                (as_int(changes["custom_status_id"]),),
             ).fetchone()
             if row is None or not (loads(row["doc"]) or {}).get("active", True):
                 invalid("custom_status_id", "Custom status: is invalid")
@@ -492,7 +492,7 @@ class Tickets:
                 new.type = None if value is None else str(value).lower()
 
         if "group_id" in changes:
-            gid = _as_int(changes["group_id"])
+            gid = as_int(changes["group_id"])
             if changes["group_id"] is None:
                 new.group_id = None
             elif (
@@ -515,7 +515,7 @@ class Tickets:
             if assignee is None:
                 new.assignee_id = None
             else:
-                aid = _as_int(assignee)
+                aid = as_int(assignee)
                 user = (
                     conn.execute("SELECT role FROM users WHERE id = ?", (aid,)).fetchone()
                     if aid
@@ -548,7 +548,7 @@ class Tickets:
             items = changes.get("custom_fields", changes.get("fields"))
             values = dict(new.doc.get("custom_fields") or {})
             for item in items if isinstance(items, list) else []:
-                fid = _as_int(item.get("id")) if isinstance(item, dict) else None
+                fid = as_int(item.get("id")) if isinstance(item, dict) else None
                 if fid is not None and str(fid) in values:
                     values[str(fid)] = item.get("value")
             new.doc["custom_fields"] = values
@@ -606,8 +606,8 @@ class Tickets:
         return new, _events(current, new), comment
 
     def _requester(self, conn: sqlite3.Connection, data: dict[str, Any], author_id: int) -> int:
-        if _as_int(data.get("requester_id")) is not None:
-            rid = _as_int(data.get("requester_id"))
+        if as_int(data.get("requester_id")) is not None:
+            rid = as_int(data.get("requester_id"))
             if conn.execute("SELECT 1 FROM users WHERE id = ?", (rid,)).fetchone() is None:
                 raise record_invalid(
                     {
@@ -732,12 +732,13 @@ def _epoch(stamp: str) -> int:
     return 0 if parsed is None else int(parsed.timestamp())
 
 
-def _as_int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """An id or a number from JSON or a query string; None for anything else (and for booleans)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     return None
 
