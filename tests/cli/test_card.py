@@ -316,6 +316,28 @@ def test_conflicting_edit_is_read_again_and_the_link_still_made(
     assert sum(card["shortUrl"] in c["body"] for c in desk.comments(ticket_id)) == 1
 
 
+def test_card_url_in_the_configured_ticket_field(cli: Invoke, desk: Desk, tmp_path: Path) -> None:
+    from govpress_support.sandbox.seed_data import TRELLO_CARD_FIELD
+
+    (tmp_path / "config.toml").write_text(f"[zendesk]\ntrello_card_field_id = {TRELLO_CARD_FIELD}\n")
+    ticket_id = missing_ids(cli)[0]
+    result = cli("--sandbox", "card", "create", str(ticket_id), "--join", "--yes", "--json")
+    assert result.code == 0, result.stderr
+    [record] = result.json()
+    assert record["changes"] == ["card", "attachment", "note", "tag", "field"]
+    fields = {f["id"]: f["value"] for f in desk.ticket(ticket_id)["custom_fields"]}
+    assert fields[TRELLO_CARD_FIELD] == record["card_url"]
+    again = cli("--sandbox", "card", "create", str(ticket_id), "--yes", "--json")
+    assert again.json()[0]["action"] == "already_linked"
+
+    # A field id the account does not have: Zendesk ignores it; say so instead of retrying forever.
+    (tmp_path / "config.toml").write_text("[zendesk]\ntrello_card_field_id = 123\n")
+    other = missing_ids(cli)[0]
+    odd = cli("--sandbox", "card", "create", str(other), "--join", "--yes")
+    assert odd.code == 0, odd.stderr
+    assert f"warning: ticket {other} did not keep the card URL in custom field 123" in odd.stderr
+
+
 class TestBadInput:
     def test_triage_ticket_needs_force(self, cli: Invoke, desk: Desk) -> None:
         ticket_id = desk.new_ticket(subject="Website down?", group_id=desk.group_id(TRIAGE))

@@ -297,7 +297,7 @@ def _result_columns() -> list[Column]:
         Column("ticket_id", "Ticket", cell=lambda r: link_text(f"#{r['ticket_id']}", r["ticket_url"], "bold")),
         Column("action", "Result", cell=action_cell),
         Column("card_url", "Card", cell=card_cell),
-        Column("list", "List", max_width=20),
+        Column("list", "List", max_width=20, drop=1),
         Column("subject", "Subject", ratio=1, min_width=16),
     ]
 
@@ -409,6 +409,6 @@ def _weekly_columns() -> list[Column]:
     return [
         Column("name", "Task", cell=lambda r: link_text(r["name"], r["url"], "bold"), max_width=40),
         Column("due", "Due", cell=due_cell),
-        Column("labels", "Labels", cell=lambda r: Text(", ".join(r["labels"]), style="dim"), max_width=20),
-        Column("summary", "What", ratio=1, min_width=20),
+        Column("labels", "Labels", cell=lambda r: Text(", ".join(r["labels"]), style="dim"), max_width=20, drop=1),
+        Column("summary", "What", ratio=1, min_width=30),
     ]
