@@ -60,6 +60,9 @@ class SandboxServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes; with Nagle on, the body waits for the client's
+    # delayed ACK (about 40 ms on Linux) on every keep-alive response.
+    disable_nagle_algorithm = True
     server: SandboxServer
 
     def _body(self) -> bytes:
