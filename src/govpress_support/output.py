@@ -173,22 +173,33 @@ class Output:
     ) -> RenderableType:
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, header_style="bold")
         for column in columns:
             table.add_column(
                 column.header,
                 justify=column.justify,  # type: ignore[arg-type]
-                no_wrap=column.no_wrap,
+                # Too wide a table is narrowed by shrinking its wrapping columns, else every column
+                # evenly (narrow ones, like the id, vanish): so the flexible column is the one to
+                # wrap, and its cells keep to one line with an ellipsis.
+                no_wrap=column.no_wrap and not column.ratio,
                 overflow="ellipsis",
                 ratio=column.ratio,
                 min_width=column.min_width,
                 max_width=column.max_width,
             )
+
+        def cell(column: Column, record: Mapping[str, Any]) -> RenderableType:
+            value = column.cell(record) if column.cell else _plain(record.get(column.key))
+            if column.ratio and column.no_wrap:
+                value = Text(value) if isinstance(value, str) else value
+                if isinstance(value, Text):
+                    value.no_wrap, value.overflow = True, "ellipsis"
+            return value
+
         for record in records:
-            table.add_row(
-                *(column.cell(record) if column.cell else _plain(record.get(column.key)) for column in columns)
-            )
+            table.add_row(*(cell(column, record) for column in columns))
         return table
 
     def json(self, data: Any) -> None:
