@@ -237,7 +237,7 @@ def suspended(out: Output, result: SuspendedResult) -> None:
     now = result.now
 
     def author(r: Mapping[str, Any]) -> RenderableType:
-        return _person(r["author_name"], r["author_email"])
+        return Text(r["author_email"] or r["author_name"] or "—")
 
     def age(r: Mapping[str, Any]) -> RenderableType:
         return Text(relative(r["created_at"], now) if r["created_at"] else "—")
@@ -245,8 +245,8 @@ def suspended(out: Output, result: SuspendedResult) -> None:
     columns = [
         Column("id", "ID", justify="right"),
         Column("subject", "Subject", ratio=1, min_width=16),
-        Column("author_email", "Author", cell=author, max_width=40),
-        Column("cause", "Cause", max_width=40),
+        Column("author_email", "Author", cell=author, no_wrap=False, max_width=36),
+        Column("cause", "Cause", no_wrap=False, max_width=30),
         Column("created_at", "Age", cell=age),
     ]
     out.rows(result.records(), columns, tsv_fields=SUSPENDED_TSV, empty="No suspended tickets.")
