@@ -328,8 +328,10 @@ class Writer:
             job = self.zendesk.update_many(items)
             job = self.zendesk.wait_for_job(job, interval=self.poll_interval, sleep=self.sleep)
         except AuthError as exc:
-            message = _not_allowed(chunk[0].ticket.id, exc).one_line()
-            return [TicketResult(p.ticket.id, Outcome.FAILED, message=message) for p in chunk], []
+            return [
+                TicketResult(p.ticket.id, Outcome.FAILED, message=_not_allowed(p.ticket.id, exc).one_line())
+                for p in chunk
+            ], []
         except (ApiError, NetworkError) as exc:
             if _refused(exc):
                 return [TicketResult(p.ticket.id, Outcome.FAILED, message=exc.one_line()) for p in chunk], []

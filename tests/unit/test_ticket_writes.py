@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from govpress_support import timeutil
-from govpress_support.errors import ConflictError, NetworkError
+from govpress_support.errors import AuthError, ConflictError, NetworkError
 from govpress_support.http import HttpClient, Redactor, RetryPolicy, ServiceInfo
 from govpress_support.models import Comment, Ticket
 from govpress_support.ticket_writes import (
@@ -47,6 +47,7 @@ class FakeZendesk:
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.jobs: dict[str, dict[str, Any]] = {}
         self.lose: str | None = None  # "after": apply then drop; "before": drop without applying
+        self.forbid_writes = False  # a role that may read tickets but not change them
         self.puts = 0
         for tid, status in ((1, "open"), (2, "open"), (3, "closed")):
             self.tickets[tid] = {
@@ -73,7 +74,13 @@ class FakeZendesk:
         self.tickets[tid].update(fields, updated_at=now)
         if body:
             self.comments[tid].append(
-                {"id": len(self.comments[tid]) + 900, "author_id": author, "body": body, "public": True, "created_at": now}
+                {
+                    "id": len(self.comments[tid]) + 900,
+                    "author_id": author,
+                    "body": body,
+                    "public": True,
+                    "created_at": now,
+                }
             )
 
     def note_count(self, tid: int, body: str) -> int:
@@ -117,6 +124,8 @@ class FakeZendesk:
         query = {k: v[0] for k, v in parse_qs(urlsplit(str(request.url)).query).items()}
         if request.method == "PUT":
             self.puts += 1
+            if self.forbid_writes:
+                return httpx.Response(403, json={"error": "Forbidden", "description": "You do not have access"})
             body = json.loads(request.content)
             lose, self.lose = self.lose, None
             if lose == "before":
@@ -249,6 +258,15 @@ class TestOneTicket:
             w.write_one(plan(zendesk, 3))
         assert not isinstance(caught.value, ConflictError)
 
+    def test_a_role_that_may_not_write_is_exit_4_with_the_fix(self, fake: FakeZendesk) -> None:
+        w, zendesk = writer(fake)
+        fake.forbid_writes = True
+        with pytest.raises(AuthError) as caught:
+            w.write_one(plan(zendesk, 1, group_id=12))
+        assert caught.value.exit_code == 4
+        assert caught.value.one_line().startswith("your Zendesk role may not change ticket 1 (403)")
+        assert fake.puts == 1  # a 403 is an answer: not retried
+
 
 class TestSeveralTickets:
     def test_one_job_with_a_stamp_per_ticket_and_a_result_each(self, fake: FakeZendesk) -> None:
@@ -272,6 +290,13 @@ class TestSeveralTickets:
         assert [r.outcome for r in results] == [Outcome.UPDATED, Outcome.UPDATED]
         assert fake.puts == 1
         assert [fake.note_count(i, "Checked the logs") for i in (1, 2)] == [1, 1]
+
+    def test_a_forbidden_bulk_write_fails_every_item_by_name(self, fake: FakeZendesk) -> None:
+        w, zendesk = writer(fake)
+        fake.forbid_writes = True
+        results = w.write_many([plan(zendesk, 1), plan(zendesk, 2)])
+        assert [(r.ticket_id, r.outcome) for r in results] == [(1, Outcome.FAILED), (2, Outcome.FAILED)]
+        assert "may not change ticket 2 (403)" in (results[1].message or "")
 
     def test_a_bulk_write_that_never_arrived_is_sent_again(self, fake: FakeZendesk) -> None:
         w, zendesk = writer(fake)
