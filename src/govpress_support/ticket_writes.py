@@ -363,13 +363,14 @@ class Writer:
                 )
             return settled, []
         me_id = self.zendesk.me().id
+        unsent = {p.ticket.id for p in unknown}
         for plan in [*unknown, *conflicts]:
             fresh, comments = checked.get(plan.ticket.id, (None, []))
             if fresh is None:
                 settled.append(TicketResult(plan.ticket.id, Outcome.FAILED, message="ticket not found"))
             elif already_applied(plan, fresh, comments, me_id):
                 settled.append(TicketResult(plan.ticket.id, Outcome.UPDATED, tuple(plan.describe())))
-            elif fresh.updated_stamp == plan.ticket.updated_stamp and plan in unknown and not final:
+            elif fresh.updated_stamp == plan.ticket.updated_stamp and plan.ticket.id in unsent and not final:
                 resend.append(plan)  # provably not written: safe to send again
             elif fresh.updated_stamp == plan.ticket.updated_stamp:
                 why = lost.one_line() if lost else "no result"

@@ -33,16 +33,7 @@ from govpress_support.models import (
     User,
 )
 from govpress_support.sla import TicketSla, ticket_sla
-from govpress_support.ticket_writes import (
-    Names,
-    Outcome,
-    Plan,
-    TicketResult,
-    Writer,
-    clip,
-    closed_error,
-    planned,
-)
+from govpress_support.ticket_writes import Names, Plan, TicketResult, Writer, closed_error, planned
 from govpress_support.timeutil import parse_duration
 
 CARD_GROUPS = ("2nd", "scoping")  # the process wants a Trello card for tickets in these
@@ -226,7 +217,9 @@ def _refuse_closed(plan: Plan) -> bool:
 # --- note ----------------------------------------------------------------------------------------------
 
 
-def prepare_note(clients: Clients, ids: Sequence[int], text: str) -> Batch:
+def prepare_note(
+    clients: Clients, ids: Sequence[int], text: str, *, on_progress: Callable[[str], None] | None = None
+) -> Batch:
     """An internal note on each ticket, unless its latest comment is already that note by you.
 
     Reads each ticket's comments (one request a ticket) to look before writing."""
@@ -239,6 +232,8 @@ def prepare_note(clients: Clients, ids: Sequence[int], text: str) -> Batch:
         plans.append(plan)
         if _refuse_closed(plan):
             continue
+        if on_progress is not None and len(tickets) > 1:
+            on_progress(f"reading the threads… {len(plans)} of {len(tickets)}")
         comments = clients.zendesk.comments(ticket.id)
         if comments and _same_note(comments[-1], note, me.id):
             plan.unchanged = "its latest comment is already this note by you"
@@ -503,7 +498,7 @@ def prepare_status(clients: Clients, ids: Sequence[int], status: str, *, reason:
                 else f"this account has no custom status {zs.believed_solved_status!r}"
             )
             batch.notices.append(f"{why}: setting status Pending with the tag {zs.believed_solved_tag!r} instead")
-            target_label = f"Pending + tag {zs.believed_solved_tag}"
+            target_label = f"Pending (believed solved, tag {zs.believed_solved_tag})"
             changes = {"status": "pending", "additional_tags": [zs.believed_solved_tag]}
     else:
         api = "hold" if choice == "on-hold" else choice
@@ -571,6 +566,7 @@ def prepare_assign(clients: Clients, ids: Sequence[int], who: str) -> Batch:
     user = resolve_agent(clients, who)
     desk = Desk.load(clients)
     member_of: set[int] = set()
+    me_id = clients.zendesk.me().id if user is not None else None
     if user is not None:
         desk.names.learn(user.id, user.name or user.email or f"user {user.id}")
         member_of = {m.group_id for m in clients.zendesk.user_memberships(user.id)}
@@ -585,10 +581,12 @@ def prepare_assign(clients: Clients, ids: Sequence[int], who: str) -> Batch:
             plan.unchanged = f"already assigned to {desk.names.user(wanted)}" if wanted else "already unassigned"
             continue
         if user is not None and ticket.group_id is not None and ticket.group_id not in member_of:
+            who_is = "you are" if user.id == me_id else f"{user.name or user.email} is"
             plan.refusal = UsageError(
-                f"{user.name or user.email} is not a member of {desk.short(ticket.group_id)}, "
-                f"so Zendesk will not assign ticket {ticket.id} to them",
-                f"move it to one of their groups first (govpress-support ticket move {ticket.id} --to ...)",
+                f"{who_is} not a member of {desk.short(ticket.group_id)}, so Zendesk will not assign "
+                f"ticket {ticket.id} to {'you' if user.id == me_id else 'them'}",
+                f"move the ticket to their group first: govpress-support ticket move {ticket.id} --to GROUP "
+                "--reason TEXT",
             )
             continue
         plan.changes["assignee_id"] = wanted
@@ -710,10 +708,17 @@ def fetch_details(
         users.update(zendesk.users(authors))
     names = Names(zendesk)
     cards, trello_checked, trello_reason = _linked_cards(clients)
+    fallback_tag = clients.settings.zendesk.believed_solved_tag
+
+    def label(t: Ticket) -> str:
+        # The believed-solved fallback (pending plus a tag) reads as what it means.
+        text = names.status(t)
+        return f"{text} (believed solved)" if t.status == "pending" and fallback_tag in t.tags else text
+
     details = [
         TicketDetail(
             ticket=t,
-            status_label=names.status(t),
+            status_label=label(t),
             group=names.group(t.group_id) if t.group_id is not None else None,
             requester=users.get(t.requester_id) if t.requester_id else None,
             assignee=users.get(t.assignee_id) if t.assignee_id else None,
@@ -736,24 +741,3 @@ def _linked_cards(clients: Clients) -> tuple[dict[int, Card], bool, str | None]:
         return index_by_ticket(trello.cards(clients.settings.trello.backlog_board)), True, None
     except GovPressError as exc:
         return {}, False, f"Trello cards unavailable: {exc.one_line()}"
-
-
-__all__ = [
-    "STATUS_CHOICES",
-    "Batch",
-    "Outcome",
-    "ShowResult",
-    "TicketDetail",
-    "TicketResult",
-    "apply",
-    "clip",
-    "fetch_details",
-    "parse_ticket_ids",
-    "prepare_assign",
-    "prepare_cascade",
-    "prepare_move",
-    "prepare_note",
-    "prepare_return",
-    "prepare_status",
-    "prepare_triage",
-]

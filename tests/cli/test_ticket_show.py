@@ -114,3 +114,26 @@ class TestSuspended:
         result = cli("--sandbox", "suspended")
         assert result.code == 4
         assert "does not show you suspended tickets" in result.stderr
+
+
+def test_every_ticket_command_has_help_with_an_example(cli: Invoke) -> None:
+    for command in (
+        ["ticket", "show"],
+        ["ticket", "note"],
+        ["ticket", "triage"],
+        ["ticket", "move"],
+        ["ticket", "cascade"],
+        ["ticket", "return"],
+        ["ticket", "status"],
+        ["ticket", "assign"],
+        ["note"],
+        ["cascade"],
+        ["suspended"],
+    ):
+        result = cli(*command, "--help")
+        assert result.code == 0, command
+        assert "Examples:" in result.stdout and f"govpress-support {command[-1]}" in result.stdout.replace(
+            "ticket ", ""
+        ), command
+    listing = cli("--help").stdout
+    assert all(name in listing for name in ("ticket", "note", "cascade", "suspended"))

@@ -62,7 +62,7 @@ QUESTIONS = {
 
 def _mutate(
     ctx: typer.Context,
-    prepare: Callable[[Clients], Batch],
+    prepare: Callable[[Clients, Callable[[str], None]], Batch],
     *,
     yes: bool,
     dry_run: bool,
@@ -71,11 +71,12 @@ def _mutate(
     from govpress_support import tickets
     from govpress_support.cli import ticket_view
     from govpress_support.errors import PartialFailure
+    from govpress_support.ticket_writes import Outcome
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    with out.status("reading tickets…"):
-        batch = prepare(rt.clients)
+    with out.status("reading tickets…") as update:
+        batch = prepare(rt.clients, update)
     if batch.single and batch.plans[0].refusal is not None:
         raise batch.plans[0].refusal
     ticket_view.show_plan(out, batch, dry_run=dry_run)
@@ -94,12 +95,16 @@ def _mutate(
     if not out.confirm(question, yes=yes):
         out.info("nothing changed")
         raise typer.Exit(1)
-    with out.progress(len(todo) if len(todo) > 1 else None, "updating tickets") as advance:
-        results = tickets.apply(rt.clients, batch, on_progress=advance if len(todo) > 1 else None)
+    if len(batch.plans) == 1:
+        with out.status(f"updating {what}…"):
+            results = tickets.apply(rt.clients, batch)
+    else:
+        with out.progress(len(todo), "updating tickets") as advance:
+            results = tickets.apply(rt.clients, batch, on_progress=advance)
     ticket_view.show_results(out, results)
     if json_out:
         out.json([r.to_record() for r in results])
-    updated = {r.ticket_id for r in results if r.outcome is tickets.Outcome.UPDATED}
+    updated = {r.ticket_id for r in results if r.outcome is Outcome.UPDATED}
     ticket_view.card_hints(out, [i for i in batch.missing_cards if i in updated])
     if tickets.exit_partial(results):
         failed = [r for r in results if not r.outcome.ok]
@@ -206,7 +211,11 @@ def note_cmd(
     elif text is None:
         text = _edit_note(rt, ticket_ids)
     _mutate(
-        ctx, lambda clients: prepare_note(clients, ticket_ids, text or ""), yes=yes, dry_run=dry_run, json_out=json_out
+        ctx,
+        lambda clients, update: prepare_note(clients, ticket_ids, text or "", on_progress=update),
+        yes=yes,
+        dry_run=dry_run,
+        json_out=json_out,
     )
 
 
@@ -284,7 +293,7 @@ def triage_cmd(
     ticket_ids = _ids(ids)
     _mutate(
         ctx,
-        lambda clients: prepare_triage(clients, ticket_ids, priority=priority, type_=type_, to=to, note=note),
+        lambda clients, update: prepare_triage(clients, ticket_ids, priority=priority, type_=type_, to=to, note=note),
         yes=yes,
         dry_run=dry_run,
         json_out=json_out,
@@ -326,7 +335,7 @@ def move_cmd(
     ticket_ids = _ids(ids)
     _mutate(
         ctx,
-        lambda clients: prepare_move(clients, ticket_ids, to=to, reason=reason),
+        lambda clients, update: prepare_move(clients, ticket_ids, to=to, reason=reason),
         yes=yes,
         dry_run=dry_run,
         json_out=json_out,
@@ -363,7 +372,7 @@ def cascade_cmd(
     ticket_ids = _ids(ids)
     _mutate(
         ctx,
-        lambda clients: prepare_cascade(clients, ticket_ids, reason=reason),
+        lambda clients, update: prepare_cascade(clients, ticket_ids, reason=reason),
         yes=yes,
         dry_run=dry_run,
         json_out=json_out,
@@ -401,7 +410,7 @@ def return_cmd(
     ticket_ids = _ids(ids)
     _mutate(
         ctx,
-        lambda clients: prepare_return(clients, ticket_ids, reason=reason),
+        lambda clients, update: prepare_return(clients, ticket_ids, reason=reason),
         yes=yes,
         dry_run=dry_run,
         json_out=json_out,
@@ -457,7 +466,7 @@ def status_cmd(
     ticket_ids = _ids(values)
     _mutate(
         ctx,
-        lambda clients: prepare_status(clients, ticket_ids, status, reason=reason),
+        lambda clients, update: prepare_status(clients, ticket_ids, status, reason=reason),
         yes=yes,
         dry_run=dry_run,
         json_out=json_out,
@@ -499,7 +508,13 @@ def assign_cmd(
         raise UsageError("give ticket ids and then who", "who is me, none or an agent's email")
     who = values.pop()
     ticket_ids = _ids(values)
-    _mutate(ctx, lambda clients: prepare_assign(clients, ticket_ids, who), yes=yes, dry_run=dry_run, json_out=json_out)
+    _mutate(
+        ctx,
+        lambda clients, update: prepare_assign(clients, ticket_ids, who),
+        yes=yes,
+        dry_run=dry_run,
+        json_out=json_out,
+    )
 
 
 # --- suspended ----------------------------------------------------------------------------------------

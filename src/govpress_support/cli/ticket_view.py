@@ -18,7 +18,7 @@ from govpress_support.sla import ticket_sla
 from govpress_support.suspended import SuspendedResult
 from govpress_support.ticket_writes import Outcome, Plan, TicketResult
 from govpress_support.tickets import Batch, ShowResult, TicketDetail
-from govpress_support.timeutil import iso, relative
+from govpress_support.timeutil import relative
 
 CARD_HINT = "govpress-support card create {id}"
 
@@ -196,7 +196,7 @@ def show_plan(out: Output, batch: Batch, *, dry_run: bool) -> None:
         for line in plan.describe():
             out.info(f"  {line}")
         for warning in plan.warnings:
-            out.warn(f"  {warning}")
+            out.err.print(f"  warning: {warning}", markup=False, style=_style(out, "yellow"))
     for notice in batch.notices:
         out.warn(notice)
     if batch.card_check:
@@ -250,6 +250,3 @@ def suspended(out: Output, result: SuspendedResult) -> None:
         Column("created_at", "Age", cell=age),
     ]
     out.rows(result.records(), columns, tsv_fields=SUSPENDED_TSV, empty="No suspended tickets.")
-
-
-__all__ = ["card_hints", "iso", "show", "show_plan", "show_results", "suspended"]
