@@ -506,6 +506,10 @@ def prepare_status(clients: Clients, ids: Sequence[int], status: str, *, reason:
         changes = {"custom_status_id": default.id} if default is not None else {"status": api}
         target_label = default.agent_label if default is not None else choice.capitalize()
         if choice == "solved":
+            batch.notices.append(
+                "the team marks work done with `believed-solved` (Pending believed solved): "
+                "a client's reply reopens a solved ticket"
+            )
             batch.question = (
                 "Mark {what} Solved? A client's reply (even a thank-you) reopens solved tickets; "
                 "the team uses `believed-solved` instead."

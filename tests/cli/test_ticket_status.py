@@ -69,6 +69,9 @@ class TestStatus:
         assert desk.ticket(4023)["status"] == "open"
         assert cli("--sandbox", "ticket", "status", "4023", "solved", input="y\n").code == 0
         assert desk.ticket(4023)["status"] == "solved"
+        monkeypatch.undo()
+        scripted = cli("--sandbox", "ticket", "status", "4024", "solved", "--yes")
+        assert scripted.code == 0 and "the team marks work done with `believed-solved`" in scripted.stderr
 
     def test_unknown_status_lists_the_valid_ones(self, cli: Invoke) -> None:
         result = cli("--sandbox", "ticket", "status", "4023", "closed", "--yes")
