@@ -57,7 +57,7 @@ class Server:
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.url}/_sandbox/{path}", data=data, method=method)
+        request = urllib.request.Request(f"{self.url}/_sandbox/{path}", data=data, method=method)  # noqa: S310
         request.add_header("Content-Type", "application/json")
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 - loopback only
             raw = response.read()
@@ -71,7 +71,9 @@ class Server:
 
 
 def base_env(state: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
+    }
     env["GOVPRESS_SUPPORT_STATE_DIR"] = str(state)
     env["GOVPRESS_SUPPORT_CONFIG"] = str(state / "none.toml")
     return env
@@ -84,8 +86,16 @@ def served(*options: str, bulk: int = 0) -> Iterator[Server]:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = base_env(Path(tmp))
-        subprocess.run([str(TOOL), "sandbox", "reset", "--yes", "--bulk", str(bulk)], env=env, check=True, capture_output=True)
-        process = subprocess.Popen([str(TOOL), "sandbox", "serve", "--port", "0", *options], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        subprocess.run(
+            [str(TOOL), "sandbox", "reset", "--yes", "--bulk", str(bulk)], env=env, check=True, capture_output=True
+        )
+        process = subprocess.Popen(
+            [str(TOOL), "sandbox", "serve", "--port", "0", *options],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         try:
             assert process.stdout is not None
             url = process.stdout.readline().strip()
@@ -100,6 +110,9 @@ def served(*options: str, bulk: int = 0) -> Iterator[Server]:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---:" if i else "---" for i in range(len(headers))) + "|"]
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---:" if i else "---" for i in range(len(headers))) + "|",
+    ]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)

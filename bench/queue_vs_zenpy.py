@@ -40,7 +40,14 @@ def run_zenpy(server: Server, state: Path) -> tuple[Measured, int]:
     env = base_env(state)
     script = Path(__file__).with_name("zenpy_queue.py")
     server.reset_stats()
-    argv = [sys.executable, str(script), server.url, server.env["ZENDESK_EMAIL"], server.env["ZENDESK_API_TOKEN"], GROUP]
+    argv = [
+        sys.executable,
+        str(script),
+        server.url,
+        server.env["ZENDESK_EMAIL"],
+        server.env["ZENDESK_API_TOKEN"],
+        GROUP,
+    ]
     result = measure(argv, env, check=False)
     return result, server.requests()
 
@@ -58,7 +65,10 @@ def main() -> None:
 
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        with served("--latency", str(args.latency), bulk=max(0, size - SEEDED_SECOND_LINE)) as server, tempfile.TemporaryDirectory() as tmp:
+        with (
+            served("--latency", str(args.latency), bulk=max(0, size - SEEDED_SECOND_LINE)) as server,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
             state = Path(tmp) / "cli"
             cold, cold_requests, warm, warm_requests, theirs, their_requests = [], 0, [], 0, [], 0
             for _ in range(args.runs):

@@ -59,7 +59,15 @@ def main() -> None:
     for ticket in tickets:
         assignee = ticket.assignee  # zenpy fetches each user once and caches it
         organization = ticket.organization
-        rows.append((ticket.id, ticket.subject, slas.get(ticket.id), assignee.name if assignee else None, organization.name if organization else None))
+        rows.append(
+            (
+                ticket.id,
+                ticket.subject,
+                slas.get(ticket.id),
+                assignee.name if assignee else None,
+                organization.name if organization else None,
+            )
+        )
     print(len(rows))
 
 

@@ -247,7 +247,9 @@ def test_a_query_known_to_be_large_goes_straight_to_export(tmp_path: Any) -> Non
         paths.append(request.url.path)
         if request.url.path == "/api/v2/search":
             return httpx.Response(200, json={"results": [], "count": 1500, "next_page": "x"})
-        return httpx.Response(200, json={"results": [raw_ticket(1, slas={"policy_metrics": []})], "meta": {"has_more": False}})
+        return httpx.Response(
+            200, json={"results": [raw_ticket(1, slas={"policy_metrics": []})], "meta": {"has_more": False}}
+        )
 
     client = make(handler)
     client.cache = MetadataCache(tmp_path / "cache.json", ttl=600)
