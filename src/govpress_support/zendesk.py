@@ -223,6 +223,13 @@ class ZendeskClient:
         full_query = f"type:ticket {query}".strip()
         result = TicketSet()
         seen: set[int] = set()
+        # A query that was past the limit last time goes straight to export: no wasted first page.
+        size_key = f"search size {self.base_url} {query}"
+        known = self.cache.get(size_key) if self.cache is not None else None
+        if isinstance(known, int) and known > SEARCH_LIMIT:
+            found = self._export_tickets(query, include, sideload, on_page, None)
+            self._remember_size(size_key, len(found.tickets))
+            return found
 
         params: dict[str, Any] = {
             "query": full_query,
@@ -234,6 +241,8 @@ class ZendeskClient:
             params["include"] = include
         data = self.http.get_json("api/v2/search", params)
         total = data.get("count") if isinstance(data, dict) else None
+        if isinstance(total, int):
+            self._remember_size(size_key, total)
         if isinstance(total, int) and total > SEARCH_LIMIT:
             return self._export_tickets(query, include, sideload, on_page, total)
         while True:
@@ -254,6 +263,10 @@ class ZendeskClient:
             data = self.http.get_json(self._next(nxt))
         self._complete(result, sideload)
         return result
+
+    def _remember_size(self, key: str, size: int) -> None:
+        if self.cache is not None:
+            self.cache.put(key, size)
 
     def _export_tickets(
         self,

@@ -236,3 +236,28 @@ def test_job_results_parse() -> None:
     assert status.finished
     assert [(r.id, r.success) for r in status.results] == [(1, True), (2, False)]
     assert status.results[1].details == "closed"
+
+
+def test_a_query_known_to_be_large_goes_straight_to_export(tmp_path: Any) -> None:
+    from govpress_support.cache import MetadataCache
+
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if request.url.path == "/api/v2/search":
+            return httpx.Response(200, json={"results": [], "count": 1500, "next_page": "x"})
+        return httpx.Response(
+            200, json={"results": [raw_ticket(1, slas={"policy_metrics": []})], "meta": {"has_more": False}}
+        )
+
+    client = make(handler)
+    client.cache = MetadataCache(tmp_path / "cache.json", ttl=600)
+    client.search_tickets("big", sideload=("slas",))
+    assert paths == ["/api/v2/search", "/api/v2/search/export"]
+    paths.clear()
+    client.search_tickets("big", sideload=("slas",))
+    assert paths == ["/api/v2/search/export"]
+    paths.clear()
+    client.search_tickets("small", sideload=("slas",))
+    assert paths == ["/api/v2/search", "/api/v2/search/export"]

@@ -1,0 +1,118 @@
+"""`queue` against a served sandbox with added latency, beside the zenpy script a user would
+otherwise write, in the same run.
+
+    python bench/queue_vs_zenpy.py [--sizes 50,500,5000] [--latency 50] [--runs 3]
+
+For each group size: requests (counted by the server), wall time (median of --runs) and peak
+memory of `govpress-support queue --json`, with a cold metadata cache and a warm one, and of
+bench/zenpy_queue.py fetching the same tickets with their SLAs, assignees and organisations.
+Needs zenpy in this environment (`pip install zenpy`); it is never a dependency of the tool.
+Aims: requests <= ceil(N/100) + 3; wall time at most half of zenpy's at 500; peak memory under
+120 MB at 5,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from common import TOOL, Measured, Server, base_env, measure, served, table
+
+SEEDED_SECOND_LINE = 20  # unsolved 2nd line tickets in the seed before --bulk
+GROUP = "GovPress 2nd line support"
+
+
+def run_ours(server: Server, state: Path, *, cold: bool) -> tuple[Measured, int]:
+    if cold and state.exists():
+        shutil.rmtree(state)
+    env = {**base_env(state), **server.env}
+    server.reset_stats()
+    result = measure([str(TOOL), "queue", "--json"], env)
+    return result, server.requests()
+
+
+def run_zenpy(server: Server, state: Path) -> tuple[Measured, int]:
+    env = base_env(state)
+    script = Path(__file__).with_name("zenpy_queue.py")
+    server.reset_stats()
+    argv = [
+        sys.executable,
+        str(script),
+        server.url,
+        server.env["ZENDESK_EMAIL"],
+        server.env["ZENDESK_API_TOKEN"],
+        GROUP,
+    ]
+    result = measure(argv, env, check=False)
+    return result, server.requests()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="50,500,5000")
+    parser.add_argument("--latency", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    try:
+        import zenpy  # noqa: F401
+    except ImportError:
+        sys.exit("zenpy is not installed here: pip install zenpy (benchmark only)")
+
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        with (
+            served("--latency", str(args.latency), bulk=max(0, size - SEEDED_SECOND_LINE)) as server,
+            tempfile.TemporaryDirectory() as tmp,
+        ):
+            state = Path(tmp) / "cli"
+            cold, cold_requests, warm, warm_requests, theirs, their_requests = [], 0, [], 0, [], 0
+            for _ in range(args.runs):
+                result, cold_requests = run_ours(server, state, cold=True)
+                cold.append(result)
+                result, warm_requests = run_ours(server, state, cold=False)
+                warm.append(result)
+                result, their_requests = run_zenpy(server, Path(tmp) / "zenpy")
+                theirs.append(result)
+            n = len(__import__("json").loads(cold[0].stdout))
+            budget = math.ceil(n / 100) + 3
+            t_cold = statistics.median(r.seconds for r in cold)
+            t_warm = statistics.median(r.seconds for r in warm)
+            t_zenpy = statistics.median(r.seconds for r in theirs)
+            zenpy_failed = any(r.code != 0 for r in theirs)
+            rows.append(
+                [
+                    n,
+                    f"{cold_requests} / {warm_requests} (budget {budget})",
+                    f"{their_requests}" + (" (failed: 422 past 1,000)" if zenpy_failed else ""),
+                    f"{t_cold:.2f} s / {t_warm:.2f} s",
+                    "—" if zenpy_failed else f"{t_zenpy:.2f} s",
+                    "—" if zenpy_failed else f"{t_warm / t_zenpy:.2f}×",
+                    f"{max(r.peak_mb for r in cold + warm):.0f} MB",
+                    f"{max(r.peak_mb for r in theirs):.0f} MB",
+                ]
+            )
+    print(f"queue vs zenpy, {args.latency} ms added latency per request, median of {args.runs} runs\n")
+    print(
+        table(
+            [
+                "tickets",
+                "queue requests cold / warm",
+                "zenpy requests",
+                "queue time cold / warm",
+                "zenpy time",
+                "queue ÷ zenpy (warm)",
+                "queue peak memory",
+                "zenpy peak memory",
+            ],
+            rows,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The collision guard (someone changes the ticket between our read and our write), permissions,
+and what a conflict in a bulk change looks like."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pytest
+
+from govpress_support.models import JobStatus, Ticket
+from govpress_support.zendesk import ZendeskClient
+from tests.cli.conftest import Invoke
+from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+
+SECOND, SCOPING = 360003, 360004
+
+
+@pytest.fixture
+def someone_else(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> dict[int, dict[str, Any]]:
+    """Tickets (id -> changes) another agent edits just before our write reaches Zendesk."""
+    edits: dict[int, dict[str, Any]] = {}
+    update_ticket, update_many = ZendeskClient.update_ticket, ZendeskClient.update_many
+
+    def racing_one(self: ZendeskClient, ticket_id: int, changes: Mapping[str, Any], **kw: Any) -> Ticket:
+        if ticket_id in edits:
+            desk.touch(ticket_id, **edits.pop(ticket_id))
+        return update_ticket(self, ticket_id, changes, **kw)
+
+    def racing_many(self: ZendeskClient, updates: Sequence[Mapping[str, Any]]) -> JobStatus:
+        for item in updates:
+            if item["id"] in edits:
+                desk.touch(item["id"], **edits.pop(item["id"]))
+        return update_many(self, updates)
+
+    monkeypatch.setattr(ZendeskClient, "update_ticket", racing_one)
+    monkeypatch.setattr(ZendeskClient, "update_many", racing_many)
+    return edits
+
+
+def test_a_change_made_meanwhile_writes_nothing_says_what_and_exits_5(
+    cli: Invoke, desk: Desk, someone_else: dict[int, dict[str, Any]]
+) -> None:
+    someone_else[4036] = {"status": "pending", "comment": {"body": "Asked the client for a screenshot", "public": True}}
+    result = cli("--sandbox", "ticket", "move", "4036", "--to", "scoping", "--reason", "Bigger job", "--yes")
+    assert result.code == 5
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith("error: ticket 4036 changed since it was read (")
+    assert "status Open → Pending" in error
+    assert "new public reply by Morgan Lee: “Asked the client for a screenshot”" in error
+    assert "nothing was written" in error and "ticket show 4036" in error
+    assert desk.ticket(4036)["group_id"] == SECOND
+    assert desk.notes(4036, "Bigger job") == 0
+
+
+def test_every_single_change_carries_the_stamp_it_read(cli: Invoke, desk: Desk, someone_else: dict[int, Any]) -> None:
+    for args in (
+        ("note", "4023", "Looked at it"),
+        ("ticket", "status", "4023", "pending"),
+        ("ticket", "assign", "4023", "priya.shah@govpress.example"),
+        ("ticket", "triage", "4023", "--priority", "low"),
+        ("cascade", "4023"),
+        ("ticket", "return", "4023", "--reason", "Not ours"),
+    ):
+        someone_else[4023] = {"priority": "urgent" if desk.ticket(4023)["priority"] != "urgent" else "high"}
+        before = desk.ticket(4023)
+        result = cli("--sandbox", *args, "--yes")
+        assert result.code == 5, (args, result.stderr)
+        after = desk.ticket(4023)
+        assert {k: after[k] for k in ("status", "group_id", "assignee_id")} == {
+            k: before[k] for k in ("status", "group_id", "assignee_id")
+        }, args
+    assert desk.notes(4023, "Looked at it") == 0
+
+
+def test_a_conflict_in_a_bulk_change_is_named_and_the_rest_done(
+    cli: Invoke, desk: Desk, someone_else: dict[int, dict[str, Any]]
+) -> None:
+    someone_else[4009] = {"priority": "urgent"}
+    result = cli("--sandbox", "ticket", "move", "4017", "4009", "--to", "2nd", "--reason", "Split", "--yes", "--json")
+    assert result.code == 3
+    outcomes = {r["id"]: (r["result"], r["message"]) for r in result.json()}
+    assert outcomes[4017] == ("updated", None)
+    assert outcomes[4009][0] == "conflict" and "priority normal → urgent" in outcomes[4009][1]
+    assert "1 of 2 tickets not changed: #4009 (conflict)" in result.stderr
+    assert desk.ticket(4017)["group_id"] == SECOND
+    assert desk.ticket(4009)["group_id"] == SCOPING
+    assert desk.notes(4009, "Split") == 0 and desk.notes(4017, "Split") == 1
+
+
+def test_no_permission_is_exit_4(cli: Invoke, desk: Desk) -> None:
+    desk.control("PUT", "users/sam.okafor@govpress.example", {"role": "end-user"})
+    result = cli("--sandbox", "note", "4013", "Hello", "--yes")
+    assert result.code == 4
+    assert "403" in result.stderr

@@ -1,0 +1,139 @@
+"""`ticket show` and `suspended` against the in-process sandbox."""
+
+from __future__ import annotations
+
+import re
+
+from tests.cli.conftest import Invoke
+from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+
+TTY = {"GOVPRESS_SUPPORT_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}
+
+
+def plain(text: str) -> str:
+    """Terminal output without its escape sequences (bold, dim and links stay under NO_COLOR)."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x1b]*\x1b\\", "", text)
+
+
+def test_json_has_every_field_the_issue_names(cli: Invoke) -> None:
+    result = cli("--sandbox", "ticket", "show", "4013", "--json")
+    assert result.code == 0, result.stderr
+    [ticket] = result.json()
+    assert ticket["id"] == 4013
+    assert ticket["subject"] == "Staging site asks for the basic auth password twice"
+    assert ticket["status"] == "hold" and ticket["status_label"] == "On-hold"
+    assert (ticket["priority"], ticket["type"]) == ("normal", "question")
+    assert ticket["group"] == "GovPress 2nd line support"
+    assert ticket["requester_name"] == "Rajesh Kumar"
+    assert ticket["organization"] == "Department for Rural Affairs"
+    assert ticket["assignee_email"] == "sam.okafor@govpress.example"
+    assert ticket["sla_metrics"] == [
+        {"metric": "next_reply_time", "stage": "paused", "breach_at": None, "breached": False}
+    ]
+    assert ticket["sla_urgency"] == "paused"
+    assert "basic_auth" in ticket["tags"]
+    assert ticket["trello_card"] == "missing"
+    kinds = [(c["author_name"], c["internal"]) for c in ticket["comments"]]
+    assert kinds == [("Rajesh Kumar", False), ("Sam Okafor", True)]
+
+
+def test_custom_status_label_linked_card_and_breached_sla(cli: Invoke) -> None:
+    [pbs, breached] = cli("--sandbox", "ticket", "show", "4018", "#4014", "--json").json()
+    assert pbs["status"] == "pending" and pbs["status_label"] == "Pending believed solved"
+    assert breached["trello_card"] == "linked"
+    assert breached["trello_card_url"].startswith("https://trello.com/c/")
+    assert breached["sla_breached"] is True
+    assert any(m["breached"] for m in breached["sla_metrics"])
+
+
+def test_terminal_page_marks_internal_notes(cli: Invoke) -> None:
+    result = cli("--sandbox", "ticket", "show", "4013", env=TTY)
+    assert result.code == 0, result.stderr
+    page = plain(result.stdout)
+    assert "#4013 Staging site asks for the basic auth password twice" in page
+    assert "Rajesh Kumar <rajesh.kumar@ruralaffairs.gov.example> · Department for Rural Affairs" in page
+    assert "On-hold" in page and "GovPress 2nd line support" in page
+    assert "next reply paused" in page
+    assert "Sam Okafor · " in page and "· internal note" in page
+    assert "· public reply" in page
+    assert "govpress-support card create 4013" in page  # no card: the way to make one
+
+
+def test_piped_output_is_field_tab_value(cli: Invoke) -> None:
+    lines = cli("--sandbox", "ticket", "show", "4013").stdout.splitlines()
+    assert "status_label\tOn-hold" in lines
+    assert "group\tGovPress 2nd line support" in lines
+    assert "sla\tnext_reply_time\tpaused\t\tfalse" in lines
+    internal = [line for line in lines if line.startswith("comment\t") and "\tinternal\t" in line]
+    assert len(internal) == 1 and internal[0].endswith("\tSam Okafor")
+    body = lines[lines.index(internal[0]) + 1]
+    assert body.startswith("\tBlocked: the second prompt")
+
+
+def test_unknown_ticket_and_bad_id(cli: Invoke) -> None:
+    missing = cli("--sandbox", "ticket", "show", "4013", "99999")
+    assert missing.code == 1
+    assert missing.stderr.strip().endswith("error: ticket #99999 not found (check the number)")
+    bad = cli("--sandbox", "ticket", "show", "four")
+    assert bad.code == 2 and "'four' is not a ticket id" in bad.stderr
+
+
+def test_a_ticket_url_works_as_an_id(cli: Invoke) -> None:
+    result = cli("--sandbox", "ticket", "show", "https://govpress.zendesk.com/agent/tickets/4013", "--json")
+    assert result.json()[0]["id"] == 4013
+
+
+class TestSuspended:
+    def test_count_first_then_oldest_first(self, cli: Invoke) -> None:
+        result = cli("--sandbox", "suspended")
+        assert result.code == 0
+        assert "3 suspended tickets" in result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == "id\tcreated_at\tcause\tauthor_email\tauthor_name\tticket_id\tsubject"
+        created = [line.split("\t")[1] for line in lines[1:]]
+        assert created == sorted(created) and len(created) == 3
+        assert any("\tDetected as spam\t" in line for line in lines)
+
+    def test_json_and_terminal(self, cli: Invoke) -> None:
+        data = cli("--sandbox", "suspended", "--json").json()
+        assert {t["cause"] for t in data} >= {"Detected as spam"}
+        assert all(t["age_seconds"] > 0 and t["author_email"] for t in data)
+        page = plain(cli("--sandbox", "suspended", env=TTY).stdout)
+        assert "Boost your council website" in page and "Detected as spam" in page and " ago" in page
+
+    def test_none_is_not_an_error(self, cli: Invoke, desk: Desk) -> None:
+        for ticket in cli("--sandbox", "suspended", "--json").json():
+            desk.http.delete(f"/api/v2/suspended_tickets/{ticket['id']}").raise_for_status()
+        result = cli("--sandbox", "suspended", env=TTY)
+        assert result.code == 0
+        assert "0 suspended tickets" in result.stderr
+        assert "No suspended tickets." in result.stderr
+
+    def test_not_allowed_is_exit_4_with_the_reason(self, cli: Invoke, desk: Desk) -> None:
+        desk.control("PUT", "users/sam.okafor@govpress.example", {"role": "end-user"})
+        result = cli("--sandbox", "suspended")
+        assert result.code == 4
+        assert "does not show you suspended tickets" in result.stderr
+
+
+def test_every_ticket_command_has_help_with_an_example(cli: Invoke) -> None:
+    for command in (
+        ["ticket", "show"],
+        ["ticket", "note"],
+        ["ticket", "triage"],
+        ["ticket", "move"],
+        ["ticket", "cascade"],
+        ["ticket", "return"],
+        ["ticket", "status"],
+        ["ticket", "assign"],
+        ["note"],
+        ["cascade"],
+        ["suspended"],
+    ):
+        result = cli(*command, "--help")
+        assert result.code == 0, command
+        assert "Examples:" in result.stdout and f"govpress-support {command[-1]}" in result.stdout.replace(
+            "ticket ", ""
+        ), command
+    listing = cli("--help").stdout
+    assert all(name in listing for name in ("ticket", "note", "cascade", "suspended"))
