@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
 from tests.e2e.conftest import RunCli, Serve, Server
 
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from tests.support import FakeSleep
 
 from govpress_support.errors import ApiError, AuthError, ExitCode, NotFoundError
 from govpress_support.http import HttpClient, RetryPolicy, ServiceInfo
 from govpress_support.trello import TrelloClient, classify_error
+from tests.support import FakeSleep
 
 BASE = "https://api.trello.example/1"
 
