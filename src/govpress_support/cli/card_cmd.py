@@ -187,7 +187,7 @@ def create_cmd(
         _render_results(out, cards.preview(plan), plan)
         out.note("dry run: nothing changed")
         return
-    if not out.confirm(_question(plan), yes=yes, default=True):
+    if not out.confirm(_question(plan), yes=yes):
         out.info("nothing changed")
         raise typer.Exit(1)
     results = _execute(rt, plan)
