@@ -30,7 +30,7 @@ from govpress_support.handover_models import (
     PlannedTicket,
     Suspended,
 )
-from govpress_support.journal import Journal, journals, new_run_id
+from govpress_support.journal import Journal, JournalError, journals, new_run_id
 from govpress_support.models import User
 from govpress_support.queue import QueueOptions, fetch_queue
 from govpress_support.rota import next_engineer
@@ -77,8 +77,12 @@ def past_runs(state_dir: Path, zendesk_url: str, me_id: int) -> list[PastRun]:
             continue
         try:
             state = replay(records)
-        except (KeyError, TypeError, ValueError):
-            continue
+        except (KeyError, TypeError, ValueError) as exc:
+            # Never skip it: it may be an unfinished run that a new one would repeat.
+            raise JournalError(
+                f"cannot read the handover journal {journal.path} ({type(exc).__name__}: {exc})",
+                "look at it, or move it aside if that handover is settled",
+            ) from None
         if state.plan.zendesk_url != zendesk_url or state.plan.me.id != me_id:
             continue
         runs.append(PastRun(journal, state.plan, state.finished_at))

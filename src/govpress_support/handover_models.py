@@ -7,7 +7,7 @@ run from the journal alone (the notes came from an editor and cannot be asked fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -56,14 +56,14 @@ class PlannedTicket:
     _TIMES: ClassVar[tuple[str, ...]] = ("sla_breach_at", "due_at")
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in self._TIMES:
             data[key] = iso(data[key])
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PlannedTicket:
-        values: dict[str, Any] = {k: data.get(k) for k in cls.__dataclass_fields__ if k in data}
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls) if f.name in data}
         for key in cls._TIMES:
             values[key] = parse_iso(values.get(key))
         values["id"] = int(data["id"])

@@ -70,7 +70,10 @@ def test_unknown_id_is_an_error_even_when_its_section_is_empty() -> None:
 
 def test_compose_heading_text_and_general_line() -> None:
     heading = "Handover from Sam to Tom:"
-    assert notes.compose("Did X.", "Ask me on Slack.", heading) == "Handover from Sam to Tom:\n\nDid X.\n\nAsk me on Slack."
+    assert (
+        notes.compose("Did X.", "Ask me on Slack.", heading)
+        == "Handover from Sam to Tom:\n\nDid X.\n\nAsk me on Slack."
+    )
     assert notes.compose(None, "Ask me.", heading) == "Handover from Sam to Tom:\n\nAsk me."
     assert notes.compose("  ", None, heading) is None
 
