@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -148,13 +149,13 @@ def _render(rt: Runtime, result: QueueResult, changed: set[int] | None = None) -
 
     out = rt.out
     if out.mode is not Mode.TABLE:
-        out.rows(result.records(), _columns(result, None), tsv_fields=TSV_FIELDS)
+        out.rows(result.records(), queue_columns(result.now, result.warning_threshold), tsv_fields=TSV_FIELDS)
         if result.trello.reason:
             out.note(result.trello.reason)
         return
     out.rows(
         result.records(),
-        _columns(result, changed),
+        queue_columns(result.now, result.warning_threshold, changed),
         footer=_footer(result),
         empty=f"No unsolved tickets in {result.group}.",
     )
@@ -162,13 +163,12 @@ def _render(rt: Runtime, result: QueueResult, changed: set[int] | None = None) -
         out.note(result.trello.reason)
 
 
-def _columns(result: QueueResult, changed: set[int] | None) -> list[Column]:
+def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = None) -> list[Column]:
+    """The queue's table columns; `changed` adds a marker column (watch mode)."""
     from rich.text import Text
 
     from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
     from govpress_support.output import Column
-
-    now, warn = result.now, result.warning_threshold
 
     def trello_cell(r: Mapping[str, Any]) -> RenderableType:
         if r["trello_card"] == "linked":
@@ -247,7 +247,7 @@ def _watch(rt: Runtime, options: QueueOptions, interval: int) -> None:
                     stamps = {row.ticket.id: row.ticket.updated_stamp for row in result.rows}
                     changed = set() if first else {i for i, s in stamps.items() if seen.get(i, "new") != s}
                     seen, first = stamps, False
-                    table = out.table(result.records(), _columns(result, changed))
+                    table = out.table(result.records(), queue_columns(result.now, result.warning_threshold, changed))
                     stamp = Text(
                         f"updated {now().astimezone().strftime('%H:%M:%S')} · every {interval}s · Ctrl-C stops",
                         style="dim",

@@ -1,0 +1,317 @@
+"""`govpress-support doctor` and `govpress-support start-rotation`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from govpress_support.cli import runtime
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+
+if TYPE_CHECKING:
+    from govpress_support.cli.runtime import Runtime
+    from govpress_support.doctor import Check
+    from govpress_support.output import Output
+    from govpress_support.rotation import Briefing, RotationPlan, StepResult
+
+DOCTOR_HELP = """Check you are ready for a rotation: one line per check, ✓ or ✗ with its fix.
+
+Checks the config file, Zendesk and Trello credentials (who you are), the four support groups,
+whether your Zendesk role can change group memberships, the Backlog and Week in Progress boards
+(readable, and you a member), the rota service (when configured) and the tools a rota engineer
+needs on PATH (config [rotation.tools]). Exit 0 when all pass, 1 otherwise.
+
+Examples:
+
+    govpress-support doctor
+
+    govpress-support doctor --json | jq '.[] | select(.ok | not)'
+"""
+
+START_HELP = """Start your 2nd line rotation: group membership, Trello boards, and a briefing.
+
+Shows its plan and asks once (--yes for scripts, --dry-run to only show), then:
+
+1. adds you to the 2nd line group and removes the previous rota engineer: --previous EMAIL,
+else the rota service's engineer before you, else every member who is not you and not in
+groups.permanent_members. Permanent members are never removed. If your role may not change
+memberships, it says what to ask an admin for, carries on, and exits 3.
+
+2. joins you to the Backlog and Week in Progress boards; with --first-time (or when the rota
+has never had you), copies the "Add a new developer to the support rota (copy me!)" card to the
+backlog, named for you and assigned to you, unless you have one.
+
+3. prints a briefing: every 2nd line ticket in SLA order, client deadlines, tickets with no
+Trello card, suspended tickets, the Slack channels to join and anything doctor found missing.
+
+Running it twice changes nothing the second time, and says so.
+
+Examples:
+
+    govpress-support start-rotation --dry-run
+
+    govpress-support start-rotation --yes --markdown > briefing.md
+
+    govpress-support start-rotation --previous priya.shah@govpress.example --first-time
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("doctor", help=DOCTOR_HELP)(doctor_cmd)
+    app.command("start-rotation", help=START_HELP)(start_rotation_cmd)
+
+
+def _checks(rt: Runtime) -> list[Check]:
+    from govpress_support import doctor
+    from govpress_support.errors import GovPressError
+
+    config_check = doctor.check_config(rt.config_path, lambda: rt.settings)
+    if not config_check.ok:
+        return [config_check]
+    try:
+        return doctor.run_checks(rt.clients, rt.config_path, lambda: rt.settings)
+    except GovPressError as exc:  # pragma: no cover - checks turn failures into results
+        return [config_check, doctor.Check("checks", False, exc.message, exc.hint)]
+
+
+def _print_checks(out: Output, checks: list[Check]) -> None:
+    from rich.text import Text
+
+    for check in checks:
+        line = Text()
+        line.append("✓ " if check.ok else "✗ ", style="green" if check.ok else "bold red")
+        line.append(f"{check.name}: ", style="bold")
+        line.append(check.detail)
+        if check.fix:
+            line.append(f"\n    fix: {check.fix}", style="yellow")
+        out.console.print(line)
+
+
+def doctor_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
+    rt = runtime.get(ctx)
+    out = rt.output(json_out)
+    with out.status("checking…"):
+        checks = _checks(rt)
+    if json_out:
+        out.json([asdict(c) for c in checks])
+    else:
+        _print_checks(out, checks)
+        failed = sum(1 for c in checks if not c.ok)
+        out.note(f"{len(checks) - failed} of {len(checks)} checks pass" + ("" if not failed else f"; {failed} to fix"))
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+def start_rotation_cmd(
+    ctx: typer.Context,
+    previous: Annotated[
+        str | None, typer.Option("--previous", metavar="EMAIL", help="The engineer to take out of the group.")
+    ] = None,
+    first_time: Annotated[
+        bool,
+        typer.Option(
+            "--first-time", help="Copy the rota template card for you (automatic when the rota has never had you)."
+        ),
+    ] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the briefing as Markdown (for pasting).")] = False,
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    from govpress_support.errors import ExitCode, UsageError
+    from govpress_support.rotation import apply_rotation, build_briefing, plan_rotation
+    from govpress_support.timeutil import now
+
+    if markdown and json_out:
+        raise UsageError("--markdown and --json are two ways to print the briefing", "pick one")
+    rt = runtime.get(ctx)
+    out = rt.output(json_out)
+    clients = rt.clients
+    when = now()
+    with out.status("looking at the group, the rota and the boards…"):
+        plan = plan_rotation(clients, today=when.date(), previous_email=previous, first_time=first_time)
+    _show_plan(out, plan)
+
+    results: list[StepResult] = []
+    if plan.empty:
+        out.success("nothing to change: you are set up for this rotation")
+    elif dry_run:
+        out.info("dry run: nothing changed")
+    elif out.confirm(f"Make these {len(plan.steps)} change(s)?", yes=yes):
+        results = apply_rotation(clients, plan, on_step=lambda r: _show_result(out, r))
+    else:
+        out.info("nothing changed")
+        raise typer.Exit(1)
+
+    with out.status("preparing your briefing…"):
+        failures = [c for c in _checks(rt) if not c.ok]
+        briefing = build_briefing(clients, now=when, doctor_failures=failures)
+    if json_out:
+        out.json(_briefing_data(plan, results, briefing, dry_run))
+    elif markdown:
+        out.text(briefing_markdown(briefing, plan, results))
+    else:
+        _print_briefing(rt, briefing)
+    if plan.blocked or any(not r.ok for r in results):
+        raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+def _show_plan(out: Output, plan: RotationPlan) -> None:
+    out.info(f"Starting 2nd line as {plan.me.name} <{plan.me.email}>")
+    if plan.previous is not None:
+        out.info(f"previous engineer: {plan.previous.name} <{plan.previous.email}> (from {plan.previous_source})")
+    for line in plan.done:
+        out.success(line)
+    for step in plan.steps:
+        out.info(f"• {step.description}")
+    for warning in plan.warnings:
+        out.warn(warning)
+    for blocked in plan.blocked:
+        out.error(blocked)
+
+
+def _show_result(out: Output, result: StepResult) -> None:
+    if result.ok:
+        out.success(f"{result.step.description}: {result.detail}" + (f" {result.url}" if result.url else ""))
+    else:
+        out.error(f"{result.step.description}: {result.detail}")
+
+
+def _briefing_data(plan: RotationPlan, results: list[StepResult], briefing: Briefing, dry_run: bool) -> dict[str, Any]:
+    trello_checked = briefing.trello_checked
+    return {
+        "me": {"id": plan.me.id, "name": plan.me.name, "email": plan.me.email},
+        "group": briefing.group,
+        "previous": {"name": plan.previous.name, "email": plan.previous.email, "source": plan.previous_source}
+        if plan.previous
+        else None,
+        "first_time": plan.first_time,
+        "dry_run": dry_run,
+        "already_done": plan.done,
+        "planned": [{"kind": s.kind.value, "description": s.description} for s in plan.steps],
+        "results": [
+            {"kind": r.step.kind.value, "description": r.step.description, "ok": r.ok, "detail": r.detail, "url": r.url}
+            for r in results
+        ],
+        "warnings": plan.warnings,
+        "blocked": plan.blocked,
+        "tickets": [r.to_record(briefing.group, trello_checked) for r in briefing.rows],
+        "deadlines": [
+            {"id": r.ticket.id, "subject": r.ticket.subject, "due_at": r.ticket.due_at} for r in briefing.deadlines
+        ],
+        "without_trello_card": [r.ticket.id for r in briefing.without_cards],
+        "suspended": None
+        if briefing.suspended is None
+        else [
+            {
+                "id": s.id,
+                "subject": s.subject,
+                "cause": s.cause,
+                "author_email": s.author_email,
+                "created_at": s.created_at,
+            }
+            for s in briefing.suspended
+        ],
+        "slack_channels": briefing.channels,
+        "doctor_failures": [asdict(c) for c in briefing.doctor_failures],
+    }
+
+
+def _print_briefing(rt: Runtime, briefing: Briefing) -> None:
+    from rich.rule import Rule
+
+    from govpress_support.cli.queue_cmd import queue_columns
+    from govpress_support.config import Settings
+    from govpress_support.timeutil import parse_duration, relative
+
+    out = rt.out
+    settings: Settings = rt.settings
+    warn = parse_duration(settings.queue.sla_warning)
+    console = out.console
+    console.print(Rule(f"Briefing: {briefing.group}", align="left"))
+    records = [r.to_record(briefing.group, briefing.trello_checked) for r in briefing.rows]
+    if records:
+        console.print(out.table(records, queue_columns(briefing.now, warn)))
+    else:
+        console.print("No unsolved tickets in the group.")
+    console.print("\n[bold]Client deadlines[/bold]")
+    for row in briefing.deadlines or []:
+        assert row.ticket.due_at is not None
+        console.print(
+            f"  #{row.ticket.id} {row.ticket.subject}: "
+            f"due {row.ticket.due_at:%a %d %b %H:%M} ({relative(row.ticket.due_at, briefing.now)})",
+            markup=False,
+        )
+    if not briefing.deadlines:
+        console.print("  none")
+    if briefing.trello_checked:
+        console.print(
+            "\n[bold]Tickets with no Trello card[/bold] (2nd line tickets need one: `govpress-support card create ID`)"
+        )
+        for row in briefing.without_cards:
+            console.print(f"  #{row.ticket.id} {row.ticket.subject}", markup=False)
+        if not briefing.without_cards:
+            console.print("  none")
+    if briefing.suspended:
+        console.print(
+            f"\n[bold]Suspended tickets waiting: {len(briefing.suspended)}[/bold] (`govpress-support suspended`)"
+        )
+        for s in briefing.suspended[:10]:
+            console.print(f"  {s.subject} from {s.author_email or s.author_name or 'unknown'}: {s.cause}", markup=False)
+    console.print("\n[bold]Slack channels to join[/bold]")
+    console.print("  " + "  ".join(briefing.channels), markup=False)
+    if briefing.doctor_failures:
+        console.print("\n[bold]Still to sort out[/bold] (from `govpress-support doctor`)")
+        _print_checks(out, briefing.doctor_failures)
+
+
+def briefing_markdown(briefing: Briefing, plan: RotationPlan, results: list[StepResult]) -> str:
+    """The briefing as Markdown, for Slack or a stand-up doc."""
+    from govpress_support.cli.common import metric_name
+    from govpress_support.timeutil import relative
+
+    def sla(row: Any) -> str:
+        s = row.sla
+        if s.urgency.name == "BREACHED":
+            return f"**breached {relative(s.breach_at, briefing.now)}** ({metric_name(s.metric)})"
+        if s.urgency.name == "ACTIVE":
+            return f"{relative(s.breach_at, briefing.now)} ({metric_name(s.metric)})"
+        return "paused" if s.urgency.name == "PAUSED" else "no SLA"
+
+    lines = [f"# 2nd line briefing: {plan.me.name}, {briefing.now:%A %d %B %Y}", ""]
+    changes = [f"- {r.step.description}: {'done' if r.ok else 'NOT DONE: ' + r.detail}" for r in results]
+    if changes:
+        lines += ["## Changes made", "", *changes, ""]
+    lines += [f"## Tickets in {briefing.group} ({len(briefing.rows)}), most urgent first", ""]
+    if briefing.rows:
+        lines += ["| ticket | subject | priority | status | SLA | assignee |", "|---|---|---|---|---|---|"]
+        for row in briefing.rows:
+            subject = row.ticket.subject.replace("|", "\\|")
+            assignee = row.assignee.name if row.assignee else "unassigned"
+            lines.append(
+                f"| [#{row.ticket.id}]({row.ticket.agent_url}) | {subject} | {row.ticket.priority or '—'} "
+                f"| {row.status_label} | {sla(row)} | {assignee} |"
+            )
+    else:
+        lines.append("No unsolved tickets.")
+    lines += ["", "## Client deadlines", ""]
+    lines += [
+        f"- #{r.ticket.id} {r.ticket.subject}: due {r.ticket.due_at:%a %d %b %H:%M}"
+        for r in briefing.deadlines
+        if r.ticket.due_at
+    ] or ["- none"]
+    if briefing.trello_checked:
+        lines += ["", "## Tickets with no Trello card", ""]
+        lines += [f"- #{r.ticket.id} {r.ticket.subject}" for r in briefing.without_cards] or ["- none"]
+    if briefing.suspended:
+        lines += ["", f"## Suspended tickets waiting ({len(briefing.suspended)})", ""]
+        lines += [
+            f"- {s.subject} from {s.author_email or s.author_name or 'unknown'}: {s.cause}" for s in briefing.suspended
+        ]
+    lines += ["", "## Slack channels to join", "", *[f"- `{c}`" for c in briefing.channels]]
+    if briefing.doctor_failures:
+        lines += ["", "## Still to sort out", ""]
+        lines += [f"- {c.name}: {c.detail}" + (f" (fix: {c.fix})" if c.fix else "") for c in briefing.doctor_failures]
+    return "\n".join(lines) + "\n"

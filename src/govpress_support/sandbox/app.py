@@ -1,0 +1,175 @@
+"""The sandbox application: one object answering Zendesk, Trello, the rota and its own control
+API by path, over a SQLite file that persists between processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from govpress_support.sandbox.constants import DB_NAME
+from govpress_support.sandbox.control_api import ControlAPI
+from govpress_support.sandbox.faults import FaultInjector, Faults
+from govpress_support.sandbox.rota_api import RotaAPI
+from govpress_support.sandbox.routing import Match
+from govpress_support.sandbox.seed import seed as seed_store
+from govpress_support.sandbox.stats import Stats
+from govpress_support.sandbox.store import SettingsValues, Store
+from govpress_support.sandbox.trello_api import TrelloAPI
+from govpress_support.sandbox.wire import Request, Response, text_response
+from govpress_support.sandbox.zendesk_api import ZendeskAPI
+
+
+class Service(Protocol):
+    service: str
+
+    def match(self, req: Request) -> Match[Any] | None: ...
+
+    def dispatch(self, req: Request, match: Match[Any] | None) -> Response: ...
+
+
+class Settings:
+    """The persisted switches, read from and written to the SQLite file on every access, so a
+    change made by another process (the control API of a served sandbox) is seen at once."""
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def values(self) -> SettingsValues:
+        return self._store.settings()
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.values().as_dict()
+
+    def update(self, **changes: Any) -> SettingsValues:
+        return self._store.update_settings(changes)
+
+    @property
+    def custom_statuses(self) -> bool:
+        return self.values().custom_statuses
+
+    @custom_statuses.setter
+    def custom_statuses(self, value: bool) -> None:
+        self.update(custom_statuses=value)
+
+    @property
+    def export_sideloads(self) -> bool:
+        return self.values().export_sideloads
+
+    @export_sideloads.setter
+    def export_sideloads(self, value: bool) -> None:
+        self.update(export_sideloads=value)
+
+    @property
+    def rota(self) -> str:
+        return self.values().rota
+
+    @rota.setter
+    def rota(self, value: str) -> None:
+        self.update(rota=value)
+
+    @property
+    def rate_limits(self) -> bool:
+        return self.values().rate_limits
+
+    @rate_limits.setter
+    def rate_limits(self, value: bool) -> None:
+        self.update(rate_limits=value)
+
+
+class SandboxApp:
+    def __init__(self, state_dir: Path, faults: Faults | None = None):
+        self.state_dir = Path(state_dir)
+        self.store = Store(self.state_dir / DB_NAME)
+        ensure_seeded(self.store)
+        self.stats = Stats()
+        self.settings = Settings(self.store)
+        self._injector = FaultInjector(faults, self.stats)
+        self.zendesk = ZendeskAPI(self.store, self.stats)
+        self.trello = TrelloAPI(self.store, self.stats)
+        self.rota = RotaAPI(self.store)
+        self.control = ControlAPI(self)
+
+    @property
+    def faults(self) -> Faults:
+        return self._injector.faults
+
+    @faults.setter
+    def faults(self, faults: Faults) -> None:
+        """Replacing the faults restarts their random sequence from `faults.seed`."""
+        self._injector.set(faults)
+
+    def reset(self, *, seed: int = 1, bulk: int = 0) -> None:
+        reseed(self.store, seed=seed, bulk=bulk)
+        self.zendesk.account_window.clear()
+        self.zendesk.export_window.clear()
+
+    def _service(self, path: str) -> Service | None:
+        if path.startswith("/api/v2/"):
+            return self.zendesk
+        if path.startswith("/1/"):
+            return self.trello
+        if path.startswith("/v2/"):
+            return self.rota
+        return None
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request. Raises `ConnectionDropped` when a fault drops the connection."""
+        if request.path == "/_sandbox" or request.path.startswith("/_sandbox/"):
+            return self.control.handle(request)
+        service = self._service(request.path)
+        match = service.match(request) if service is not None else None
+        if match is not None:
+            self.stats.request(match.name)
+        else:
+            self.stats.request(
+                f"{request.method} (unknown {service.service if service else 'path'})"
+            )
+        fault = self._injector.apply(service.service if service else "other")
+        if fault is not None:
+            return fault
+        if service is None:
+            return text_response(404, "Not Found")
+        return service.dispatch(request, match)
+
+    def transport(self) -> httpx.BaseTransport:
+        from govpress_support.sandbox.transport import SandboxTransport
+
+        return SandboxTransport(self)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def ensure_seeded(store: Store, *, seed: int = 1) -> None:
+    """Seed the file the first time; a file another process is seeding is waited for (the write
+    lock), then found seeded."""
+    if store.meta("seeded"):
+        return
+    with store.write() as conn:
+        if store.meta("seeded"):
+            return
+        store.wipe(conn)
+        seed_store(store, conn, seed=seed)
+
+
+def reseed(store: Store, *, seed: int = 1, bulk: int = 0) -> None:
+    with store.write() as conn:
+        store.wipe(conn)
+        seed_store(store, conn, seed=seed, bulk=bulk)
+
+
+def open_app(state_dir: Path, faults: Faults | None = None) -> SandboxApp:
+    """The sandbox over `<state_dir>/sandbox.sqlite3`: created and seeded on first use, reused "
+    "after."""
+    return SandboxApp(state_dir, faults)
+
+
+def reset(state_dir: Path, *, seed: int = 1, bulk: int = 0) -> None:
+    """Wipe and reseed; `bulk` adds that many generated unsolved tickets to the 2nd line group."""
+    store = Store(Path(state_dir) / DB_NAME)
+    try:
+        reseed(store, seed=seed, bulk=bulk)
+    finally:
+        store.close()

@@ -1,0 +1,1 @@
+"""Tests of the built-in sandbox (Zendesk, Trello and rota emulator)."""
