@@ -13,6 +13,7 @@ the real desk without mixing them up.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -31,12 +32,13 @@ from govpress_support.handover_models import (
     Suspended,
 )
 from govpress_support.journal import Journal, JournalError, journals, new_run_id
-from govpress_support.models import User
+from govpress_support.models import Group, GroupMembership, User
 from govpress_support.queue import QueueOptions, fetch_queue
 from govpress_support.rota import next_engineer
 from govpress_support.timeutil import iso
 
 JOURNAL_DIR = "handover"
+PLAN_WORKERS = 5
 
 
 @dataclass(frozen=True)
@@ -114,40 +116,21 @@ def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Pla
             "run `govpress-support handover --resume` to finish it first",
         )
     group = resolve_group(zendesk, settings.groups, "2nd")
-    target, source = _target(clients, options.to, me, now)
-
-    queue = fetch_queue(clients, QueueOptions(group="2nd", assignee="me"), now=now)
-    # The search index lags behind writes: read the tickets themselves before trusting it.
-    ids = [row.ticket.id for row in queue.rows]
-    fresh = {t.id: t for t in zendesk.tickets(ids, sideload=()).tickets} if ids else {}
-    tickets: list[PlannedTicket] = []
-    for row in queue.rows:
-        current = fresh.get(row.ticket.id)
-        if current is None or current.assignee_id != me.id or current.group_id != group.id or not current.unsolved:
-            continue
-        record = row.to_record(group.name, queue.trello.checked)
-        tickets.append(
-            PlannedTicket(
-                id=current.id,
-                url=current.agent_url,
-                subject=current.subject,
-                status=current.status,
-                status_label=row.status_label,
-                priority=current.priority,
-                sla_metric=row.sla.metric,
-                sla_urgency=row.sla.urgency.name.lower(),
-                sla_breach_at=row.sla.breach_at,
-                due_at=current.due_at,
-                trello_card=str(record["trello_card"]),
-                trello_card_url=row.card.short_url if row.card else None,
-                stamp=current.updated_stamp,
-            )
-        )
-
-    add, remove, membership_notes = _memberships(clients, me, target, group.id, group.name, options.keep_membership)
     roots = options.repos if options.repos is not None else [Path(p) for p in settings.handover.repos]
-    git = unpushed_work([Path(p).expanduser() for p in roots]) if roots else GitReport()
-    suspended, more = _suspended(clients)
+    # Independent reads, side by side: the plan costs the longest chain, not the sum.
+    with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="plan") as pool:
+        asked_target = pool.submit(_target, clients, options.to, me, now)
+        asked_tickets = pool.submit(_tickets, clients, me, group, now)
+        asked_members = pool.submit(zendesk.group_memberships, group.id)
+        asked_suspended = pool.submit(_suspended, clients)
+        asked_git = pool.submit(unpushed_work, [Path(p).expanduser() for p in roots]) if roots else None
+        target, source = asked_target.result()  # a bad target is the first thing to say
+        tickets, queue_rows, trello_reason = asked_tickets.result()
+        members = asked_members.result()
+        suspended, more = asked_suspended.result()
+        git = asked_git.result() if asked_git is not None else GitReport()
+
+    add, remove, membership_notes = _memberships(clients, members, me, target, group, options.keep_membership)
     return Plan(
         zendesk_url=zendesk.base_url,
         me=_person(me),
@@ -163,9 +146,41 @@ def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Pla
         git=git,
         suspended=suspended,
         suspended_more=more,
-        trello_reason=queue.trello.reason,
-        left_out=len(queue.rows) - len(tickets),
+        trello_reason=trello_reason,
+        left_out=queue_rows - len(tickets),
     )
+
+
+def _tickets(clients: Clients, me: User, group: Group, now: datetime) -> tuple[list[PlannedTicket], int, str | None]:
+    """Your unsolved tickets in the group in SLA order (the queue's), confirmed by reading them:
+    the search index lags behind writes. Returns them, how many the search listed, and why the
+    Trello column could not be filled (if so)."""
+    queue = fetch_queue(clients, QueueOptions(group="2nd", assignee="me"), now=now)
+    ids = [row.ticket.id for row in queue.rows]
+    fresh = {t.id: t for t in clients.zendesk.tickets(ids, sideload=()).tickets} if ids else {}
+    tickets: list[PlannedTicket] = []
+    for row in queue.rows:
+        current = fresh.get(row.ticket.id)
+        if current is None or current.assignee_id != me.id or current.group_id != group.id or not current.unsolved:
+            continue
+        tickets.append(
+            PlannedTicket(
+                id=current.id,
+                url=current.agent_url,
+                subject=current.subject,
+                status=current.status,
+                status_label=row.status_label,
+                priority=current.priority,
+                sla_metric=row.sla.metric,
+                sla_urgency=row.sla.urgency.name.lower(),
+                sla_breach_at=row.sla.breach_at,
+                due_at=current.due_at,
+                trello_card=str(row.to_record(group.name, queue.trello.checked)["trello_card"]),
+                trello_card_url=row.card.short_url if row.card else None,
+                stamp=current.updated_stamp,
+            )
+        )
+    return tickets, len(queue.rows), queue.trello.reason
 
 
 def _target(clients: Clients, to: str | None, me: User, now: datetime) -> tuple[User, str]:
@@ -198,9 +213,9 @@ def _target(clients: Clients, to: str | None, me: User, now: datetime) -> tuple[
 
 
 def _memberships(
-    clients: Clients, me: User, target: User, group_id: int, group_name: str, keep: bool
+    clients: Clients, members: list[GroupMembership], me: User, target: User, group: Group, keep: bool
 ) -> tuple[MembershipChange | None, MembershipChange | None, list[str]]:
-    members = clients.zendesk.group_memberships(group_id)
+    group_id, group_name = group.id, group.name
     target_in = any(m.user_id == target.id for m in members)
     mine = next((m for m in members if m.user_id == me.id), None)
     notes: list[str] = []

@@ -25,10 +25,11 @@ Journal records (JSON lines, see `journal.py`): `plan`, `membership` (action, st
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from govpress_support.errors import ApiError, AuthError, GovPressError, NetworkError, NotFoundError, RateLimitedError
 from govpress_support.handover_models import (
@@ -47,6 +48,7 @@ from govpress_support.timeutil import parse_iso
 from govpress_support.zendesk import SHOW_MANY_LIMIT, ZendeskClient
 
 MAX_SENDS = 5  # times one ticket may be sent before it is reported as failed
+SEND_WORKERS = 4  # batches sent, and jobs polled, at once
 RESUME_HINT = "the handover is journaled: run `govpress-support handover --resume` to finish it"
 
 
@@ -54,8 +56,8 @@ RESUME_HINT = "the handover is journaled: run `govpress-support handover --resum
 class PollPolicy:
     """How job statuses are polled: all pending jobs each round, the wait growing each round."""
 
-    first: float = 0.2
-    growth: float = 1.5
+    first: float = 0.1
+    growth: float = 2.0
     longest: float = 5.0
     timeout: float = 900.0
 
@@ -190,9 +192,11 @@ class Runner:
 
     def _add_member(self) -> None:
         change = self.plan.add_member
-        if change is None or self.state.membership.get("add", {}).get("state") in ("done", "skipped"):
+        previous = self.state.membership.get("add", {}).get("state")
+        if change is None or previous in ("done", "skipped"):
             return
-        if self._is_member(change) is not None:
+        # A fresh run read the memberships moments ago; a resumed one looks again first.
+        if previous is not None and self._is_member(change) is not None:
             self._membership(change, "done", "already a member")
             return
         self._membership(change, "sending")
@@ -293,6 +297,8 @@ class Runner:
                 to_verify = {}
 
     def _submit(self, items: Mapping[int, str | None]) -> tuple[dict[int, str], dict[int, _Why]]:
+        """Journal every batch, then send them side by side (at most SEND_WORKERS at once),
+        journaling each job id as it comes back."""
         to_poll: dict[int, str] = {}
         unknown: dict[int, _Why] = {}
         ready: list[tuple[int, str | None]] = []
@@ -301,31 +307,38 @@ class Runner:
                 self._final(ticket_id, FAILED, f"still not updated after {MAX_SENDS} tries")
             else:
                 ready.append((ticket_id, stamp))
+        batches: list[BatchState] = []
         for start in range(0, len(ready), SHOW_MANY_LIMIT):
             chunk = ready[start : start + SHOW_MANY_LIMIT]
-            number = self.state.next_batch
-            self.journal.append({"type": "batch", "batch": number, "items": [{"id": i, "stamp": s} for i, s in chunk]})
-            self.state.batches[number] = BatchState(number, list(chunk))
+            batch = BatchState(self.state.next_batch, list(chunk))
+            self.journal.append(
+                {"type": "batch", "batch": batch.number, "items": [{"id": i, "stamp": s} for i, s in chunk]}
+            )
+            self.state.batches[batch.number] = batch
             for ticket_id, _ in chunk:
-                self.state.sends.setdefault(ticket_id, []).append(number)
-            try:
-                job = self.zendesk.update_many([self._body(i, s) for i, s in chunk])
-            except (NetworkError, RateLimitedError) as exc:
-                why = exc.one_line()
-            except ApiError as exc:
-                if (exc.status or 0) < 500:
-                    raise
-                why = exc.one_line()
-            else:
-                self.journal.append({"type": "job", "batch": number, "job_id": job.id})
-                self.state.batches[number].job_id = job.id
-                to_poll[number] = job.id
+                self.state.sends.setdefault(ticket_id, []).append(batch.number)
+            batches.append(batch)
+        fatal: GovPressError | None = None
+        for batch, outcome in _side_by_side(
+            lambda b: self.zendesk.update_many([self._body(i, s) for i, s in b.items]), batches
+        ):
+            if isinstance(outcome, JobStatus):
+                self.journal.append({"type": "job", "batch": batch.number, "job_id": outcome.id})
+                batch.job_id = outcome.id
+                to_poll[batch.number] = outcome.id
                 continue
-            self.journal.append({"type": "batch_unknown", "batch": number, "reason": why})
-            self.state.batches[number].unknown = why
-            self.listener.step(f"batch {number} ({len(chunk)} tickets): {why}; checking which were updated")
-            for ticket_id, _ in chunk:
-                unknown[ticket_id] = _Why(True, why)
+            if isinstance(outcome, NetworkError | RateLimitedError) or (
+                isinstance(outcome, ApiError) and (outcome.status or 0) >= 500
+            ):
+                why = outcome.one_line()
+                self.journal.append({"type": "batch_unknown", "batch": batch.number, "reason": why})
+                batch.unknown = why
+                self.listener.step(f"batch {batch.number} ({len(batch.items)} tickets): {why}; checking them")
+                unknown.update({i: _Why(True, why) for i, _ in batch.items})
+            else:
+                fatal = fatal or outcome  # refused outright (403, 400): stop once the others are journaled
+        if fatal is not None:
+            raise fatal
         return to_poll, unknown
 
     def _body(self, ticket_id: int, stamp: str | None) -> dict[str, Any]:
@@ -352,23 +365,22 @@ class Runner:
             self.sleep(interval)
             waited += interval
             interval = min(policy.longest, interval * policy.growth)
-            for number, job_id in list(pending.items()):
-                batch = self.state.batches[number]
-                try:
-                    job = self.zendesk.job_status(job_id)
-                except NotFoundError:
-                    why = f"Zendesk no longer has job {job_id}"
-                    self.journal.append({"type": "batch_unknown", "batch": number, "reason": why})
+            asked = [self.state.batches[number] for number in pending]
+            for batch, outcome in _side_by_side(lambda b: self.zendesk.job_status(pending[b.number]), asked):
+                if isinstance(outcome, NotFoundError):
+                    why = f"Zendesk no longer has job {pending[batch.number]}"
+                    self.journal.append({"type": "batch_unknown", "batch": batch.number, "reason": why})
                     batch.unknown = why
                     to_verify.update({i: _Why(True, why) for i, _ in batch.items})
-                    del pending[number]
-                    continue
-                if not job.finished:
-                    self._working[number] = min(job.progress or 0, len(batch.items))
-                    continue
-                to_verify.update(self._results(batch, job))
-                self._working.pop(number, None)
-                del pending[number]
+                    del pending[batch.number]
+                elif isinstance(outcome, GovPressError):
+                    raise outcome
+                elif not outcome.finished:
+                    self._working[batch.number] = min(outcome.progress or 0, len(batch.items))
+                else:
+                    to_verify.update(self._results(batch, outcome))
+                    self._working.pop(batch.number, None)
+                    del pending[batch.number]
             self._report()
         return to_verify
 
@@ -458,6 +470,29 @@ class Runner:
         total = len(self.plan.tickets)
         done = sum(1 for t in self.plan.tickets if t.id in self.state.outcomes) + sum(self._working.values())
         self.listener.progress(min(done, total), total)
+
+
+_T = TypeVar("_T")
+
+
+def _side_by_side(
+    call: Callable[[BatchState], _T], batches: Sequence[BatchState]
+) -> Iterator[tuple[BatchState, _T | GovPressError]]:
+    """`call` on each batch, up to SEND_WORKERS at once; each (batch, answer or error) as it
+    completes. Anything but a `GovPressError` (a bug, Ctrl-C) is raised."""
+    if len(batches) == 1:
+        try:
+            yield batches[0], call(batches[0])
+        except GovPressError as exc:
+            yield batches[0], exc
+        return
+    with ThreadPoolExecutor(max_workers=min(SEND_WORKERS, len(batches)), thread_name_prefix="send") as pool:
+        futures = {pool.submit(call, batch): batch for batch in batches}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except GovPressError as exc:
+                yield futures[future], exc
 
 
 def _why(result: Mapping[str, Any] | None, job_status: str | None = None) -> _Why:
