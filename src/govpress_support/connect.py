@@ -88,14 +88,16 @@ class Clients:
     def _transport(self) -> httpx.BaseTransport | None:
         return self.sandbox_app.transport() if self.sandbox else None
 
-    def _http(self, service: ServiceInfo, base_url: str, **kwargs: object) -> HttpClient:
+    def _http(
+        self, service: ServiceInfo, base_url: str, *, retry: RetryPolicy | None = None, **kwargs: object
+    ) -> HttpClient:
         h = self.settings.http
         client = HttpClient(
             service,
             base_url,
             timeout=h.timeout,
             connect_timeout=h.connect_timeout,
-            retry=RetryPolicy(max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff),
+            retry=retry or RetryPolicy(max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff),
             transport=self._transport(),
             log=self.log,
             stats=self.stats,
@@ -167,7 +169,12 @@ class Clients:
             url = self.settings.rota.url
             if not url:
                 return None
-        return RotaClient(self._http(ROTA, url), url)
+        # The rota is optional and every caller has a fallback: a short retry budget.
+        h = self.settings.http
+        retry = RetryPolicy(
+            max_retries=min(2, h.max_retries), max_total_wait=min(5.0, h.max_retry_wait), backoff=h.backoff
+        )
+        return RotaClient(self._http(ROTA, url, retry=retry), url)
 
     @property
     def rota(self) -> RotaClient:

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
@@ -49,6 +49,31 @@ class Column:
     ratio: int | None = None
     min_width: int | None = None
     max_width: int | None = None
+    drop: int = 0  # on a narrow terminal, columns with a higher `drop` go first; 0 never goes
+
+
+def fit(columns: Sequence[Column], widths: Sequence[int], width: int) -> list[Column]:
+    """Columns that fit `width`: drop optional ones (highest `drop` first) while the table is too
+    wide, then give the flexible (`ratio`) column exactly the room left, so Rich never has to
+    squeeze a column to nothing. `widths` are the columns' content widths."""
+    kept = list(zip(columns, widths, strict=True))
+
+    def needed() -> int:
+        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w in kept)
+
+    while needed() > width:
+        optional = [pair for pair in kept if pair[0].drop]
+        if not optional:
+            break
+        kept.remove(max(optional, key=lambda pair: pair[0].drop))
+    room = width - sum(w + 3 for c, w in kept if not c.ratio)
+    out: list[Column] = []
+    for column, content in kept:
+        if column.ratio:
+            size = max(column.min_width or 8, min(content, room - 3))
+            column = replace(column, ratio=None, min_width=size, max_width=size)
+        out.append(column)
+    return out
 
 
 def to_jsonable(value: Any) -> Any:
@@ -175,7 +200,21 @@ class Output:
         from rich.table import Table
 
         table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, header_style="bold")
-        for column in columns:
+        cells = [
+            [column.cell(record) if column.cell else _plain(record.get(column.key)) for column in columns]
+            for record in records
+        ]
+        widths = [
+            min(
+                column.max_width or 10_000,
+                max([column.min_width or 0, len(column.header), *(_width(row[i]) for row in cells)]),
+            )
+            for i, column in enumerate(columns)
+        ]
+        fitted = fit(columns, widths, self.console.width)
+        kept_keys = {f.key for f in fitted}
+        keep = [i for i, c in enumerate(columns) if c.key in kept_keys]
+        for column in fitted:
             table.add_column(
                 column.header,
                 justify=column.justify,  # type: ignore[arg-type]
@@ -185,10 +224,8 @@ class Output:
                 min_width=column.min_width,
                 max_width=column.max_width,
             )
-        for record in records:
-            table.add_row(
-                *(column.cell(record) if column.cell else _plain(record.get(column.key)) for column in columns)
-            )
+        for row in cells:
+            table.add_row(*(row[i] for i in keep))
         return table
 
     def json(self, data: Any) -> None:
@@ -286,6 +323,11 @@ class Output:
             return
         with self.err.status(message) as status:
             yield lambda text: status.update(text)
+
+
+def _width(cell: Any) -> int:
+    plain = getattr(cell, "plain", cell)
+    return len(plain) if isinstance(plain, str) else 8
 
 
 def _plain(value: Any) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from govpress_support.errors import ApiError
+from govpress_support.errors import ApiError, GovPressError
 from govpress_support.http import HttpClient
 from govpress_support.models import RotaEntry
 
@@ -20,10 +20,20 @@ class RotaClient:
     def __init__(self, http: HttpClient, url: str):
         self.http = http
         self.url = url
+        self._answer: Any = None
+        self._failure: GovPressError | None = None
 
     def entries(self, role: str | None = None) -> list[RotaEntry]:
-        data = self.http.get_json(self.url, what="the rota")
-        return parse_rota(data, role)
+        """The rota, fetched once per run (a failure too: callers fall back, not retry)."""
+        if self._failure is not None:
+            raise self._failure
+        if self._answer is None:
+            try:
+                self._answer = self.http.get_json(self.url, what="the rota")
+            except GovPressError as exc:
+                self._failure = exc
+                raise
+        return parse_rota(self._answer, role)
 
 
 def parse_rota(data: Any, role: str | None = None) -> list[RotaEntry]:

@@ -52,15 +52,11 @@ def app(tmp_path: Path, clock: Clock) -> Iterator[SandboxApp]:
 
 
 def zendesk_client(app: SandboxApp, email: str = DEFAULT_EMAIL) -> httpx.Client:
-    return httpx.Client(
-        transport=app.transport(), base_url=ZENDESK_URL, auth=(f"{email}/token", AGENT_TOKEN)
-    )
+    return httpx.Client(transport=app.transport(), base_url=ZENDESK_URL, auth=(f"{email}/token", AGENT_TOKEN))
 
 
 def trello_client(app: SandboxApp, token: str = TRELLO_TOKEN) -> httpx.Client:
-    return httpx.Client(
-        transport=app.transport(), base_url=TRELLO_URL, params={"key": TRELLO_KEY, "token": token}
-    )
+    return httpx.Client(transport=app.transport(), base_url=TRELLO_URL, params={"key": TRELLO_KEY, "token": token})
 
 
 @pytest.fixture

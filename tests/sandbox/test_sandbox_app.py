@@ -98,9 +98,7 @@ def test_reset_with_bulk_tickets(tmp_path: Path, clock: Clock) -> None:
         data = zd.get("/api/v2/search", params={"query": UNSOLVED_2ND, "per_page": 100}).json()
         assert data["count"] == 1220
         assert len(data["results"]) == 100
-        assert (
-            zd.get("/api/v2/search", params={"query": UNSOLVED_2ND, "page": 11}).status_code == 422
-        )
+        assert zd.get("/api/v2/search", params={"query": UNSOLVED_2ND, "page": 11}).status_code == 422
         bulk = [r for r in data["results"] if "bulk" in r["tags"]]
         assert len({r["priority"] for r in bulk}) >= 3
         assert len({r["assignee_id"] for r in bulk}) >= 3
@@ -124,9 +122,7 @@ def test_reset_with_bulk_tickets(tmp_path: Path, clock: Clock) -> None:
 # --- control API and stats -----------------------------------------------------------------------
 
 
-def test_stats_count_route_patterns_and_reset(
-    app: SandboxApp, control: httpx.Client, zd: httpx.Client
-) -> None:
+def test_stats_count_route_patterns_and_reset(app: SandboxApp, control: httpx.Client, zd: httpx.Client) -> None:
     zd.get("/api/v2/tickets/4021")
     zd.get("/api/v2/tickets/4022.json")
     zd.get("/api/v2/search", params={"query": "status:open"})
@@ -170,9 +166,7 @@ def test_rota_places_the_engineers_around_today(app: SandboxApp, clock: Clock) -
     assert {by_date[monday + timedelta(days=i)] for i in range(5)} == {DEFAULT_EMAIL}
     assert by_date[monday + timedelta(days=7)] == "tom.hughes@govpress.example"
     assert by_date[monday - timedelta(days=7)] == "priya.shah@govpress.example"
-    assert (
-        min(d for d, email in by_date.items() if email == DEFAULT_EMAIL) == monday
-    )  # first rotation
+    assert min(d for d, email in by_date.items() if email == DEFAULT_EMAIL) == monday  # first rotation
     ops = rota.get(ROTA_URL.replace("/dev/", "/ops/")).json()
     assert ops
     assert {e["role"] for e in ops} == {"ops"}
@@ -219,15 +213,11 @@ def test_fault_responses_look_like_the_real_services(app: SandboxApp, zd: httpx.
     assert t429.json()["error"] == "API_TOKEN_LIMIT_EXCEEDED"
     assert "retry-after" not in t429.headers
     app.faults = Faults()
-    assert (
-        zd.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "open"
-    )  # nothing was written
+    assert zd.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "open"  # nothing was written
     assert app.stats.faults["rate_limit"] == 21
 
 
-def test_in_process_drops_raise_the_transport_errors_httpx_raises(
-    app: SandboxApp, zd: httpx.Client
-) -> None:
+def test_in_process_drops_raise_the_transport_errors_httpx_raises(app: SandboxApp, zd: httpx.Client) -> None:
     app.faults = Faults(drop_share=1.0, seed=3)
     errors = set()
     for _ in range(10):
@@ -270,10 +260,7 @@ def test_served_sandbox_uses_its_own_host_in_links(server: SandboxServer) -> Non
         assert page["next_page"].startswith(f"{server.url}/api/v2/search.json?")
         assert page["results"][0]["url"].startswith(server.url)
         assert len(zd.get(page["next_page"]).json()["results"]) == 5
-        assert (
-            zd.get("/api/v2/tickets/4021").json()["ticket"]["url"]
-            == f"{server.url}/api/v2/tickets/4021.json"
-        )
+        assert zd.get("/api/v2/tickets/4021").json()["ticket"]["url"] == f"{server.url}/api/v2/tickets/4021.json"
         assert zd.delete("/api/v2/suspended_tickets/70001").status_code == 204  # no body on a 204
         assert zd.get("/api/v2/users/me").status_code == 200  # and the connection is still usable
 
@@ -312,9 +299,7 @@ def test_concurrent_writes_over_the_socket(server: SandboxServer) -> None:
     assert errors == []
     with httpx.Client(base_url=server.url, auth=(f"{DEFAULT_EMAIL}/token", AGENT_TOKEN)) as zd:
         comments = zd.get("/api/v2/tickets/4021/comments").json()["comments"]
-    assert (
-        len({c["body"] for c in comments} & {f"{n}-{k}" for n in range(6) for k in range(5)}) == 30
-    )
+    assert len({c["body"] for c in comments} & {f"{n}-{k}" for n in range(6) for k in range(5)}) == 30
 
 
 def test_serve_reports_its_port_and_refuses_other_hosts(tmp_path: Path) -> None:
@@ -329,9 +314,7 @@ def test_serve_reports_its_port_and_refuses_other_hosts(tmp_path: Path) -> None:
         ports.append(port)
         ready.set()
 
-    threading.Thread(
-        target=serve, args=(tmp_path,), kwargs={"on_ready": on_ready}, daemon=True
-    ).start()
+    threading.Thread(target=serve, args=(tmp_path,), kwargs={"on_ready": on_ready}, daemon=True).start()
     assert ready.wait(5)
     assert ports[0] > 0
     rota = httpx.get(f"http://127.0.0.1:{ports[0]}/v2/dev/rota.json")
@@ -340,9 +323,7 @@ def test_serve_reports_its_port_and_refuses_other_hosts(tmp_path: Path) -> None:
 
 
 def test_handle_speaks_the_neutral_request(app: SandboxApp) -> None:
-    response = app.handle(
-        Request("GET", "/api/v2/users/me", headers={"Authorization": f"Bearer {AGENT_TOKEN}"})
-    )
+    response = app.handle(Request("GET", "/api/v2/users/me", headers={"Authorization": f"Bearer {AGENT_TOKEN}"}))
     assert response.status == 200
     assert response.json()["user"]["url"].startswith(ZENDESK_URL)
     assert app.handle(Request("GET", "/nowhere")).status == 404

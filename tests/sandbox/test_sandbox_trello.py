@@ -48,9 +48,7 @@ def test_auth_errors_are_plain_text(app: SandboxApp) -> None:
         assert response.text == text
     oauth = bare.get(
         "/members/me",
-        headers={
-            "Authorization": f'OAuth oauth_consumer_key="{TRELLO_KEY}", oauth_token="sandbox-token"'
-        },
+        headers={"Authorization": f'OAuth oauth_consumer_key="{TRELLO_KEY}", oauth_token="sandbox-token"'},
     )
     assert oauth.status_code == 200
     assert oauth.json()["username"] == "samokafor"
@@ -131,10 +129,7 @@ def test_backlog_cards_link_to_their_tickets(trello: httpx.Client) -> None:
 def test_template_card_and_weekly_tasks(trello: httpx.Client) -> None:
     template = trello.get(f"/cards/{TEMPLATE}", params={"checklists": "all"}).json()
     assert template["name"] == "Add a new developer to the support rota (copy me!)"
-    assert (
-        template["url"]
-        == f"https://trello.com/c/{TEMPLATE}/207-add-a-new-developer-to-the-support-rota-copy-me"
-    )
+    assert template["url"] == f"https://trello.com/c/{TEMPLATE}/207-add-a-new-developer-to-the-support-rota-copy-me"
     assert "1Password" in template["desc"]
     assert template["checklists"][0]["checkItems"]
     weekly = trello.get(f"/lists/{lists(trello, WIP)['Weekly tasks']}/cards").json()
@@ -144,9 +139,7 @@ def test_template_card_and_weekly_tasks(trello: httpx.Client) -> None:
     assert any(not c["due"] for c in weekly)
 
 
-def test_writes_need_board_membership(
-    trello: httpx.Client, morgan: httpx.Client, app: SandboxApp
-) -> None:
+def test_writes_need_board_membership(trello: httpx.Client, morgan: httpx.Client, app: SandboxApp) -> None:
     backlog = lists(trello, BACKLOG)["Backlog"]
     refused = trello.post("/cards", params={"idList": backlog, "name": "Sam's first card"})
     assert (refused.status_code, refused.text) == (401, "unauthorized permission requested")
@@ -162,10 +155,7 @@ def test_writes_need_board_membership(
     assert me in {m["id"] for m in body["members"]}
     assert me in {m["idMember"] for m in body["memberships"]}
     assert trello.get("/members/me").json()["idBoards"] == [body["id"]]
-    assert (
-        trello.post("/cards", params={"idList": backlog, "name": "Sam's first card"}).status_code
-        == 200
-    )
+    assert trello.post("/cards", params={"idList": backlog, "name": "Sam's first card"}).status_code == 200
     added = morgan.put(f"/boards/{BACKLOG}/members/{tom}", params={"type": "normal"})
     assert added.status_code == 200
     assert tom in {m["id"] for m in added.json()["members"]}
@@ -178,9 +168,7 @@ def test_writes_need_board_membership(
 def test_create_card_with_url_source_labels_and_position(trello: httpx.Client) -> None:
     join(trello)
     ready = lists(trello, BACKLOG)["Ready"]
-    bug = next(
-        lab["id"] for lab in trello.get(f"/boards/{BACKLOG}/labels").json() if lab["name"] == "Bug"
-    )
+    bug = next(lab["id"] for lab in trello.get(f"/boards/{BACKLOG}/labels").json() if lab["name"] == "Bug")
     link = f"{ZENDESK_URL}/agent/tickets/4021"
     response = trello.post(
         "/cards",
@@ -204,15 +192,10 @@ def test_create_card_with_url_source_labels_and_position(trello: httpx.Client) -
     assert [a["url"] for a in card["attachments"]] == [link]
     first = trello.get(f"/lists/{ready}/cards").json()[0]
     assert first["id"] == card["id"]  # pos=top
-    again = trello.get(
-        f"/cards/{card['shortLink']}", params={"attachments": "true", "members": "true"}
-    ).json()
+    again = trello.get(f"/cards/{card['shortLink']}", params={"attachments": "true", "members": "true"}).json()
     assert again["badges"]["attachments"] == 1
     assert again["members"] == []
-    assert (
-        again["url"]
-        == f"https://trello.com/c/{card['shortLink']}/{card['idShort']}-4021-contact-form-broken"
-    )
+    assert again["url"] == f"https://trello.com/c/{card['shortLink']}/{card['idShort']}-4021-contact-form-broken"
 
 
 def test_copy_the_template_card(trello: httpx.Client) -> None:
@@ -233,9 +216,7 @@ def test_copy_the_template_card(trello: httpx.Client) -> None:
     assert copy["id"] != template["id"]
     assert copy["idMembers"] == []
     copied = trello.get(f"/cards/{copy['id']}", params={"checklists": "all"}).json()["checklists"]
-    assert [i["name"] for i in copied[0]["checkItems"]] == [
-        i["name"] for i in template["checklists"][0]["checkItems"]
-    ]
+    assert [i["name"] for i in copied[0]["checkItems"]] == [i["name"] for i in template["checklists"][0]["checkItems"]]
     assert copied[0]["id"] != template["checklists"][0]["id"]
     full = trello.post("/cards", params={"idList": backlog, "idCardSource": TEMPLATE}).json()
     assert full["name"] == template["name"]
@@ -247,31 +228,20 @@ def test_copy_the_template_card(trello: httpx.Client) -> None:
     assert bad.status_code == 400
 
 
-def test_attachments_members_comments_and_updates(
-    trello: httpx.Client, morgan: httpx.Client
-) -> None:
+def test_attachments_members_comments_and_updates(trello: httpx.Client, morgan: httpx.Client) -> None:
     join(trello)
     board = lists(trello, BACKLOG)
     card = trello.post("/cards", params={"idList": board["Backlog"], "name": "Work"}).json()
-    attached = trello.post(
-        f"/cards/{card['id']}/attachments", params={"url": "https://example.org/x", "name": "X"}
-    )
+    attached = trello.post(f"/cards/{card['id']}/attachments", params={"url": "https://example.org/x", "name": "X"})
     assert attached.status_code == 200
     assert isinstance(attached.json(), dict)
     assert attached.json()["name"] == "X"
-    assert [a["url"] for a in trello.get(f"/cards/{card['id']}/attachments").json()] == [
-        "https://example.org/x"
-    ]
-    assert (
-        trello.post(f"/cards/{card['id']}/attachments", params={"url": "not a url"}).status_code
-        == 400
-    )
+    assert [a["url"] for a in trello.get(f"/cards/{card['id']}/attachments").json()] == ["https://example.org/x"]
+    assert trello.post(f"/cards/{card['id']}/attachments", params={"url": "not a url"}).status_code == 400
     me = trello.get("/members/me").json()["id"]
     members = trello.post(f"/cards/{card['id']}/idMembers", params={"value": me}).json()
     assert [m["id"] for m in members] == [me]
-    comment = trello.post(
-        f"/cards/{card['id']}/actions/comments", params={"text": "Started on staging"}
-    )
+    comment = trello.post(f"/cards/{card['id']}/actions/comments", params={"text": "Started on staging"})
     action = comment.json()
     assert action["type"] == "commentCard"
     assert action["data"]["text"] == "Started on staging"
@@ -279,8 +249,7 @@ def test_attachments_members_comments_and_updates(
     assert action["idMemberCreator"] == me
     trello.post(f"/cards/{card['id']}/actions/comments", params={"text": "Deployed"})
     texts = [
-        a["data"]["text"]
-        for a in trello.get(f"/cards/{card['id']}/actions", params={"filter": "commentCard"}).json()
+        a["data"]["text"] for a in trello.get(f"/cards/{card['id']}/actions", params={"filter": "commentCard"}).json()
     ]
     assert texts == ["Deployed", "Started on staging"]
     moved = trello.put(
@@ -315,9 +284,7 @@ def test_search_index_lags_a_minute(trello: httpx.Client, clock: Clock) -> None:
     assert found() == []
     clock.advance(seconds=31)
     assert found() == [card["id"]]
-    seeded = trello.get(
-        "/search", params={"query": "security advisories", "modelTypes": "cards"}
-    ).json()
+    seeded = trello.get("/search", params={"query": "security advisories", "modelTypes": "cards"}).json()
     assert "Check plugin security advisories" in [c["name"] for c in seeded["cards"]]
 
 

@@ -114,11 +114,7 @@ def test_second_line_queue_has_every_sla_situation(zd: httpx.Client, clock: Cloc
     assert sum(1 for b in breaches if any(m < 0 for m in b)) >= 3
     assert sum(1 for b in breaches if any(0 < m <= 60 for m in b)) >= 3
     assert sum(1 for b in breaches if b and min(b) > 60) >= 3
-    paused = [
-        t
-        for t in found
-        if any(m["stage"] == "paused" for m in t.get("slas", {}).get("policy_metrics", []))
-    ]
+    paused = [t for t in found if any(m["stage"] == "paused" for m in t.get("slas", {}).get("policy_metrics", []))]
     assert len(paused) >= 3
     assert all(t["status"] in ("pending", "hold") for t in paused)
     assert any(m["breach_at"] is None for t in paused for m in t["slas"]["policy_metrics"])
@@ -131,8 +127,7 @@ def test_second_line_queue_has_every_sla_situation(zd: httpx.Client, clock: Cloc
         "next_reply_time",
     }  # an unknown one
     assert any(
-        t.get("slas", {}).get("policy_metrics")
-        and all(m["stage"] == "achieved" for m in t["slas"]["policy_metrics"])
+        t.get("slas", {}).get("policy_metrics") and all(m["stage"] == "achieved" for m in t["slas"]["policy_metrics"])
         for t in found
     )
     tasks = [t for t in found if t["type"] == "task" and t["due_at"]]
@@ -174,22 +169,12 @@ def test_search_language_subset(zd: httpx.Client) -> None:
 
     mine = count(f"{UNSOLVED_2ND} assignee:me")
     assert mine == count(f"{UNSOLVED_2ND} assignee:sam.okafor@govpress.example")
-    assert (
-        mine
-        == count(f'{UNSOLVED_2ND} assignee:"Sam Okafor"')
-        == count(f"{UNSOLVED_2ND} assignee_id:{SAM}")
-    )
+    assert mine == count(f'{UNSOLVED_2ND} assignee:"Sam Okafor"') == count(f"{UNSOLVED_2ND} assignee_id:{SAM}")
     assert count(f"{UNSOLVED_2ND} assignee:none") == 2
     assert count(f"{UNSOLVED_2ND} -assignee:me") == 20 - mine
-    assert (
-        count(f"group:{SECOND_LINE} status<solved")
-        == count(f"group_id:{SECOND_LINE} status<=hold")
-        == 20
-    )
+    assert count(f"group:{SECOND_LINE} status<solved") == count(f"group_id:{SECOND_LINE} status<=hold") == 20
     both = count(f"group:{SECOND_LINE} status:pending status:hold")  # ORed
-    assert both == count(f"group:{SECOND_LINE} status:pending") + count(
-        f"group:{SECOND_LINE} status:hold"
-    )
+    assert both == count(f"group:{SECOND_LINE} status:pending") + count(f"group:{SECOND_LINE} status:hold")
     assert count(f"group:{SECOND_LINE} status>=solved") == count(f"group:{SECOND_LINE}") - 20
     assert count('"contact form"') >= 1
     assert count("type:ticket ticket_type:task tags:seo") >= 1
@@ -199,9 +184,7 @@ def test_search_language_subset(zd: httpx.Client) -> None:
     assert all(r["result_type"] == "ticket" for r in results["results"])
     assert all(r["priority"] == "urgent" for r in results["results"])
     assert {u["id"] for u in results["users"]} >= {r["requester_id"] for r in results["results"]}
-    assert {o["id"] for o in results["organizations"]} == {
-        r["organization_id"] for r in results["results"]
-    }
+    assert {o["id"] for o in results["organizations"]} == {r["organization_id"] for r in results["results"]}
 
 
 def test_search_pages_by_offset_and_refuses_past_1000_results(zd: httpx.Client) -> None:
@@ -222,8 +205,7 @@ def test_search_pages_by_offset_and_refuses_past_1000_results(zd: httpx.Client) 
     assert too_deep.status_code == 422
     assert too_deep.json() == {
         "error": "invalid",
-        "description": "Invalid search: "
-        "Requested response size was greater than Search Response Limits",
+        "description": "Invalid search: Requested response size was greater than Search Response Limits",
     }
 
 
@@ -255,15 +237,11 @@ def test_export_walks_a_cursor_and_keeps_a_next_link_on_the_last_page(zd: httpx.
     assert "users" in data
 
 
-def test_export_needs_filter_type_and_no_type_in_the_query(
-    app: SandboxApp, zd: httpx.Client
-) -> None:
+def test_export_needs_filter_type_and_no_type_in_the_query(app: SandboxApp, zd: httpx.Client) -> None:
     missing = zd.get("/api/v2/search/export", params={"query": "status:open"})
     assert missing.status_code == 400
     assert "error" in missing.json()
-    typed = zd.get(
-        "/api/v2/search/export", params={"query": "type:ticket", "filter[type]": "ticket"}
-    )
+    typed = zd.get("/api/v2/search/export", params={"query": "type:ticket", "filter[type]": "ticket"})
     assert typed.status_code == 400
     assert "error" in typed.json()
     app.settings.export_sideloads = False
@@ -290,9 +268,7 @@ def test_show_many_sideloads_and_refuses_more_than_100_ids(zd: httpx.Client) -> 
     assert {u["id"] for u in data["users"]} >= {SAM, PRIYA}
     assert data["organizations"]
     assert sum("slas" in t for t in data["tickets"]) == 19  # one ticket has no slas key at all
-    too_many = zd.get(
-        "/api/v2/tickets/show_many", params={"ids": ",".join(str(i) for i in range(1, 102))}
-    )
+    too_many = zd.get("/api/v2/tickets/show_many", params={"ids": ",".join(str(i) for i in range(1, 102))})
     assert too_many.status_code == 400
     assert too_many.json()["error"] == "TooManyValues"
     assert too_many.json()["max_count"] == 100
@@ -312,9 +288,7 @@ def test_comments_page_by_cursor_and_offset(zd: httpx.Client) -> None:
     assert first["public"] is True
     assert first["type"] == "Comment"
     assert first["body"] == ticket(zd, target)["description"]
-    assert {"id", "author_id", "body", "html_body", "plain_body", "public", "created_at"} <= set(
-        first
-    )
+    assert {"id", "author_id", "body", "html_body", "plain_body", "public", "created_at"} <= set(first)
     bodies: list[str] = []
     params: dict[str, Any] = {"page[size]": 2}
     while True:
@@ -380,9 +354,7 @@ def test_updated_at_moves_on_every_write_even_within_one_second(zd: httpx.Client
     assert len(set(stamps)) == 4
 
 
-def test_safe_update_with_a_stale_stamp_is_409_and_writes_nothing(
-    zd: httpx.Client, control: httpx.Client
-) -> None:
+def test_safe_update_with_a_stale_stamp_is_409_and_writes_nothing(zd: httpx.Client, control: httpx.Client) -> None:
     target = ticket(zd, tickets(zd, f"{UNSOLVED_2ND} assignee:me")[0]["id"])
     touched = control.post(f"/_sandbox/tickets/{target['id']}/touch", json={"priority": "low"})
     assert touched.status_code == 200
@@ -432,30 +404,21 @@ def test_validation_errors_are_record_invalid(zd: httpx.Client) -> None:
     assert body["error"] == "RecordInvalid"
     assert body["description"] == "Record validation errors"
     assert body["details"]["assignee_id"][0]["description"]
-    bad = zd.put(
-        f"/api/v2/tickets/{target}", json={"ticket": {"priority": "whenever", "status": "done"}}
-    )
+    bad = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"priority": "whenever", "status": "done"}})
     assert bad.status_code == 422
     assert set(bad.json()["details"]) == {"priority", "status"}
     assert ticket(zd, target)["assignee_id"] == SAM
     closed = tickets(zd, f"group:{SECOND_LINE} status:closed")[0]["id"]
     refused = zd.put(f"/api/v2/tickets/{closed}", json={"ticket": {"comment": {"body": "late"}}})
     assert refused.status_code == 422
-    assert (
-        refused.json()["details"]["status"][0]["description"]
-        == "Status: closed prevents ticket update"
-    )
+    assert refused.json()["details"]["status"][0]["description"] == "Status: closed prevents ticket update"
 
 
 def test_status_and_custom_status_follow_each_other(app: SandboxApp, zd: httpx.Client) -> None:
-    statuses = {
-        s["agent_label"]: s for s in zd.get("/api/v2/custom_statuses").json()["custom_statuses"]
-    }
+    statuses = {s["agent_label"]: s for s in zd.get("/api/v2/custom_statuses").json()["custom_statuses"]}
     target = tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")[0]["id"]
     pbs = statuses["Pending believed solved"]["id"]
-    moved = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"custom_status_id": pbs}}).json()[
-        "ticket"
-    ]
+    moved = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"custom_status_id": pbs}}).json()["ticket"]
     assert (moved["status"], moved["custom_status_id"]) == ("pending", pbs)
     held = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"status": "hold"}}).json()["ticket"]
     assert held["custom_status_id"] == statuses["On-hold"]["id"]
@@ -511,9 +474,7 @@ def test_update_many_applies_at_once_and_reports_through_the_job(zd: httpx.Clien
     queued = zd.put(
         "/api/v2/tickets/update_many.json",
         params={"ids": ",".join(map(str, ids))},
-        json={
-            "ticket": {"assignee_id": PRIYA, "comment": {"body": "Handing over", "public": False}}
-        },
+        json={"ticket": {"assignee_id": PRIYA, "comment": {"body": "Handing over", "public": False}}},
     )
     assert queued.status_code == 200
     job = queued.json()["job_status"]
@@ -547,9 +508,7 @@ def test_update_many_applies_at_once_and_reports_through_the_job(zd: httpx.Clien
     assert zd.get("/api/v2/job_statuses/0123456789abcdef").status_code == 404
 
 
-def test_update_many_items_with_their_own_safe_update(
-    zd: httpx.Client, control: httpx.Client
-) -> None:
+def test_update_many_items_with_their_own_safe_update(zd: httpx.Client, control: httpx.Client) -> None:
     a, b = (ticket(zd, t["id"]) for t in tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")[:2])
     control.post(f"/_sandbox/tickets/{b['id']}/touch", json={})
     job = zd.put(
@@ -577,9 +536,7 @@ def test_update_many_items_with_their_own_safe_update(
     assert results[1]["error"] == "UpdateConflict"
     assert ticket(zd, a["id"])["priority"] == "low"
     assert ticket(zd, b["id"])["priority"] == b["priority"]
-    too_many = zd.put(
-        "/api/v2/tickets/update_many", json={"tickets": [{"id": i} for i in range(101)]}
-    )
+    too_many = zd.put("/api/v2/tickets/update_many", json={"tickets": [{"id": i} for i in range(101)]})
     assert too_many.status_code == 400
     assert too_many.json()["max_count"] == 100
 
@@ -622,9 +579,7 @@ def test_membership_create_duplicate_and_delete_unassigns(
     )
     assert created.status_code == 201
     membership = created.json()["group_membership"]
-    assert created.headers["location"].endswith(
-        f"/api/v2/group_memberships/{membership['id']}.json"
-    )
+    assert created.headers["location"].endswith(f"/api/v2/group_memberships/{membership['id']}.json")
     assert (membership["user_id"], membership["group_id"], membership["default"]) == (
         TOM,
         SECOND_LINE,
@@ -723,9 +678,7 @@ def test_account_rate_limit_is_enforced_and_resets_with_the_minute(
 
 def test_export_has_its_own_100_a_minute_limit(zd: httpx.Client) -> None:
     params = {"query": "status:new", "filter[type]": "ticket"}
-    assert all(
-        zd.get("/api/v2/search/export", params=params).status_code == 200 for _ in range(100)
-    )
+    assert all(zd.get("/api/v2/search/export", params=params).status_code == 200 for _ in range(100))
     assert zd.get("/api/v2/search/export", params=params).status_code == 429
     assert zd.get("/api/v2/search", params={"query": "status:new"}).status_code == 200
 
@@ -774,24 +727,17 @@ def test_search_sorts(zd: httpx.Client) -> None:
         (ranks[t["priority"]] for t in by_priority), reverse=True
     )
     relevance = search(zd, UNSOLVED_2ND)["results"]
-    assert [t["updated_at"] for t in relevance] == sorted(
-        (t["updated_at"] for t in relevance), reverse=True
-    )
+    assert [t["updated_at"] for t in relevance] == sorted((t["updated_at"] for t in relevance), reverse=True)
 
 
 def test_setting_the_same_status_keeps_its_custom_status(zd: httpx.Client) -> None:
-    statuses = {
-        s["agent_label"]: s["id"]
-        for s in zd.get("/api/v2/custom_statuses").json()["custom_statuses"]
-    }
+    statuses = {s["agent_label"]: s["id"] for s in zd.get("/api/v2/custom_statuses").json()["custom_statuses"]}
     target = tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")[0]["id"]
     zd.put(
         f"/api/v2/tickets/{target}",
         json={"ticket": {"custom_status_id": statuses["Pending believed solved"]}},
     )
-    same = zd.put(
-        f"/api/v2/tickets/{target}", json={"ticket": {"status": "pending", "priority": "low"}}
-    )
+    same = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"status": "pending", "priority": "low"}})
     assert same.json()["ticket"]["custom_status_id"] == statuses["Pending believed solved"]
     created = zd.post(
         "/api/v2/tickets",

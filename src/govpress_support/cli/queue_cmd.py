@@ -170,6 +170,9 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
     from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
     from govpress_support.output import Column
 
+    def assignee_cell(r: Mapping[str, Any]) -> RenderableType:
+        return Text(r["assignee_name"] or "unassigned", style="" if r["assignee_name"] else "dim")
+
     def trello_cell(r: Mapping[str, Any]) -> RenderableType:
         if r["trello_card"] == "linked":
             return link_text("✓ card", r["trello_card_url"], "green")
@@ -178,24 +181,21 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
         return Text("?", style="dim")
 
     columns = [
-        Column("id", "ID", cell=lambda r: link_text(f"#{r['id']}", r["url"], "bold"), justify="right"),
-        Column("subject", "Subject", ratio=1, min_width=16),
-        Column("priority", "Priority", cell=lambda r: priority_text(r["priority"])),
-        Column("status_label", "Status", max_width=24),
+        Column("id", "ID", cell=lambda r: link_text(f"#{r['id']}", r["url"], "bold"), justify="right", min_width=5),
+        Column("subject", "Subject", ratio=1, min_width=20),
+        Column("priority", "Priority", cell=lambda r: priority_text(r["priority"]), min_width=6, max_width=8),
+        Column("status_label", "Status", min_width=7, max_width=24, drop=1),
         Column(
             "sla_breach_at",
             "SLA",
             cell=lambda r: sla_text(r["sla_urgency"], r["sla_metric"], r["sla_breach_at"], now, warn),
+            min_width=14,
+            max_width=30,
         ),
-        Column("due_at", "Due", cell=lambda r: due_text(r["due_at"], now)),
-        Column(
-            "assignee_name",
-            "Assignee",
-            cell=lambda r: Text(r["assignee_name"] or "unassigned", style="" if r["assignee_name"] else "dim"),
-            max_width=20,
-        ),
-        Column("organization", "Organisation", max_width=24),
-        Column("trello_card_url", "Trello", cell=trello_cell),
+        Column("due_at", "Due", cell=lambda r: due_text(r["due_at"], now), min_width=10, max_width=14, drop=2),
+        Column("assignee_name", "Assignee", cell=assignee_cell, min_width=8, max_width=18, drop=3),
+        Column("organization", "Organisation", min_width=10, max_width=24, drop=4),
+        Column("trello_card_url", "Trello", cell=trello_cell, min_width=7, max_width=8),
     ]
     if changed is not None:
         columns.insert(

@@ -17,6 +17,7 @@ from govpress_support.sandbox.constants import (
     ZENDESK_URL,
 )
 from govpress_support.sandbox.faults import Faults
+from govpress_support.sandbox.identity import environment, trello_token_for
 from govpress_support.sandbox.server import make_server, serve
 from govpress_support.sandbox.wire import ConnectionDropped, Request, Response
 
@@ -34,8 +35,10 @@ __all__ = [
     "Request",
     "Response",
     "SandboxApp",
+    "environment",
     "make_server",
     "open_app",
     "reset",
     "serve",
+    "trello_token_for",
 ]

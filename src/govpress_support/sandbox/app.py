@@ -123,9 +123,7 @@ class SandboxApp:
         if match is not None:
             self.stats.request(match.name)
         else:
-            self.stats.request(
-                f"{request.method} (unknown {service.service if service else 'path'})"
-            )
+            self.stats.request(f"{request.method} (unknown {service.service if service else 'path'})")
         fault = self._injector.apply(service.service if service else "other")
         if fault is not None:
             return fault

@@ -94,21 +94,14 @@ class ControlAPI:
         if role not in ("agent", "admin", "end-user"):
             raise ControlError(400, "role must be agent, admin or end-user")
         with self.app.store.write() as conn:
-            if (
-                conn.execute(
-                    "UPDATE users SET role = ? WHERE email = ?", (role, params["email"])
-                ).rowcount
-                == 0
-            ):
+            if conn.execute("UPDATE users SET role = ? WHERE email = ?", (role, params["email"])).rowcount == 0:
                 raise ControlError(404, f"no user {params['email']}")
         return json_response(200, {"email": params["email"], "role": role})
 
     def touch(self, req: Request, params: dict[str, str]) -> Response:
         """Another agent edits the ticket: the changes apply as them and updated_at moves."""
         body = self._body(req)
-        changes = (
-            body["ticket"] if set(body) == {"ticket"} and isinstance(body["ticket"], dict) else body
-        )
+        changes = body["ticket"] if set(body) == {"ticket"} and isinstance(body["ticket"], dict) else body
         tickets = self.app.zendesk.tickets
         current = tickets.get(int(params["id"]))
         if current is None:
@@ -124,9 +117,7 @@ class ControlAPI:
             current.id, changes, int(author), custom_statuses=settings.custom_statuses, touch=True
         )
         view = View(req.origin, timeutil.now(), settings.custom_statuses)
-        return json_response(
-            200, {"ticket": render_ticket(ticket, view, slas=True), "audit": audit}
-        )
+        return json_response(200, {"ticket": render_ticket(ticket, view, slas=True), "audit": audit})
 
 
 ROUTES: tuple[tuple[str, str, Handler], ...] = (

@@ -139,10 +139,6 @@ def rate_limited(service: str, retry_after: float, variant: float) -> Response:
 
 def server_error(variant: float) -> Response:
     if variant < 1 / 3:
-        return json_response(
-            500, {"error": "InternalServerError", "description": "Something went wrong on our end."}
-        )
+        return json_response(500, {"error": "InternalServerError", "description": "Something went wrong on our end."})
     status = 502 if variant < 2 / 3 else 503
-    return Response(
-        status, {"content-type": "text/html; charset=utf-8"}, gateway_page(status).encode()
-    )
+    return Response(status, {"content-type": "text/html; charset=utf-8"}, gateway_page(status).encode())

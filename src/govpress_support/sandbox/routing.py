@@ -39,11 +39,7 @@ class Router(Generic[H]):
         self.routes: list[Route[H]] = []
 
     def add(self, method: str, pattern: str, handler: H) -> None:
-        regex = (
-            "^"
-            + _PLACEHOLDER.sub(lambda m: f"(?P<{m[1]}>{_CONVERTERS[m[2] or 'str']})", pattern)
-            + "$"
-        )
+        regex = "^" + _PLACEHOLDER.sub(lambda m: f"(?P<{m[1]}>{_CONVERTERS[m[2] or 'str']})", pattern) + "$"
         name = _PLACEHOLDER.sub(lambda m: "{" + m[1] + "}", pattern)
         self.routes.append(Route(method.upper(), name, re.compile(regex), handler))
 

@@ -76,9 +76,7 @@ def _zendesk(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> Non
             "created_at": long_ago,
             "updated_at": long_ago,
         }
-        conn.execute(
-            "INSERT INTO groups_ (id, name, doc) VALUES (?, ?, ?)", (gid, name, dumps(doc))
-        )
+        conn.execute("INSERT INTO groups_ (id, name, doc) VALUES (?, ?, ?)", (gid, name, dumps(doc)))
     for oid, name, domain in D.ORGANIZATIONS:
         doc = {
             "domain_names": [domain],
@@ -88,9 +86,7 @@ def _zendesk(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> Non
             "created_at": long_ago,
             "updated_at": long_ago,
         }
-        conn.execute(
-            "INSERT INTO organizations (id, name, doc) VALUES (?, ?, ?)", (oid, name, dumps(doc))
-        )
+        conn.execute("INSERT INTO organizations (id, name, doc) VALUES (?, ?, ?)", (oid, name, dumps(doc)))
     membership = 50001
     for agent in D.AGENTS:
         doc = {
@@ -197,15 +193,9 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
         tid = D.FIRST_TICKET_ID + n
         keys[t.key] = tid
         created = now - timedelta(days=t.days_ago, seconds=rng.randint(0, 600))
-        updated = (
-            created
-            if t.status == "new"
-            else now - timedelta(days=t.days_ago * 0.3, seconds=rng.randint(60, 900))
-        )
+        updated = created if t.status == "new" else now - timedelta(days=t.days_ago * 0.3, seconds=rng.randint(60, 900))
         status_id = (
-            labels[t.custom_status]
-            if t.custom_status
-            else defaults["solved" if t.status == "closed" else t.status]
+            labels[t.custom_status] if t.custom_status else defaults["solved" if t.status == "closed" else t.status]
         )
         doc = {
             "sla": _sla_doc(t.sla, rng.uniform(-45, 45) if t.sla else 0),
@@ -246,9 +236,7 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
     return keys
 
 
-def _comment(
-    conn: sqlite3.Connection, ticket_id: int, author: int, body: str, public: bool, at: str
-) -> None:
+def _comment(conn: sqlite3.Connection, ticket_id: int, author: int, body: str, public: bool, at: str) -> None:
     conn.execute(
         "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, "
         "audit_id) "
@@ -263,12 +251,7 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
     rng = random.Random(f"bulk-{seed}")
     start = int(conn.execute("SELECT COALESCE(MAX(id), 4000) + 1 FROM tickets").fetchone()[0])
     first_comment = (
-        int(
-            conn.execute(
-                "SELECT COALESCE(MAX(value), 800000) FROM counters WHERE name = 'comment'"
-            ).fetchone()[0]
-        )
-        + 1
+        int(conn.execute("SELECT COALESCE(MAX(value), 800000) FROM counters WHERE name = 'comment'").fetchone()[0]) + 1
     )
     defaults = {cat: sid for sid, cat, _, _, default in D.CUSTOM_STATUSES if default}
     requesters = [(uid, oid) for uid, _, _, oid in D.END_USERS]
@@ -316,14 +299,8 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
             site=rng.choice(D.ORGANIZATIONS)[1],
         )
         requester, org = rng.choice(requesters)
-        description = (
-            f"{subject}. Reported by the web team; details in the attached screenshot (#{i + 1})."
-        )
-        due = (
-            {"offset": rng.randint(3600, 14 * 86400)}
-            if kind == "task" and rng.random() < 0.5
-            else None
-        )
+        description = f"{subject}. Reported by the web team; details in the attached screenshot (#{i + 1})."
+        due = {"offset": rng.randint(3600, 14 * 86400)} if kind == "task" and rng.random() < 0.5 else None
         doc = {"sla": sla, "due": due, "custom_fields": _custom_fields(org, None), "via": "email"}
         stamp = _iso(created)
         updated = _iso(min(now, created + timedelta(hours=rng.randint(1, 72))))
@@ -347,9 +324,7 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
                 dumps(doc),
             )
         )
-        comments.append(
-            (first_comment + i, tid, requester, description, html_of(description), 1, stamp)
-        )
+        comments.append((first_comment + i, tid, requester, description, html_of(description), 1, stamp))
     conn.executemany(
         "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, "
         "assignee_id, requester_id, "
@@ -437,8 +412,7 @@ def _trello(conn: sqlite3.Connection, now: datetime) -> None:
             )
         for username, member_type in D.BOARD_MEMBERS:
             conn.execute(
-                "INSERT INTO trello_board_members (id, board_id, member_id, member_type) VALUES "
-                "(?, ?, ?, ?)",
+                "INSERT INTO trello_board_members (id, board_id, member_id, member_type) VALUES (?, ?, ?, ?)",
                 (next_id("membership", MEMBERSHIP), bid, members[username], member_type),
             )
 
@@ -461,9 +435,7 @@ def _trello(conn: sqlite3.Connection, now: datetime) -> None:
             number = id_short[card.board]
         positions[lid] = positions.get(lid, 0.0) + 16384.0
         changed = now - timedelta(days=age_days)
-        due: dict[str, Any] | None = (
-            None if card.due_hours is None else {"offset": int(card.due_hours * 3600)}
-        )
+        due: dict[str, Any] | None = None if card.due_hours is None else {"offset": int(card.due_hours * 3600)}
         doc = {
             "name": card.name,
             "desc": card.desc,
@@ -519,8 +491,7 @@ def _trello(conn: sqlite3.Connection, now: datetime) -> None:
                 "data": {"text": text},
             }
             conn.execute(
-                "INSERT INTO trello_actions (id, card_id, type, date, doc) VALUES (?, ?, "
-                "'commentCard', ?, ?)",
+                "INSERT INTO trello_actions (id, card_id, type, date, doc) VALUES (?, ?, 'commentCard', ?, ?)",
                 (act, cid, doc_action["date"], dumps(doc_action)),
             )
         return cid
@@ -532,9 +503,7 @@ def _trello(conn: sqlite3.Connection, now: datetime) -> None:
         D.TEMPLATE_DESC,
         members=("adebello",),
     )
-    template_id = add_card(
-        template, short=D.TEMPLATE_SHORT, number=D.TEMPLATE_ID_SHORT, age_days=400
-    )
+    template_id = add_card(template, short=D.TEMPLATE_SHORT, number=D.TEMPLATE_ID_SHORT, age_days=400)
     checklist = {
         "id": next_id("checklist", CHECKLIST),
         "name": "Access",
@@ -555,10 +524,7 @@ def _trello(conn: sqlite3.Connection, now: datetime) -> None:
         (dumps([checklist]), template_id),
     )
 
-    tickets = {
-        t.key: (D.FIRST_TICKET_ID + n, t)
-        for n, t in enumerate(sorted(D.TICKETS, key=lambda t: -t.days_ago))
-    }
+    tickets = {t.key: (D.FIRST_TICKET_ID + n, t) for n, t in enumerate(sorted(D.TICKETS, key=lambda t: -t.days_ago))}
     usernames = {a.id: a.username for a in D.AGENTS}
     on_board = {u for u, _ in D.BOARD_MEMBERS}
     type_labels = {"problem": "Bug", "incident": "Bug", "task": "Content", "question": "Content"}

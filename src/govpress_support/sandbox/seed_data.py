@@ -166,9 +166,7 @@ class Metric:
     metric: str
     minutes: float | None
     stage: str | None = None
-    hours: int = (
-        24  # the policy target, for the rough `hours` field of a metric with no breach time
-    )
+    hours: int = 24  # the policy target, for the rough `hours` field of a metric with no breach time
 
 
 @dataclass(frozen=True)
@@ -359,10 +357,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="a11y-404",
         group=SECOND_LINE,
         subject="Accessibility statement page returns a 404",
-        description=(
-            "The link to our accessibility statement in the footer goes to a 'page not found' "
-            "error."
-        ),
+        description=("The link to our accessibility statement in the footer goes to a 'page not found' error."),
         requester=20002,
         assignee=SAM,
         status="pending",
@@ -410,10 +405,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="pdf-uploads",
         group=SECOND_LINE,
         subject="PDF uploads over 10 MB fail with an HTTP error",
-        description=(
-            "Uploading our board papers (about 14 MB) fails with 'HTTP error'. Smaller PDFs are "
-            "fine."
-        ),
+        description=("Uploading our board papers (about 14 MB) fails with 'HTTP error'. Smaller PDFs are fine."),
         requester=20012,
         assignee=SAM,
         status="open",
@@ -442,10 +434,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="footer-privacy",
         group=SECOND_LINE,
         subject="Footer links to the old privacy notice",
-        description=(
-            "The footer still links to the 2021 privacy notice. The new one is at "
-            "/privacy-notice-2025."
-        ),
+        description=("The footer still links to the 2021 privacy notice. The new one is at /privacy-notice-2025."),
         requester=20010,
         assignee=SAM,
         status="open",
@@ -473,18 +462,13 @@ TICKETS: tuple[SeedTicket, ...] = (
         tags=("content", "migration"),
         card="In progress",
         estimate=4,
-        notes=(
-            (PRIYA, "Mapping checked; 4 categories have no tag in the sheet, asked Oliver.", False),
-        ),
+        notes=((PRIYA, "Mapping checked; 4 categories have no tag in the sheet, asked Oliver.", False),),
     ),
     SeedTicket(
         key="php-warnings",
         group=SECOND_LINE,
         subject="Login page shows PHP deprecation warnings",
-        description=(
-            "Editors see a block of 'Deprecated:' warnings above the login form on the Rural "
-            "Affairs site."
-        ),
+        description=("Editors see a block of 'Deprecated:' warnings above the login form on the Rural Affairs site."),
         requester=20005,
         assignee=PRIYA,
         status="open",
@@ -507,10 +491,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="volunteer-quote",
         group=SECOND_LINE,
         subject="Quote for changes to the volunteer sign-up journey",
-        description=(
-            "Could you give us a rough estimate for adding a second step to the volunteer "
-            "sign-up form?"
-        ),
+        description=("Could you give us a rough estimate for adding a second step to the volunteer sign-up form?"),
         requester=20003,
         assignee=MORGAN,
         status="hold",
@@ -545,9 +526,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="wpml-conflict",
         group=SECOND_LINE,
         subject="Plugin conflict between WPML and the custom block library",
-        description=(
-            "After the WPML update the Welsh versions of our pages lose their accordion blocks."
-        ),
+        description=("After the WPML update the Welsh versions of our pages lose their accordion blocks."),
         requester=20009,
         assignee=ADE,
         status="open",
@@ -583,10 +562,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="survey-embed",
         group=SECOND_LINE,
         subject="Embed the consultation survey on the Have your say page",
-        description=(
-            "Please embed our new Citizen Space survey on the Have your say page. The embed "
-            "code is below."
-        ),
+        description=("Please embed our new Citizen Space survey on the Have your say page. The embed code is below."),
         requester=20006,
         assignee=None,
         status="open",
@@ -600,9 +576,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="sitemap-staging",
         group=SECOND_LINE,
         subject="XML sitemap includes staging URLs",
-        description=(
-            "Google Search Console reports URLs on staging.westvale.nhs.example in our sitemap."
-        ),
+        description=("Google Search Console reports URLs on staging.westvale.nhs.example in our sitemap."),
         requester=20011,
         assignee=None,
         status="open",
@@ -632,9 +606,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="twitter-embed",
         group=SECOND_LINE,
         subject="Replace the Twitter embed on the homepage with a link",
-        description=(
-            "The Twitter timeline on the homepage is blank. Please replace it with a simple link."
-        ),
+        description=("The Twitter timeline on the homepage is blank. Please replace it with a simple link."),
         requester=20012,
         assignee=PRIYA,
         status="closed",
@@ -706,10 +678,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="vault-access",
         group=FIRST_LINE,
         subject="Site management vault access for a new developer",
-        description=(
-            "Please give Sam Okafor access to the Site management vault in 1Password before "
-            "their rota week."
-        ),
+        description=("Please give Sam Okafor access to the Site management vault in 1Password before their rota week."),
         requester=20001,
         assignee=TOM,
         status="open",
@@ -779,9 +748,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="annual-report",
         group=TRIAGE,
         subject="Can you help with our annual report page",
-        description=(
-            "We want the annual report page to look like last year's but with the new figures."
-        ),
+        description=("We want the annual report page to look like last year's but with the new figures."),
         requester=20009,
         assignee=None,
         status="new",
@@ -807,9 +774,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="account-manager",
         group=TRIAGE,
         subject="Who is our account manager now?",
-        description=(
-            "Our previous contact has left. Who should we talk to about our support contract?"
-        ),
+        description=("Our previous contact has left. Who should we talk to about our support contract?"),
         requester=20011,
         assignee=JO,
         status="open",
@@ -822,10 +787,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="invoice-query",
         group=TRIAGE,
         subject="Invoice query for support hours",
-        description=(
-            "Our latest invoice shows more support hours than we expected. Could you break them "
-            "down?"
-        ),
+        description=("Our latest invoice shows more support hours than we expected. Could you break them down?"),
         requester=20005,
         assignee=MORGAN,
         status="pending",
@@ -867,9 +829,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="notify-templates",
         group=SCOPING,
         subject="Send form confirmations through GOV.UK Notify",
-        description=(
-            "Our service team would like form confirmation emails sent with our Notify templates."
-        ),
+        description=("Our service team would like form confirmation emails sent with our Notify templates."),
         requester=20007,
         assignee=MORGAN,
         status="open",
@@ -883,9 +843,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         key="intranet-sso",
         group=SCOPING,
         subject="Move the intranet to single sign-on",
-        description=(
-            "Can the intranet use our Microsoft Entra single sign-on instead of WordPress accounts?"
-        ),
+        description=("Can the intranet use our Microsoft Entra single sign-on instead of WordPress accounts?"),
         requester=20011,
         assignee=ADE,
         status="hold",
@@ -1150,8 +1108,7 @@ OTHER_CARDS: tuple[SeedCard, ...] = (
         WIP_SHORT,
         "Weekly tasks",
         "Review Dependabot pull requests",
-        "Merge the green ones for themes and plugins we maintain.\nLeave a note on the ones that "
-        "fail.",
+        "Merge the green ones for themes and plugins we maintain.\nLeave a note on the ones that fail.",
         ("Weekly",),
         due_hours=100,
     ),
@@ -1172,12 +1129,8 @@ OTHER_CARDS: tuple[SeedCard, ...] = (
         ("Security",),
         ("priyashah",),
     ),
-    SeedCard(
-        WIP_SHORT, "Doing", "Move Papertrail alerts to incident.io", "", ("Ops",), ("morganlee",)
-    ),
-    SeedCard(
-        WIP_SHORT, "Done", "Check plugin security advisories (last week)", "All clear.", ("Weekly",)
-    ),
+    SeedCard(WIP_SHORT, "Doing", "Move Papertrail alerts to incident.io", "", ("Ops",), ("morganlee",)),
+    SeedCard(WIP_SHORT, "Done", "Check plugin security advisories (last week)", "All clear.", ("Weekly",)),
 )
 
 # --- rota ----------------------------------------------------------------------------------------

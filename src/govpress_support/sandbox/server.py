@@ -29,9 +29,7 @@ def check_loopback(host: str) -> None:
     except ValueError:
         loopback = False
     if not loopback:
-        raise ValueError(
-            f"the sandbox only listens on a loopback address (127.0.0.1, ::1), not {host!r}"
-        )
+        raise ValueError(f"the sandbox only listens on a loopback address (127.0.0.1, ::1), not {host!r}")
 
 
 class SandboxServer(ThreadingHTTPServer):

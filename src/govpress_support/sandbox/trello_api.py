@@ -68,9 +68,7 @@ CDN_403 = (
 
 
 class TrelloError(Exception):
-    def __init__(
-        self, status: int, body: str | dict[str, Any], headers: dict[str, str] | None = None
-    ):
+    def __init__(self, status: int, body: str | dict[str, Any], headers: dict[str, str] | None = None):
         super().__init__(str(body))
         self.status = status
         self.body = body
@@ -146,18 +144,12 @@ class TrelloAPI:
             token = fields.get("oauth_token", token)
         if key != TRELLO_KEY:
             raise TrelloError(401, "invalid key")
-        member = (
-            self.store.one("SELECT * FROM trello_members WHERE token = ?", (token or "",))
-            if token
-            else None
-        )
+        member = self.store.one("SELECT * FROM trello_members WHERE token = ?", (token or "",)) if token else None
         if member is None:
             raise TrelloError(401, "invalid token")
         return member
 
-    def _limits(
-        self, me: sqlite3.Row, match: Match[Handler] | None, settings: SettingsValues
-    ) -> dict[str, str]:
+    def _limits(self, me: sqlite3.Row, match: Match[Handler] | None, settings: SettingsValues) -> dict[str, str]:
         count = settings.rate_limits
         key = self.key_window.hit(TRELLO_KEY, count=count)
         token = self.token_window.hit(me["token"], count=count and key.allowed)
@@ -235,9 +227,7 @@ class TrelloAPI:
 
     # --- rendering -------------------------------------------------------------------------------
 
-    def render_member(
-        self, row: sqlite3.Row, *, full: bool = False, me: sqlite3.Row | None = None
-    ) -> dict[str, Any]:
+    def render_member(self, row: sqlite3.Row, *, full: bool = False, me: sqlite3.Row | None = None) -> dict[str, Any]:
         doc = loads(row["doc"]) or {}
         out: dict[str, Any] = {
             "id": row["id"],
@@ -248,8 +238,7 @@ class TrelloAPI:
             boards = [
                 r[0]
                 for r in self.store.all(
-                    "SELECT board_id FROM trello_board_members WHERE member_id = ? ORDER BY "
-                    "board_id",
+                    "SELECT board_id FROM trello_board_members WHERE member_id = ? ORDER BY board_id",
                     (row["id"],),
                 )
             ]
@@ -343,15 +332,11 @@ class TrelloAPI:
         out = []
         for row in rows:
             doc = loads(row["doc"]) or {}
-            card = render_card(
-                row, doc, now, labels, len(attachments[row["id"]]), comments.get(row["id"], 0)
-            )
+            card = render_card(row, doc, now, labels, len(attachments[row["id"]]), comments.get(row["id"], 0))
             if (args.get("attachments") or "").lower() in ("true", "cover"):
                 card["attachments"] = attachments[row["id"]]
             if members:
-                card["members"] = [
-                    self.render_member(members[m]) for m in card["idMembers"] if m in members
-                ]
+                card["members"] = [self.render_member(members[m]) for m in card["idMembers"] if m in members]
             if (args.get("checklists") or "none").lower() == "all":
                 card["checklists"] = doc.get("checklists", [])
             out.append(card)
@@ -363,15 +348,12 @@ class TrelloAPI:
     # --- members ---------------------------------------------------------------------------------
 
     def member_show(self, c: Call) -> Response:
-        return json_response(
-            200, self.render_member(self.member(c.params["id"], c.me), full=True, me=c.me)
-        )
+        return json_response(200, self.render_member(self.member(c.params["id"], c.me), full=True, me=c.me))
 
     def member_boards(self, c: Call) -> Response:
         member = self.member(c.params["id"], c.me)
         rows = self.store.all(
-            "SELECT b.* FROM trello_boards b JOIN trello_board_members m ON m.board_id = b.id "
-            "WHERE m.member_id = ?",
+            "SELECT b.* FROM trello_boards b JOIN trello_board_members m ON m.board_id = b.id WHERE m.member_id = ?",
             (member["id"],),
         )
         return json_response(200, [self.render_board(r) for r in rows])
@@ -383,18 +365,14 @@ class TrelloAPI:
 
     def board_lists(self, c: Call) -> Response:
         board = self.board(c.params["id"])
-        rows = self.store.all(
-            "SELECT * FROM trello_lists WHERE board_id = ? ORDER BY pos", (board["id"],)
-        )
+        rows = self.store.all("SELECT * FROM trello_lists WHERE board_id = ? ORDER BY pos", (board["id"],))
         wanted = (c.args.get("filter") or "open").lower()
         rows = [r for r in rows if wanted == "all" or bool(r["closed"]) == (wanted == "closed")]
         return json_response(200, [self.render_list(r) for r in rows])
 
     def board_labels(self, c: Call) -> Response:
         board = self.board(c.params["id"])
-        rows = self.store.all(
-            "SELECT * FROM trello_labels WHERE board_id = ? ORDER BY rowid", (board["id"],)
-        )
+        rows = self.store.all("SELECT * FROM trello_labels WHERE board_id = ? ORDER BY rowid", (board["id"],))
         return json_response(200, [self.render_label(r) for r in rows])
 
     def board_members(self, c: Call) -> Response:
@@ -414,9 +392,7 @@ class TrelloAPI:
         return [self.render_member(r) for r in rows]
 
     def _memberships_of(self, board_id: str) -> list[dict[str, Any]]:
-        rows = self.store.all(
-            "SELECT * FROM trello_board_members WHERE board_id = ? ORDER BY rowid", (board_id,)
-        )
+        rows = self.store.all("SELECT * FROM trello_board_members WHERE board_id = ? ORDER BY rowid", (board_id,))
         return [
             {
                 "id": r["id"],
@@ -457,11 +433,7 @@ class TrelloAPI:
         prefs = (loads(board["doc"]) or {}).get("prefs", {})
         # A workspace member may join a workspace-visible board themself (not as admin);
         # adding anybody else takes a board admin.
-        self_join = (
-            target["id"] == c.me["id"]
-            and prefs.get("permissionLevel") == "org"
-            and member_type != "admin"
-        )
+        self_join = target["id"] == c.me["id"] and prefs.get("permissionLevel") == "org" and member_type != "admin"
         if not (is_admin or self_join):
             raise TrelloError(401, UNAUTHORIZED)
         self._join(board["id"], target["id"], member_type, unconfirmed=False)
@@ -483,9 +455,7 @@ class TrelloAPI:
         member_type = (c.args.get("type") or "normal").lower()
         if member_type not in ("normal", "admin", "observer"):
             raise invalid_value("type")
-        row = self.store.one(
-            "SELECT * FROM trello_members WHERE email = ? COLLATE NOCASE", (email,)
-        )
+        row = self.store.one("SELECT * FROM trello_members WHERE email = ? COLLATE NOCASE", (email,))
         unconfirmed = row is None
         with self.store.write() as conn:
             if row is None:  # someone without a Trello account: a ghost member until they sign up
@@ -500,8 +470,7 @@ class TrelloAPI:
                     "idOrganizations": [],
                 }
                 conn.execute(
-                    "INSERT INTO trello_members (id, username, token, email, doc) VALUES (?, ?, "
-                    "NULL, ?, ?)",
+                    "INSERT INTO trello_members (id, username, token, email, doc) VALUES (?, ?, NULL, ?, ?)",
                     (mid, username, email, dumps(doc)),
                 )
                 member_id = mid
@@ -543,9 +512,7 @@ class TrelloAPI:
 
     def list_cards(self, c: Call) -> Response:
         lst = self.list_row(c.params["id"])
-        rows = self.store.all(
-            "SELECT * FROM trello_cards WHERE list_id = ? AND closed = 0 ORDER BY pos", (lst["id"],)
-        )
+        rows = self.store.all("SELECT * FROM trello_cards WHERE list_id = ? AND closed = 0 ORDER BY pos", (lst["id"],))
         return json_response(200, self.render_cards(rows, c.now, c.args))
 
     # --- cards -----------------------------------------------------------------------------------
@@ -574,11 +541,7 @@ class TrelloAPI:
             except TrelloError:
                 raise invalid_value("idCardSource") from None
             raw_keep = (a.get("keepFromSource") or "all").strip()
-            keep = (
-                set(KEEP_ALL)
-                if raw_keep == "all"
-                else {k.strip() for k in raw_keep.split(",") if k.strip()}
-            )
+            keep = set(KEEP_ALL) if raw_keep == "all" else {k.strip() for k in raw_keep.split(",") if k.strip()}
             if keep - set(KEEP_ALL):
                 raise invalid_value("keepFromSource")
         src_doc: dict[str, Any] = (loads(source["doc"]) or {}) if source is not None else {}
@@ -615,16 +578,12 @@ class TrelloAPI:
                     items = [
                         {
                             **item,
-                            "id": trello_id(
-                                CHECKLIST, self.store.next_id(conn, "trello_checklist", 1)
-                            ),
+                            "id": trello_id(CHECKLIST, self.store.next_id(conn, "trello_checklist", 1)),
                         }
                         for item in checklist.get("checkItems", [])
                     ]
                     new_id = trello_id(CHECKLIST, self.store.next_id(conn, "trello_checklist", 1))
-                    checklists.append(
-                        {**checklist, "id": new_id, "idCard": cid, "checkItems": items}
-                    )
+                    checklists.append({**checklist, "id": new_id, "idCard": cid, "checkItems": items})
             doc = {
                 "name": name,
                 "desc": desc,
@@ -660,8 +619,7 @@ class TrelloAPI:
                 self._attach(conn, cid, {"url": url_source, "name": url_source}, c)
             if source is not None and "comments" in keep:
                 for action in self.store.all(
-                    "SELECT * FROM trello_actions WHERE card_id = ? AND type = 'commentCard' "
-                    "ORDER BY date",
+                    "SELECT * FROM trello_actions WHERE card_id = ? AND type = 'commentCard' ORDER BY date",
                     (source["id"],),
                 ):
                     old = loads(action["doc"])
@@ -675,9 +633,7 @@ class TrelloAPI:
                     )
         row = self.card(cid)
         card = self.card_json(row, c)
-        card["attachments"] = self.render_cards([row], c.now, {"attachments": "true"})[0][
-            "attachments"
-        ]
+        card["attachments"] = self.render_cards([row], c.now, {"attachments": "true"})[0]["attachments"]
         return json_response(200, card)
 
     def card_update(self, c: Call) -> Response:
@@ -706,17 +662,12 @@ class TrelloAPI:
                 self.require_writer(lst["board_id"], c.me)
                 number = int(
                     self.store.scalar(
-                        "SELECT COALESCE(MAX(id_short), 0) + 1 FROM trello_cards WHERE board_id = "
-                        "?",
+                        "SELECT COALESCE(MAX(id_short), 0) + 1 FROM trello_cards WHERE board_id = ?",
                         (lst["board_id"],),
                     )
                 )
-                doc["idLabels"] = self._map_labels(
-                    doc.get("idLabels", []), board_id, lst["board_id"]
-                )
-                doc["idMembers"] = [
-                    m for m in doc.get("idMembers", []) if self.membership(lst["board_id"], m)
-                ]
+                doc["idLabels"] = self._map_labels(doc.get("idLabels", []), board_id, lst["board_id"])
+                doc["idMembers"] = [m for m in doc.get("idMembers", []) if self.membership(lst["board_id"], m)]
             board_id, list_id = lst["board_id"], lst["id"]
         if "name" in a:
             if not a["name"].strip():
@@ -773,17 +724,12 @@ class TrelloAPI:
                     "UPDATE trello_cards SET doc = ?, changed = ? WHERE id = ?",
                     (dumps(doc), c.now.timestamp(), row["id"]),
                 )
-        members = [
-            self.store.one("SELECT * FROM trello_members WHERE id = ?", (m,))
-            for m in doc["idMembers"]
-        ]
+        members = [self.store.one("SELECT * FROM trello_members WHERE id = ?", (m,)) for m in doc["idMembers"]]
         return json_response(200, [self.render_member(m) for m in members if m is not None])
 
     def card_attachments(self, c: Call) -> Response:
         row = self.card(c.params["id"])
-        rows = self.store.all(
-            "SELECT doc FROM trello_attachments WHERE card_id = ? ORDER BY pos", (row["id"],)
-        )
+        rows = self.store.all("SELECT doc FROM trello_attachments WHERE card_id = ? ORDER BY pos", (row["id"],))
         return json_response(200, [loads(r["doc"]) for r in rows])
 
     def card_attach(self, c: Call) -> Response:
@@ -818,9 +764,7 @@ class TrelloAPI:
 
     def card_actions(self, c: Call) -> Response:
         row = self.card(c.params["id"])
-        wanted = [
-            f.strip() for f in (c.args.get("filter") or "commentCard").split(",") if f.strip()
-        ]
+        wanted = [f.strip() for f in (c.args.get("filter") or "commentCard").split(",") if f.strip()]
         rows = self.store.all(
             "SELECT * FROM trello_actions WHERE card_id = ? ORDER BY date DESC, rowid DESC",
             (row["id"],),
@@ -832,9 +776,7 @@ class TrelloAPI:
     def _render_action(self, row: sqlite3.Row) -> dict[str, Any]:
         doc = loads(row["doc"])
         card = self.store.one("SELECT * FROM trello_cards WHERE id = ?", (row["card_id"],))
-        creator = self.store.one(
-            "SELECT * FROM trello_members WHERE id = ?", (doc["idMemberCreator"],)
-        )
+        creator = self.store.one("SELECT * FROM trello_members WHERE id = ?", (doc["idMemberCreator"],))
         data = dict(doc.get("data") or {})
         if card is not None:
             cdoc = loads(card["doc"]) or {}
@@ -873,26 +815,18 @@ class TrelloAPI:
         limit = _int_arg(c.args.get("cards_limit"), 10)
         if not 1 <= limit <= 1000:
             raise invalid_value("cards_limit")
-        boards = (
-            _id_list(c.args.get("idBoards"))
-            if c.args.get("idBoards") not in (None, "", "mine")
-            else None
-        )
+        boards = _id_list(c.args.get("idBoards")) if c.args.get("idBoards") not in (None, "", "mine") else None
         if c.args.get("idBoards") == "mine":
             boards = [
                 r[0]
-                for r in self.store.all(
-                    "SELECT board_id FROM trello_board_members WHERE member_id = ?", (c.me["id"],)
-                )
+                for r in self.store.all("SELECT board_id FROM trello_board_members WHERE member_id = ?", (c.me["id"],))
             ]
         words = [w.lower() for w in re.findall(r'"[^"]+"|\S+', query)]
         words = [w.strip('"') for w in words]
         cards: list[dict[str, Any]] = []
         if "all" in types or "cards" in types:
             sql = "SELECT * FROM trello_cards WHERE closed = 0 AND changed <= ?"
-            params: list[Any] = [
-                c.now.timestamp() - SEARCH_LAG
-            ]  # newer changes are not indexed yet
+            params: list[Any] = [c.now.timestamp() - SEARCH_LAG]  # newer changes are not indexed yet
             if boards is not None:
                 sql += f" AND board_id IN ({','.join('?' * len(boards)) or 'NULL'})"
                 params.extend(boards)
@@ -932,16 +866,11 @@ class TrelloAPI:
     def _new_short_link(self, conn: sqlite3.Connection) -> str:
         while True:
             link = "".join(self._links.choice(SHORT_LINK_CHARS) for _ in range(8))
-            if (
-                conn.execute("SELECT 1 FROM trello_cards WHERE short_link = ?", (link,)).fetchone()
-                is None
-            ):
+            if conn.execute("SELECT 1 FROM trello_cards WHERE short_link = ?", (link,)).fetchone() is None:
                 return link
 
     @staticmethod
-    def _position(
-        conn: sqlite3.Connection, list_id: str, pos: str, *, exclude: str | None
-    ) -> float:
+    def _position(conn: sqlite3.Connection, list_id: str, pos: str, *, exclude: str | None) -> float:
         row = conn.execute(
             "SELECT MIN(pos), MAX(pos) FROM trello_cards WHERE list_id = ? AND id IS NOT ?",
             (list_id, exclude),
@@ -963,9 +892,7 @@ class TrelloAPI:
         for label in labels:
             if (
                 not _HEX24.match(label)
-                or self.store.one(
-                    "SELECT 1 FROM trello_labels WHERE id = ? AND board_id = ?", (label, board_id)
-                )
+                or self.store.one("SELECT 1 FROM trello_labels WHERE id = ? AND board_id = ?", (label, board_id))
                 is None
             ):
                 raise invalid_value("idLabels")
@@ -980,18 +907,14 @@ class TrelloAPI:
         if from_board == to_board:
             return list(labels)
         names = {
-            r["id"]: r["name"]
-            for r in self.store.all("SELECT * FROM trello_labels WHERE board_id = ?", (from_board,))
+            r["id"]: r["name"] for r in self.store.all("SELECT * FROM trello_labels WHERE board_id = ?", (from_board,))
         }
         targets = {
-            r["name"]: r["id"]
-            for r in self.store.all("SELECT * FROM trello_labels WHERE board_id = ?", (to_board,))
+            r["name"]: r["id"] for r in self.store.all("SELECT * FROM trello_labels WHERE board_id = ?", (to_board,))
         }
         return [targets[names[i]] for i in labels if i in names and names[i] in targets]
 
-    def _attach(
-        self, conn: sqlite3.Connection, card_id: str, data: dict[str, Any], c: Call
-    ) -> dict[str, Any]:
+    def _attach(self, conn: sqlite3.Connection, card_id: str, data: dict[str, Any], c: Call) -> dict[str, Any]:
         aid = trello_id(ATTACHMENT, self.store.next_id(conn, "trello_attachment", 1))
         top = conn.execute(
             "SELECT COALESCE(MAX(pos), 0) FROM trello_attachments WHERE card_id = ?", (card_id,)
@@ -1014,8 +937,7 @@ class TrelloAPI:
             (aid, card_id, attachment["pos"], dumps(attachment)),
         )
         conn.execute(
-            "UPDATE trello_cards SET changed = ?, doc = json_set(doc, '$.dateLastActivity', ?) "
-            "WHERE id = ?",
+            "UPDATE trello_cards SET changed = ?, doc = json_set(doc, '$.dateLastActivity', ?) WHERE id = ?",
             (c.now.timestamp(), trello_time(c.now), card_id),
         )
         return attachment
@@ -1043,8 +965,7 @@ class TrelloAPI:
             (aid, card_id, kind, date, dumps(doc)),
         )
         conn.execute(
-            "UPDATE trello_cards SET changed = ?, doc = json_set(doc, '$.dateLastActivity', ?) "
-            "WHERE id = ?",
+            "UPDATE trello_cards SET changed = ?, doc = json_set(doc, '$.dateLastActivity', ?) WHERE id = ?",
             (now.timestamp(), date, card_id),
         )
         return aid
@@ -1072,10 +993,7 @@ def render_card(
             "fogbugz": "",
             "checkItems": sum(len(c.get("checkItems", [])) for c in checklists),
             "checkItemsChecked": sum(
-                1
-                for c in checklists
-                for i in c.get("checkItems", [])
-                if i.get("state") == "complete"
+                1 for c in checklists for i in c.get("checkItems", []) if i.get("state") == "complete"
             ),
             "comments": comments,
             "attachments": attachments,

@@ -153,9 +153,7 @@ def _param_name(key: str) -> str:
 
 def gateway_page(status: int) -> str:
     """The HTML a CDN or load balancer sends when the service behind it fails."""
-    reason = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}.get(
-        status, "Error"
-    )
+    reason = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}.get(status, "Error")
     return (
         "<!DOCTYPE html>\n<html><head><title>"
         f"{status} {reason}</title></head>\n<body>\n<center><h1>{status} {reason}</h1></center>\n"

@@ -57,8 +57,7 @@ FORBIDDEN = {
 }
 SEARCH_TOO_DEEP = {
     "error": "invalid",
-    "description": "Invalid search: Requested response size was greater than Search Response "
-    "Limits",
+    "description": "Invalid search: Requested response size was greater than Search Response Limits",
 }
 
 
@@ -327,27 +326,19 @@ class ZendeskAPI:
             },
         }
 
-    def sideloads(
-        self, tickets: list[TicketState], wanted: set[str], origin: str
-    ) -> dict[str, Any]:
+    def sideloads(self, tickets: list[TicketState], wanted: set[str], origin: str) -> dict[str, Any]:
         """Top-level `users`, `organizations`, `groups` arrays for the given tickets."""
         out: dict[str, Any] = {}
         if "users" in wanted:
-            ids = sorted(
-                {i for t in tickets for i in (t.requester_id, t.submitter_id, t.assignee_id) if i}
-            )
+            ids = sorted({i for t in tickets for i in (t.requester_id, t.submitter_id, t.assignee_id) if i})
             rows = _by_ids(self.store, "users", ids)
             out["users"] = [self.render_user(r, origin) for r in rows]
         if "organizations" in wanted:
             ids = sorted({t.organization_id for t in tickets if t.organization_id})
-            out["organizations"] = [
-                self.render_org(r, origin) for r in _by_ids(self.store, "organizations", ids)
-            ]
+            out["organizations"] = [self.render_org(r, origin) for r in _by_ids(self.store, "organizations", ids)]
         if "groups" in wanted:
             ids = sorted({t.group_id for t in tickets if t.group_id})
-            out["groups"] = [
-                self.render_group(r, origin) for r in _by_ids(self.store, "groups_", ids)
-            ]
+            out["groups"] = [self.render_group(r, origin) for r in _by_ids(self.store, "groups_", ids)]
         return out
 
     # --- users, groups, memberships, organisations -----------------------------------------------
@@ -381,22 +372,16 @@ class ZendeskAPI:
         if not query:
             rows: list[sqlite3.Row] = []
         elif "@" in query:
-            rows = self.store.all(
-                "SELECT * FROM users WHERE email = ? COLLATE NOCASE ORDER BY id", (query,)
-            )
+            rows = self.store.all("SELECT * FROM users WHERE email = ? COLLATE NOCASE ORDER BY id", (query,))
         else:
             like = f"%{query}%"
-            rows = self.store.all(
-                "SELECT * FROM users WHERE name LIKE ? OR email LIKE ? ORDER BY id", (like, like)
-            )
+            rows = self.store.all("SELECT * FROM users WHERE name LIKE ? OR email LIKE ? ORDER BY id", (like, like))
         items = [self.render_user(r, c.req.origin) for r in rows]
         return json_response(200, paginate(c.req, "users", items, cursor=False))
 
     def groups_list(self, c: Call) -> Response:
         rows = self.store.all("SELECT * FROM groups_ ORDER BY id")
-        items = [
-            g for g in (self.render_group(r, c.req.origin) for r in rows) if not g.get("deleted")
-        ]
+        items = [g for g in (self.render_group(r, c.req.origin) for r in rows) if not g.get("deleted")]
         return json_response(200, paginate(c.req, "groups", items))
 
     def group_show(self, c: Call) -> Response:
@@ -439,10 +424,7 @@ class ZendeskAPI:
             raise invalid("user_id", "User: cannot be blank", "BlankValue")
         if user["role"] not in ("agent", "admin"):
             raise invalid("user_id", "User: must be an agent", "InvalidValue")
-        if (
-            group_id is None
-            or self.store.one("SELECT 1 FROM groups_ WHERE id = ?", (group_id,)) is None
-        ):
+        if group_id is None or self.store.one("SELECT 1 FROM groups_ WHERE id = ?", (group_id,)) is None:
             raise invalid("group_id", "Group: cannot be blank", "BlankValue")
         stamp = timeutil.iso(timeutil.now())
         with self.store.write() as conn:
@@ -459,20 +441,14 @@ class ZendeskAPI:
             )
             row = conn.execute("SELECT * FROM group_memberships WHERE id = ?", (mid,)).fetchone()
         body = {"group_membership": self.render_membership(row, c.req.origin)}
-        return json_response(
-            201, body, {"location": f"{c.req.origin}/api/v2/group_memberships/{mid}.json"}
-        )
+        return json_response(201, body, {"location": f"{c.req.origin}/api/v2/group_memberships/{mid}.json"})
 
     def membership_delete(self, c: Call) -> Response:
         _admin_only(c)
         now = timeutil.now()
         with self.store.write() as conn:
-            row = conn.execute(
-                "SELECT * FROM group_memberships WHERE id = ?", (c.pid(),)
-            ).fetchone()
-            if row is None or (
-                "user_id" in c.params and int(c.params["user_id"]) != row["user_id"]
-            ):
+            row = conn.execute("SELECT * FROM group_memberships WHERE id = ?", (c.pid(),)).fetchone()
+            if row is None or ("user_id" in c.params and int(c.params["user_id"]) != row["user_id"]):
                 raise not_found()
             conn.execute("DELETE FROM group_memberships WHERE id = ?", (row["id"],))
             # Zendesk unassigns the user's working tickets in the group they left.
@@ -521,9 +497,7 @@ class ZendeskAPI:
     def tickets_show_many(self, c: Call) -> Response:
         tickets = self.tickets.many(_ids(c.req))
         wanted = _includes(c.req)
-        body: dict[str, Any] = {
-            "tickets": [render_ticket(t, c.view, slas="slas" in wanted) for t in tickets]
-        }
+        body: dict[str, Any] = {"tickets": [render_ticket(t, c.view, slas="slas" in wanted) for t in tickets]}
         body.update(self.sideloads(tickets, wanted, c.req.origin))
         body.update({"next_page": None, "previous_page": None, "count": len(tickets)})
         return json_response(200, body)
@@ -532,9 +506,7 @@ class ZendeskAPI:
         data = c.body().get("ticket")
         if not isinstance(data, dict):
             raise bad_request("InvalidParameter", "ticket is required")
-        ticket, audit = self.tickets.create(
-            data, c.me["id"], custom_statuses=c.settings.custom_statuses
-        )
+        ticket, audit = self.tickets.create(data, c.me["id"], custom_statuses=c.settings.custom_statuses)
         return json_response(
             201,
             {"ticket": render_ticket(ticket, c.view), "audit": audit},
@@ -545,9 +517,7 @@ class ZendeskAPI:
         data = c.body().get("ticket")
         if not isinstance(data, dict):
             raise bad_request("InvalidParameter", "ticket is required")
-        ticket, audit = self.tickets.update(
-            c.pid(), data, c.me["id"], custom_statuses=c.settings.custom_statuses
-        )
+        ticket, audit = self.tickets.update(c.pid(), data, c.me["id"], custom_statuses=c.settings.custom_statuses)
         return json_response(200, {"ticket": render_ticket(ticket, c.view), "audit": audit})
 
     def tickets_update_many(self, c: Call) -> Response:
@@ -577,9 +547,7 @@ class ZendeskAPI:
             try:
                 if tid is None:
                     raise TicketError(404, {}, "RecordNotFound", "Not found")
-                self.tickets.update(
-                    tid, change, c.me["id"], custom_statuses=c.settings.custom_statuses
-                )
+                self.tickets.update(tid, change, c.me["id"], custom_statuses=c.settings.custom_statuses)
             except TicketError as err:
                 results.append(
                     {
@@ -603,9 +571,7 @@ class ZendeskAPI:
         job_id = uuid.uuid4().hex
         doc = {"total": len(items), "results": results}
         with self.store.write() as conn:
-            conn.execute(
-                "DELETE FROM jobs WHERE created < ?", (timeutil.now().timestamp() - JOB_TTL,)
-            )
+            conn.execute("DELETE FROM jobs WHERE created < ?", (timeutil.now().timestamp() - JOB_TTL,))
             conn.execute(
                 "INSERT INTO jobs (id, created, polls, doc) VALUES (?, ?, 0, ?)",
                 (job_id, timeutil.now().timestamp(), dumps(doc)),
@@ -640,14 +606,10 @@ class ZendeskAPI:
         if row["polls"] == 0 and total > 0:
             done = total // 2
             current = results[done]["id"] if results else None
-            job.update(
-                progress=done, status="working", message=f"Updating ticket #{current}", results=None
-            )
+            job.update(progress=done, status="working", message=f"Updating ticket #{current}", results=None)
         else:
             stamp = timeutil.now().strftime("%Y-%m-%d %H:%M:%S +0000")
-            job.update(
-                progress=total, status="completed", message=f"Completed at {stamp}", results=results
-            )
+            job.update(progress=total, status="completed", message=f"Completed at {stamp}", results=results)
         return json_response(200, {"job_status": job})
 
     def comments_list(self, c: Call) -> Response:
@@ -663,9 +625,7 @@ class ZendeskAPI:
 
     # --- search ----------------------------------------------------------------------------------
 
-    def _compile(
-        self, conn: sqlite3.Connection, c: Call, query: str
-    ) -> tuple[str, list[Any], str | None]:
+    def _compile(self, conn: sqlite3.Connection, c: Call, query: str) -> tuple[str, list[Any], str | None]:
         terms = tokenize(query)
         compiled = Compiler(conn, c.me["id"], c.view.now).compile(terms)
         return compiled.where, compiled.params, object_type(terms)
@@ -696,10 +656,7 @@ class ZendeskAPI:
             ]
             tickets = self.tickets.many(ids)
         wanted = _nested_includes(c.req)
-        results = [
-            {**render_ticket(t, c.view, slas="slas" in wanted), "result_type": "ticket"}
-            for t in tickets
-        ]
+        results = [{**render_ticket(t, c.view, slas="slas" in wanted), "result_type": "ticket"} for t in tickets]
         path = "/api/v2/search.json"
         body: dict[str, Any] = {
             "results": results,
@@ -738,9 +695,7 @@ class ZendeskAPI:
         query = c.req.arg("query") or ""
         kind = c.req.arg("filter[type]")
         if not kind:
-            raise bad_request(
-                "InvalidPaginationParameter", "filter[type] is required for search export"
-            )
+            raise bad_request("InvalidPaginationParameter", "filter[type] is required for search export")
         if any(t.field == "type" for t in tokenize(query)):
             raise bad_request(
                 "InvalidPaginationParameter",
@@ -748,18 +703,14 @@ class ZendeskAPI:
             )
         size = as_int(c.req.arg("page[size]")) or MAX_PAGE
         if not 1 <= size <= EXPORT_MAX_PAGE:
-            raise bad_request(
-                "InvalidPaginationParameter", f"page[size] must be between 1 and {EXPORT_MAX_PAGE}"
-            )
+            raise bad_request("InvalidPaginationParameter", f"page[size] must be between 1 and {EXPORT_MAX_PAGE}")
         digest = hashlib.sha256(f"{kind}|{query}".encode()).hexdigest()[:12]
         after = c.req.arg("page[after]")
         position: tuple[str, int] | None = None
         if after:
             cursor = _decode_cursor(after)
             if cursor.get("q") != digest:
-                raise bad_request(
-                    "InvalidPaginationParameter", "page[after] does not belong to this query"
-                )
+                raise bad_request("InvalidPaginationParameter", "page[after] does not belong to this query")
             if c.view.now.timestamp() - float(cursor.get("t", 0)) > CURSOR_TTL:
                 raise bad_request("InvalidPaginationParameter", "The cursor has expired")
             position = (str(cursor["c"]), int(cursor["i"]))
@@ -783,10 +734,7 @@ class ZendeskAPI:
 
         after_cursor = cursor_of(tickets[-1]) if tickets else after
         wanted = _nested_includes(c.req) if c.settings.export_sideloads else set()
-        results = [
-            {**render_ticket(t, c.view, slas="slas" in wanted), "result_type": "ticket"}
-            for t in tickets
-        ]
+        results = [{**render_ticket(t, c.view, slas="slas" in wanted), "result_type": "ticket"} for t in tickets]
         # Real responses keep a next link on the last page: clients must stop on meta.has_more.
         next_link = url(
             c.req.origin,
@@ -812,9 +760,7 @@ class ZendeskAPI:
         if not c.settings.custom_statuses:
             raise ApiError(403, dict(FORBIDDEN))
         rows = self.store.all("SELECT * FROM custom_statuses ORDER BY id")
-        return json_response(
-            200, {"custom_statuses": [self.render_custom_status(r, c.req.origin) for r in rows]}
-        )
+        return json_response(200, {"custom_statuses": [self.render_custom_status(r, c.req.origin) for r in rows]})
 
     def suspended_list(self, c: Call) -> Response:
         rows = self.store.all("SELECT * FROM suspended ORDER BY id")
@@ -919,11 +865,7 @@ def _job_url(origin: str, job_id: str) -> str:
 
 
 def _encode_cursor(data: dict[str, Any]) -> str:
-    return (
-        base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode())
-        .decode()
-        .rstrip("=")
-    )
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 def _decode_cursor(text: str) -> dict[str, Any]:
@@ -955,14 +897,10 @@ def _json_path(req: Request) -> str:
     return req.path if req.path.endswith(".json") else req.path + ".json"
 
 
-def _cursor_page(
-    req: Request, key: str, items: list[dict[str, Any]], descending: bool
-) -> dict[str, Any]:
+def _cursor_page(req: Request, key: str, items: list[dict[str, Any]], descending: bool) -> dict[str, Any]:
     size = as_int(req.arg("page[size]")) or MAX_PAGE
     if not 1 <= size <= MAX_PAGE:
-        raise bad_request(
-            "InvalidPaginationParameter", f"page[size] must be between 1 and {MAX_PAGE}"
-        )
+        raise bad_request("InvalidPaginationParameter", f"page[size] must be between 1 and {MAX_PAGE}")
     if req.arg("page[before]"):
         first = as_int(_decode_cursor(req.arg("page[before]") or "").get("o"))
         end = _before(items, first, descending)

@@ -134,9 +134,7 @@ class Compiler:
             return "group_id IS NULL", []
         if t.value.isdigit():
             return "group_id = ?", [int(t.value)]
-        row = self.conn.execute(
-            "SELECT id FROM groups_ WHERE name = ? COLLATE NOCASE", (t.value,)
-        ).fetchone()
+        row = self.conn.execute("SELECT id FROM groups_ WHERE name = ? COLLATE NOCASE", (t.value,)).fetchone()
         return ("group_id = ?", [row[0]]) if row else ("0", [])
 
     def group_id(self, t: Term) -> tuple[str, list[Any]]:
@@ -151,13 +149,9 @@ class Compiler:
         if value.isdigit():
             return f"{column} = ?", [int(value)]
         if "@" in value:
-            rows = self.conn.execute(
-                "SELECT id FROM users WHERE email = ? COLLATE NOCASE", (value,)
-            ).fetchall()
+            rows = self.conn.execute("SELECT id FROM users WHERE email = ? COLLATE NOCASE", (value,)).fetchall()
         else:
-            rows = self.conn.execute(
-                "SELECT id FROM users WHERE name = ? COLLATE NOCASE", (value,)
-            ).fetchall()
+            rows = self.conn.execute("SELECT id FROM users WHERE name = ? COLLATE NOCASE", (value,)).fetchall()
             if not rows:
                 rows = self.conn.execute(
                     "SELECT id FROM users WHERE name LIKE ? ESCAPE '\\'", (_like(value),)
@@ -220,9 +214,7 @@ class Compiler:
         value = t.value.strip()
         age = _AGE.match(value)
         if age:
-            since = timeutil.iso(
-                self.now - timedelta(seconds=int(age[1]) * _AGE_SECONDS[age[2].lower()])
-            )
+            since = timeutil.iso(self.now - timedelta(seconds=int(age[1]) * _AGE_SECONDS[age[2].lower()]))
             # `created>4hours`: newer than 4 hours ago; `created<4hours`: older.
             op = {">": ">", ">=": ">=", "<": "<", "<=": "<=", ":": ">="}[t.op]
             return f"{column} {op} ?", [since]

@@ -48,9 +48,7 @@ class TicketError(Exception):
 
 
 def not_found() -> TicketError:
-    return TicketError(
-        404, {"error": "RecordNotFound", "description": "Not found"}, "RecordNotFound", "Not found"
-    )
+    return TicketError(404, {"error": "RecordNotFound", "description": "Not found"}, "RecordNotFound", "Not found")
 
 
 def record_invalid(details: dict[str, list[dict[str, str]]]) -> TicketError:
@@ -205,9 +203,7 @@ def render_slas(doc: dict[str, Any], status: str, now: datetime) -> dict[str, An
 
 def render_ticket(state: TicketState, view: View, *, slas: bool = False) -> dict[str, Any]:
     doc = state.doc
-    fields = [
-        {"id": int(k), "value": v} for k, v in sorted((doc.get("custom_fields") or {}).items())
-    ]
+    fields = [{"id": int(k), "value": v} for k, v in sorted((doc.get("custom_fields") or {}).items())]
     ticket: dict[str, Any] = {
         "url": f"{view.origin}/api/v2/tickets/{state.id}.json",
         "id": state.id,
@@ -308,11 +304,7 @@ class Tickets:
     # --- reads -----------------------------------------------------------------------------------
 
     def get(self, ticket_id: int, conn: sqlite3.Connection | None = None) -> TicketState | None:
-        row = (
-            (conn or self.store.conn())
-            .execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
-            .fetchone()
-        )
+        row = (conn or self.store.conn()).execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
         return None if row is None else TicketState.from_row(row)
 
     def many(self, ids: list[int]) -> list[TicketState]:
@@ -351,15 +343,9 @@ class Tickets:
                         CONFLICT_BODY["description"],
                     )
             if current.status == "closed":
-                raise record_invalid(
-                    {"status": [{"description": CLOSED_DESCRIPTION, "error": "InvalidValue"}]}
-                )
-            new, events, comment = self._apply(
-                conn, current, changes, author_id, custom_statuses=custom_statuses
-            )
-            audit = self._write(
-                conn, current, new, events, comment, author_id, created=False, touch=touch
-            )
+                raise record_invalid({"status": [{"description": CLOSED_DESCRIPTION, "error": "InvalidValue"}]})
+            new, events, comment = self._apply(conn, current, changes, author_id, custom_statuses=custom_statuses)
+            audit = self._write(conn, current, new, events, comment, author_id, created=False, touch=touch)
             return new, audit
 
     def create(
@@ -369,17 +355,11 @@ class Tickets:
         comment = data.get("comment")
         body = _comment_text(comment) if comment is not None else str(data.get("description") or "")
         if not body.strip():
-            raise record_invalid(
-                {"base": [{"description": "Description: cannot be blank", "error": "BlankValue"}]}
-            )
+            raise record_invalid({"base": [{"description": "Description: cannot be blank", "error": "BlankValue"}]})
         with self.store.write() as conn:
             requester_id = self._requester(conn, data, author_id)
-            org = conn.execute(
-                "SELECT organization_id FROM users WHERE id = ?", (requester_id,)
-            ).fetchone()
-            new_id = int(
-                conn.execute("SELECT COALESCE(MAX(id), 4000) + 1 FROM tickets").fetchone()[0]
-            )
+            org = conn.execute("SELECT organization_id FROM users WHERE id = ?", (requester_id,)).fetchone()
+            new_id = int(conn.execute("SELECT COALESCE(MAX(id), 4000) + 1 FROM tickets").fetchone()[0])
             stamp = timeutil.iso(now) or ""
             blank = TicketState(
                 id=new_id,
@@ -399,11 +379,7 @@ class Tickets:
                 updated_at=stamp,
                 doc={"via": "api", "custom_fields": {str(f): None for f, _ in TICKET_FIELDS}},
             )
-            changes = {
-                k: v
-                for k, v in data.items()
-                if k not in ("requester_id", "requester", "description")
-            }
+            changes = {k: v for k, v in data.items() if k not in ("requester_id", "requester", "description")}
             if "group_id" not in changes:
                 changes["group_id"] = _default_group(conn, as_int(changes.get("assignee_id")))
             changes["subject"] = str(data.get("subject") or body.strip().splitlines()[0][:80])
@@ -440,9 +416,7 @@ class Tickets:
         custom_statuses: bool,
         creating: bool = False,
     ) -> tuple[TicketState, list[dict[str, Any]], dict[str, Any] | None]:
-        new = TicketState(
-            **{**current.__dict__, "tags": list(current.tags), "doc": loads(dumps(current.doc))}
-        )
+        new = TicketState(**{**current.__dict__, "tags": list(current.tags), "doc": loads(dumps(current.doc))})
         errors: dict[str, list[dict[str, str]]] = {}
 
         def invalid(name: str, description: str, error: str = "InvalidValue") -> None:
@@ -495,10 +469,7 @@ class Tickets:
             gid = as_int(changes["group_id"])
             if changes["group_id"] is None:
                 new.group_id = None
-            elif (
-                gid is None
-                or conn.execute("SELECT 1 FROM groups_ WHERE id = ?", (gid,)).fetchone() is None
-            ):
+            elif gid is None or conn.execute("SELECT 1 FROM groups_ WHERE id = ?", (gid,)).fetchone() is None:
                 invalid("group_id", "Group: is invalid")
             else:
                 new.group_id = gid
@@ -516,11 +487,7 @@ class Tickets:
                 new.assignee_id = None
             else:
                 aid = as_int(assignee)
-                user = (
-                    conn.execute("SELECT role FROM users WHERE id = ?", (aid,)).fetchone()
-                    if aid
-                    else None
-                )
+                user = conn.execute("SELECT role FROM users WHERE id = ?", (aid,)).fetchone() if aid else None
                 if user is None or user["role"] not in ("agent", "admin"):
                     invalid("assignee_id", "Assignee: is invalid")
                 elif not _is_member(conn, aid, new.group_id):  # type: ignore[arg-type]
@@ -573,11 +540,7 @@ class Tickets:
                 invalid("comment", "Comment: cannot be blank", "BlankValue")
             else:
                 public = raw.get("public", True) if isinstance(raw, dict) else True
-                markup = (
-                    raw.get("html_body")
-                    if isinstance(raw, dict) and raw.get("html_body")
-                    else html_of(body)
-                )
+                markup = raw.get("html_body") if isinstance(raw, dict) and raw.get("html_body") else html_of(body)
                 comment = {"body": body, "html_body": markup, "public": public is not False}
 
         if errors:
@@ -585,24 +548,14 @@ class Tickets:
 
         author_is_agent = _is_agent(conn, author_id)
         agent_commented = comment is not None and author_is_agent and not creating
-        if (
-            not status_given
-            and new.status == "new"
-            and (new.assignee_id is not None or agent_commented)
-        ):
+        if not status_given and new.status == "new" and (new.assignee_id is not None or agent_commented):
             # An agent's update (or an assignee) takes a new ticket to open.
             new.status, new.custom_status_id = "open", _default_custom_status(conn, "open")
-        if (
-            new.status == "solved"
-            and new.assignee_id is None
-            and _is_member(conn, author_id, new.group_id)
-        ):
+        if new.status == "solved" and new.assignee_id is None and _is_member(conn, author_id, new.group_id):
             new.assignee_id = author_id  # Zendesk assigns an unassigned ticket to whoever solves it
         if new.custom_status_id is None:
             new.custom_status_id = _default_custom_status(conn, new.status)
-        _follow_sla(
-            new, current.status, comment is not None and comment["public"] and author_is_agent
-        )
+        _follow_sla(new, current.status, comment is not None and comment["public"] and author_is_agent)
         return new, _events(current, new), comment
 
     def _requester(self, conn: sqlite3.Connection, data: dict[str, Any], author_id: int) -> int:
@@ -610,11 +563,7 @@ class Tickets:
             rid = as_int(data.get("requester_id"))
             if conn.execute("SELECT 1 FROM users WHERE id = ?", (rid,)).fetchone() is None:
                 raise record_invalid(
-                    {
-                        "requester_id": [
-                            {"description": "Requester: is invalid", "error": "InvalidValue"}
-                        ]
-                    }
+                    {"requester_id": [{"description": "Requester: is invalid", "error": "InvalidValue"}]}
                 )
             return rid  # type: ignore[return-value]
         requester = data.get("requester")
@@ -623,11 +572,7 @@ class Tickets:
             row = conn.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
             if row is not None:
                 return int(row["id"])
-            new_id = int(
-                conn.execute(
-                    "SELECT COALESCE(MAX(id), 20000) + 1 FROM users WHERE id >= 20000"
-                ).fetchone()[0]
-            )
+            new_id = int(conn.execute("SELECT COALESCE(MAX(id), 20000) + 1 FROM users WHERE id >= 20000").fetchone()[0])
             name = str(requester.get("name") or email.split("@")[0])
             stamp = timeutil.iso(timeutil.now())
             doc = {
@@ -771,9 +716,7 @@ def _default_group(conn: sqlite3.Connection, assignee_id: int | None) -> int | N
         (assignee_id,),
     ).fetchone()
     if row is None:
-        row = conn.execute(
-            "SELECT id FROM groups_ WHERE json_extract(doc, '$.default') = 1"
-        ).fetchone()
+        row = conn.execute("SELECT id FROM groups_ WHERE json_extract(doc, '$.default') = 1").fetchone()
     return None if row is None else int(row[0])
 
 
@@ -801,11 +744,7 @@ def _follow_sla(new: TicketState, old_status: str, agent_replied: bool) -> None:
     for metric in metrics:
         if resumed and metric.get("offset") is None and not metric.get("stage"):
             metric["offset"] = int(metric.get("hours") or 24) * 3600
-        if (
-            agent_replied
-            and metric["metric"] in ("first_reply_time", "next_reply_time")
-            and not metric.get("stage")
-        ):
+        if agent_replied and metric["metric"] in ("first_reply_time", "next_reply_time") and not metric.get("stage"):
             metric["stage"] = "achieved"
 
 
@@ -817,9 +756,7 @@ def _events(old: TicketState, new: TicketState) -> list[dict[str, Any]]:
     for name in _AUDITED:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            events.append(
-                {"type": "Change", "field_name": name, "value": after, "previous_value": before}
-            )
+            events.append({"type": "Change", "field_name": name, "value": after, "previous_value": before})
     if old.tags != new.tags:
         events.append(
             {

@@ -1,0 +1,189 @@
+"""`doctor` and `start-rotation` on the in-process sandbox, checked through the APIs after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.conftest import Invoke, Sandbox
+
+SECOND_LINE = 360003
+SAM, PRIYA, MORGAN, ADE = 10001, 10002, 10004, 10005
+TEMPLATE_COPY = "Add Sam Okafor to the support rota"
+
+
+@pytest.fixture(autouse=True)
+def config(tmp_path: Path) -> Path:
+    """Tools that exist on any machine, and the permanent members of the seeded desk."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[groups]\n"
+        'permanent_members = ["morgan.lee@govpress.example", "ade.bello@govpress.example"]\n'
+        "[rotation.tools]\n"
+        'sh = "install a POSIX shell"\n'
+    )
+    return path
+
+
+def members(sandbox: Sandbox) -> set[int]:
+    data = sandbox.zendesk("GET", f"groups/{SECOND_LINE}/memberships")
+    return {m["user_id"] for m in data["group_memberships"]}
+
+
+def board_member(sandbox: Sandbox, board: str) -> bool:
+    me = sandbox.trello("GET", "members/me")["id"]
+    return me in {m["idMember"] for m in sandbox.trello("GET", f"boards/{board}/memberships")}
+
+
+def template_copies(sandbox: Sandbox) -> list[dict[str, Any]]:
+    cards = sandbox.trello("GET", "boards/pF46aRdl/cards")
+    return [c for c in cards if c["name"] == TEMPLATE_COPY]
+
+
+def test_doctor_on_a_fresh_sandbox(cli: Invoke) -> None:
+    result = cli("--sandbox", "doctor", "--json")
+    assert result.code == 1  # not yet a member of the boards
+    checks = {c["name"]: c for c in result.json()}
+    assert checks["config"]["ok"]
+    assert checks["Zendesk login"]["ok"]
+    assert "Sam Okafor" in checks["Zendesk login"]["detail"]
+    assert all(checks[f"group {a}"]["ok"] for a in ("triage", "1st", "2nd", "scoping"))
+    assert checks["group memberships"]["ok"]
+    assert not checks["Backlog board"]["ok"]
+    assert "start-rotation" in checks["Backlog board"]["fix"]
+    assert checks["rota service"]["ok"]
+    assert checks["tool sh"]["ok"]
+
+
+def test_doctor_names_missing_tools_with_their_hint(cli: Invoke, config: Path) -> None:
+    config.write_text('[rotation.tools]\nwhippet-not-here = "brew install dxw/tap/whippet"\n')
+    result = cli("--sandbox", "doctor")
+    assert result.code == 1
+    assert "✗ tool whippet-not-here: not on PATH" in result.stdout
+    assert "fix: brew install dxw/tap/whippet" in result.stdout
+
+
+def test_doctor_for_an_agent_says_who_to_ask(cli: Invoke, sandbox_state: Sandbox) -> None:
+    sandbox_state.control("PUT", "users/sam.okafor@govpress.example", {"role": "agent"})
+    checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json").json()}
+    assert not checks["group memberships"]["ok"]
+    assert "Morgan Lee" in checks["group memberships"]["fix"]  # the admin in the 2nd line group
+
+
+def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, sandbox_state: Sandbox) -> None:
+    assert PRIYA in members(sandbox_state)
+    first = cli("--sandbox", "start-rotation", "--yes", "--json")
+    assert first.code == 0, first.stderr
+    data = first.json()
+    assert data["previous"] == {"name": "Priya Shah", "email": "priya.shah@govpress.example", "source": "rota"}
+    assert data["first_time"] is True
+    kinds = sorted(r["kind"] for r in data["results"])
+    assert kinds == ["copy_template", "join_board", "join_board", "remove_member"]
+    assert all(r["ok"] for r in data["results"])
+    assert any("still holds 2 unsolved ticket(s)" in w for w in data["warnings"])
+    # the briefing
+    assert data["tickets"]
+    assert data["tickets"][0]["sla_urgency"] == "breached"
+    assert data["deadlines"] == sorted(data["deadlines"], key=lambda d: d["due_at"])
+    assert data["without_trello_card"]
+    assert "#dxw-govpress-support-2nd-line" in data["slack_channels"]
+    assert len(data["suspended"]) == 3
+
+    # verified through the APIs
+    after = members(sandbox_state)
+    assert SAM in after
+    assert PRIYA not in after
+    assert {MORGAN, ADE} <= after
+    assert board_member(sandbox_state, "pF46aRdl")
+    assert board_member(sandbox_state, "Y2QL3Pha")
+    copies = template_copies(sandbox_state)
+    assert len(copies) == 1
+    me = sandbox_state.trello("GET", "members/me")["id"]
+    assert copies[0]["idMembers"] == [me]
+
+    second = cli("--sandbox", "start-rotation", "--yes", "--json")
+    assert second.code == 0
+    assert second.json()["planned"] == []
+    assert second.json()["results"] == []
+    assert "nothing to change" in second.stderr
+    assert len(template_copies(sandbox_state)) == 1
+    assert members(sandbox_state) == after
+
+
+def test_membership_forbidden_carries_on_and_exits_3(cli: Invoke, sandbox_state: Sandbox) -> None:
+    sandbox_state.control("PUT", "users/sam.okafor@govpress.example", {"role": "agent"})
+    result = cli("--sandbox", "start-rotation", "--yes")
+    assert result.code == 3
+    assert "ask an admin to remove Priya Shah from 'GovPress 2nd line support'" in result.stderr
+    assert PRIYA in members(sandbox_state)
+    assert board_member(sandbox_state, "pF46aRdl")  # the rest was done
+    assert len(template_copies(sandbox_state)) == 1
+
+
+def test_rota_down_falls_back_to_non_permanent_members(cli: Invoke, sandbox_state: Sandbox) -> None:
+    sandbox_state.control("PUT", "settings", {"rota": "down"})
+    result = cli("--sandbox", "start-rotation", "--yes", "--json")
+    assert result.code == 0, result.stderr
+    assert "rota service unavailable" in result.stderr
+    assert result.json()["previous"] is None
+    after = members(sandbox_state)
+    assert PRIYA not in after
+    assert {SAM, MORGAN, ADE} <= after
+
+
+def test_rota_junk_is_said_and_survived(cli: Invoke, sandbox_state: Sandbox) -> None:
+    sandbox_state.control("PUT", "settings", {"rota": "junk"})
+    result = cli("--sandbox", "start-rotation", "--dry-run")
+    assert result.code == 0
+    assert "rota service unavailable" in result.stderr
+    assert "HTML page titled" in result.stderr
+
+
+def test_dry_run_changes_nothing(cli: Invoke, sandbox_state: Sandbox) -> None:
+    before = members(sandbox_state)
+    result = cli("--sandbox", "start-rotation", "--dry-run", "--markdown")
+    assert result.code == 0
+    assert "• remove Priya Shah from 'GovPress 2nd line support'" in result.stderr
+    assert "dry run: nothing changed" in result.stderr
+    assert result.stdout.startswith("# 2nd line briefing: Sam Okafor")
+    assert "## Slack channels to join" in result.stdout
+    assert members(sandbox_state) == before
+    assert not board_member(sandbox_state, "pF46aRdl")
+    assert template_copies(sandbox_state) == []
+
+
+def test_off_a_terminal_without_yes_nothing_happens(cli: Invoke, sandbox_state: Sandbox) -> None:
+    before = members(sandbox_state)
+    result = cli("--sandbox", "start-rotation")
+    assert result.code == 2
+    assert "pass --yes" in result.stderr
+    assert members(sandbox_state) == before
+
+
+def test_unknown_previous_engineer(cli: Invoke) -> None:
+    result = cli("--sandbox", "start-rotation", "--previous", "ghost@govpress.example", "--dry-run")
+    assert result.code == 2
+    assert "no Zendesk user with email ghost@govpress.example" in result.stderr
+
+
+def test_permanent_member_named_as_previous_stays(cli: Invoke, sandbox_state: Sandbox) -> None:
+    result = cli("--sandbox", "start-rotation", "--previous", "morgan.lee@govpress.example", "--yes")
+    assert result.code == 0
+    assert "Morgan Lee is a permanent member" in result.stderr
+    assert MORGAN in members(sandbox_state)
+
+
+def test_renamed_second_line_group(cli: Invoke, config: Path) -> None:
+    config.write_text('[groups]\nsecond_line = "GovPress 2nd-line"\n')
+    result = cli("--sandbox", "start-rotation", "--dry-run")
+    assert result.code == 2
+    assert "no Zendesk group 'GovPress 2nd-line'" in result.stderr
+
+
+def test_template_card_gone(cli: Invoke, config: Path) -> None:
+    config.write_text('[trello]\nrota_template_card = "ZZZZZZZZ"\n')
+    result = cli("--sandbox", "start-rotation", "--yes")
+    assert result.code == 3
+    assert "the rota template card ZZZZZZZZ is gone" in result.stderr
