@@ -36,6 +36,7 @@ from govpress_support.models import Group, GroupMembership, User
 from govpress_support.queue import QueueOptions, fetch_queue
 from govpress_support.rota import next_engineer
 from govpress_support.timeutil import iso
+from govpress_support.zendesk import SHOW_MANY_LIMIT
 
 JOURNAL_DIR = "handover"
 PLAN_WORKERS = 5
@@ -157,7 +158,10 @@ def _tickets(clients: Clients, me: User, group: Group, now: datetime) -> tuple[l
     Trello column could not be filled (if so)."""
     queue = fetch_queue(clients, QueueOptions(group="2nd", assignee="me"), now=now)
     ids = [row.ticket.id for row in queue.rows]
-    fresh = {t.id: t for t in clients.zendesk.tickets(ids, sideload=()).tickets} if ids else {}
+    chunks = [ids[i : i + SHOW_MANY_LIMIT] for i in range(0, len(ids), SHOW_MANY_LIMIT)]
+    with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="read") as pool:
+        read = pool.map(lambda chunk: clients.zendesk.tickets(chunk, sideload=()).tickets, chunks)
+        fresh = {t.id: t for found in read for t in found}
     tickets: list[PlannedTicket] = []
     for row in queue.rows:
         current = fresh.get(row.ticket.id)

@@ -56,7 +56,7 @@ RESUME_HINT = "the handover is journaled: run `govpress-support handover --resum
 class PollPolicy:
     """How job statuses are polled: all pending jobs each round, the wait growing each round."""
 
-    first: float = 0.1
+    first: float = 0.05
     growth: float = 2.0
     longest: float = 5.0
     timeout: float = 900.0
