@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from tests.support import FakeSleep
 
 from govpress_support.errors import (
     ApiError,
@@ -19,6 +18,7 @@ from govpress_support.errors import (
     RateLimitedError,
 )
 from govpress_support.http import HttpClient, Outcome, Redactor, RetryPolicy, ServiceInfo, retry_after, retry_delay
+from tests.support import FakeSleep
 
 SERVICE = ServiceInfo("Zendesk", "run `govpress-support auth login zendesk`")
 POLICY = RetryPolicy(max_retries=4, max_total_wait=30.0, backoff=0.5, max_backoff=8.0)

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import keyring
 import pytest
-from tests.support import LockedKeyring, MemoryKeyring
 
 from govpress_support import credentials, rota, timeutil
 from govpress_support.errors import ApiError, AuthError, UsageError
 from govpress_support.models import RotaEntry
+from tests.support import LockedKeyring, MemoryKeyring
 
 
 class TestCredentials:

@@ -71,6 +71,14 @@ def serve_cmd(
     seed: Annotated[
         int, typer.Option("--seed", help="Seed for the injected faults: the same seed, the same faults.")
     ] = 0,
+    frozen: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            metavar="ISO",
+            help="Freeze the sandbox's clock at this UTC time (or 'start'), so repeated runs see the same SLA times.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the sandbox over HTTP on 127.0.0.1 until Ctrl-C.
 
@@ -81,11 +89,23 @@ def serve_cmd(
         govpress-support sandbox serve --port 8765
 
         govpress-support sandbox serve --port 0 --latency 50 --rate-limit-share 0.2 --error-share 0.05 --retry-after 0
+
+    A frozen clock (--now) also freezes the rate-limit windows: keep such runs short.
     """
     from govpress_support import sandbox
 
     rt = runtime.get(ctx)
     out = rt.out
+    if frozen is not None:
+        from govpress_support import timeutil
+        from govpress_support.errors import UsageError
+
+        instant = timeutil.now() if frozen == "start" else timeutil.parse_iso(frozen)
+        if instant is None:
+            raise UsageError(
+                f"--now {frozen!r} is not an ISO 8601 time", "for example 2026-11-26T09:00:00Z, or 'start'"
+            )
+        timeutil.set_clock(lambda: instant)
     faults = sandbox.Faults(
         latency_ms=latency,
         rate_limit_share=rate_limit_share,

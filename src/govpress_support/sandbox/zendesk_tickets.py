@@ -150,12 +150,18 @@ def normalise_tags(values: Any) -> list[str]:
 # --- rendering -----------------------------------------------------------------------------------
 
 
+def placed(now: datetime, offset: Any) -> str | None:
+    """`now + offset` to the second. Whole seconds on both sides, so two reads at different
+    moments keep every pair of tickets in the same order (truncating the sum would not)."""
+    return timeutil.iso(now.replace(microsecond=0) + timedelta(seconds=round(float(offset))))
+
+
 def due_at(doc: dict[str, Any], now: datetime) -> str | None:
     due = doc.get("due")
     if not isinstance(due, dict):
         return None
     if due.get("offset") is not None:
-        return timeutil.iso(now + timedelta(seconds=float(due["offset"])))
+        return placed(now, due["offset"])
     value = due.get("at")
     return value if isinstance(value, str) else None
 
@@ -190,7 +196,7 @@ def render_slas(doc: dict[str, Any], status: str, now: datetime) -> dict[str, An
     out: list[dict[str, Any]] = []
     for metric in metrics:
         offset = metric.get("offset")
-        breach = None if offset is None else timeutil.iso(now + timedelta(seconds=float(offset)))
+        breach = None if offset is None else placed(now, offset)
         entry: dict[str, Any] = {
             "breach_at": breach,
             "stage": metric_stage(metric, status),
