@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from tests.e2e.conftest import COMMAND, RunCli, Serve, Server
 from tests.handover_support import assert_handed_over, give_sam
 
