@@ -1,0 +1,417 @@
+"""`govpress-support handover`: end a rotation without losing a ticket or a thought."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from govpress_support.cli import runtime
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from govpress_support.cli.runtime import Runtime
+    from govpress_support.handover import PastRun
+    from govpress_support.handover_apply import Listener
+    from govpress_support.handover_models import HandoverResult, Plan
+    from govpress_support.output import Output
+
+HELP = """Hand your unsolved 2nd line tickets to the next engineer, with your notes.
+
+1. Who next: --to EMAIL, else the rota's next engineer after you. They must be a Zendesk agent.
+
+2. Notes: your editor ($EDITOR, else nano, else vi) opens on a template with one section per
+ticket, in SLA order. What you write under a ticket becomes an internal note on it; an empty
+section adds none. --notes-file FILE reads the same format instead; --note TEXT adds one line
+to every ticket's note. The format: a line '## #<id>' opens a ticket's section (the rest of the
+line is ignored); other lines starting with '#' are comments. Text before the first section, or
+a section for a ticket not being handed over, is an error before anything is sent.
+
+3. Plan: each ticket with its new assignee and whether a note is added, the 2nd line membership
+change (the next engineer in before the tickets move, you out after; --keep-membership skips
+both), and any unpushed git work in the repositories under handover.repos or --repos.
+Asks on a terminal; --yes for scripts; --dry-run stops here.
+
+4. Apply: update_many batches of 100 (a body per ticket), every step journaled in the state
+dir first. Interrupted (Ctrl-C, network, kill)? Run it again with --resume: each ticket ends
+reassigned exactly once, with its note exactly once. A ticket someone else changed meanwhile is
+reported with the reason and the rest go on (exit 3).
+
+5. Report: a Markdown summary on stdout (or --report FILE) for Slack and the next stand-up.
+--json prints an object instead (fields in the README).
+
+Exit codes: 0 done (or nothing to do), 1 API or network error (resume with --resume),
+2 bad usage or input, 3 some tickets or a membership change not done (listed), 4 not allowed.
+
+Examples:
+
+    govpress-support handover
+
+    govpress-support handover --to tom.hughes@govpress.example --note "Ask me on Slack until Friday"
+
+    govpress-support handover --notes-file notes.md --yes --report handover.md
+
+    govpress-support handover --dry-run --repos ~/src
+
+    govpress-support handover --resume
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("handover", help=HELP)(handover_cmd)
+
+
+def handover_cmd(
+    ctx: typer.Context,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="EMAIL", help="The next engineer (default: next on the rota).")
+    ] = None,
+    notes_file: Annotated[
+        Path | None,
+        typer.Option("--notes-file", metavar="FILE", help="Notes in the template's format, instead of the editor."),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="One general line added to every ticket's note.")
+    ] = None,
+    no_notes: Annotated[bool, typer.Option("--no-notes", help="No per-ticket notes: do not open the editor.")] = False,
+    keep_membership: Annotated[bool, typer.Option("--keep-membership", help="Change no group membership.")] = False,
+    repos: Annotated[
+        list[Path] | None,
+        typer.Option("--repos", metavar="DIR", help="Check git repositories under DIR (repeatable; default: config)."),
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", metavar="FILE", help="Write the Markdown report to FILE, not stdout.")
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted handover from its journal.")] = False,
+    yes: YesOption = False,
+    dry_run: DryRunOption = False,
+    json_out: JsonOption = False,
+) -> None:
+    from govpress_support.errors import UsageError
+
+    rt = runtime.get(ctx)
+    out = rt.output(json_out)
+    if resume:
+        clashing = [
+            name
+            for name, given in (
+                ("--to", to is not None),
+                ("--notes-file", notes_file is not None),
+                ("--note", note is not None),
+                ("--no-notes", no_notes),
+                ("--keep-membership", keep_membership),
+                ("--repos", repos is not None),
+            )
+            if given
+        ]
+        if clashing:
+            raise UsageError(
+                f"--resume finishes the journaled handover as planned; {', '.join(clashing)} cannot change it",
+                "run --resume alone",
+            )
+        _resume(rt, out, report=report, dry_run=dry_run)
+        return
+    if notes_file is not None and no_notes:
+        raise UsageError("--notes-file and --no-notes contradict each other", "pick one")
+    if not dry_run and not yes and not out.interactive:
+        raise UsageError(
+            "not on a terminal, so cannot ask for confirmation", "pass --yes to go ahead, or --dry-run to see the plan"
+        )
+    notes_text = _read_notes_file(notes_file) if notes_file is not None else None
+    _handover(
+        rt,
+        out,
+        to=to,
+        notes_text=notes_text,
+        notes_source=str(notes_file) if notes_file else None,
+        general=note,
+        no_notes=no_notes,
+        keep_membership=keep_membership,
+        repos=repos,
+        report=report,
+        yes=yes,
+        dry_run=dry_run,
+    )
+
+
+def _read_notes_file(path: Path) -> str:
+    from govpress_support.errors import UsageError
+
+    try:
+        if str(path) == "-":
+            import sys
+
+            return sys.stdin.read()
+        return path.expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"cannot read the notes file {path}: {reason}") from None
+
+
+def _handover(
+    rt: Runtime,
+    out: Output,
+    *,
+    to: str | None,
+    notes_text: str | None,
+    notes_source: str | None,
+    general: str | None,
+    no_notes: bool,
+    keep_membership: bool,
+    repos: list[Path] | None,
+    report: Path | None,
+    yes: bool,
+    dry_run: bool,
+) -> None:
+    from govpress_support import handover, notes
+    from govpress_support.handover_models import to_record
+    from govpress_support.timeutil import now
+
+    clients = rt.clients
+    with out.status("reading your tickets, the rota, memberships and repositories…"):
+        plan = handover.prepare(
+            clients,
+            handover.HandoverOptions(to=to, keep_membership=keep_membership, repos=repos),
+            now=now(),
+        )
+    if plan.left_out:
+        out.note(f"{plan.left_out} ticket(s) the search still lists are no longer yours: left out")
+    if plan.nothing_to_do:
+        runs = [r for r in handover.past_runs(rt.state_dir, plan.zendesk_url, plan.me.id) if r.finished_at]
+        last = f"; {runs[-1].describe()}" if runs else ""
+        out.info(
+            f"Nothing to hand over: you hold no unsolved tickets in {plan.group_name}, "
+            f"and the memberships need no change{last}."
+        )
+        if out.mode.value == "json":
+            out.json(to_record(plan, status="nothing_to_do"))
+        return
+
+    texts: dict[int, str] = {}
+    draft: Path | None = None
+    ids = [t.id for t in plan.tickets]
+    if notes_text is not None:
+        texts = notes.parse(notes_text, ids, source=notes_source or "notes file")
+    elif plan.tickets and not no_notes:
+        if dry_run:
+            out.note("notes: the editor opens when you run this without --dry-run (or pass --notes-file)")
+        else:
+            texts, draft = _edit_notes(rt, out, plan)
+    plan = plan.with_notes_from(texts, general)
+
+    _show_plan(out, plan)
+    if dry_run:
+        out.note("dry run: nothing changed")
+        if out.mode.value == "json":
+            out.json(to_record(plan, status="dry_run"))
+        return
+    question = (
+        f"Hand over {len(plan.tickets)} ticket(s) to {plan.target.name}?"
+        if plan.tickets
+        else "Change the group memberships?"
+    )
+    if not out.confirm(question, yes=yes):
+        kept = f"; your notes are kept in {draft} (--notes-file {draft})" if draft and texts else ""
+        out.info(f"nothing changed{kept}")
+        raise typer.Exit(1)
+
+    result = _apply(out, lambda listener: handover.start(clients, plan, listener=listener))
+    if draft is not None:
+        draft.unlink(missing_ok=True)  # the notes are in the journal now
+    _finish(out, result, report)
+
+
+def _edit_notes(rt: Runtime, out: Output, plan: Plan) -> tuple[dict[int, str], Path]:
+    from govpress_support import notes
+    from govpress_support.cli.editor import edit
+    from govpress_support.handover import journal_dir
+    from govpress_support.handover_report import sla
+    from govpress_support.journal import new_run_id
+
+    tickets = [
+        notes.TemplateTicket(
+            t.id,
+            t.subject,
+            " · ".join(
+                [
+                    t.status_label,
+                    t.priority or "no priority",
+                    f"SLA: {sla(t, plan.created_at)}".replace("**", ""),
+                    f"due {t.due_at.strftime('%Y-%m-%d %H:%M')} UTC" if t.due_at else "no due date",
+                    "Trello card: " + ("missing" if t.trello_card == "missing" else t.trello_card_url or "?"),
+                ]
+            ),
+        )
+        for t in plan.tickets
+    ]
+    source = "next on the rota" if plan.target_source == "rota" else "from --to"
+    header = [
+        f"Handover notes for {plan.target.label()} ({source}).",
+        "",
+        "Write under a ticket what the next engineer should know: what you tried, what is left,",
+        "who to talk to. Each section becomes an internal note on its ticket (never seen by the",
+        "client); an empty section adds no note. Lines starting with '#' are ignored; keep the",
+        "'## #<id>' lines. Save and quit to see the plan: nothing is sent before you confirm it.",
+        "To abort, quit with an error (vi: ':cq'); the file is kept for --notes-file.",
+    ]
+    directory = journal_dir(rt.state_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    draft = directory / f"notes-{new_run_id(plan.created_at)}.md"
+    draft.write_text(notes.template(tickets, header), encoding="utf-8")
+    hint = f"your notes file is {draft}: pass --notes-file {draft}, or --no-notes"
+    text = edit(draft, rt.environ, terminal=out.interactive, keep_hint=hint)
+    try:
+        return notes.parse(text, [t.id for t in plan.tickets], source=str(draft)), draft
+    except notes.NotesError as exc:
+        exc.hint = f"{exc.hint}; fix {draft} and pass --notes-file {draft}" if exc.hint else hint
+        raise
+
+
+def _show_plan(out: Output, plan: Plan) -> None:
+    """The plan on stderr: a table on a terminal, plain lines otherwise."""
+    from govpress_support.handover_report import sla
+
+    source = "next on the rota after you" if plan.target_source == "rota" else "--to"
+    out.info(f"Hand over to {plan.target.label()} ({source})")
+    out.info(f"{plan.group_name}: {len(plan.tickets)} ticket(s), {plan.with_notes} with a note")
+    now = plan.created_at
+    if plan.tickets and out.stderr_tty:
+        from govpress_support.output import Column
+
+        records = [
+            {
+                "id": f"#{t.id}",
+                "subject": t.subject,
+                "status": t.status_label,
+                "sla": sla(t, now).replace("**", ""),
+                "to": plan.target.name,
+                "note": "✓" if t.note else "—",
+            }
+            for t in plan.tickets
+        ]
+        columns = [
+            Column("id", "ID", justify="right"),
+            Column("subject", "Subject", ratio=1, min_width=16),
+            Column("status", "Status", max_width=24),
+            Column("sla", "SLA"),
+            Column("to", "New assignee", max_width=20),
+            Column("note", "Note"),
+        ]
+        out.show(out.table(records, columns))
+    else:
+        for t in plan.tickets:
+            mark = "note" if t.note else "no note"
+            out.info(f"  #{t.id} → {plan.target.name} ({mark}) {t.subject} [{sla(t, now).replace('**', '')}]")
+    if plan.add_member or plan.remove_member or plan.membership_notes:
+        out.info("Group membership:")
+        if plan.add_member:
+            out.info(f"  + {plan.add_member.describe()} (before the tickets move)")
+        if plan.remove_member:
+            out.info(f"  - {plan.remove_member.describe()} (after every ticket is reassigned)")
+        for text in plan.membership_notes:
+            out.info(f"  · {text}")
+    for repo in plan.git.repos:
+        out.warn(f"unpushed work in {repo.path}: {repo.summary()}")
+    for warning in plan.git.warnings:
+        out.warn(warning)
+    if plan.trello_reason:
+        out.note(plan.trello_reason)
+
+
+def _apply(out: Output, run: Callable[[Listener], HandoverResult]) -> HandoverResult:
+    from govpress_support.handover_apply import Listener
+
+    with out.progress(None, "handing over") as advance:
+        seen = [0]
+
+        def progress(done: int, total: int) -> None:
+            if done > seen[0]:
+                advance(done - seen[0])
+                seen[0] = done
+
+        return run(Listener(progress=progress, step=out.note))
+
+
+def _finish(out: Output, result: HandoverResult, report: Path | None) -> None:
+    from govpress_support.errors import PartialFailure
+    from govpress_support.handover_models import to_record
+    from govpress_support.handover_report import render
+    from govpress_support.timeutil import now
+
+    text = render(result, now())
+    if report is not None:
+        _write(report, text)
+    if out.mode.value == "json":
+        status = "done" if result.complete else "partial"
+        out.json(
+            to_record(
+                result.plan,
+                status=status,
+                outcomes=result.outcomes,
+                memberships=result.memberships,
+                report_file=str(report) if report else None,
+            )
+        )
+    elif report is None:
+        out.text(text)
+    handed = len(result.handed_over)
+    out.success(
+        f"{handed} ticket(s) handed over to {result.plan.target.name}" + (f"; report in {report}" if report else "")
+    )
+    problems = [f"#{t.id} ({o.reason or 'failed'})" for t, o in result.failed]
+    problems += [f"{m.change.describe()} ({m.reason or 'failed'})" for m in result.membership_failures]
+    if problems:
+        raise PartialFailure(
+            f"not done: {'; '.join(problems)}",
+            "see the report; change those tickets by hand, or run `govpress-support handover` again",
+        )
+
+
+def _write(path: Path, text: str) -> None:
+    import os
+
+    from govpress_support.errors import UsageError
+
+    target = path.expanduser()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+
+
+def _resume(rt: Runtime, out: Output, *, report: Path | None, dry_run: bool) -> None:
+    from govpress_support import handover
+    from govpress_support.handover_models import to_record
+
+    clients = rt.clients
+    me = clients.zendesk.me()
+    run = handover.unfinished_run(rt.state_dir, clients.zendesk.base_url, me.id)
+    if run is None:
+        runs = handover.past_runs(rt.state_dir, clients.zendesk.base_url, me.id)
+        out.info(f"Nothing to resume: {runs[-1].describe()}." if runs else "Nothing to resume: no handover journaled.")
+        if out.mode.value == "json":
+            out.json({"status": "nothing_to_resume", "run_id": runs[-1].plan.run_id if runs else None})
+        return
+    _show_remaining(out, run)
+    if dry_run:
+        out.note("dry run: nothing changed")
+        if out.mode.value == "json":
+            result = handover.result_of(run)
+            out.json(to_record(run.plan, status="dry_run", outcomes=result.outcomes, memberships=result.memberships))
+        return
+    result = _apply(out, lambda listener: handover.resume(clients, run, listener=listener))
+    _finish(out, result, report)
+
+
+def _show_remaining(out: Output, run: PastRun) -> None:
+    from govpress_support import handover
+
+    done = handover.result_of(run)
+    settled = len(done.outcomes)
+    out.info(f"Resuming {run.describe()}: {settled} of {len(run.plan.tickets)} ticket(s) settled so far")

@@ -1,0 +1,152 @@
+"""`handover` as a script runs it: the installed command against `sandbox serve` over loopback,
+120 tickets, checked through the API afterwards (assignee, exactly one note each, memberships)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import COMMAND, RunCli, Serve, Server
+from tests.handover_support import assert_handed_over, give_sam
+
+COUNT = 120
+GENERAL = "Handed over at the end of my rotation: ask me on Slack."
+
+
+def setup(serve: Serve, *options: str) -> tuple[Server, list[int]]:
+    server = serve(*options, bulk=300)
+    with server.api() as api:
+        ids = give_sam(api, COUNT)
+    server.reset_stats()
+    return server, ids
+
+
+def notes_file(tmp_path: Path, ids: list[int]) -> tuple[Path, dict[int, str]]:
+    texts = {i: f"Reproduced #{i} on staging; the fix is on branch fix-{i}." for i in ids[::3]}
+    path = tmp_path / "notes.md"
+    path.write_text("".join(f"## #{i}\n{texts.get(i, '')}\n\n" for i in ids))
+    return path, texts
+
+
+def update_requests(server: Server) -> tuple[int, int]:
+    requests = server.stats()["requests"]
+    updates = sum(n for name, n in requests.items() if "update_many" in name)
+    polls = sum(n for name, n in requests.items() if "job_statuses" in name)
+    return updates, polls
+
+
+def test_120_tickets_with_notes_then_a_second_run_does_nothing(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
+    server, ids = setup(serve)
+    path, texts = notes_file(tmp_path, ids)
+    done = run_cli(server, "handover", "--notes-file", str(path), "--note", GENERAL, "--yes", "--json")
+    assert done.code == 0, done.stderr
+    data = done.json()
+    assert data["status"] == "done" and len(data["tickets"]) == COUNT
+    updates, polls = update_requests(server)
+    assert updates == 2  # ceil(120 / 100)
+    assert polls >= 2
+    with server.api() as api:
+        assert_handed_over(api, ids, texts=texts, general=GENERAL)
+
+    server.reset_stats()
+    again = run_cli(server, "handover", "--yes")
+    assert again.code == 0
+    assert "Nothing to hand over" in again.stderr
+    assert update_requests(server) == (0, 0)
+
+
+def test_120_tickets_through_429s_and_5xx(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
+    server, ids = setup(serve)
+    path, texts = notes_file(tmp_path, ids)
+    server.faults(rate_limit_share=0.2, error_share=0.05, retry_after=0, seed=7)
+    # Without Trello credentials: Trello sends no Retry-After, so its 429s rightly wait 5 s.
+    no_trello = {"TRELLO_API_KEY": "", "TRELLO_TOKEN": ""}
+    done = run_cli(server, "handover", "--notes-file", str(path), "--note", GENERAL, "--yes", env=no_trello)
+    assert done.code == 0, done.stderr
+    faults = server.stats()["faults"]
+    assert faults.get("rate_limit") and faults.get("error"), f"too few faults to prove anything: {faults}"
+    server.faults(rate_limit_share=0, error_share=0)
+    with server.api() as api:
+        assert_handed_over(api, ids, texts=texts, general=GENERAL)
+
+
+def test_killed_after_the_first_batch_then_resume(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
+    server, ids = setup(serve)
+    path, texts = notes_file(tmp_path, ids)
+    server.faults(latency_ms=150)
+    journal_dir = tmp_path / "cli-state" / "handover"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_"))},
+        "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
+        "GOVPRESS_SUPPORT_CONFIG": str(tmp_path / "cli-config.toml"),
+        **server.env,
+    }
+    process = subprocess.Popen(
+        [str(COMMAND), "handover", "--notes-file", str(path), "--note", GENERAL, "--yes"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if any('"type":"job"' in j.read_text() for j in journal_dir.glob("*.jsonl")):
+                break
+            time.sleep(0.005)
+        assert process.poll() is None, "the handover finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=10)
+    [journal] = journal_dir.glob("*.jsonl")
+    kinds = [json.loads(line)["type"] for line in journal.read_text().splitlines()]
+    assert "finished" not in kinds and kinds.count("job") >= 1
+
+    refused = run_cli(server, "handover", "--yes")
+    assert refused.code == 2 and "--resume" in refused.stderr
+
+    server.faults(latency_ms=0)
+    resumed = run_cli(server, "handover", "--resume", "--json")
+    assert resumed.code == 0, resumed.stderr
+    assert resumed.json()["status"] == "done"
+    with server.api() as api:
+        assert_handed_over(api, ids, texts=texts, general=GENERAL)
+    again = run_cli(server, "handover", "--resume")
+    assert again.code == 0 and "Nothing to resume" in again.stderr
+
+
+def test_editor_flow_with_a_scripted_editor(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
+    server = serve()
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import re, sys, pathlib\n"
+        "path = pathlib.Path(sys.argv[1])\n"
+        "text = path.read_text()\n"
+        "first = re.search(r'^## #(\\d+)', text, re.M)\n"
+        "path.write_text(text[: first.end()] + '\\nWaiting on the client for DNS access.\\n' + text[first.end():])\n"
+        "pathlib.Path(sys.argv[1] + '.first').write_text(first.group(1))\n"
+    )
+    done = run_cli(server, "handover", "--yes", "--json", env={"EDITOR": f"{sys.executable} {script}"})
+    assert done.code == 0, done.stderr
+    data = done.json()
+    first = data["tickets"][0]["id"]
+    assert [t["id"] for t in data["tickets"] if t["note"]] == [first]
+    with server.api() as api:
+        assert_handed_over(
+            api, [t["id"] for t in data["tickets"]], texts={first: "Waiting on the client for DNS access."}
+        )
+
+
+@pytest.mark.parametrize("code", [3])
+def test_editor_exit_status_aborts(serve: Serve, run_cli: RunCli, tmp_path: Path, code: int) -> None:
+    server = serve()
+    done = run_cli(server, "handover", "--yes", env={"EDITOR": f"{sys.executable} -c 'raise SystemExit({code})'"})
+    assert done.code == 1
+    assert f"the editor exited with status {code}: nothing was sent" in done.stderr
+    assert server.stats()["requests"].get("PUT /api/v2/tickets/update_many", 0) == 0
