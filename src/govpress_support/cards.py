@@ -575,8 +575,8 @@ def _create_card(trello: TrelloClient, destination: Destination, step: Step) -> 
         except AuthError as exc:
             raise AuthError(
                 f"Trello refused to add a card to board {destination.board.name!r}: {exc.message}",
-                "join the board (--join), or check that your Trello token may write "
-                "(`govpress-support auth login trello`)",
+                "join the board with --join, or check that your Trello token may write: "
+                "`govpress-support auth login trello`",
             ) from exc
 
     try:

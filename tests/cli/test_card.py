@@ -240,6 +240,27 @@ def test_a_card_post_without_an_answer_is_checked_on_the_board_before_trying_aga
     assert sum(card["shortUrl"] in c["body"] for c in desk.comments(ticket_id)) == 1
 
 
+def test_a_single_ticket_failing_outright_is_one_error_line_with_its_own_code(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govpress_support.errors import AuthError
+    from govpress_support.trello import TrelloClient
+
+    def refused(self: TrelloClient, *args: Any, **kwargs: Any) -> Any:
+        raise AuthError("Trello does not allow this (unauthorized permission requested)", "join the board first")
+
+    monkeypatch.setattr(TrelloClient, "create_card", refused)
+    ticket_id = missing_ids(cli)[0]
+    result = cli("--sandbox", "card", "create", str(ticket_id), "--join", "--yes", "--json")
+    assert result.code == 4
+    errors = [line for line in result.stderr.splitlines() if "unauthorized permission requested" in line]
+    assert errors == [
+        "error: Trello refused to add a card to board 'GovPress Support and Maintenance Backlog': Trello does not "
+        "allow this (unauthorized permission requested) (join the board with --join, or check that your Trello "
+        "token may write: `govpress-support auth login trello`)"
+    ]
+
+
 def test_missing_makes_a_card_for_every_queue_ticket_without_one(cli: Invoke, desk: Desk) -> None:
     before = missing_ids(cli)
     assert len(before) >= 3

@@ -257,6 +257,8 @@ def _finish(out: Output, results: Sequence[StepResult]) -> None:
         if r.warning:
             out.warn(r.warning)
     failed = [r for r in results if r.error is not None]
+    if len(results) == 1 and failed and not failed[0].half_done and failed[0].error is not None:
+        raise failed[0].error  # nothing was made: the error alone says it, with its own exit code
     for r in failed:
         made = f"card {r.card.short_url} is made, but " if r.half_done and r.card else ""
         out.warn(f"ticket {r.step.ticket.id}: {made}{r.error.one_line() if r.error else 'failed'}")
@@ -265,8 +267,6 @@ def _finish(out: Output, results: Sequence[StepResult]) -> None:
     if not failed:
         return
     ids = " ".join(str(r.step.ticket.id) for r in failed)
-    if len(results) == 1 and not failed[0].half_done and failed[0].error is not None:
-        raise failed[0].error
     raise PartialFailure(
         f"{len(failed)} of {len(results)} tickets not linked: {ids}",
         f"run `govpress-support card create {ids}` again: it reuses the cards made and completes the links",
