@@ -29,29 +29,14 @@ def optional_value(name: str, default: str) -> type[TyperCommand]:
     return OptionalValueCommand
 
 
-METRIC_NAMES = {
-    "first_reply_time": "first reply",
-    "next_reply_time": "next reply",
-    "periodic_update_time": "periodic update",
-    "pausable_update_time": "update",
-    "requester_wait_time": "requester wait",
-    "agent_work_time": "agent work",
-    "total_resolution_time": "resolution",
-}
-
 PRIORITY_STYLES = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
-
-
-def metric_name(metric: str | None) -> str:
-    if not metric:
-        return ""
-    return METRIC_NAMES.get(metric, metric.replace("_", " "))
 
 
 def sla_text(urgency: str, metric: str | None, breach_at: datetime | None, now: datetime, warn: timedelta) -> "Text":
     """`breached 35m ago` red, `in 42m` amber under the threshold, `in 5h`, `paused`, or `—`."""
     from rich.text import Text
 
+    from govpress_support.sla import metric_name
     from govpress_support.timeutil import format_duration
 
     label = metric_name(metric)

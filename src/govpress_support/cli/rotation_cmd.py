@@ -269,7 +269,7 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
 
 def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list[StepResult]") -> str:
     """The briefing as Markdown, for Slack or a stand-up doc."""
-    from govpress_support.cli.common import metric_name
+    from govpress_support.sla import metric_name
     from govpress_support.timeutil import relative
 
     def sla(row: Any) -> str:
