@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from govpress_support.credentials import (
     ENV_ZENDESK_EMAIL,
     ENV_ZENDESK_TOKEN,
     Keyring,
+    Secret,
     store_trello,
     store_zendesk,
     trello_credentials,
@@ -39,71 +40,61 @@ class ServiceStatus:
 
 def status(clients: Clients) -> list[ServiceStatus]:
     """Who each service says we are, or why not. Never raises for a missing credential."""
-    return [_zendesk_status(clients), _trello_status(clients)]
-
-
-def _zendesk_status(clients: Clients) -> ServiceStatus:
     settings = clients.settings
-    fix = f"run `govpress-support auth login zendesk`, or set {ENV_ZENDESK_EMAIL} and {ENV_ZENDESK_TOKEN}"
-    if clients.sandbox:
-        source, masked = "sandbox", None
-        url = clients.zendesk.base_url
-    else:
-        creds = zendesk_credentials(clients.environ, clients.keyring, settings.zendesk.email)
-        url = settings.zendesk.base_url()
-        if creds is None:
-            why = clients.keyring.unavailable_reason
-            return ServiceStatus(
-                "zendesk",
-                url,
-                ok=False,
-                logged_in=False,
-                problem="not logged in" + (f" ({why})" if why else ""),
-                fix=fix,
-            )
-        source, masked = creds.token.source, creds.token.masked
-    try:
-        me = clients.zendesk.me()
-    except GovPressError as exc:
-        return ServiceStatus(
-            "zendesk",
-            url,
-            ok=False,
-            logged_in=True,
-            source=source,
-            token=masked,
-            problem=exc.message,
-            fix=exc.hint or fix,
-        )
-    return ServiceStatus(
-        "zendesk", url, ok=True, logged_in=True, who=f"{me.name} <{me.email}> ({me.role})", source=source, token=masked
+    zendesk = (
+        zendesk_credentials(clients.environ, clients.keyring, settings.zendesk.email) if not clients.sandbox else None
     )
+    trello = trello_credentials(clients.environ, clients.keyring) if not clients.sandbox else None
+    return [
+        _status(
+            clients,
+            "zendesk",
+            settings.zendesk.base_url(),
+            zendesk.token if zendesk else None,
+            lambda: _zendesk_who(clients),
+            f"run `govpress-support auth login zendesk`, or set {ENV_ZENDESK_EMAIL} and {ENV_ZENDESK_TOKEN}",
+        ),
+        _status(
+            clients,
+            "trello",
+            settings.trello.url,
+            trello.token if trello else None,
+            lambda: _trello_who(clients),
+            f"run `govpress-support auth login trello`, or set {ENV_TRELLO_KEY} and {ENV_TRELLO_TOKEN}",
+        ),
+    ]
 
 
-def _trello_status(clients: Clients) -> ServiceStatus:
-    settings = clients.settings
-    fix = f"run `govpress-support auth login trello`, or set {ENV_TRELLO_KEY} and {ENV_TRELLO_TOKEN}"
-    if clients.sandbox:
-        source, masked, url = "sandbox", None, clients.trello.http.base_url
-    else:
-        creds = trello_credentials(clients.environ, clients.keyring)
-        url = settings.trello.url
-        if creds is None:
-            why = clients.keyring.unavailable_reason
-            return ServiceStatus(
-                "trello",
-                url,
-                ok=False,
-                logged_in=False,
-                problem="not logged in" + (f" ({why})" if why else ""),
-                fix=fix,
-            )
-        source, masked = creds.token.source, creds.token.masked
+def _zendesk_who(clients: Clients) -> tuple[str, str]:
+    me = clients.zendesk.me()
+    return f"{me.name} <{me.email}> ({me.role})", clients.zendesk.base_url
+
+
+def _trello_who(clients: Clients) -> tuple[str, str]:
+    me = clients.trello.me()
+    return f"{me.full_name} (@{me.username})" + (f" <{me.email}>" if me.email else ""), clients.trello.http.base_url
+
+
+def _status(
+    clients: Clients,
+    service: str,
+    url: str,
+    token: Secret | None,
+    who: Callable[[], tuple[str, str]],
+    fix: str,
+) -> ServiceStatus:
+    if not clients.sandbox and token is None:
+        why = clients.keyring.unavailable_reason
+        problem = "not logged in" + (f" ({why})" if why else "")
+        return ServiceStatus(service, url, ok=False, logged_in=False, problem=problem, fix=fix)
+    source, masked = (
+        ("sandbox", None) if clients.sandbox else (token.source if token else None, token.masked if token else None)
+    )
     try:
-        me = clients.trello.me()
+        name, url = who()
     except GovPressError as exc:
         return ServiceStatus(
-            "trello",
+            service,
             url,
             ok=False,
             logged_in=True,
@@ -112,8 +103,7 @@ def _trello_status(clients: Clients) -> ServiceStatus:
             problem=exc.message,
             fix=exc.hint or fix,
         )
-    who = f"{me.full_name} (@{me.username})" + (f" <{me.email}>" if me.email else "")
-    return ServiceStatus("trello", url, ok=True, logged_in=True, who=who, source=source, token=masked)
+    return ServiceStatus(service, url, ok=True, logged_in=True, who=name, source=source, token=masked)
 
 
 def login(

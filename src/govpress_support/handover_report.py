@@ -9,19 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from govpress_support.handover_models import HandoverResult, PlannedTicket
+from govpress_support.sla import metric_name
 from govpress_support.timeutil import format_duration
 
 SUSPENDED_LISTED = 10
-
-METRICS = {
-    "first_reply_time": "first reply",
-    "next_reply_time": "next reply",
-    "periodic_update_time": "periodic update",
-    "pausable_update_time": "update",
-    "requester_wait_time": "requester wait",
-    "agent_work_time": "agent work",
-    "total_resolution_time": "resolution",
-}
 
 
 def when(moment: datetime | None, now: datetime) -> str:
@@ -35,7 +26,7 @@ def when(moment: datetime | None, now: datetime) -> str:
 
 
 def sla(ticket: PlannedTicket, now: datetime) -> str:
-    metric = METRICS.get(ticket.sla_metric or "", (ticket.sla_metric or "").replace("_", " "))
+    metric = metric_name(ticket.sla_metric)
     prefix = f"{metric} " if metric else ""
     if ticket.sla_urgency == "breached":
         return f"**{prefix}breached** {when(ticket.sla_breach_at, now)}"

@@ -96,3 +96,20 @@ def breaching_within(sla: TicketSla, now: datetime, window: timedelta) -> bool:
     if sla.urgency is Urgency.BREACHED:
         return True
     return sla.urgency is Urgency.ACTIVE and sla.breach_at is not None and sla.breach_at - now <= window
+
+
+METRIC_NAMES = {
+    "first_reply_time": "first reply",
+    "next_reply_time": "next reply",
+    "periodic_update_time": "periodic update",
+    "pausable_update_time": "update",
+    "requester_wait_time": "requester wait",
+    "agent_work_time": "agent work",
+    "total_resolution_time": "resolution",
+}
+
+
+def metric_name(metric: str | None) -> str:
+    if not metric:
+        return ""
+    return METRIC_NAMES.get(metric, metric.replace("_", " "))

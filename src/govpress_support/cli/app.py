@@ -4,8 +4,6 @@ Command modules import only Typer at module level; their work (clients, rich, th
 imported inside the command functions, so `--help` stays fast.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Sequence
 from pathlib import Path

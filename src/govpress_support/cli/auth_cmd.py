@@ -1,7 +1,5 @@
 """`govpress-support auth login|status|logout`."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Options and cells that several commands share."""
 
-from __future__ import annotations
-
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -31,29 +29,14 @@ def optional_value(name: str, default: str) -> type[TyperCommand]:
     return OptionalValueCommand
 
 
-METRIC_NAMES = {
-    "first_reply_time": "first reply",
-    "next_reply_time": "next reply",
-    "periodic_update_time": "periodic update",
-    "pausable_update_time": "update",
-    "requester_wait_time": "requester wait",
-    "agent_work_time": "agent work",
-    "total_resolution_time": "resolution",
-}
-
 PRIORITY_STYLES = {"urgent": "bold red", "high": "yellow", "normal": "", "low": "dim"}
 
 
-def metric_name(metric: str | None) -> str:
-    if not metric:
-        return ""
-    return METRIC_NAMES.get(metric, metric.replace("_", " "))
-
-
-def sla_text(urgency: str, metric: str | None, breach_at: datetime | None, now: datetime, warn: timedelta) -> Text:
+def sla_text(urgency: str, metric: str | None, breach_at: datetime | None, now: datetime, warn: timedelta) -> "Text":
     """`breached 35m ago` red, `in 42m` amber under the threshold, `in 5h`, `paused`, or `—`."""
     from rich.text import Text
 
+    from govpress_support.sla import metric_name
     from govpress_support.timeutil import format_duration
 
     label = metric_name(metric)
@@ -68,7 +51,7 @@ def sla_text(urgency: str, metric: str | None, breach_at: datetime | None, now: 
     return Text("—", style="dim")
 
 
-def due_text(due: datetime | None, now: datetime) -> Text:
+def due_text(due: datetime | None, now: datetime) -> "Text":
     """A task's due date; within 24 h highlighted, overdue red."""
     from rich.text import Text
 
@@ -83,7 +66,7 @@ def due_text(due: datetime | None, now: datetime) -> Text:
     return Text(due.strftime("%a %d %b"))
 
 
-def priority_text(priority: str | None) -> Text:
+def priority_text(priority: str | None) -> "Text":
     from rich.text import Text
 
     if not priority:
@@ -91,7 +74,7 @@ def priority_text(priority: str | None) -> Text:
     return Text(priority, style=PRIORITY_STYLES.get(priority, ""))
 
 
-def link_text(text: str, url: str | None, style: str = "") -> Text:
+def link_text(text: str, url: str | None, style: str = "") -> "Text":
     from rich.text import Text
 
     result = Text(text, style=style)

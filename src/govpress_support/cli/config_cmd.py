@@ -1,7 +1,5 @@
 """`govpress-support config path|show|init`."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

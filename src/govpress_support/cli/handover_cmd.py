@@ -1,7 +1,5 @@
 """`govpress-support handover`: end a rotation without losing a ticket or a thought."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -152,8 +150,8 @@ def _read_notes_file(path: Path) -> str:
 
 
 def _handover(
-    rt: Runtime,
-    out: Output,
+    rt: "Runtime",
+    out: "Output",
     *,
     to: str | None,
     notes_text: str | None,
@@ -224,7 +222,7 @@ def _handover(
     _finish(out, result, report)
 
 
-def _edit_notes(rt: Runtime, out: Output, plan: Plan) -> tuple[dict[int, str], Path]:
+def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, str], Path]:
     from govpress_support import notes
     from govpress_support.cli.editor import edit
     from govpress_support.handover import journal_dir
@@ -270,7 +268,7 @@ def _edit_notes(rt: Runtime, out: Output, plan: Plan) -> tuple[dict[int, str], P
         raise
 
 
-def _show_plan(out: Output, plan: Plan) -> None:
+def _show_plan(out: "Output", plan: "Plan") -> None:
     """The plan on stderr: a table on a terminal, plain lines otherwise."""
     from govpress_support.handover_report import sla
 
@@ -321,7 +319,7 @@ def _show_plan(out: Output, plan: Plan) -> None:
         out.note(plan.trello_reason)
 
 
-def _apply(out: Output, run: Callable[[Listener], HandoverResult]) -> HandoverResult:
+def _apply(out: "Output", run: "Callable[[Listener], HandoverResult]") -> "HandoverResult":
     from govpress_support.handover_apply import Listener
 
     with out.progress(None, "handing over") as advance:
@@ -335,7 +333,7 @@ def _apply(out: Output, run: Callable[[Listener], HandoverResult]) -> HandoverRe
         return run(Listener(progress=progress, step=out.note))
 
 
-def _finish(out: Output, result: HandoverResult, report: Path | None) -> None:
+def _finish(out: "Output", result: "HandoverResult", report: Path | None) -> None:
     from govpress_support.errors import PartialFailure
     from govpress_support.handover_models import to_record
     from govpress_support.handover_report import render
@@ -385,7 +383,7 @@ def _write(path: Path, text: str) -> None:
         raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
 
 
-def _resume(rt: Runtime, out: Output, *, report: Path | None, dry_run: bool) -> None:
+def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool) -> None:
     from govpress_support import handover
     from govpress_support.handover_models import to_record
 
@@ -409,7 +407,7 @@ def _resume(rt: Runtime, out: Output, *, report: Path | None, dry_run: bool) -> 
     _finish(out, result, report)
 
 
-def _show_remaining(out: Output, run: PastRun) -> None:
+def _show_remaining(out: "Output", run: "PastRun") -> None:
     from govpress_support import handover
 
     done = handover.result_of(run)

@@ -1,7 +1,5 @@
 """`govpress-support queue`: the 2nd line tickets, most urgent SLA first."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
@@ -131,7 +129,7 @@ def queue_cmd(
         raise typer.Exit(int(ExitCode.FOUND))
 
 
-def _fetch(rt: Runtime, options: QueueOptions) -> QueueResult:
+def _fetch(rt: "Runtime", options: "QueueOptions") -> "QueueResult":
     from govpress_support.queue import fetch_queue
     from govpress_support.timeutil import now
 
@@ -144,7 +142,7 @@ def _fetch(rt: Runtime, options: QueueOptions) -> QueueResult:
         return fetch_queue(rt.clients, options, now=now(), on_progress=progress)
 
 
-def _render(rt: Runtime, result: QueueResult, changed: set[int] | None = None) -> None:
+def _render(rt: "Runtime", result: "QueueResult", changed: set[int] | None = None) -> None:
     from govpress_support.output import Mode
 
     out = rt.out
@@ -163,17 +161,17 @@ def _render(rt: Runtime, result: QueueResult, changed: set[int] | None = None) -
         out.note(result.trello.reason)
 
 
-def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = None) -> list[Column]:
+def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = None) -> "list[Column]":
     """The queue's table columns; `changed` adds a marker column (watch mode)."""
     from rich.text import Text
 
     from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
     from govpress_support.output import Column
 
-    def assignee_cell(r: Mapping[str, Any]) -> RenderableType:
+    def assignee_cell(r: Mapping[str, Any]) -> "RenderableType":
         return Text(r["assignee_name"] or "unassigned", style="" if r["assignee_name"] else "dim")
 
-    def trello_cell(r: Mapping[str, Any]) -> RenderableType:
+    def trello_cell(r: Mapping[str, Any]) -> "RenderableType":
         if r["trello_card"] == "linked":
             return link_text("✓ card", r["trello_card_url"], "green")
         if r["trello_card"] == "missing":
@@ -204,7 +202,7 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
     return columns
 
 
-def _footer(result: QueueResult) -> RenderableType:
+def _footer(result: "QueueResult") -> "RenderableType":
     from rich.text import Text
 
     from govpress_support.timeutil import format_duration
@@ -226,7 +224,7 @@ def _footer(result: QueueResult) -> RenderableType:
     return footer
 
 
-def _watch(rt: Runtime, options: QueueOptions, interval: int) -> None:
+def _watch(rt: "Runtime", options: "QueueOptions", interval: int) -> None:
     import time
 
     from rich.console import Group

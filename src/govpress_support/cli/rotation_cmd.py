@@ -1,7 +1,5 @@
 """`govpress-support doctor` and `govpress-support start-rotation`."""
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -63,7 +61,7 @@ def register(app: typer.Typer) -> None:
     app.command("start-rotation", help=START_HELP)(start_rotation_cmd)
 
 
-def _checks(rt: Runtime) -> list[Check]:
+def _checks(rt: "Runtime") -> "list[Check]":
     from govpress_support import doctor
     from govpress_support.errors import GovPressError
 
@@ -76,7 +74,7 @@ def _checks(rt: Runtime) -> list[Check]:
         return [config_check, doctor.Check("checks", False, exc.message, exc.hint)]
 
 
-def _print_checks(out: Output, checks: list[Check]) -> None:
+def _print_checks(out: "Output", checks: "list[Check]") -> None:
     from rich.text import Text
 
     for check in checks:
@@ -158,7 +156,7 @@ def start_rotation_cmd(
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
-def _show_plan(out: Output, plan: RotationPlan) -> None:
+def _show_plan(out: "Output", plan: "RotationPlan") -> None:
     out.info(f"Starting 2nd line as {plan.me.name} <{plan.me.email}>")
     if plan.previous is not None:
         out.info(f"previous engineer: {plan.previous.name} <{plan.previous.email}> (from {plan.previous_source})")
@@ -172,14 +170,16 @@ def _show_plan(out: Output, plan: RotationPlan) -> None:
         out.error(blocked)
 
 
-def _show_result(out: Output, result: StepResult) -> None:
+def _show_result(out: "Output", result: "StepResult") -> None:
     if result.ok:
         out.success(f"{result.step.description}: {result.detail}" + (f" {result.url}" if result.url else ""))
     else:
         out.error(f"{result.step.description}: {result.detail}")
 
 
-def _briefing_data(plan: RotationPlan, results: list[StepResult], briefing: Briefing, dry_run: bool) -> dict[str, Any]:
+def _briefing_data(
+    plan: "RotationPlan", results: "list[StepResult]", briefing: "Briefing", dry_run: bool
+) -> dict[str, Any]:
     trello_checked = briefing.trello_checked
     return {
         "me": {"id": plan.me.id, "name": plan.me.name, "email": plan.me.email},
@@ -219,7 +219,7 @@ def _briefing_data(plan: RotationPlan, results: list[StepResult], briefing: Brie
     }
 
 
-def _print_briefing(rt: Runtime, briefing: Briefing) -> None:
+def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
     from rich.rule import Rule
 
     from govpress_support.cli.queue_cmd import queue_columns
@@ -267,9 +267,9 @@ def _print_briefing(rt: Runtime, briefing: Briefing) -> None:
         _print_checks(out, briefing.doctor_failures)
 
 
-def briefing_markdown(briefing: Briefing, plan: RotationPlan, results: list[StepResult]) -> str:
+def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list[StepResult]") -> str:
     """The briefing as Markdown, for Slack or a stand-up doc."""
-    from govpress_support.cli.common import metric_name
+    from govpress_support.sla import metric_name
     from govpress_support.timeutil import relative
 
     def sla(row: Any) -> str:

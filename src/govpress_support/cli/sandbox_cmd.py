@@ -1,7 +1,5 @@
 """`govpress-support sandbox reset|serve`: the built-in Zendesk + Trello + rota emulator."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -5,8 +5,6 @@ Every change reads the tickets, shows the plan on stderr, asks once on a termina
 one), takes `--dry-run`, and writes with Zendesk's collision guard; a second run does nothing.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated
 
@@ -62,7 +60,7 @@ QUESTIONS = {
 
 def _mutate(
     ctx: typer.Context,
-    prepare: Callable[[Clients, Callable[[str], None]], Batch],
+    prepare: "Callable[[Clients, Callable[[str], None]], Batch]",
     *,
     yes: bool,
     dry_run: bool,
@@ -114,7 +112,7 @@ def _mutate(
         )
 
 
-def _finish(results: Sequence[TicketResult], batch: Batch) -> None:
+def _finish(results: "Sequence[TicketResult]", batch: "Batch") -> None:
     """Nothing was written: exit 3 when a ticket was refused among several, else 0."""
     from govpress_support.errors import PartialFailure
     from govpress_support.ticket_writes import Outcome
@@ -222,7 +220,7 @@ def note_cmd(
 app.command("note", help=NOTE_HELP)(note_cmd)
 
 
-def _edit_note(rt: Runtime, ids: list[int]) -> str:
+def _edit_note(rt: "Runtime", ids: list[int]) -> str:
     """Open the user's editor on an empty temporary file and read the note back."""
     import os
     import shlex

@@ -12,9 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from govpress_support.cli.common import due_text, link_text, metric_name, priority_text, sla_text
+from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
 from govpress_support.output import Column, Mode, Output, tsv_value
-from govpress_support.sla import ticket_sla
+from govpress_support.sla import metric_name, ticket_sla
 from govpress_support.suspended import SuspendedResult
 from govpress_support.ticket_writes import Outcome, Plan, TicketResult
 from govpress_support.tickets import Batch, ShowResult, TicketDetail
