@@ -208,6 +208,8 @@ class Card:
     member_ids: tuple[str, ...] = ()
     label_ids: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    labels: tuple[Label, ...] = ()  # as the card listing sends them (id, name, colour)
+    due_complete: bool = False
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,19 @@ class TrelloClient:
     def add_comment(self, card_id: str, text: str) -> None:
         self._send("POST", f"cards/{card_id}/actions/comments", params={"text": text}, what=f"Trello card {card_id!r}")
 
+    def members_of_board(self, board_id: str) -> list[Member]:
+        """The board's members with their names (not under `/members/*`, so not rate limited as those)."""
+        data = self._get(
+            f"boards/{board_id}/members", {"fields": "id,username,fullName"}, what=f"Trello board {board_id!r}"
+        )
+        return [member for member in (_member(item) for item in _array(data)) if member is not None]
+
+    def my_boards(self) -> list[Board]:
+        """The open boards the token's member belongs to: for finding a board by name. One
+        `/members` call, so only on demand (those are limited to 100 per 15 minutes)."""
+        data = self._get("members/me/boards", {"filter": "open", "fields": "id,name,shortLink,shortUrl,url,closed"})
+        return [board for board in (_board(item) for item in _array(data)) if board is not None and not board.closed]
+
 
 # --- JSON to models -------------------------------------------------------------------------------
 
@@ -293,4 +306,6 @@ def _card(data: Any) -> Card | None:
         member_ids=tuple(m for m in data.get("idMembers") or () if isinstance(m, str)),
         label_ids=tuple(m for m in data.get("idLabels") or () if isinstance(m, str)),
         attachments=attachments,
+        labels=tuple(label for label in (_label(item) for item in _array(data.get("labels"))) if label is not None),
+        due_complete=data.get("dueComplete") is True,
     )

@@ -14,7 +14,16 @@ import typer
 from typer.core import TyperGroup
 
 from govpress_support import __version__
-from govpress_support.cli import auth_cmd, config_cmd, handover_cmd, queue_cmd, rotation_cmd, sandbox_cmd, ticket_cmd
+from govpress_support.cli import (
+    auth_cmd,
+    card_cmd,
+    config_cmd,
+    handover_cmd,
+    queue_cmd,
+    rotation_cmd,
+    sandbox_cmd,
+    ticket_cmd,
+)
 from govpress_support.cli.runtime import Runtime
 from govpress_support.errors import ExitCode, GovPressError, Interrupted
 
@@ -51,6 +60,7 @@ app = typer.Typer(
 )
 
 queue_cmd.register(app)
+card_cmd.register(app)
 handover_cmd.register(app)
 rotation_cmd.register(app)
 ticket_cmd.register(app)

@@ -165,6 +165,7 @@ def _custom_fields(org_id: int | None, estimate: float | None) -> dict[str, Any]
         str(D.SITE_URL_FIELD): f"https://www.{domains[org_id]}" if org_id in domains else None,
         str(D.ESTIMATE_FIELD): estimate,
         str(D.DEADLINE_FIELD): None,
+        str(D.TRELLO_CARD_FIELD): None,
     }
 
 

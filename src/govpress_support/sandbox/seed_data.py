@@ -149,10 +149,12 @@ CUSTOM_STATUSES: tuple[tuple[int, str, str, str, bool], ...] = (
 
 # Custom ticket fields every ticket carries: (id, title)
 SITE_URL_FIELD, ESTIMATE_FIELD, DEADLINE_FIELD = 360020001, 360020002, 360020003
+TRELLO_CARD_FIELD = 360020004  # for zendesk.trello_card_field_id
 TICKET_FIELDS: tuple[tuple[int, str], ...] = (
     (SITE_URL_FIELD, "Site URL"),
     (ESTIMATE_FIELD, "Estimate (hours)"),
     (DEADLINE_FIELD, "Client deadline"),
+    (TRELLO_CARD_FIELD, "Trello card"),
 )
 
 # --- tickets -------------------------------------------------------------------------------------
