@@ -74,6 +74,7 @@ def base_env(state: Path) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
     }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode; so do we
     env["GOVPRESS_SUPPORT_STATE_DIR"] = str(state)
     env["GOVPRESS_SUPPORT_CONFIG"] = str(state / "none.toml")
     return env

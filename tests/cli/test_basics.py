@@ -102,3 +102,32 @@ def test_missing_credentials_is_exit_4_with_the_fix(cli: Invoke) -> None:
         "error: no Zendesk credentials (run `govpress-support auth login zendesk`, "
         "or set ZENDESK_EMAIL and ZENDESK_API_TOKEN)"
     )
+
+
+def test_the_lazy_tree_lists_every_command_its_modules_register() -> None:
+    from govpress_support.cli.app import COMMANDS, _module_commands
+
+    modules = {module for module, _ in COMMANDS.values()}
+    registered = {name for module in modules for name in _module_commands(module)}
+    assert registered == set(COMMANDS)
+    for name, (module, summary) in COMMANDS.items():
+        command = _module_commands(module)[name]
+        assert command.help, name
+        assert summary.endswith("."), name
+
+
+def test_help_imports_no_command_module_and_nothing_heavy() -> None:
+    """Start-up discipline (timed in bench/startup.py): `--help` builds no command."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from govpress_support.cli.app import run\n"
+        "code = run(['--help'])\n"
+        "heavy = ('httpx', 'rich', 'keyring', 'sqlite3', 'govpress_support.sandbox')\n"
+        "loaded = [m for m in sys.modules if m.startswith(heavy) or m.endswith('_cmd')]\n"
+        "print(code, sorted(loaded))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

@@ -1,9 +1,13 @@
 """The root command: global options, the command tree, and the one place errors are printed.
 
-Command modules import only Typer at module level; their work (clients, rich, the sandbox) is
-imported inside the command functions, so `--help` stays fast.
+The tree is lazy: `COMMANDS` names each command's module and summary, the root `--help` is
+printed from it, and only the module of the command being run is imported and built. Command
+modules import only Typer at module level; their work (clients, rich, the sandbox) is imported
+inside the command functions. Start-up is measured in `bench/startup.py`.
 """
 
+import functools
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,16 +18,6 @@ import typer
 from typer.core import TyperGroup
 
 from govpress_support import __version__
-from govpress_support.cli import (
-    auth_cmd,
-    card_cmd,
-    config_cmd,
-    handover_cmd,
-    queue_cmd,
-    rotation_cmd,
-    sandbox_cmd,
-    ticket_cmd,
-)
 from govpress_support.cli.runtime import Runtime
 from govpress_support.errors import ExitCode, GovPressError, Interrupted
 
@@ -36,9 +30,56 @@ the ticket) · 8 `queue --exit-code` found tickets · 130 interrupted.
 """
 
 
+# Every top-level command: (module in govpress_support.cli, its one-line summary), in the order
+# the root --help lists them. tests/cli/test_basics.py checks the summaries against the commands.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "queue": ("queue_cmd", "List a group's unsolved tickets, most urgent SLA first."),
+    "ticket": ("ticket_cmd", "Work a ticket: show, note, triage, move, status, assign."),
+    "note": ("ticket_cmd", "Add an internal note (never public) to one or more tickets."),
+    "cascade": ("ticket_cmd", "Move tickets one step down the cascade."),
+    "suspended": ("ticket_cmd", "List suspended tickets: subject, author, cause and age."),
+    "card": ("card_cmd", "Trello cards for Zendesk tickets, linked both ways."),
+    "weekly-tasks": ("card_cmd", "List the weekly jobs on the Week in Progress board."),
+    "doctor": ("rotation_cmd", "Check you are ready for a rotation."),
+    "start-rotation": ("rotation_cmd", "Start your 2nd line rotation: membership, boards, briefing."),
+    "handover": ("handover_cmd", "Hand your 2nd line tickets to the next engineer, with notes."),
+    "config": ("config_cmd", "Show or create the configuration file."),
+    "auth": ("auth_cmd", "Log in to Zendesk and Trello, check who you are, log out."),
+    "sandbox": ("sandbox_cmd", "The built-in Zendesk + Trello + rota emulator."),
+}
+
+
+@functools.cache
+def _module_commands(module: str) -> dict[str, click.Command]:
+    """Import one command module and build the commands it registers."""
+    holder = typer.Typer()
+    holder.callback()(_group_marker)  # a callback makes Typer build a group even for one command
+    importlib.import_module(f"govpress_support.cli.{module}").register(holder)
+    group = typer.main.get_command(holder)
+    assert isinstance(group, click.Group)
+    return dict(group.commands)
+
+
+def _group_marker() -> None:
+    """(internal)"""
+
+
 class RootGroup(TyperGroup):
-    """Turns Ctrl-C inside a command into `Interrupted` (exit 130) before Click's own
-    handling would print "Aborted!" and exit 1."""
+    """The lazy command tree, and Ctrl-C inside a command turned into `Interrupted` (exit 130)
+    before Click's own handling would print "Aborted!" and exit 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        return _module_commands(entry[0]).get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -58,15 +99,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-queue_cmd.register(app)
-card_cmd.register(app)
-handover_cmd.register(app)
-rotation_cmd.register(app)
-ticket_cmd.register(app)
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(auth_cmd.app, name="auth")
-app.add_typer(sandbox_cmd.app, name="sandbox")
 
 
 def _version(value: bool) -> None:

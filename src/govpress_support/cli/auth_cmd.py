@@ -10,6 +10,10 @@ from govpress_support.cli import runtime
 app = typer.Typer(help="Log in to Zendesk and Trello, check who you are, log out.", no_args_is_help=True)
 
 
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="auth")
+
+
 class Service(StrEnum):
     zendesk = "zendesk"
     trello = "trello"

@@ -1,7 +1,5 @@
 """`govpress-support card create|show` and `weekly-tasks`: Trello cards for tickets."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -195,7 +193,7 @@ def create_cmd(
     _finish(out, results)
 
 
-def _execute(rt: Runtime, plan: Plan) -> list[StepResult]:
+def _execute(rt: "Runtime", plan: "Plan") -> "list[StepResult]":
     from govpress_support import cards
 
     out = rt.out
@@ -211,7 +209,7 @@ def _subject(text: str, width: int = 48) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _show_plan(out: Output, plan: Plan) -> None:
+def _show_plan(out: "Output", plan: "Plan") -> None:
     d = plan.destination
     out.info(f"Trello board {d.board.name!r} ({d.board.short_link}), list {d.list.name!r}:")
     if plan.joins:
@@ -224,7 +222,7 @@ def _show_plan(out: Output, plan: Plan) -> None:
         out.note(f"  ({plan.skipped} other tickets in {plan.group or 'the queue'} have a card already)")
 
 
-def _question(plan: Plan) -> str:
+def _question(plan: "Plan") -> str:
     parts = []
     if plan.creates:
         parts.append(f"make {plan.creates} card{'s' if plan.creates != 1 else ''}")
@@ -233,7 +231,7 @@ def _question(plan: Plan) -> str:
     return " and ".join(parts).capitalize() + "?"
 
 
-def _say_nothing_to_do(out: Output, plan: Plan) -> None:
+def _say_nothing_to_do(out: "Output", plan: "Plan") -> None:
     if plan.group is not None:
         out.success(f"every ticket in {plan.group} has a card ({plan.skipped}); nothing to do")
         return
@@ -242,7 +240,7 @@ def _say_nothing_to_do(out: Output, plan: Plan) -> None:
         out.success(f"ticket {step.ticket.id} already linked: {url}")
 
 
-def _finish(out: Output, results: Sequence[StepResult]) -> None:
+def _finish(out: "Output", results: "Sequence[StepResult]") -> None:
     from collections import Counter
 
     from govpress_support.errors import PartialFailure
@@ -273,22 +271,22 @@ def _finish(out: Output, results: Sequence[StepResult]) -> None:
     )
 
 
-def _render_results(out: Output, results: Sequence[StepResult], plan: Plan) -> None:
+def _render_results(out: "Output", results: "Sequence[StepResult]", plan: "Plan") -> None:
     records = [r.to_record(plan.destination) for r in results]
     out.rows(records, _result_columns(), tsv_fields=CREATE_TSV, empty="No tickets to link.")
 
 
-def _result_columns() -> list[Column]:
+def _result_columns() -> "list[Column]":
     from rich.text import Text
 
     from govpress_support.cli.common import link_text
     from govpress_support.output import Column
 
-    def action_cell(r: Mapping[str, Any]) -> RenderableType:
+    def action_cell(r: Mapping[str, Any]) -> "RenderableType":
         text, style = ACTION_TEXT.get(r["action"], (r["action"], ""))
         return Text(text, style=style)
 
-    def card_cell(r: Mapping[str, Any]) -> RenderableType:
+    def card_cell(r: Mapping[str, Any]) -> "RenderableType":
         if not r["card_url"]:
             return Text("—", style="dim")
         return link_text(r["card_url"], r["card_url"])
@@ -344,7 +342,7 @@ def show_cmd(
         )
 
 
-def _show_card(out: Output, item: LinkedCard) -> None:
+def _show_card(out: "Output", item: "LinkedCard") -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -392,7 +390,7 @@ def weekly_tasks_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
     )
 
 
-def _weekly_columns() -> list[Column]:
+def _weekly_columns() -> "list[Column]":
     from rich.text import Text
 
     from govpress_support.cli.common import due_text, link_text
@@ -401,7 +399,7 @@ def _weekly_columns() -> list[Column]:
 
     current = now()
 
-    def due_cell(r: Mapping[str, Any]) -> RenderableType:
+    def due_cell(r: Mapping[str, Any]) -> "RenderableType":
         if r["due"] is not None and r["due_complete"]:
             return Text("done", style="green")
         return due_text(r["due"], current)

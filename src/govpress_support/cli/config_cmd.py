@@ -12,6 +12,10 @@ app = typer.Typer(
 )
 
 
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="config")
+
+
 @app.command("path")
 def path_cmd(ctx: typer.Context) -> None:
     """Print the path of the config file in use (whether or not it exists).

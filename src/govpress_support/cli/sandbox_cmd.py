@@ -12,6 +12,10 @@ app = typer.Typer(
 )
 
 
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="sandbox")
+
+
 @app.command("reset")
 def reset_cmd(
     ctx: typer.Context,
