@@ -15,7 +15,6 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 from zenpy import Zenpy
-from zenpy.lib.exception import APIException
 
 HOST = "https://bench.zendesk.com"
 
@@ -39,14 +38,11 @@ def main() -> None:
     session.mount(HOST, ToSandbox(base))
     zenpy = Zenpy(subdomain="bench", email=email, token=token, session=session)
 
-    # The search a zenpy user writes. It stops at 1,000 results (HTTP 422 on page 11), and
-    # zenpy's search_export cannot stand in: it puts `type:` in the query, which the export
-    # endpoint refuses. Past 1,000 this script fails, as the user's would.
-    try:
-        tickets = list(zenpy.search(type="ticket", group=group, status_less_than="solved"))
-    except APIException as exc:
-        print(f"failed: {exc}", file=sys.stderr)
-        sys.exit(3)
+    # The search a zenpy user writes. Zendesk's search stops at 1,000 results, and zenpy then
+    # stops quietly ("We got what we could"), so past 1,000 the script gets 1,000 tickets and no
+    # error. zenpy's search_export cannot stand in: it puts `type:` in the query, which the export
+    # endpoint refuses.
+    tickets = list(zenpy.search(type="ticket", group=group, status_less_than="solved"))
     ids = [t.id for t in tickets]
     # zenpy would answer show_many from the tickets the search cached, without their SLAs.
     zenpy.purge_cache("ticket")

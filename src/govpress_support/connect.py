@@ -119,11 +119,7 @@ class Clients:
         else:
             creds = zendesk_credentials(self.environ, self.keyring, self.settings.zendesk.email)
             if creds is None:
-                why = f" ({self.keyring.unavailable_reason})" if self.keyring.unavailable_reason else ""
-                raise AuthError(
-                    f"no Zendesk credentials{why}",
-                    f"run `govpress-support auth login zendesk`, or set {ENV_ZENDESK_EMAIL} and {ENV_ZENDESK_TOKEN}",
-                )
+                raise self._missing("Zendesk", "zendesk", ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN)
             email, token, base = creds.email, creds.token.value, self.settings.zendesk.base_url()
         SECRETS.add_basic_auth(f"{email}/token", token)
         http = self._http(ZENDESK, base, auth=httpx.BasicAuth(f"{email}/token", token))
@@ -152,12 +148,15 @@ class Clients:
     def trello(self) -> TrelloClient:
         client = self.trello_or_none
         if client is None:
-            why = f" ({self.keyring.unavailable_reason})" if self.keyring.unavailable_reason else ""
-            raise AuthError(
-                f"no Trello credentials{why}",
-                f"run `govpress-support auth login trello`, or set {ENV_TRELLO_KEY} and {ENV_TRELLO_TOKEN}",
-            )
+            raise self._missing("Trello", "trello", ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
         return client
+
+    def _missing(self, name: str, service: str, *variables: str) -> AuthError:
+        names = " and ".join(variables)
+        reason = self.keyring.unavailable_reason
+        if reason:  # logging in would not help: say what will
+            return AuthError(f"no {name} credentials in the environment, and {reason}", f"set {names}")
+        return AuthError(f"no {name} credentials", f"run `govpress-support auth login {service}`, or set {names}")
 
     @cached_property
     def rota_or_none(self) -> RotaClient | None:

@@ -397,9 +397,8 @@ class HttpClient:
         if status == 401:
             return AuthError(f"{name} rejected the credentials (401{detail_text})", self.service.login_hint)
         if status == 403:
-            target = f" {what}" if what else ""
             return AuthError(
-                f"{name} does not allow this{target} (403{detail_text})",
+                f"{name} does not allow {_action(what, who='you')} (403{detail_text})",
                 "your account's role may not do this: ask an admin",
             )
         if status == 404:
@@ -428,9 +427,11 @@ class HttpClient:
                 else "the change may or may not have been made: check before running it again"
             )
             return ApiError(f"{name} failed with HTTP {status}{tried}{detail_text}", hint, status=status, code=code)
-        target = f" for {what}" if what else ""
         return ApiError(
-            f"{name} refused the request{target} (HTTP {status}{detail_text})", None, status=status, code=code
+            f"{name} refused {_action(what, who='the request')} (HTTP {status}{detail_text})",
+            None,
+            status=status,
+            code=code,
         )
 
     # --- debug log ---
@@ -459,6 +460,14 @@ class HttpClient:
                 self._debug(f"<   {key}: {value}")
         if response.content:
             self._debug(f"<   {_clip(response.text)}")
+
+
+def _action(what: str | None, *, who: str) -> str:
+    """`what` after "does not allow" (who="you") or "refused" (who="the request"): "you to change
+    group memberships", "the request to add cards", "the request for ticket 123"."""
+    if not what:
+        return "the request" if who != "you" else "this"
+    return f"{who} {what}" if what.startswith("to ") else f"the request for {what}"
 
 
 def _params(params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> list[tuple[str, Any]] | None:

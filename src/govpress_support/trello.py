@@ -32,9 +32,9 @@ def classify_error(response: httpx.Response, what: str | None) -> GovPressError 
     _, text = describe_body(response)
     lowered = text.lower()
     if response.status_code == 401 and "permission" in lowered:
-        target = f" {what}" if what else ""
+        action = f"you {what}" if what and what.startswith("to ") else "this"
         return AuthError(
-            f"Trello does not allow this{target} ({text})",
+            f"Trello does not allow {action} ({text})",
             "join the board first (`govpress-support start-rotation` does it)",
         )
     if response.status_code == 401:

@@ -32,22 +32,36 @@ def test_help_lists_commands_and_exit_codes(cli: Invoke) -> None:
     assert "4 not authenticated" in result.stdout
 
 
-def test_every_command_has_help_with_an_example(cli: Invoke) -> None:
-    commands = [
-        ["queue"],
-        ["config", "path"],
-        ["config", "show"],
-        ["config", "init"],
-        ["auth", "login"],
-        ["auth", "status"],
-        ["auth", "logout"],
-        ["sandbox", "reset"],
-        ["sandbox", "serve"],
-    ]
-    for command in commands:
-        result = cli(*command, "--help")
-        assert result.code == 0, command
-        assert "govpress-support " + command[0] in result.stdout, command
+def _leaves() -> list[tuple[str, ...]]:
+    import click
+
+    from govpress_support.cli.app import COMMANDS, _module_commands
+
+    found: list[tuple[str, ...]] = []
+
+    def walk(path: tuple[str, ...], command: click.Command) -> None:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                walk((*path, name), sub)
+        else:
+            found.append(path)
+
+    for name, (module, _) in COMMANDS.items():
+        walk((name,), _module_commands(module)[name])
+    return found
+
+
+def test_every_command_has_help_with_a_summary_and_an_example(cli: Invoke) -> None:
+    leaves = _leaves()
+    assert len(leaves) >= 25
+    for path in leaves:
+        result = cli(*path, "--help")
+        assert result.code == 0, path
+        usage, _, body = result.stdout.partition("\n\n")
+        assert usage.startswith("Usage: govpress-support " + " ".join(path)), path
+        assert body.strip(), path  # a summary
+        assert "Example" in result.stdout, path
+        assert "govpress-support " + path[0] in body, path
 
 
 def test_unknown_option_is_usage_error(cli: Invoke) -> None:

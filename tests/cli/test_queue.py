@@ -9,7 +9,7 @@ import pytest
 
 from govpress_support import timeutil
 from govpress_support.cli.queue_cmd import TSV_FIELDS
-from tests.cli.conftest import Invoke
+from tests.cli.conftest import Invoke, Sandbox
 
 URGENCY_ORDER = {"breached": 0, "active": 1, "paused": 2, "none": 3}
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3, None: 4}
@@ -205,3 +205,33 @@ def test_changes_show_in_the_next_queue(cli: Invoke, frozen: datetime) -> None:
     clients.zendesk.update_ticket(target, {"status": "solved", "comment": {"body": "fixed", "public": True}})
     assert sandbox.DEFAULT_EMAIL
     assert target not in [r["id"] for r in queue(cli)]
+
+
+def test_watch_redraws_and_marks_changed_tickets(
+    cli: Invoke, frozen: datetime, sandbox_state: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two draws: between them someone changes a ticket; the second draw marks it."""
+    import re
+    import time
+
+    first = queue(cli)
+    target = first[-1]["id"]
+    sleeps: list[float] = []
+
+    def fake_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        if len(sleeps) == 1:
+            sandbox_state.control("POST", f"tickets/{target}/touch", {"priority": "urgent"})
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", fake_sleep)
+    env = {"GOVPRESS_SUPPORT_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+    result = cli("--sandbox", "queue", "--watch", "30", env=env)
+    assert result.code == 0
+    assert sleeps == [30, 30]
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x1b]*\x1b\\", "", result.stdout)
+    assert "every 30s" in text
+    marked = {line for line in text.splitlines() if "●" in line}  # Live may repeat its last frame
+    assert marked
+    assert all(f"#{target} " in line for line in marked)

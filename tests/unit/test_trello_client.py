@@ -102,7 +102,7 @@ def test_plain_text_errors() -> None:
     with pytest.raises(AuthError) as refused:
         trello.create_card("list-1", "#5 Fix it")
     assert refused.value.message == (
-        "Trello does not allow this to add cards to this Trello board (unauthorized permission requested)"
+        "Trello does not allow you to add cards to this Trello board (unauthorized permission requested)"
     )
     assert refused.value.exit_code is ExitCode.AUTH
     with pytest.raises(NotFoundError, match=r"Trello board 'nope1234' not found \(Trello: invalid id\)"):
@@ -118,7 +118,7 @@ def test_json_errors() -> None:
     with pytest.raises(ApiError) as caught:
         client(handler).create_card("not-a-list", "#5 Fix it")
     assert caught.value.one_line() == (
-        "Trello refused the request for to add cards to this Trello board (HTTP 400: invalid value for idList)"
+        "Trello refused the request to add cards to this Trello board (HTTP 400: invalid value for idList)"
     )
     assert caught.value.code == "ERROR"
 

@@ -52,7 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 @functools.cache
 def _module_commands(module: str) -> dict[str, click.Command]:
     """Import one command module and build the commands it registers."""
-    holder = typer.Typer()
+    holder = typer.Typer(rich_markup_mode=None)  # plain help, as the root's: rich is not imported for it
     holder.callback()(_group_marker)  # a callback makes Typer build a group even for one command
     importlib.import_module(f"govpress_support.cli.{module}").register(holder)
     group = typer.main.get_command(holder)
