@@ -25,6 +25,10 @@ from typing import Any
 
 import httpx
 
+# Installed tools run from bytecode (pip compiles it at install), so the commands measured here do
+# too; this machine's PYTHONDONTWRITEBYTECODE would make every run compile every module again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 def command_path() -> str:
     candidate = Path(sys.executable).parent / "govpress-support"

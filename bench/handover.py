@@ -31,6 +31,10 @@ from typing import Any
 
 import httpx
 
+# Installed tools run from bytecode (pip compiles it at install), so the commands measured here do
+# too; this machine's PYTHONDONTWRITEBYTECODE would make every run compile every module again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 SAM = "sam.okafor@govpress.example"
 TOM = "tom.hughes@govpress.example"
 PRIYA = "priya.shah@govpress.example"
@@ -150,6 +154,7 @@ def run_cli(desk: Desk, notes_file: Path, cli_state: Path) -> float:
         "GOVPRESS_SUPPORT_STATE_DIR": str(cli_state),
         "GOVPRESS_SUPPORT_CONFIG": str(cli_state / "none.toml"),
     }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode
     started = time.perf_counter()
     done = subprocess.run(
         [command(), "handover", "--notes-file", str(notes_file), "--yes", "--report", str(cli_state / "report.md")],

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shutil
 import statistics
 import sys
@@ -22,6 +23,10 @@ import tempfile
 from pathlib import Path
 
 from common import TOOL, Measured, Server, base_env, measure, served, table
+
+# Installed tools run from bytecode (pip compiles it at install), so the commands measured here do
+# too; this machine's PYTHONDONTWRITEBYTECODE would make every run compile every module again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 SEEDED_SECOND_LINE = 20  # unsolved 2nd line tickets in the seed before --bulk
 GROUP = "GovPress 2nd line support"

@@ -20,6 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Installed tools run from bytecode (pip compiles it at install), so the commands measured here do
+# too; this machine's PYTHONDONTWRITEBYTECODE would make every run compile every module again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 def command_path() -> str:
     candidate = Path(sys.executable).parent / "govpress-support"

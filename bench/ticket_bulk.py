@@ -11,17 +11,7 @@ request, as a stand-in for the network), then times, in the same run:
 
 counting requests with the sandbox's own stats. Prints a Markdown table.
 
-Recorded (2 cores, `--tickets 50 --latency 30`):
-
-| how | requests | wall time | vs bulk |
-|---|---|---|---|
-| one `note` with 50 ids (update_many) | 55 | 5.86 s | 1.0x |
-| 50 `note` commands, one id each | 200 | 36.35 s | 6.2x |
-| the bulk `note` again (nothing to do) | 52 | 4.22 s | 0.7x |
-
-The bulk note's requests are one show_many, who-am-I, one comments read per ticket (to look
-before writing: the second run finds every note and writes nothing), one update_many and two job
-polls; the per-ticket comment reads are most of its time.
+Results and how to read them: bench/README.md.
 """
 
 from __future__ import annotations
@@ -35,6 +25,10 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+# Installed tools run from bytecode (pip compiles it at install), so the commands measured here do
+# too; this machine's PYTHONDONTWRITEBYTECODE would make every run compile every module again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def command() -> str:
