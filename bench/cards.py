@@ -23,18 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+from common import TOOL, base_env, served
 
 # Installed tools run from bytecode (pip compiles it at install), so the commands measured here do
 # too; this machine's PYTHONDONTWRITEBYTECODE would make every run compile every module again.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-
-
-def command_path() -> str:
-    candidate = Path(sys.executable).parent / "govpress-support"
-    if not candidate.exists():
-        sys.exit(f"{candidate} not found: install the project in this environment first (pip install -e .)")
-    return str(candidate)
 
 
 def main() -> None:
@@ -42,51 +35,28 @@ def main() -> None:
     parser.add_argument("--bulk", type=int, default=200, help="extra 2nd line tickets (all without a card)")
     parser.add_argument("--latency", type=int, default=10, help="added latency per request, ms")
     args = parser.parse_args()
-    tool = command_path()
+    tool = str(TOOL)
 
-    from govpress_support import sandbox
-
-    with tempfile.TemporaryDirectory() as tmp:
-        server_env = {
-            **os.environ,
-            "GOVPRESS_SUPPORT_STATE_DIR": str(Path(tmp) / "server"),
-            "GOVPRESS_SUPPORT_CONFIG": str(Path(tmp) / "none.toml"),
-        }
-        subprocess.run([tool, "sandbox", "reset", "--yes", "--bulk", str(args.bulk)], env=server_env, check=True)
-        server = subprocess.Popen(
-            [tool, "sandbox", "serve", "--port", "0", "--latency", str(args.latency)],
-            env=server_env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            base = server.stdout.readline().strip()
-            cli_env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "GOVPRESS_"))},
-                "GOVPRESS_SUPPORT_STATE_DIR": str(Path(tmp) / "cli"),
-                "GOVPRESS_SUPPORT_CONFIG": str(Path(tmp) / "none.toml"),
-                **sandbox.environment(base),
-            }
-            rows: list[tuple[str, float, int, int, Any]] = []
-            cases = [
-                ("queue --json", ["queue", "--json"]),
-                ("card create --missing --dry-run", ["card", "create", "--missing", "--dry-run", "--json"]),
-                ("card create --missing --join --yes", ["card", "create", "--missing", "--join", "--yes", "--json"]),
-                ("card create --missing --yes (again)", ["card", "create", "--missing", "--yes", "--json"]),
-            ]
-            for name, argv in cases:
-                httpx.post(f"{base}/_sandbox/stats/reset", timeout=30).raise_for_status()
-                started = time.perf_counter()
-                done = subprocess.run([tool, *argv], env=cli_env, capture_output=True, text=True, check=True)
-                seconds = time.perf_counter() - started
-                stats = httpx.get(f"{base}/_sandbox/stats", timeout=30).json()
-                limited = sum(stats["rate_limited"].values())
-                rows.append((name, seconds, stats["total"], limited, json.loads(done.stdout)))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    # Trello's real rate limit stays on: it is what sets the time of a big run.
+    with (
+        served("--latency", str(args.latency), bulk=args.bulk, rate_limits=True) as server,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        cli_env = {**base_env(Path(tmp)), **server.env}
+        rows: list[tuple[str, float, int, int, Any]] = []
+        cases = [
+            ("queue --json", ["queue", "--json"]),
+            ("card create --missing --dry-run", ["card", "create", "--missing", "--dry-run", "--json"]),
+            ("card create --missing --join --yes", ["card", "create", "--missing", "--join", "--yes", "--json"]),
+            ("card create --missing --yes (again)", ["card", "create", "--missing", "--yes", "--json"]),
+        ]
+        for name, argv in cases:
+            server.reset_stats()
+            started = time.perf_counter()
+            done = subprocess.run([tool, *argv], env=cli_env, capture_output=True, text=True, check=True)
+            seconds = time.perf_counter() - started
+            stats = server.stats()
+            rows.append((name, seconds, stats["total"], sum(stats["rate_limited"].values()), json.loads(done.stdout)))
 
     queue_rows = rows[0][4]
     missing = sum(1 for r in queue_rows if r["trello_card"] == "missing")

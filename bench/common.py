@@ -69,6 +69,11 @@ class Server:
     def reset_stats(self) -> None:
         self.control("POST", "stats/reset")
 
+    def stats(self) -> dict[str, Any]:
+        data = self.control("GET", "stats")
+        assert isinstance(data, dict)
+        return data
+
 
 def base_env(state: Path) -> dict[str, str]:
     env = {
@@ -81,8 +86,10 @@ def base_env(state: Path) -> dict[str, str]:
 
 
 @contextmanager
-def served(*options: str, bulk: int = 0) -> Iterator[Server]:
-    """`sandbox serve --port 0` in a subprocess, reseeded with `bulk` extra 2nd line tickets."""
+def served(*options: str, bulk: int = 0, rate_limits: bool = False) -> Iterator[Server]:
+    """`sandbox serve --port 0` in a subprocess, reseeded with `bulk` extra 2nd line tickets.
+
+    The sandbox's real rate limits are off unless a benchmark measures them on purpose."""
     from govpress_support import sandbox
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,7 +110,7 @@ def served(*options: str, bulk: int = 0) -> Iterator[Server]:
             if not url.startswith("http://127.0.0.1:"):
                 raise RuntimeError(f"sandbox serve did not start: {url!r}")
             server = Server(url, sandbox.environment(url))
-            server.control("PUT", "settings", {"rate_limits": False})  # measure the tool, not the limiter
+            server.control("PUT", "settings", {"rate_limits": rate_limits})
             yield server
         finally:
             process.terminate()

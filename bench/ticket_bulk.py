@@ -20,29 +20,15 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from common import TOOL, base_env, served
 
 # Installed tools run from bytecode (pip compiles it at install), so the commands measured here do
 # too; this machine's PYTHONDONTWRITEBYTECODE would make every run compile every module again.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-
-
-def command() -> str:
-    path = Path(sys.executable).parent / "govpress-support"
-    if not path.exists():
-        sys.exit(f"{path} not found: install the project in this environment first (pip install -e .)")
-    return str(path)
-
-
-def control(base: str, method: str, path: str) -> dict[str, object]:
-    request = urllib.request.Request(f"{base}/_sandbox/{path}", method=method)  # noqa: S310 - loopback http
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        data: dict[str, object] = json.loads(response.read() or b"{}")
-        return data
 
 
 def main() -> None:
@@ -50,63 +36,37 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=50)
     parser.add_argument("--latency", type=int, default=30, help="milliseconds added to every request")
     args = parser.parse_args()
-    exe = command()
+    exe = str(TOOL)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GOVPRESS_SUPPORT_STATE_DIR": f"{tmp}/server", "GOVPRESS_SUPPORT_CONFIG": f"{tmp}/none"}
-        subprocess.run([exe, "sandbox", "reset", "--yes", "--bulk", str(args.tickets * 2)], env=env, check=True)
-        server = subprocess.Popen(
-            [exe, "sandbox", "serve", "--port", "0", "--latency", str(args.latency)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+    with (
+        served("--latency", str(args.latency), bulk=args.tickets * 2, rate_limits=True) as server,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        cli_env = {**base_env(Path(tmp)), **server.env}
+        found = subprocess.run(
+            [exe, "queue", "--json", "--limit", str(args.tickets * 2)],
+            env=cli_env,
+            capture_output=True,
             text=True,
+            check=True,
         )
-        try:
-            assert server.stdout is not None
-            base = server.stdout.readline().strip()
-            from govpress_support import sandbox
+        ids = [str(t["id"]) for t in json.loads(found.stdout)]
+        bulk_ids, single_ids = ids[: args.tickets], ids[args.tickets : args.tickets * 2]
 
-            cli_env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "GOVPRESS_"))},
-                **sandbox.environment(base),
-                "GOVPRESS_SUPPORT_STATE_DIR": f"{tmp}/cli",
-                "GOVPRESS_SUPPORT_CONFIG": f"{tmp}/none",
-            }
-            found = subprocess.run(
-                [exe, "queue", "--json", "--limit", str(args.tickets * 2)],
-                env=cli_env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            ids = [str(t["id"]) for t in json.loads(found.stdout)]
-            bulk_ids, single_ids = ids[: args.tickets], ids[args.tickets : args.tickets * 2]
+        def run(argv: list[str]) -> None:
+            subprocess.run([exe, *argv], env=cli_env, check=True, capture_output=True)
 
-            def run(argv: list[str]) -> None:
-                subprocess.run([exe, *argv], env=cli_env, check=True, capture_output=True)
-
-            control(base, "POST", "stats/reset")
+        def timed(*commands: list[str]) -> tuple[int, float]:
+            server.reset_stats()
             started = time.perf_counter()
-            run(["note", *bulk_ids, "-m", "Bench: bulk", "--yes"])
-            bulk_time = time.perf_counter() - started
-            bulk_requests = control(base, "GET", "stats")["total"]
+            for argv in commands:
+                run(argv)
+            return server.requests(), time.perf_counter() - started
 
-            control(base, "POST", "stats/reset")
-            started = time.perf_counter()
-            for ticket_id in single_ids:
-                run(["note", ticket_id, "-m", "Bench: single", "--yes"])
-            single_time = time.perf_counter() - started
-            single_requests = control(base, "GET", "stats")["total"]
-
-            control(base, "POST", "stats/reset")
-            started = time.perf_counter()
-            run(["note", *bulk_ids, "-m", "Bench: bulk", "--yes"])  # nothing to do: every note is there
-            again_time = time.perf_counter() - started
-            again_requests = control(base, "GET", "stats")["total"]
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        bulk_requests, bulk_time = timed(["note", *bulk_ids, "-m", "Bench: bulk", "--yes"])
+        single_requests, single_time = timed(*(["note", i, "-m", "Bench: single", "--yes"] for i in single_ids))
+        # nothing to do the second time: every note is there
+        again_requests, again_time = timed(["note", *bulk_ids, "-m", "Bench: bulk", "--yes"])
 
     n = args.tickets
     rows = [
