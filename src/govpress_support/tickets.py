@@ -11,7 +11,7 @@ read-back after a lost answer).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -207,11 +207,18 @@ def exit_partial(results: Sequence[TicketResult]) -> bool:
     return any(not r.outcome.ok for r in results)
 
 
-def _refuse_closed(plan: Plan) -> bool:
-    if plan.ticket.status == "closed":
-        plan.refusal = closed_error(plan.ticket.id)
-        return True
-    return False
+def _plans(tickets: Sequence[Ticket]) -> list[Plan]:
+    """A plan per ticket; closed tickets are refused up front (Zendesk will not update them)."""
+    plans = [Plan(ticket) for ticket in tickets]
+    for plan in plans:
+        if plan.ticket.status == "closed":
+            plan.refusal = closed_error(plan.ticket.id)
+    return plans
+
+
+def _open(plans: Sequence[Plan]) -> Iterator[Plan]:
+    """The plans still to work out: not refused."""
+    return (plan for plan in plans if plan.refusal is None)
 
 
 # --- note ----------------------------------------------------------------------------------------------
@@ -226,14 +233,11 @@ def prepare_note(
     note = clean_note(text)
     tickets = read_tickets(clients, ids)
     me = clients.zendesk.me()
-    plans: list[Plan] = []
-    for ticket in tickets:
-        plan = Plan(ticket)
-        plans.append(plan)
-        if _refuse_closed(plan):
-            continue
+    plans = _plans(tickets)
+    for done, plan in enumerate(_open(plans), start=1):
+        ticket = plan.ticket
         if on_progress is not None and len(tickets) > 1:
-            on_progress(f"reading the threads… {len(plans)} of {len(tickets)}")
+            on_progress(f"reading the threads… {done} of {len(tickets)}")
         comments = clients.zendesk.comments(ticket.id)
         if comments and _same_note(comments[-1], note, me.id):
             plan.unchanged = "its latest comment is already this note by you"
@@ -340,12 +344,9 @@ def prepare_triage(
         if desk.alias(target.id) == "triage":
             raise UsageError("--to triage does not move anything out of triage", "use --to 1st, 2nd or scoping")
     members = _members(clients, target) if target is not None and any(t.assignee_id for t in tickets) else None
-    plans: list[Plan] = []
-    for ticket in tickets:
-        plan = Plan(ticket)
-        plans.append(plan)
-        if _refuse_closed(plan):
-            continue
+    plans = _plans(tickets)
+    for plan in _open(plans):
+        ticket = plan.ticket
         if priority and ticket.priority != priority:
             plan.changes["priority"] = priority
             plan.summary.append(f"priority: {ticket.priority or 'none'} → {priority}")
@@ -370,12 +371,8 @@ def prepare_move(clients: Clients, ids: Sequence[int], *, to: str, reason: str) 
     desk = Desk.load(clients)
     target = desk.resolve(clients, to)
     members = _members(clients, target) if any(t.assignee_id for t in tickets) else None
-    plans: list[Plan] = []
-    for ticket in tickets:
-        plan = Plan(ticket)
-        plans.append(plan)
-        if _refuse_closed(plan):
-            continue
+    plans = _plans(tickets)
+    for plan in _open(plans):
         _plan_move(desk, plan, target, members=members)
         if plan.refusal is None and "group_id" not in plan.changes:
             plan.changes.clear()
@@ -393,13 +390,10 @@ def prepare_cascade(clients: Clients, ids: Sequence[int], *, reason: str | None)
     note = clean_note(reason, "reason") if reason is not None else None
     tickets = read_tickets(clients, ids)
     desk = Desk.load(clients)
-    plans: list[Plan] = []
+    plans = _plans(tickets)
     members: dict[int, set[int]] = {}
-    for ticket in tickets:
-        plan = Plan(ticket)
-        plans.append(plan)
-        if _refuse_closed(plan):
-            continue
+    for plan in _open(plans):
+        ticket = plan.ticket
         here = desk.alias(ticket.group_id)
         if here is None:
             plan.refusal = UsageError(
@@ -438,12 +432,8 @@ def prepare_return(clients: Clients, ids: Sequence[int], *, reason: str) -> Batc
     triage = desk.groups.get("triage")
     if triage is None:
         triage = desk.resolve(clients, "triage")
-    plans: list[Plan] = []
-    for ticket in tickets:
-        plan = Plan(ticket)
-        plans.append(plan)
-        if _refuse_closed(plan):
-            continue
+    plans = _plans(tickets)
+    for plan in _open(plans):
         _plan_move(desk, plan, triage, members=None, unassign=True)
         if plan.changes:
             plan.note = note
@@ -515,11 +505,9 @@ def prepare_status(clients: Clients, ids: Sequence[int], status: str, *, reason:
                 "the team uses `believed-solved` instead."
             )
 
-    for ticket in tickets:
-        plan = Plan(ticket)
-        batch.plans.append(plan)
-        if _refuse_closed(plan):
-            continue
+    batch.plans.extend(_plans(tickets))
+    for plan in _open(batch.plans):
+        ticket = plan.ticket
         for key, value in changes.items():
             if not _has(ticket, key, value):
                 plan.changes[key] = value
@@ -574,12 +562,9 @@ def prepare_assign(clients: Clients, ids: Sequence[int], who: str) -> Batch:
     if user is not None:
         desk.names.learn(user.id, user.name or user.email or f"user {user.id}")
         member_of = {m.group_id for m in clients.zendesk.user_memberships(user.id)}
-    plans: list[Plan] = []
-    for ticket in tickets:
-        plan = Plan(ticket)
-        plans.append(plan)
-        if _refuse_closed(plan):
-            continue
+    plans = _plans(tickets)
+    for plan in _open(plans):
+        ticket = plan.ticket
         wanted = user.id if user is not None else None
         if ticket.assignee_id == wanted:
             plan.unchanged = f"already assigned to {desk.names.user(wanted)}" if wanted else "already unassigned"
