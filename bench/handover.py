@@ -169,9 +169,10 @@ def run_cli(desk: Desk, notes_file: Path, cli_state: Path) -> float:
 
 
 def run_in_process(desk: Desk, texts: dict[int, str], state: Path) -> float:
-    from govpress_support import config, handover
-    from govpress_support.connect import Clients
-    from govpress_support.timeutil import now
+    from govpress_support.core import config
+    from govpress_support.core.timeutil import now
+    from govpress_support.services.connect import Clients
+    from govpress_support.workflows.handover import plan as handover
 
     env = {**desk.env}
     started = time.perf_counter()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from tests.support import MemoryKeyring
 
 CREDENTIAL_VARS = (

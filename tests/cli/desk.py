@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from govpress_support import sandbox, ticket_writes
+from govpress_support import sandbox
+from govpress_support.workflows.tickets import write as ticket_writes
 
 ME = 10001  # sam.okafor@govpress.example, the sandbox's default identity (2nd line)
 

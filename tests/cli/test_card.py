@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from govpress_support import sandbox, timeutil
-from govpress_support.errors import NetworkError
+from govpress_support import sandbox
+from govpress_support.core import timeutil
+from govpress_support.core.errors import NetworkError
 from tests.cli.conftest import Invoke
 
 SECOND_LINE = "GovPress 2nd line support"
@@ -165,7 +166,7 @@ def test_second_run_creates_nothing_and_says_already_linked(cli: Invoke, desk: D
 def test_half_failed_link_is_completed_by_the_next_run(
     cli: Invoke, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from govpress_support.zendesk import ZendeskClient
+    from govpress_support.services.zendesk import ZendeskClient
 
     first_id, second_id = missing_ids(cli)[:2]
     real_update = ZendeskClient.update_ticket
@@ -212,7 +213,7 @@ def test_a_card_post_without_an_answer_is_checked_on_the_board_before_trying_aga
 ) -> None:
     """The sandbox fails requests before doing them; a real timeout can come after Trello made
     the card. Either way the board is read again, and the POST is repeated only if no card is there."""
-    from govpress_support.trello import TrelloClient
+    from govpress_support.services.trello import TrelloClient
 
     real_create = TrelloClient.create_card
     posts: list[str] = []
@@ -243,8 +244,8 @@ def test_a_card_post_without_an_answer_is_checked_on_the_board_before_trying_aga
 def test_a_single_ticket_failing_outright_is_one_error_line_with_its_own_code(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from govpress_support.errors import AuthError
-    from govpress_support.trello import TrelloClient
+    from govpress_support.core.errors import AuthError
+    from govpress_support.services.trello import TrelloClient
 
     def refused(self: TrelloClient, *args: Any, **kwargs: Any) -> Any:
         raise AuthError("Trello does not allow this (unauthorized permission requested)", "join the board first")
@@ -314,7 +315,7 @@ def test_conflicting_edit_is_read_again_and_the_link_still_made(
 ) -> None:
     """Someone edits the ticket between our read and our write: Zendesk answers 409 to the
     guarded update; the tool reads the ticket again and adds only what is still missing."""
-    from govpress_support.zendesk import ZendeskClient
+    from govpress_support.services.zendesk import ZendeskClient
 
     ticket_id = missing_ids(cli)[0]
     real_update = ZendeskClient.update_ticket

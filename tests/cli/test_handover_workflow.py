@@ -11,12 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from govpress_support import config, handover
-from govpress_support.connect import Clients
-from govpress_support.handover_apply import PollPolicy, Runner, RunState, replay
-from govpress_support.handover_models import FAILED, HANDED_OVER, Plan, TicketOutcome
-from govpress_support.journal import Journal
-from govpress_support.timeutil import now
+from govpress_support.core import config
+from govpress_support.core.timeutil import now
+from govpress_support.services.connect import Clients
+from govpress_support.workflows.handover import plan as handover
+from govpress_support.workflows.handover.apply import PollPolicy, Runner, RunState, replay
+from govpress_support.workflows.handover.journal import Journal
+from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, Plan, TicketOutcome
 from tests.handover_support import PRIYA, SAM, TOM, assert_handed_over, group_id, members, notes_on, tickets, user
 
 FAST = PollPolicy(first=0.001, growth=1.0, longest=0.001, timeout=5.0)
@@ -124,7 +125,7 @@ def test_plan_reads_target_tickets_in_sla_order_and_memberships(clients: Clients
     assert plan.me.email == SAM
     assert (plan.target.email, plan.target_source) == (TOM, "rota")
     assert len(plan.tickets) >= 10
-    from govpress_support.queue import QueueOptions, fetch_queue
+    from govpress_support.workflows.queue import QueueOptions, fetch_queue
 
     queue = fetch_queue(clients, QueueOptions(assignee="me"), now=now())
     assert [t.id for t in plan.tickets] == [r.ticket.id for r in queue.rows]
@@ -251,7 +252,7 @@ def test_resume_after_success_changes_nothing(clients: Clients) -> None:
 
 
 def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: Faults) -> None:
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     plan = plan_with_notes(clients)
     faults.append(Fault("PUT", "update_many", "crash"))
@@ -270,14 +271,14 @@ def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: Faults) ->
     ],
 )
 def test_bad_targets(clients: Clients, to: str, message: str) -> None:
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     with pytest.raises(UsageError, match=message):
         handover.prepare(clients, handover.HandoverOptions(to=to), now=now())
 
 
 def test_end_user_target_is_refused(clients: Clients) -> None:
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     api = as_agent(clients, SAM)
     customer = next(
@@ -288,7 +289,7 @@ def test_end_user_target_is_refused(clients: Clients) -> None:
 
 
 def test_keep_membership_refuses_a_target_outside_the_group(clients: Clients) -> None:
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     with pytest.raises(UsageError, match="assigns a ticket only to a member"):
         handover.prepare(clients, handover.HandoverOptions(keep_membership=True), now=now())

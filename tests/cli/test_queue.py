@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from govpress_support import timeutil
 from govpress_support.cli.queue_cmd import TSV_FIELDS
+from govpress_support.core import timeutil
 from tests.cli.conftest import Invoke, Sandbox
 
 URGENCY_ORDER = {"breached": 0, "active": 1, "paused": 2, "none": 3}
@@ -196,8 +196,9 @@ def test_watch_needs_a_terminal(cli: Invoke) -> None:
 
 def test_changes_show_in_the_next_queue(cli: Invoke, frozen: datetime) -> None:
     """State persists across commands: a ticket solved through the API leaves the queue."""
-    from govpress_support import config, sandbox
-    from govpress_support.connect import Clients
+    from govpress_support import sandbox
+    from govpress_support.core import config
+    from govpress_support.services.connect import Clients
 
     first = queue(cli)
     target = first[0]["id"]

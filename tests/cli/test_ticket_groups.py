@@ -85,7 +85,7 @@ class TestMove:
         assert blank.code == 2 and "empty reason" in blank.stderr
 
     def test_several_tickets_move_in_one_bulk_update(self, cli: Invoke, desk: Desk, mocker: MockerFixture) -> None:
-        from govpress_support.zendesk import ZendeskClient
+        from govpress_support.services.zendesk import ZendeskClient
 
         bulk = mocker.spy(ZendeskClient, "update_many")
         result = cli("--sandbox", "ticket", "move", "4017", "4009", "--to", "2nd", "--reason", "Split out", "--yes")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytest_mock import MockerFixture
 
-from govpress_support import output
-from govpress_support.zendesk import ZendeskClient
+from govpress_support.cli import output
+from govpress_support.services.zendesk import ZendeskClient
 from tests.cli.conftest import Invoke
 from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from govpress_support.models import JobStatus, Ticket
-from govpress_support.zendesk import ZendeskClient
+from govpress_support.core.models import JobStatus, Ticket
+from govpress_support.services.zendesk import ZendeskClient
 from tests.cli.conftest import Invoke
 from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
 

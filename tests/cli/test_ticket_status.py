@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from govpress_support import output
+from govpress_support.cli import output
 from tests.cli.conftest import Invoke
 from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
 

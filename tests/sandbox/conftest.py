@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox import (
     AGENT_TOKEN,
     DEFAULT_EMAIL,

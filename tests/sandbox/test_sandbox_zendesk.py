@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox import AGENT_TOKEN, ZENDESK_URL, SandboxApp
 
 from .conftest import Clock

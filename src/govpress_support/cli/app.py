@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from govpress_support import __version__
 from govpress_support.cli.runtime import Runtime
-from govpress_support.errors import ExitCode, GovPressError, Interrupted
+from govpress_support.core.errors import ExitCode, GovPressError, Interrupted
 
 PROG = "govpress-support"
 
@@ -144,7 +144,7 @@ def root(
     """
     import os
 
-    from govpress_support import config as config_module
+    from govpress_support.core import config as config_module
 
     environ = dict(os.environ)
     runtime = Runtime(
@@ -182,7 +182,7 @@ def run(args: Sequence[str]) -> int:
     except Exception as exc:
         if debug:
             _print_traceback()
-        from govpress_support.http import SECRETS
+        from govpress_support.core.redact import SECRETS
 
         detail = SECRETS(" ".join(str(exc).split())[:200])
         _print_error(
@@ -198,6 +198,6 @@ def run(args: Sequence[str]) -> int:
 def _print_traceback() -> None:
     import traceback
 
-    from govpress_support.http import SECRETS
+    from govpress_support.core.redact import SECRETS
 
     sys.stderr.write(SECRETS(traceback.format_exc()))

@@ -48,8 +48,8 @@ def login_cmd(
 
         echo "$TRELLO_TOKEN" | govpress-support auth login trello --with-token --key "$KEY"
     """
-    from govpress_support import auth
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
+    from govpress_support.workflows import auth
 
     rt = runtime.get(ctx)
     out = rt.out
@@ -115,8 +115,8 @@ def status_cmd(
     """
     from dataclasses import asdict
 
-    from govpress_support import auth
-    from govpress_support.errors import ExitCode
+    from govpress_support.core.errors import ExitCode
+    from govpress_support.workflows import auth
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -151,8 +151,8 @@ def logout_cmd(
 
         govpress-support auth logout trello
     """
-    from govpress_support import auth
-    from govpress_support.credentials import SERVICE_ENV, forget
+    from govpress_support.services.credentials import SERVICE_ENV, forget
+    from govpress_support.workflows import auth
 
     rt = runtime.get(ctx)
     for name in [service.value] if service else list(auth.SERVICES):

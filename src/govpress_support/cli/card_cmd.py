@@ -11,9 +11,9 @@ from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from govpress_support.cards import LinkedCard, Plan, StepResult
+    from govpress_support.cli.output import Column, Output
     from govpress_support.cli.runtime import Runtime
-    from govpress_support.output import Column, Output
+    from govpress_support.workflows.cards.link import LinkedCard, Plan, StepResult
 
 app = typer.Typer(
     help="Trello cards for Zendesk tickets, linked both ways: make them, and find them.",
@@ -139,9 +139,9 @@ def create_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support import cards
-    from govpress_support.errors import UsageError
-    from govpress_support.timeutil import now
+    from govpress_support.core.errors import UsageError
+    from govpress_support.core.timeutil import now
+    from govpress_support.workflows.cards import link as cards
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -194,7 +194,7 @@ def create_cmd(
 
 
 def _execute(rt: "Runtime", plan: "Plan") -> "list[StepResult]":
-    from govpress_support import cards
+    from govpress_support.workflows.cards import link as cards
 
     out = rt.out
     if len(plan.work) == 1:
@@ -243,7 +243,7 @@ def _say_nothing_to_do(out: "Output", plan: "Plan") -> None:
 def _finish(out: "Output", results: "Sequence[StepResult]") -> None:
     from collections import Counter
 
-    from govpress_support.errors import PartialFailure
+    from govpress_support.core.errors import PartialFailure
 
     counts = Counter(r.outcome.value for r in results)
     said = [
@@ -280,7 +280,7 @@ def _result_columns() -> "list[Column]":
     from rich.text import Text
 
     from govpress_support.cli.common import link_text
-    from govpress_support.output import Column
+    from govpress_support.cli.output import Column
 
     def action_cell(r: Mapping[str, Any]) -> "RenderableType":
         text, style = ACTION_TEXT.get(r["action"], (r["action"], ""))
@@ -310,9 +310,9 @@ def show_cmd(
     board: BoardOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support import cards
-    from govpress_support.errors import GovPressError
-    from govpress_support.output import Mode
+    from govpress_support.cli.output import Mode
+    from govpress_support.core.errors import GovPressError
+    from govpress_support.workflows.cards import link as cards
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -347,7 +347,7 @@ def _show_card(out: "Output", item: "LinkedCard") -> None:
     from rich.text import Text
 
     from govpress_support.cli.common import due_text, link_text
-    from govpress_support.timeutil import now
+    from govpress_support.core.timeutil import now
 
     card = item.card
     assert card is not None
@@ -374,7 +374,7 @@ def _show_card(out: "Output", item: "LinkedCard") -> None:
 
 
 def weekly_tasks_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
-    from govpress_support.weekly import weekly_tasks
+    from govpress_support.workflows.cards.weekly import weekly_tasks
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -394,8 +394,8 @@ def _weekly_columns() -> "list[Column]":
     from rich.text import Text
 
     from govpress_support.cli.common import due_text, link_text
-    from govpress_support.output import Column
-    from govpress_support.timeutil import now
+    from govpress_support.cli.output import Column
+    from govpress_support.core.timeutil import now
 
     current = now()
 

@@ -36,8 +36,8 @@ def sla_text(urgency: str, metric: str | None, breach_at: datetime | None, now: 
     """`breached 35m ago` red, `in 42m` amber under the threshold, `in 5h`, `paused`, or `—`."""
     from rich.text import Text
 
-    from govpress_support.sla import metric_name
-    from govpress_support.timeutil import format_duration
+    from govpress_support.core.sla import metric_name
+    from govpress_support.core.timeutil import format_duration
 
     label = metric_name(metric)
     prefix = f"{label} " if label else ""
@@ -55,7 +55,7 @@ def due_text(due: datetime | None, now: datetime) -> "Text":
     """A task's due date; within 24 h highlighted, overdue red."""
     from rich.text import Text
 
-    from govpress_support.timeutil import relative
+    from govpress_support.core.timeutil import relative
 
     if due is None:
         return Text("")

@@ -45,7 +45,7 @@ def show_cmd(
 
         govpress-support config show --json | jq .groups
     """
-    from govpress_support.config import as_toml_dict
+    from govpress_support.core.config import as_toml_dict
 
     rt = runtime.get(ctx)
     settings = rt.settings
@@ -85,8 +85,8 @@ def init_cmd(
 
         GOVPRESS_SUPPORT_CONFIG=./support.toml govpress-support config init --force
     """
-    from govpress_support.config import default_file_text
-    from govpress_support.errors import UsageError
+    from govpress_support.core.config import default_file_text
+    from govpress_support.core.errors import UsageError
 
     rt = runtime.get(ctx)
     target = rt.config_path

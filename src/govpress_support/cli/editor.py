@@ -8,7 +8,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from govpress_support.errors import GovPressError, UsageError
+from govpress_support.core.errors import GovPressError, UsageError
 
 FALLBACKS = ("nano", "vi")
 

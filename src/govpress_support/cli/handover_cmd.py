@@ -11,11 +11,11 @@ from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
-    from govpress_support.handover import PastRun
-    from govpress_support.handover_apply import Listener
-    from govpress_support.handover_models import HandoverResult, Plan
-    from govpress_support.output import Output
+    from govpress_support.workflows.handover.apply import Listener
+    from govpress_support.workflows.handover.models import HandoverResult, Plan
+    from govpress_support.workflows.handover.plan import PastRun
 
 HELP = """Hand your unsolved 2nd line tickets to the next engineer, with your notes.
 
@@ -88,7 +88,7 @@ def handover_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -136,7 +136,7 @@ def handover_cmd(
 
 
 def _read_notes_file(path: Path) -> str:
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     try:
         if str(path) == "-":
@@ -164,9 +164,10 @@ def _handover(
     yes: bool,
     dry_run: bool,
 ) -> None:
-    from govpress_support import handover, notes
-    from govpress_support.handover_models import to_record
-    from govpress_support.timeutil import now
+    from govpress_support.core.timeutil import now
+    from govpress_support.workflows.handover import notes
+    from govpress_support.workflows.handover import plan as handover
+    from govpress_support.workflows.handover.models import to_record
 
     clients = rt.clients
     with out.status("reading your tickets, the rota, memberships and repositories…"):
@@ -223,11 +224,11 @@ def _handover(
 
 
 def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, str], Path]:
-    from govpress_support import notes
     from govpress_support.cli.editor import edit
-    from govpress_support.handover import journal_dir
-    from govpress_support.handover_report import sla
-    from govpress_support.journal import new_run_id
+    from govpress_support.workflows.handover import notes
+    from govpress_support.workflows.handover.journal import new_run_id
+    from govpress_support.workflows.handover.plan import journal_dir
+    from govpress_support.workflows.handover.report import sla
 
     tickets = [
         notes.TemplateTicket(
@@ -270,14 +271,14 @@ def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, s
 
 def _show_plan(out: "Output", plan: "Plan") -> None:
     """The plan on stderr: a table on a terminal, plain lines otherwise."""
-    from govpress_support.handover_report import sla
+    from govpress_support.workflows.handover.report import sla
 
     source = "next on the rota after you" if plan.target_source == "rota" else "--to"
     out.info(f"Hand over to {plan.target.label()} ({source})")
     out.info(f"{plan.group_name}: {len(plan.tickets)} ticket(s), {plan.with_notes} with a note")
     now = plan.created_at
     if plan.tickets and out.stderr_tty:
-        from govpress_support.output import Column
+        from govpress_support.cli.output import Column
 
         records = [
             {
@@ -320,7 +321,7 @@ def _show_plan(out: "Output", plan: "Plan") -> None:
 
 
 def _apply(out: "Output", run: "Callable[[Listener], HandoverResult]") -> "HandoverResult":
-    from govpress_support.handover_apply import Listener
+    from govpress_support.workflows.handover.apply import Listener
 
     with out.progress(None, "handing over") as advance:
         seen = [0]
@@ -334,10 +335,10 @@ def _apply(out: "Output", run: "Callable[[Listener], HandoverResult]") -> "Hando
 
 
 def _finish(out: "Output", result: "HandoverResult", report: Path | None) -> None:
-    from govpress_support.errors import PartialFailure
-    from govpress_support.handover_models import to_record
-    from govpress_support.handover_report import render
-    from govpress_support.timeutil import now
+    from govpress_support.core.errors import PartialFailure
+    from govpress_support.core.timeutil import now
+    from govpress_support.workflows.handover.models import to_record
+    from govpress_support.workflows.handover.report import render
 
     text = render(result, now())
     if report is not None:
@@ -371,7 +372,7 @@ def _finish(out: "Output", result: "HandoverResult", report: Path | None) -> Non
 def _write(path: Path, text: str) -> None:
     import os
 
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     target = path.expanduser()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -384,8 +385,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool) -> None:
-    from govpress_support import handover
-    from govpress_support.handover_models import to_record
+    from govpress_support.workflows.handover import plan as handover
+    from govpress_support.workflows.handover.models import to_record
 
     clients = rt.clients
     me = clients.zendesk.me()
@@ -408,7 +409,7 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool)
 
 
 def _show_remaining(out: "Output", run: "PastRun") -> None:
-    from govpress_support import handover
+    from govpress_support.workflows.handover import plan as handover
 
     done = handover.result_of(run)
     settled = len(done.outcomes)

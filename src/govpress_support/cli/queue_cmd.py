@@ -12,9 +12,9 @@ from govpress_support.cli.common import JsonOption, optional_value
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from govpress_support.cli.output import Column
     from govpress_support.cli.runtime import Runtime
-    from govpress_support.output import Column
-    from govpress_support.queue import QueueOptions, QueueResult
+    from govpress_support.workflows.queue import QueueOptions, QueueResult
 
 HELP = """List a group's unsolved tickets (new, open, pending, on-hold), most urgent SLA first.
 
@@ -102,9 +102,9 @@ def queue_cmd(
     ] = None,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.errors import ExitCode, UsageError
-    from govpress_support.queue import QueueOptions
-    from govpress_support.timeutil import parse_duration
+    from govpress_support.core.errors import ExitCode, UsageError
+    from govpress_support.core.timeutil import parse_duration
+    from govpress_support.workflows.queue import QueueOptions
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -130,8 +130,8 @@ def queue_cmd(
 
 
 def _fetch(rt: "Runtime", options: "QueueOptions") -> "QueueResult":
-    from govpress_support.queue import fetch_queue
-    from govpress_support.timeutil import now
+    from govpress_support.core.timeutil import now
+    from govpress_support.workflows.queue import fetch_queue
 
     out = rt.out
     with out.status("fetching tickets…") as update:
@@ -143,7 +143,7 @@ def _fetch(rt: "Runtime", options: "QueueOptions") -> "QueueResult":
 
 
 def _render(rt: "Runtime", result: "QueueResult", changed: set[int] | None = None) -> None:
-    from govpress_support.output import Mode
+    from govpress_support.cli.output import Mode
 
     out = rt.out
     if out.mode is not Mode.TABLE:
@@ -166,7 +166,7 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
     from rich.text import Text
 
     from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
-    from govpress_support.output import Column
+    from govpress_support.cli.output import Column
 
     def assignee_cell(r: Mapping[str, Any]) -> "RenderableType":
         return Text(r["assignee_name"] or "unassigned", style="" if r["assignee_name"] else "dim")
@@ -205,7 +205,7 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
 def _footer(result: "QueueResult") -> "RenderableType":
     from rich.text import Text
 
-    from govpress_support.timeutil import format_duration
+    from govpress_support.core.timeutil import format_duration
 
     footer = Text()
     footer.append(f"{result.breached} breached", style="bold red" if result.breached else "")
@@ -231,8 +231,8 @@ def _watch(rt: "Runtime", options: "QueueOptions", interval: int) -> None:
     from rich.live import Live
     from rich.text import Text
 
-    from govpress_support.errors import GovPressError
-    from govpress_support.timeutil import now
+    from govpress_support.core.errors import GovPressError
+    from govpress_support.core.timeutil import now
 
     out = rt.out
     seen: dict[int, str | None] = {}

@@ -9,10 +9,10 @@ from govpress_support.cli import runtime
 from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
 
 if TYPE_CHECKING:
+    from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
-    from govpress_support.doctor import Check
-    from govpress_support.output import Output
-    from govpress_support.rotation import Briefing, RotationPlan, StepResult
+    from govpress_support.workflows.rotation.doctor import Check
+    from govpress_support.workflows.rotation.start import Briefing, RotationPlan, StepResult
 
 DOCTOR_HELP = """Check you are ready for a rotation: one line per check, ✓ or ✗ with its fix.
 
@@ -62,8 +62,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _checks(rt: "Runtime") -> "list[Check]":
-    from govpress_support import doctor
-    from govpress_support.errors import GovPressError
+    from govpress_support.core.errors import GovPressError
+    from govpress_support.workflows.rotation import doctor
 
     config_check = doctor.check_config(rt.config_path, lambda: rt.settings)
     if not config_check.ok:
@@ -118,9 +118,9 @@ def start_rotation_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.errors import ExitCode, UsageError
-    from govpress_support.rotation import apply_rotation, build_briefing, plan_rotation
-    from govpress_support.timeutil import now
+    from govpress_support.core.errors import ExitCode, UsageError
+    from govpress_support.core.timeutil import now
+    from govpress_support.workflows.rotation.start import apply_rotation, build_briefing, plan_rotation
 
     if markdown and json_out:
         raise UsageError("--markdown and --json are two ways to print the briefing", "pick one")
@@ -223,8 +223,8 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
     from rich.rule import Rule
 
     from govpress_support.cli.queue_cmd import queue_columns
-    from govpress_support.config import Settings
-    from govpress_support.timeutil import parse_duration, relative
+    from govpress_support.core.config import Settings
+    from govpress_support.core.timeutil import parse_duration, relative
 
     out = rt.out
     settings: Settings = rt.settings
@@ -269,8 +269,8 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
 
 def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list[StepResult]") -> str:
     """The briefing as Markdown, for Slack or a stand-up doc."""
-    from govpress_support.sla import metric_name
-    from govpress_support.timeutil import relative
+    from govpress_support.core.sla import metric_name
+    from govpress_support.core.timeutil import relative
 
     def sla(row: Any) -> str:
         s = row.sla

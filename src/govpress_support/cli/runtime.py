@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from govpress_support.config import Settings
-    from govpress_support.connect import Clients
-    from govpress_support.output import Output
+    from govpress_support.cli.output import Output
+    from govpress_support.core.config import Settings
+    from govpress_support.services.connect import Clients
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Runtime:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            from govpress_support import config as config_module
+            from govpress_support.core import config as config_module
 
             self._settings = config_module.load(self.config_path, self.environ, self.overrides)
         return self._settings
@@ -45,7 +45,7 @@ class Runtime:
     def output(self, json_mode: bool = False) -> Output:
         """The command's renderer; `json_mode` from its `--json` flag."""
         if self._output is None or (json_mode and self._output.mode.value != "json"):
-            from govpress_support.output import Output
+            from govpress_support.cli.output import Output
 
             self._output = Output(sys.stdout, sys.stderr, sys.stdin, json_mode=json_mode, environ=self.environ)
         return self._output
@@ -57,7 +57,7 @@ class Runtime:
     @property
     def clients(self) -> Clients:
         if self._clients is None:
-            from govpress_support.connect import Clients
+            from govpress_support.services.connect import Clients
 
             out = self.out
             self._clients = Clients(

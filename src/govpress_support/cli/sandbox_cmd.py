@@ -99,8 +99,8 @@ def serve_cmd(
     rt = runtime.get(ctx)
     out = rt.out
     if frozen is not None:
-        from govpress_support import timeutil
-        from govpress_support.errors import UsageError
+        from govpress_support.core import timeutil
+        from govpress_support.core.errors import UsageError
 
         instant = timeutil.now() if frozen == "start" else timeutil.parse_iso(frozen)
         if instant is None:
@@ -127,7 +127,7 @@ def serve_cmd(
     try:
         sandbox.serve(rt.state_dir, port=port, faults=faults, on_ready=ready)
     except OSError as exc:
-        from govpress_support.errors import UsageError
+        from govpress_support.core.errors import UsageError
 
         raise UsageError(
             f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", "pick another --port, or 0 for any free one"

@@ -15,9 +15,9 @@ from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
 
 if TYPE_CHECKING:
     from govpress_support.cli.runtime import Runtime
-    from govpress_support.connect import Clients
-    from govpress_support.ticket_writes import TicketResult
-    from govpress_support.tickets import Batch
+    from govpress_support.services.connect import Clients
+    from govpress_support.workflows.tickets.plan import Batch
+    from govpress_support.workflows.tickets.write import TicketResult
 
 MUTATION_NOTE = """
 Shows the plan on stderr, asks once on a terminal (pass --yes when not on one), and takes
@@ -66,10 +66,10 @@ def _mutate(
     dry_run: bool,
     json_out: bool,
 ) -> None:
-    from govpress_support import tickets
     from govpress_support.cli import ticket_view
-    from govpress_support.errors import PartialFailure
-    from govpress_support.ticket_writes import Outcome
+    from govpress_support.core.errors import PartialFailure
+    from govpress_support.workflows.tickets import plan as tickets
+    from govpress_support.workflows.tickets.write import Outcome
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -114,8 +114,8 @@ def _mutate(
 
 def _finish(results: "Sequence[TicketResult]", batch: "Batch") -> None:
     """Nothing was written: exit 3 when a ticket was refused among several, else 0."""
-    from govpress_support.errors import PartialFailure
-    from govpress_support.ticket_writes import Outcome
+    from govpress_support.core.errors import PartialFailure
+    from govpress_support.workflows.tickets.write import Outcome
 
     refused = [r for r in results if r.outcome is Outcome.REFUSED]
     if refused:
@@ -126,7 +126,7 @@ def _finish(results: "Sequence[TicketResult]", batch: "Batch") -> None:
 
 
 def _ids(values: list[str]) -> list[int]:
-    from govpress_support.tickets import parse_ticket_ids
+    from govpress_support.workflows.tickets.plan import parse_ticket_ids
 
     return parse_ticket_ids(values)
 
@@ -150,8 +150,8 @@ def show_cmd(ctx: typer.Context, ids: IdsArgument, json_out: JsonOption = False)
         govpress-support ticket show 4012 --json | jq '.[0].comments[] | select(.internal) | .body'
     """
     from govpress_support.cli import ticket_view
-    from govpress_support.tickets import fetch_details
-    from govpress_support.timeutil import now
+    from govpress_support.core.timeutil import now
+    from govpress_support.workflows.tickets.plan import fetch_details
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -196,7 +196,7 @@ def note_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.tickets import looks_like_ticket, prepare_note
+    from govpress_support.workflows.tickets.plan import looks_like_ticket, prepare_note
 
     rt = runtime.get(ctx)
     values = list(args)
@@ -229,7 +229,7 @@ def _edit_note(rt: "Runtime", ids: list[int]) -> str:
     import tempfile
     from pathlib import Path
 
-    from govpress_support.errors import UsageError
+    from govpress_support.core.errors import UsageError
 
     editor = rt.environ.get("VISUAL") or rt.environ.get("EDITOR")
     if not editor:
@@ -286,7 +286,7 @@ def triage_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.tickets import prepare_triage
+    from govpress_support.workflows.tickets.plan import prepare_triage
 
     ticket_ids = _ids(ids)
     _mutate(
@@ -328,7 +328,7 @@ def move_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.tickets import prepare_move
+    from govpress_support.workflows.tickets.plan import prepare_move
 
     ticket_ids = _ids(ids)
     _mutate(
@@ -365,7 +365,7 @@ def cascade_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.tickets import prepare_cascade
+    from govpress_support.workflows.tickets.plan import prepare_cascade
 
     ticket_ids = _ids(ids)
     _mutate(
@@ -403,7 +403,7 @@ def return_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.tickets import prepare_return
+    from govpress_support.workflows.tickets.plan import prepare_return
 
     ticket_ids = _ids(ids)
     _mutate(
@@ -454,8 +454,8 @@ def status_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.errors import UsageError
-    from govpress_support.tickets import STATUS_CHOICES, prepare_status
+    from govpress_support.core.errors import UsageError
+    from govpress_support.workflows.tickets.plan import STATUS_CHOICES, prepare_status
 
     values = list(args)
     if len(values) < 2:
@@ -498,8 +498,8 @@ def assign_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.errors import UsageError
-    from govpress_support.tickets import prepare_assign
+    from govpress_support.core.errors import UsageError
+    from govpress_support.workflows.tickets.plan import prepare_assign
 
     values = list(args)
     if len(values) < 2:
@@ -534,8 +534,8 @@ Examples:
 
 def suspended_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
     from govpress_support.cli import ticket_view
-    from govpress_support.suspended import fetch_suspended
-    from govpress_support.timeutil import now
+    from govpress_support.core.timeutil import now
+    from govpress_support.workflows.suspended import fetch_suspended
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)

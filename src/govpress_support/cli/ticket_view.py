@@ -13,12 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
-from govpress_support.output import Column, Mode, Output, tsv_value
-from govpress_support.sla import metric_name, ticket_sla
-from govpress_support.suspended import SuspendedResult
-from govpress_support.ticket_writes import Outcome, Plan, TicketResult
-from govpress_support.tickets import Batch, ShowResult, TicketDetail
-from govpress_support.timeutil import relative
+from govpress_support.cli.output import Column, Mode, Output, tsv_value
+from govpress_support.core.sla import metric_name, ticket_sla
+from govpress_support.core.timeutil import relative
+from govpress_support.workflows.suspended import SuspendedResult
+from govpress_support.workflows.tickets.plan import Batch, ShowResult, TicketDetail
+from govpress_support.workflows.tickets.write import Outcome, Plan, TicketResult
 
 CARD_HINT = "govpress-support card create {id}"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import DEFAULT_EMAIL
 from govpress_support.sandbox.routing import Router
 from govpress_support.sandbox.wire import Request, Response, json_response

@@ -7,7 +7,7 @@ import math
 import threading
 from dataclasses import dataclass
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox.routing import Match, Router
 from govpress_support.sandbox.store import Store
 from govpress_support.sandbox.wire import (

@@ -12,7 +12,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox import seed_data as D
 from govpress_support.sandbox.constants import ZENDESK_URL
 from govpress_support.sandbox.store import Store, dumps, next_id

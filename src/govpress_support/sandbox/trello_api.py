@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import TRELLO_KEY, TRELLO_WEB
 from govpress_support.sandbox.limits import Window
 from govpress_support.sandbox.routing import Match, Router

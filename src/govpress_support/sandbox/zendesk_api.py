@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import AGENT_TOKEN, DEFAULT_EMAIL
 from govpress_support.sandbox.limits import Verdict, Window
 from govpress_support.sandbox.routing import Match, Router

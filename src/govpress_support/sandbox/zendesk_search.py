@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox.zendesk_tickets import PRIORITIES, STATUSES
 
 OBJECT_TYPES = ("ticket", "user", "organization", "group", "entry", "topic", "article")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from govpress_support import timeutil
+from govpress_support.core import timeutil
 from govpress_support.sandbox.seed_data import TICKET_FIELDS
 from govpress_support.sandbox.store import Store, dumps, loads
 

@@ -1,0 +1,51 @@
+"""Naming the support groups: `triage`, `1st`, `2nd`, `scoping`, a group name or an id."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from govpress_support.core.config import GroupSettings
+from govpress_support.core.models import Group
+
+
+class GroupLookup(Protocol):
+    """What `resolve_group` needs of a Zendesk client: a group by name or id."""
+
+    def group(self, name_or_id: str | int) -> Group: ...
+
+
+ALIASES = ("triage", "1st", "2nd", "scoping")
+
+# The cascade: work that grows moves one group down.
+CASCADE = {"triage": "1st", "1st": "2nd", "2nd": "scoping"}
+
+
+def group_name(groups: GroupSettings, value: str) -> str:
+    """The configured name for an alias (`2nd`, `1st-line`, `second`...), else `value` as given."""
+    key = value.strip().lower()
+    synonyms = {
+        "triage": "triage",
+        "1st": "1st",
+        "1st-line": "1st",
+        "first": "1st",
+        "2nd": "2nd",
+        "2nd-line": "2nd",
+        "second": "2nd",
+        "scoping": "scoping",
+        "scope": "scoping",
+    }
+    if key in synonyms:
+        return groups.by_alias()[synonyms[key]]
+    return value.strip()
+
+
+def resolve_group(zendesk: GroupLookup, groups: GroupSettings, value: str | int) -> Group:
+    """The Zendesk group for an alias, name or id; `UsageError` listing the groups if none."""
+    return zendesk.group(group_name(groups, str(value)))
+
+
+def alias_of(groups: GroupSettings, group: Group) -> str | None:
+    for alias, name in groups.by_alias().items():
+        if name.casefold() == group.name.casefold():
+            return alias
+    return None

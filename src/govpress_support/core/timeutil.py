@@ -1,0 +1,102 @@
+"""Time: the clock, ISO 8601 parsing and printing, durations and relative times.
+
+`now()` is the one clock the tool reads; tests replace it with `set_clock`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from govpress_support.core.errors import UsageError
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_clock: Callable[[], datetime] = _system_now
+
+
+def now() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return _clock()
+
+
+def set_clock(clock: Callable[[], datetime] | None) -> None:
+    """Replace the clock (tests); `None` restores the system clock."""
+    global _clock
+    _clock = clock or _system_now
+
+
+def parse_iso(value: object) -> datetime | None:
+    """Parse an ISO 8601 timestamp as the APIs send it; `None` for anything unusable.
+
+    Zendesk sends `2017-10-26T15:59:41Z`, Trello `2026-11-26T09:00:00.000Z`. A value that does not
+    parse is treated as absent rather than crashing a listing.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a `Z`, to the second: the form every output uses."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+_DURATION_PART = re.compile(r"(\d+)\s*([dhms])", re.IGNORECASE)
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse `90m`, `2h`, `1d`, `1h30m`, `45s`; a bare number is minutes.
+
+    Raises `UsageError` with the accepted forms for anything else (including zero).
+    """
+    raw = text.strip().lower().replace(" ", "")
+    if raw.isdigit():
+        seconds = int(raw) * 60
+    else:
+        parts = _DURATION_PART.findall(raw)
+        if not parts or "".join(f"{n}{u}" for n, u in parts) != raw:
+            raise UsageError(f"invalid duration {text!r}", "use forms like 90m, 2h, 1d or 1h30m")
+        seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
+    if seconds <= 0:
+        raise UsageError(f"invalid duration {text!r}", "it must be longer than zero")
+    return timedelta(seconds=seconds)
+
+
+def format_duration(delta: timedelta) -> str:
+    """A short human duration: `35m`, `5h`, `2h 10m`, `3d`, `1d 4h`."""
+    seconds = abs(int(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h" if minutes == 0 or hours >= 10 else f"{hours}h {minutes}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d" if hours == 0 or days >= 10 else f"{days}d {hours}h"
+
+
+def relative(when: datetime, reference: datetime | None = None) -> str:
+    """`in 42m` for the future, `3h ago` for the past."""
+    ref = reference or now()
+    delta = when - ref
+    text = format_duration(delta)
+    return f"in {text}" if delta.total_seconds() >= 0 else f"{text} ago"

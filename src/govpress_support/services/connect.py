@@ -1,0 +1,195 @@
+"""Builds the Zendesk, Trello and rota clients for a run: real services or the sandbox.
+
+Clients are built on first use, so a command that only needs Trello never asks for Zendesk
+credentials. In sandbox mode the three clients share one in-process emulator and fixed
+credentials, and nothing is read from the keyring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from govpress_support.core.config import Settings
+from govpress_support.core.errors import AuthError, UsageError
+from govpress_support.core.redact import SECRETS
+from govpress_support.services.cache import MetadataCache
+from govpress_support.services.credentials import (
+    ENV_TRELLO_KEY,
+    ENV_TRELLO_TOKEN,
+    ENV_ZENDESK_EMAIL,
+    ENV_ZENDESK_TOKEN,
+    Keyring,
+    trello_credentials,
+    zendesk_credentials,
+)
+from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo
+from govpress_support.services.rota import RotaClient
+from govpress_support.services.trello import TrelloClient, classify_error, oauth_header
+from govpress_support.services.zendesk import ZendeskClient
+
+if TYPE_CHECKING:
+    from govpress_support.sandbox import SandboxApp
+
+ZENDESK = ServiceInfo(
+    "Zendesk", "run `govpress-support auth login zendesk`, or set ZENDESK_EMAIL and ZENDESK_API_TOKEN"
+)
+TRELLO = ServiceInfo("Trello", "run `govpress-support auth login trello`, or set TRELLO_API_KEY and TRELLO_TOKEN")
+ROTA = ServiceInfo("the rota service", "check ROTA_URL")
+
+SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
+
+
+def identity_hash(secret: str) -> str:
+    """A short one-way tag for cache keys: tells tokens apart without storing them."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
+
+
+class Clients:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sandbox: bool,
+        state_dir: Path,
+        environ: Mapping[str, str] | None = None,
+        log: Callable[[str], None] | None = None,
+        notice: Callable[[str], None] | None = None,
+        keyring: Keyring | None = None,
+        stats: HttpStats | None = None,
+    ):
+        self.settings = settings
+        self.sandbox = sandbox
+        self.state_dir = state_dir
+        self.environ = os.environ if environ is None else environ
+        self.log = log
+        self.notice = notice
+        self.keyring = keyring or Keyring()
+        self.stats = stats or HttpStats()
+        self._made: list[HttpClient] = []
+        self.cache = MetadataCache(state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds)
+
+    # --- the emulator ---
+
+    @cached_property
+    def sandbox_app(self) -> SandboxApp:
+        from govpress_support import sandbox
+
+        app = sandbox.open_app(self.state_dir)
+        if self.notice is not None:
+            self.notice(SANDBOX_NOTICE.format(path=self.state_dir))
+        return app
+
+    def _transport(self) -> httpx.BaseTransport | None:
+        return self.sandbox_app.transport() if self.sandbox else None
+
+    def _http(
+        self, service: ServiceInfo, base_url: str, *, retry: RetryPolicy | None = None, **kwargs: object
+    ) -> HttpClient:
+        h = self.settings.http
+        client = HttpClient(
+            service,
+            base_url,
+            timeout=h.timeout,
+            connect_timeout=h.connect_timeout,
+            retry=retry or RetryPolicy(max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff),
+            transport=self._transport(),
+            log=self.log,
+            stats=self.stats,
+            offline_hint=_offline_hint(base_url),
+            **kwargs,  # type: ignore[arg-type]
+        )
+        self._made.append(client)
+        return client
+
+    # --- the clients ---
+
+    @cached_property
+    def zendesk(self) -> ZendeskClient:
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            email = self.environ.get(ENV_ZENDESK_EMAIL, "").strip() or sandbox.DEFAULT_EMAIL
+            token, base = sandbox.AGENT_TOKEN, sandbox.ZENDESK_URL
+        else:
+            creds = zendesk_credentials(self.environ, self.keyring, self.settings.zendesk.email)
+            if creds is None:
+                raise self._missing("Zendesk", "zendesk", ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN)
+            email, token, base = creds.email, creds.token.value, self.settings.zendesk.base_url()
+        SECRETS.add_basic_auth(f"{email}/token", token)
+        http = self._http(ZENDESK, base, auth=httpx.BasicAuth(f"{email}/token", token))
+        return ZendeskClient(http, self.cache)
+
+    @cached_property
+    def trello_or_none(self) -> TrelloClient | None:
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            key, token, base = (
+                sandbox.TRELLO_KEY,
+                sandbox.trello_token_for(self.environ.get(ENV_ZENDESK_EMAIL, "")),
+                sandbox.TRELLO_URL,
+            )
+        else:
+            creds = trello_credentials(self.environ, self.keyring)
+            if creds is None:
+                return None
+            key, token, base = creds.key.value, creds.token.value, self.settings.trello.url
+        SECRETS.add(key, token)
+        http = self._http(TRELLO, base, headers=oauth_header(key, token), classify=classify_error)
+        return TrelloClient(http, self.cache, identity=identity_hash(f"{base} {token}"))
+
+    @property
+    def trello(self) -> TrelloClient:
+        client = self.trello_or_none
+        if client is None:
+            raise self._missing("Trello", "trello", ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
+        return client
+
+    def _missing(self, name: str, service: str, *variables: str) -> AuthError:
+        names = " and ".join(variables)
+        reason = self.keyring.unavailable_reason
+        if reason:  # logging in would not help: say what will
+            return AuthError(f"no {name} credentials in the environment, and {reason}", f"set {names}")
+        return AuthError(f"no {name} credentials", f"run `govpress-support auth login {service}`, or set {names}")
+
+    @cached_property
+    def rota_or_none(self) -> RotaClient | None:
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            url = sandbox.ROTA_URL
+        else:
+            url = self.settings.rota.url
+            if not url:
+                return None
+        # The rota is optional and every caller has a fallback: a short retry budget.
+        h = self.settings.http
+        retry = RetryPolicy(
+            max_retries=min(2, h.max_retries), max_total_wait=min(5.0, h.max_retry_wait), backoff=h.backoff
+        )
+        return RotaClient(self._http(ROTA, url, retry=retry), url)
+
+    @property
+    def rota(self) -> RotaClient:
+        client = self.rota_or_none
+        if client is None:
+            raise UsageError("no rota service configured", "set ROTA_URL or rota.url in the config file")
+        return client
+
+    def close(self) -> None:
+        for client in self._made:
+            client.close()
+
+
+def _offline_hint(base_url: str) -> str | None:
+    host = httpx.URL(base_url).host
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return "is `govpress-support sandbox serve` (or your tunnel) running on that port?"
+    return None

@@ -1,0 +1,195 @@
+"""Credentials: the OS keyring, overridden by environment variables for scripts and CI.
+
+Secrets are never written to the config file and never printed: `Secret` masks itself in
+`repr` and `str`, and the HTTP layer redacts every secret value from its debug log.
+When no keyring backend is usable, reading finds nothing and writing fails with the names of
+the environment variables to use instead; nothing falls back to a plain file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from govpress_support.core.errors import AuthError
+
+KEYRING_SERVICE = "govpress-support"
+
+ENV_ZENDESK_EMAIL = "ZENDESK_EMAIL"
+ENV_ZENDESK_TOKEN = "ZENDESK_API_TOKEN"  # noqa: S105 - a variable name, not a secret
+ENV_TRELLO_KEY = "TRELLO_API_KEY"
+ENV_TRELLO_TOKEN = "TRELLO_TOKEN"  # noqa: S105
+
+SERVICE_ENV = {
+    "zendesk": (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN),
+    "trello": (ENV_TRELLO_KEY, ENV_TRELLO_TOKEN),
+}
+
+
+def mask(value: str) -> str:
+    """Enough of a secret to recognise it, never enough to use it."""
+    if len(value) <= 8:
+        return "****"
+    return f"****{value[-4:]}"
+
+
+@dataclass(frozen=True)
+class Secret:
+    value: str
+    source: str  # "env ZENDESK_API_TOKEN", "keyring", "sandbox"
+
+    def __repr__(self) -> str:
+        return f"Secret({mask(self.value)}, source={self.source!r})"
+
+    __str__ = __repr__
+
+    @property
+    def masked(self) -> str:
+        return mask(self.value)
+
+
+@dataclass(frozen=True)
+class ZendeskCredentials:
+    email: str
+    email_source: str
+    token: Secret
+
+
+@dataclass(frozen=True)
+class TrelloCredentials:
+    key: Secret
+    token: Secret
+
+
+class Keyring:
+    """The OS keyring, imported only when a secret is actually needed (it costs ~70 ms)."""
+
+    def __init__(self, backend: Any | None = None):
+        self._backend = backend
+        self.unavailable_reason: str | None = None
+
+    def _get_backend(self) -> Any | None:
+        if self._backend is None:
+            import keyring
+            from keyring.backends import fail
+
+            backend = keyring.get_keyring()
+            if isinstance(backend, fail.Keyring):
+                self.unavailable_reason = "no usable keyring backend is installed"
+                return None
+            self._backend = backend
+        return self._backend
+
+    def get(self, name: str) -> str | None:
+        backend = self._get_backend()
+        if backend is None:
+            return None
+        try:
+            value = backend.get_password(KEYRING_SERVICE, name)
+        except Exception as exc:  # keyring backends raise their own error types
+            self.unavailable_reason = _describe_keyring_error(exc)
+            return None
+        return value if isinstance(value, str) and value else None
+
+    def set(self, name: str, value: str, service: str) -> None:
+        backend = self._require(service)
+        try:
+            backend.set_password(KEYRING_SERVICE, name, value)
+        except Exception as exc:
+            raise _keyring_failure(_describe_keyring_error(exc), service) from None
+
+    def delete(self, name: str, service: str) -> bool:
+        backend = self._require(service)
+        try:
+            if backend.get_password(KEYRING_SERVICE, name) is None:
+                return False
+            backend.delete_password(KEYRING_SERVICE, name)
+        except Exception as exc:
+            raise _keyring_failure(_describe_keyring_error(exc), service) from None
+        return True
+
+    def _require(self, service: str) -> Any:
+        backend = self._get_backend()
+        if backend is None:
+            raise _keyring_failure(self.unavailable_reason or "the keyring is unavailable", service)
+        return backend
+
+
+def _describe_keyring_error(exc: Exception) -> str:
+    kind = type(exc).__name__
+    if "Locked" in kind:
+        return "the keyring is locked"
+    return f"the keyring failed ({kind})"
+
+
+def _keyring_failure(reason: str, service: str) -> AuthError:
+    names = " and ".join(SERVICE_ENV[service])
+    return AuthError(f"cannot use the keyring: {reason}", f"set {names} in the environment instead")
+
+
+def _keyring_name(service: str, part: str) -> str:
+    return f"{service}:{part}"
+
+
+def zendesk_credentials(
+    environ: Mapping[str, str] | None = None, keyring: Keyring | None = None, config_email: str = ""
+) -> ZendeskCredentials | None:
+    """Email and API token from the environment, else the config email, else the keyring."""
+    env = os.environ if environ is None else environ
+    store = keyring or Keyring()
+    token_value = env.get(ENV_ZENDESK_TOKEN, "").strip()
+    token_source = f"env {ENV_ZENDESK_TOKEN}"
+    if not token_value:
+        token_value = store.get(_keyring_name("zendesk", "api_token")) or ""
+        token_source = "keyring"  # noqa: S105 - where it came from, not a token
+    if not token_value:
+        return None
+    email = env.get(ENV_ZENDESK_EMAIL, "").strip()
+    email_source = f"env {ENV_ZENDESK_EMAIL}"
+    if not email and config_email:
+        email, email_source = config_email, "config file"
+    if not email:
+        email = store.get(_keyring_name("zendesk", "email")) or ""
+        email_source = "keyring"
+    if not email:
+        return None
+    return ZendeskCredentials(email=email, email_source=email_source, token=Secret(token_value, token_source))
+
+
+def trello_credentials(
+    environ: Mapping[str, str] | None = None, keyring: Keyring | None = None
+) -> TrelloCredentials | None:
+    env = os.environ if environ is None else environ
+    store = keyring or Keyring()
+    parts: list[Secret] = []
+    for env_name, part in ((ENV_TRELLO_KEY, "api_key"), (ENV_TRELLO_TOKEN, "token")):
+        value = env.get(env_name, "").strip()
+        if value:
+            parts.append(Secret(value, f"env {env_name}"))
+            continue
+        stored = store.get(_keyring_name("trello", part))
+        if not stored:
+            return None
+        parts.append(Secret(stored, "keyring"))
+    return TrelloCredentials(key=parts[0], token=parts[1])
+
+
+def store_zendesk(keyring: Keyring, email: str, token: str) -> None:
+    keyring.set(_keyring_name("zendesk", "email"), email, "zendesk")
+    keyring.set(_keyring_name("zendesk", "api_token"), token, "zendesk")
+
+
+def store_trello(keyring: Keyring, key: str, token: str) -> None:
+    keyring.set(_keyring_name("trello", "api_key"), key, "trello")
+    keyring.set(_keyring_name("trello", "token"), token, "trello")
+
+
+def forget(keyring: Keyring, service: str) -> bool:
+    """Remove a service's stored credentials; True when something was removed."""
+    parts = ("email", "api_token") if service == "zendesk" else ("api_key", "token")
+    removed = False
+    for part in parts:
+        removed = keyring.delete(_keyring_name(service, part), service) or removed
+    return removed

@@ -1,0 +1,1 @@
+"""Trello cards for tickets, boards by name, and the weekly tasks."""

@@ -1,0 +1,1 @@
+"""Ending a rotation: plan, journaled apply, notes, report, unpushed git work."""

@@ -1,0 +1,135 @@
+"""Handover notes: the template the editor opens, and the parser for it (and `--notes-file`).
+
+The format, also in `handover --help` and the README:
+
+    ## #123 Subject of the ticket
+    # Open · high · SLA: next reply in 42m (2026-11-26 15:00 UTC) · due: -
+    What you tried, what is left, who to ask. Any number of lines.
+
+    ## #124 Another ticket
+
+- A line starting `## #<id>` (or `## <id>`) opens the section of ticket <id>; the rest of that
+  line (the subject) is ignored.
+- Other lines starting with `#` are comments and are ignored, wherever they are (as in git).
+- The text of a section, without its leading and trailing blank lines, becomes an internal
+  note on that ticket; an empty section adds no note.
+- Text before the first section, a `##` line naming no ticket, a ticket twice, or a ticket
+  that is not being handed over is an error naming the line: nothing is sent.
+
+Pure: no I/O beyond what the caller passes in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from govpress_support.core.errors import UsageError
+
+_SECTION = re.compile(r"^##(?!#)\s*(.*)$")
+_TICKET_ID = re.compile(r"^#?(\d+)\b")
+
+
+class NotesError(UsageError):
+    """The notes file is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class TemplateTicket:
+    """What the template shows of one ticket."""
+
+    id: int
+    subject: str
+    summary: str  # status, priority, SLA and due date on one line
+
+
+def template(tickets: Sequence[TemplateTicket], header: Sequence[str]) -> str:
+    """The file the editor opens: a comment header, then one empty section per ticket."""
+    lines = [f"# {line}" if line else "#" for line in header]
+    lines.append("")
+    for ticket in tickets:
+        lines.append(f"## #{ticket.id} {_one_line(ticket.subject)}")
+        lines.append(f"# {_one_line(ticket.summary)}")
+        lines.append("")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def parse(text: str, known_ids: Iterable[int], *, source: str = "notes") -> dict[int, str]:
+    """Ticket id -> note text, for the sections that have text.
+
+    `known_ids` are the tickets being handed over; a section for any other id is an error.
+    """
+    known = set(known_ids)
+    sections: dict[int, list[str]] = {}
+    first_line: dict[int, int] = {}
+    current: int | None = None
+    for number, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        line = raw.rstrip()
+        section = _SECTION.match(line)
+        if section:
+            match = _TICKET_ID.match(section.group(1).strip())
+            if not match:
+                raise NotesError(
+                    f"{source} line {number}: {line!r} names no ticket",
+                    "a section starts with '## #<ticket id>'; use a single '#' for a comment",
+                )
+            current = int(match.group(1))
+            if current in sections:
+                raise NotesError(
+                    f"{source} line {number}: ticket #{current} has a second section "
+                    f"(the first is at line {first_line[current]})",
+                    "write all of a ticket's notes in one section",
+                )
+            sections[current] = []
+            first_line[current] = number
+            continue
+        if line.startswith("#"):
+            continue
+        if current is None:
+            if line.strip():
+                raise NotesError(
+                    f"{source} line {number}: text before the first ticket section",
+                    "put notes under a '## #<ticket id>' line, or start the line with '#' to make it a comment",
+                )
+            continue
+        sections[current].append(line)
+    unknown = sorted(set(sections) - known)
+    if unknown:
+        listed = ", ".join(f"#{i} (line {first_line[i]})" for i in unknown)
+        raise NotesError(
+            f"{source} has sections for tickets that are not being handed over: {listed}",
+            "only your unsolved 2nd line tickets can have notes; remove those sections",
+        )
+    return {ticket_id: body for ticket_id, lines in sections.items() if (body := _body(lines))}
+
+
+def compose(text: str | None, general: str | None, heading: str) -> str | None:
+    """The internal note for one ticket: a heading, the ticket's text, then the general line."""
+    parts = [p.strip() for p in (text, general) if p and p.strip()]
+    if not parts:
+        return None
+    return "\n\n".join([heading, *parts])
+
+
+def normalise(text: str) -> str:
+    """Whitespace-insensitive form, to recognise a note Zendesk has stored (it may rewrap it)."""
+    return " ".join(text.split())
+
+
+def contains_note(body: str, note: str) -> bool:
+    return normalise(note) in normalise(body)
+
+
+def _body(lines: list[str]) -> str:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[start:end])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

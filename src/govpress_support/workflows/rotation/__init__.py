@@ -1,0 +1,1 @@
+"""Starting a rotation: doctor, the membership and board plan, the briefing."""

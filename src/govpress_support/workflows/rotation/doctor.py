@@ -1,0 +1,157 @@
+"""`doctor`: is this machine and account ready for a rotation? One check a line, each failure
+with its fix. Checks never raise: a failure is a result."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from govpress_support.core.config import Settings
+from govpress_support.core.errors import GovPressError
+from govpress_support.core.groups import group_name
+from govpress_support.services.connect import Clients
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str | None = None
+
+
+def check_config(config_path: object, load: Callable[[], Settings]) -> Check:
+    try:
+        load()
+    except GovPressError as exc:
+        return Check(
+            "config", False, exc.message, exc.hint or "fix the file, or `govpress-support config init --force`"
+        )
+    from pathlib import Path
+
+    path = Path(str(config_path))
+    where = f"{path}" if path.exists() else f"defaults (no file at {path})"
+    return Check("config", True, f"readable and valid: {where}")
+
+
+def check_zendesk(clients: Clients) -> list[Check]:
+    settings = clients.settings
+    try:
+        me = clients.zendesk.me()
+    except GovPressError as exc:
+        return [Check("Zendesk login", False, exc.message, exc.hint)]
+    checks = [Check("Zendesk login", True, f"{me.name} <{me.email}> ({me.role}) at {clients.zendesk.base_url}")]
+    try:
+        names = {g.name.casefold() for g in clients.zendesk.groups()}
+    except GovPressError as exc:
+        return [*checks, Check("Zendesk groups", False, exc.message, exc.hint)]
+    for alias, name in settings.groups.by_alias().items():
+        found = name.casefold() in names
+        checks.append(
+            Check(
+                f"group {alias}",
+                found,
+                f"{name!r} {'exists' if found else 'is missing'}",
+                None
+                if found
+                else f"check groups.{_setting_key(alias)} in the config file (see `govpress-support config show`)",
+            )
+        )
+    if me.role == "admin":
+        checks.append(Check("group memberships", True, "your role (admin) can change group memberships"))
+    else:
+        checks.append(
+            Check(
+                "group memberships",
+                False,
+                f"your role ({me.role}) cannot change group memberships",
+                f"ask {_admins(clients)} to add you to {group_name(settings.groups, '2nd')!r} "
+                "at the start of your rotation",
+            )
+        )
+    return checks
+
+
+def _setting_key(alias: str) -> str:
+    return {"1st": "first_line", "2nd": "second_line"}.get(alias, alias)
+
+
+def _admins(clients: Clients) -> str:
+    """Who to ask: the admins in the 2nd line group, else the process's answer."""
+    fallback = "someone in the Maintenance and Support Team or a Delivery Lead"
+    try:
+        group = clients.zendesk.group(group_name(clients.settings.groups, "2nd"))
+        members = clients.zendesk.group_memberships(group.id)
+        users = clients.zendesk.users(m.user_id for m in members)
+    except GovPressError:
+        return fallback
+    admins = sorted(u.name for u in users.values() if u.role == "admin")
+    return " or ".join(admins) if admins else fallback
+
+
+def check_trello(clients: Clients) -> list[Check]:
+    settings = clients.settings
+    trello = clients.trello_or_none
+    if trello is None:
+        return [
+            Check(
+                "Trello login",
+                False,
+                "no Trello credentials",
+                "run `govpress-support auth login trello`, or set TRELLO_API_KEY and TRELLO_TOKEN",
+            )
+        ]
+    try:
+        me = trello.me()
+    except GovPressError as exc:
+        return [Check("Trello login", False, exc.message, exc.hint)]
+    checks = [Check("Trello login", True, f"{me.full_name} (@{me.username})")]
+    for label, ref in (
+        ("Backlog board", settings.trello.backlog_board),
+        ("Week in Progress board", settings.trello.week_board),
+    ):
+        try:
+            board = trello.board(ref)
+            members = {m.member_id for m in trello.board_members(board.id)}
+        except GovPressError as exc:
+            checks.append(Check(label, False, f"cannot read board {ref}: {exc.message}", exc.hint))
+            continue
+        member = me.id in members
+        checks.append(
+            Check(
+                label,
+                member,
+                f"{board.name!r}: readable, {'you are a member' if member else 'you are not a member'}",
+                None if member else "`govpress-support start-rotation` joins you to it",
+            )
+        )
+    return checks
+
+
+def check_rota(clients: Clients) -> list[Check]:
+    rota = clients.rota_or_none
+    if rota is None:
+        return [Check("rota service", True, "not configured (set ROTA_URL to use it)")]
+    try:
+        entries = rota.entries(clients.settings.rota.role)
+    except GovPressError as exc:
+        return [Check("rota service", False, exc.message, exc.hint or "check ROTA_URL")]
+    return [Check("rota service", True, f"answers: {len(entries)} {clients.settings.rota.role} entries")]
+
+
+def check_tools(tools: Mapping[str, str], which: Callable[[str], str | None] = shutil.which) -> list[Check]:
+    checks = []
+    for tool, hint in tools.items():
+        path = which(tool)
+        checks.append(Check(f"tool {tool}", path is not None, path or "not on PATH", None if path else hint))
+    return checks
+
+
+def run_checks(clients: Clients, config_path: object, load: Callable[[], Settings]) -> list[Check]:
+    checks = [check_config(config_path, load)]
+    checks += check_zendesk(clients)
+    checks += check_trello(clients)
+    checks += check_rota(clients)
+    checks += check_tools(clients.settings.rotation.tools)
+    return checks

@@ -1,0 +1,356 @@
+"""Starting a 2nd line rotation: plan the changes, apply them, and brief the new engineer.
+
+Planning only reads, so `--dry-run` and a second run are safe: every step is computed from
+what is there now, and a step already done is simply not planned. Membership order: you are
+added before the previous engineer is removed, so the group is never without its engineer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from govpress_support.core.errors import AuthError, GovPressError, NotFoundError, UsageError
+from govpress_support.core.groups import group_name
+from govpress_support.core.models import Board, Card, Group, Member, SuspendedTicket, User
+from govpress_support.services.connect import Clients
+from govpress_support.services.rota import has_served, previous_engineer
+from govpress_support.workflows.queue import QueueOptions, QueueRow, fetch_queue
+from govpress_support.workflows.rotation.doctor import Check
+
+
+class StepKind(StrEnum):
+    ADD_MEMBER = "add_member"
+    REMOVE_MEMBER = "remove_member"
+    JOIN_BOARD = "join_board"
+    COPY_TEMPLATE = "copy_template"
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: StepKind
+    description: str
+    user_id: int | None = None
+    group_id: int | None = None
+    membership_id: int | None = None
+    board_id: str | None = None
+    member_id: str | None = None
+    card_id: str | None = None
+    list_id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: Step
+    ok: bool
+    detail: str
+    url: str | None = None
+
+
+@dataclass
+class RotationPlan:
+    me: User
+    group: Group
+    steps: list[Step] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)  # what is already as it should be
+    warnings: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)  # parts that cannot be done at all (exit 3)
+    previous: User | None = None
+    previous_source: str | None = None  # "--previous", "rota", "group members"
+    first_time: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.steps
+
+
+def plan_rotation(
+    clients: Clients,
+    *,
+    today: date,
+    previous_email: str | None = None,
+    first_time: bool = False,
+) -> RotationPlan:
+    settings = clients.settings
+    zendesk = clients.zendesk
+    me = zendesk.me()
+    group = zendesk.group(group_name(settings.groups, "2nd"))
+    plan = RotationPlan(me=me, group=group)
+
+    memberships = zendesk.group_memberships(group.id)
+    members = zendesk.users({m.user_id for m in memberships} | ({me.id}))
+    by_user = {m.user_id: m for m in memberships}
+    permanent = {e.strip().casefold() for e in settings.groups.permanent_members}
+
+    if me.id in by_user:
+        plan.done.append(f"you are already in {group.name!r}")
+    else:
+        plan.steps.append(
+            Step(StepKind.ADD_MEMBER, f"add you ({me.name}) to {group.name!r}", user_id=me.id, group_id=group.id)
+        )
+
+    # Who was on before you.
+    served_before = False
+    candidates: list[User] = []
+    if previous_email:
+        previous = zendesk.user_by_email(previous_email)
+        if previous is None:
+            raise UsageError(
+                f"no Zendesk user with email {previous_email}", "check the address of the previous rota engineer"
+            )
+        plan.previous, plan.previous_source = previous, "--previous"
+        candidates = [previous]
+    else:
+        rota_previous, served_before = _from_rota(clients, me, today, plan)
+        if rota_previous is not None:
+            plan.previous, plan.previous_source = rota_previous, "rota"
+            candidates = [rota_previous]
+        elif plan.previous_source is None:
+            plan.previous_source = "group members"
+            candidates = [
+                u
+                for uid, u in members.items()
+                if uid in by_user and uid != me.id and (u.email or "").casefold() not in permanent
+            ]
+            if candidates:
+                names = ", ".join(u.name for u in candidates)
+                plan.warnings.append(
+                    f"no rota to say who was on before you: every non-permanent member is planned for removal ({names})"
+                )
+
+    for user in candidates:
+        if user.id == me.id:
+            continue
+        if (user.email or "").casefold() in permanent:
+            plan.warnings.append(f"{user.name} is a permanent member of {group.name!r} and stays")
+            continue
+        membership = by_user.get(user.id)
+        if membership is None:
+            plan.done.append(f"{user.name} (previous engineer) is not in {group.name!r}")
+            continue
+        plan.steps.append(
+            Step(
+                StepKind.REMOVE_MEMBER,
+                f"remove {user.name} from {group.name!r}",
+                user_id=user.id,
+                group_id=group.id,
+                membership_id=membership.id,
+                name=user.name,
+            )
+        )
+        held = _held_tickets(clients, user, group)
+        if held:
+            ids = ", ".join(f"#{i}" for i in held[:10]) + (" …" if len(held) > 10 else "")
+            plan.warnings.append(
+                f"{user.name} still holds {len(held)} unsolved ticket(s) in the group ({ids}); Zendesk unassigns them "
+                "when the membership goes, and they stay in 2nd line for you to pick up"
+            )
+
+    plan.first_time = first_time or (plan.previous_source == "rota" and not served_before)
+    _plan_trello(clients, plan)
+    return plan
+
+
+def _from_rota(clients: Clients, me: User, today: date, plan: RotationPlan) -> tuple[User | None, bool]:
+    rota = clients.rota_or_none
+    if rota is None:
+        return None, False
+    try:
+        entries = rota.entries(clients.settings.rota.role)
+    except GovPressError as exc:
+        plan.warnings.append(f"rota service unavailable ({exc.message}); falling back to the group's members")
+        return None, False
+    served = has_served(entries, me.email or "", today)
+    entry = previous_engineer(entries, me.email or "", today)
+    if entry is None:
+        plan.previous_source = "rota"
+        plan.done.append("the rota names nobody before you")
+        return None, served
+    user = clients.zendesk.user_by_email(entry.email)
+    if user is None:
+        plan.warnings.append(
+            f"the rota's previous engineer {entry.name} <{entry.email}> has no Zendesk account; nobody is removed"
+        )
+        plan.previous_source = "rota"
+        return None, served
+    return user, served
+
+
+def _held_tickets(clients: Clients, user: User, group: Group) -> list[int]:
+    found = clients.zendesk.search_tickets(f'group:"{group.name}" status<solved assignee:{user.email}', sideload=())
+    return sorted(t.id for t in found.tickets if t.assignee_id == user.id)
+
+
+def template_copy_name(member_name: str) -> str:
+    return f"Add {member_name} to the support rota"
+
+
+def _plan_trello(clients: Clients, plan: RotationPlan) -> None:
+    settings = clients.settings
+    trello = clients.trello_or_none
+    if trello is None:
+        plan.warnings.append("no Trello credentials: boards not joined (run `govpress-support auth login trello`)")
+        return
+    me = trello.me()
+    boards: list[Board] = []
+    for ref in (settings.trello.backlog_board, settings.trello.week_board):
+        board = trello.board(ref)
+        boards.append(board)
+        if me.id in {m.member_id for m in trello.board_members(board.id)}:
+            plan.done.append(f"you are a member of the Trello board {board.name!r}")
+        else:
+            plan.steps.append(
+                Step(
+                    StepKind.JOIN_BOARD,
+                    f"join the Trello board {board.name!r}",
+                    board_id=board.id,
+                    member_id=me.id,
+                    name=board.name,
+                )
+            )
+    if plan.first_time:
+        _plan_template(clients, plan, me, boards[0])
+
+
+def _plan_template(clients: Clients, plan: RotationPlan, me: Member, backlog: Board) -> None:
+    trello = clients.trello
+    name = template_copy_name(me.full_name or me.username)
+    mine = _own_template_copy(trello.cards(backlog.id), me, name)
+    if mine is not None:
+        plan.done.append(f"you already have the card {mine.name!r} ({mine.short_url})")
+        return
+    ref = clients.settings.trello.rota_template_card
+    try:
+        template = trello.card(ref)
+    except NotFoundError:
+        plan.blocked.append(
+            f"the rota template card {ref} is gone: ask the maintenance team for "
+            "'Add a new developer to the support rota (copy me!)'"
+        )
+        return
+    plan.steps.append(
+        Step(
+            StepKind.COPY_TEMPLATE,
+            f"copy {template.name!r} to {backlog.name!r} as {name!r}, assigned to you",
+            card_id=template.id,
+            list_id=template.list_id if template.board_id == backlog.id else None,
+            board_id=backlog.id,
+            member_id=me.id,
+            name=name,
+        )
+    )
+
+
+def _own_template_copy(cards: list[Card], me: Member, name: str) -> Card | None:
+    for card in cards:
+        if card.name.strip().casefold() == name.casefold():
+            return card
+        if (
+            me.id in card.member_ids
+            and "support rota" in card.name.casefold()
+            and "copy me" not in card.name.casefold()
+        ):
+            return card
+    return None
+
+
+def apply_rotation(
+    clients: Clients, plan: RotationPlan, on_step: Callable[[StepResult], None] | None = None
+) -> list[StepResult]:
+    """Apply each step; a step that fails is recorded and the rest go on."""
+    results: list[StepResult] = []
+    for step in plan.steps:
+        try:
+            result = _apply(clients, plan, step)
+        except AuthError as exc:
+            result = StepResult(step, False, _forbidden_advice(clients, plan, step, exc))
+        except GovPressError as exc:
+            result = StepResult(step, False, exc.one_line())
+        results.append(result)
+        if on_step:
+            on_step(result)
+    return results
+
+
+def _apply(clients: Clients, plan: RotationPlan, step: Step) -> StepResult:
+    zendesk = clients.zendesk
+    if step.kind is StepKind.ADD_MEMBER:
+        assert step.user_id is not None and step.group_id is not None
+        if any(m.user_id == step.user_id for m in zendesk.group_memberships(step.group_id)):
+            return StepResult(step, True, "already a member")
+        zendesk.add_membership(step.user_id, step.group_id)
+        return StepResult(step, True, "added")
+    if step.kind is StepKind.REMOVE_MEMBER:
+        assert step.membership_id is not None
+        removed = zendesk.remove_membership(step.membership_id)
+        return StepResult(step, True, "removed" if removed else "already removed")
+    trello = clients.trello
+    if step.kind is StepKind.JOIN_BOARD:
+        assert step.board_id is not None and step.member_id is not None
+        trello.add_board_member(step.board_id, step.member_id)
+        return StepResult(step, True, "joined")
+    assert (
+        step.card_id is not None and step.board_id is not None and step.member_id is not None and step.name is not None
+    )
+    list_id = step.list_id or trello.list_named(step.board_id, clients.settings.trello.backlog_list).id
+    card = trello.create_card(
+        list_id,
+        step.name,
+        source_card_id=step.card_id,
+        keep_from_source="attachments,checklists,comments,due,labels",
+        member_ids=[step.member_id],
+        pos="top",
+    )
+    return StepResult(step, True, "copied", url=card.short_url)
+
+
+def _forbidden_advice(clients: Clients, plan: RotationPlan, step: Step, exc: AuthError) -> str:
+    cannot = "your Zendesk role may not change group memberships"
+    if step.kind is StepKind.ADD_MEMBER:
+        return f"{cannot}: ask an admin to add {plan.me.name} <{plan.me.email}> to {plan.group.name!r}"
+    if step.kind is StepKind.REMOVE_MEMBER:
+        return f"{cannot}: ask an admin to remove {step.name} from {plan.group.name!r}"
+    return exc.one_line()
+
+
+# --- the briefing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Briefing:
+    group: str
+    now: datetime
+    rows: list[QueueRow]
+    trello_checked: bool
+    suspended: list[SuspendedTicket] | None
+    channels: list[str]
+    doctor_failures: list[Check]
+
+    @property
+    def deadlines(self) -> list[QueueRow]:
+        dated = [r for r in self.rows if r.ticket.due_at is not None]
+        return sorted(dated, key=lambda r: (r.ticket.due_at, r.ticket.id))
+
+    @property
+    def without_cards(self) -> list[QueueRow]:
+        return [r for r in self.rows if r.card is None] if self.trello_checked else []
+
+
+def build_briefing(clients: Clients, *, now: datetime, doctor_failures: list[Check]) -> Briefing:
+    queue = fetch_queue(clients, QueueOptions(group="2nd"), now=now)
+    try:
+        suspended: list[SuspendedTicket] | None = clients.zendesk.suspended_tickets()
+    except AuthError:
+        suspended = None
+    return Briefing(
+        group=queue.group,
+        now=now,
+        rows=queue.rows,
+        trello_checked=queue.trello.checked,
+        suspended=suspended,
+        channels=list(clients.settings.rotation.slack_channels),
+        doctor_failures=doctor_failures,
+    )

@@ -1,0 +1,1 @@
+"""The ticket workflow: show, note, triage, move, status, assign."""

@@ -1,0 +1,229 @@
+"""The shared HTTP layer: retry decisions, error mapping, redaction. No real sleeping."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from govpress_support.core.errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    ExitCode,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+)
+from govpress_support.services.http import (
+    HttpClient,
+    Outcome,
+    Redactor,
+    RetryPolicy,
+    ServiceInfo,
+    retry_after,
+    retry_delay,
+)
+from tests.support import FakeSleep
+
+SERVICE = ServiceInfo("Zendesk", "run `govpress-support auth login zendesk`")
+POLICY = RetryPolicy(max_retries=4, max_total_wait=30.0, backoff=0.5, max_backoff=8.0)
+
+
+def delay(outcome: Outcome, *, retry: int = 0, idempotent: bool = True, waited: float = 0.0) -> float | None:
+    return retry_delay(POLICY, outcome, retry=retry, idempotent=idempotent, waited=waited, rng=random.Random(1))
+
+
+class TestRetryDecisions:
+    def test_429_honours_retry_after_even_for_post(self) -> None:
+        assert delay(Outcome(429, {"Retry-After": "7"}), idempotent=False) == 7.0
+
+    def test_429_retry_after_as_http_date_in_the_past_is_zero(self) -> None:
+        assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
+
+    def test_429_without_retry_after_backs_off_exponentially(self) -> None:
+        first = delay(Outcome(429, {}), retry=0)
+        third = delay(Outcome(429, {}), retry=2)
+        assert first is not None and third is not None
+        assert 0.25 <= first <= 0.5
+        assert 1.0 <= third <= 2.0
+
+    def test_trello_spent_window_waits_for_the_window(self) -> None:
+        assert delay(Outcome(429, {"x-rate-limit-api-token-remaining": "0"})) == 5.0
+
+    def test_5xx_retried_only_when_idempotent(self) -> None:
+        assert delay(Outcome(503, {}), idempotent=True) is not None
+        assert delay(Outcome(503, {}), idempotent=False) is None
+
+    def test_refused_connection_is_retried_even_for_post(self) -> None:
+        assert delay(Outcome(error=httpx.ConnectError("refused")), idempotent=False) is not None
+
+    def test_dropped_response_is_not_retried_for_post(self) -> None:
+        assert delay(Outcome(error=httpx.RemoteProtocolError("dropped")), idempotent=False) is None
+        assert delay(Outcome(error=httpx.RemoteProtocolError("dropped")), idempotent=True) is not None
+
+    def test_client_errors_are_never_retried(self) -> None:
+        for status in (400, 401, 403, 404, 409, 422):
+            assert delay(Outcome(status, {})) is None
+
+    def test_retry_count_is_bounded(self) -> None:
+        assert delay(Outcome(429, {"Retry-After": "0"}), retry=4) is None
+
+    def test_total_wait_is_bounded(self) -> None:
+        assert delay(Outcome(429, {"Retry-After": "10"}), waited=25.0) is None
+        assert delay(Outcome(429, {"Retry-After": "5"}), waited=25.0) == 5.0
+
+
+def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: object) -> tuple[HttpClient, FakeSleep]:
+    sleep = FakeSleep()
+    http = HttpClient(
+        SERVICE,
+        "https://govpress.zendesk.com",
+        transport=httpx.MockTransport(handler),
+        retry=POLICY,
+        sleep=sleep,
+        rng=random.Random(3),
+        redactor=Redactor(),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return http, sleep
+
+
+class TestRequests:
+    def test_retries_then_succeeds_and_counts(self) -> None:
+        answers = iter([httpx.Response(429, headers={"Retry-After": "2"}), httpx.Response(502, text="bad gateway")])
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            return next(answers, httpx.Response(200, json={"ok": True}))
+
+        http, sleep = client(handler)
+        assert http.get_json("api/v2/users/me") == {"ok": True}
+        assert sleep.calls[0] == 2.0
+        assert len(sleep.calls) == 2
+        assert http.stats.requests == 3
+        assert http.stats.retries == 2
+
+    def test_endless_429_gives_a_clear_error_after_bounded_tries(self) -> None:
+        seen: list[int] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(1)
+            return httpx.Response(429, headers={"Retry-After": "1"}, text="Too Many Requests")
+
+        http, sleep = client(handler)
+        with pytest.raises(RateLimitedError) as caught:
+            http.get_json("api/v2/search")
+        assert len(seen) == POLICY.max_retries + 1
+        assert sleep.total == POLICY.max_retries * 1.0
+        assert "still rate limiting" in caught.value.message
+        assert caught.value.exit_code == ExitCode.ERROR
+
+    def test_post_is_not_retried_after_a_5xx(self) -> None:
+        calls: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(request.method)
+            return httpx.Response(500, json={"error": "boom"})
+
+        http, _ = client(handler)
+        with pytest.raises(ApiError) as caught:
+            http.request("POST", "api/v2/group_memberships", json={})
+        assert calls == ["POST"]
+        assert "may or may not have been made" in (caught.value.hint or "")
+
+    def test_401_is_an_auth_error_with_the_fix(self) -> None:
+        http, _ = client(lambda r: httpx.Response(401, json={"error": "Couldn't authenticate you"}))
+        with pytest.raises(AuthError) as caught:
+            http.get_json("api/v2/users/me")
+        assert caught.value.exit_code == ExitCode.AUTH
+        assert "Couldn't authenticate you" in caught.value.message
+        assert "auth login zendesk" in (caught.value.hint or "")
+
+    def test_404_names_what_was_asked_for(self) -> None:
+        http, _ = client(lambda r: httpx.Response(404, json={"error": "RecordNotFound", "description": "Not found"}))
+        with pytest.raises(NotFoundError) as caught:
+            http.get_json("api/v2/tickets/123", what="ticket 123")
+        assert caught.value.one_line() == "ticket 123 not found"
+
+    def test_409_is_a_conflict(self) -> None:
+        http, _ = client(lambda r: httpx.Response(409, json={"error": "UpdateConflict", "description": "stale"}))
+        with pytest.raises(ConflictError) as caught:
+            http.request("PUT", "api/v2/tickets/1", json={}, what="ticket 1")
+        assert caught.value.exit_code == ExitCode.CONFLICT
+
+    def test_422_details_are_spelled_out(self) -> None:
+        body = {
+            "error": "RecordInvalid",
+            "description": "Record validation errors",
+            "details": {"status": [{"description": "Status: closed prevents ticket update", "error": "Invalid"}]},
+        }
+        http, _ = client(lambda r: httpx.Response(422, json=body))
+        with pytest.raises(ApiError) as caught:
+            http.request("PUT", "api/v2/tickets/1", json={}, what="ticket 1")
+        assert "Status: closed prevents ticket update" in caught.value.message
+
+    def test_plain_text_and_html_bodies_are_read(self) -> None:
+        http, _ = client(lambda r: httpx.Response(400, text="invalid id", headers={"content-type": "text/plain"}))
+        with pytest.raises(ApiError) as caught:
+            http.get_json("1/cards/xyz")
+        assert "invalid id" in caught.value.message
+
+        page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>x</body></html>"
+        http, _ = client(lambda r: httpx.Response(502, text=page, headers={"content-type": "text/html"}))
+        with pytest.raises(ApiError) as caught:
+            http.get_json("api/v2/groups")
+        assert "HTML page titled '502 Bad Gateway'" in caught.value.message
+        assert "<html" not in caught.value.message
+
+    def test_html_where_json_was_expected(self) -> None:
+        http, _ = client(
+            lambda r: httpx.Response(
+                200, text="<html><title>Sign in</title></html>", headers={"content-type": "text/html"}
+            )
+        )
+        with pytest.raises(ApiError) as caught:
+            http.get_json("api/v2/users/me")
+        assert "HTML page titled 'Sign in'" in caught.value.message
+
+    def test_unreachable_host_is_named(self) -> None:
+        def handler(request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("[Errno 111] Connection refused")
+
+        http, sleep = client(handler)
+        with pytest.raises(NetworkError) as caught:
+            http.get_json("api/v2/users/me")
+        assert "govpress.zendesk.com" in caught.value.message
+        assert "connection refused" in caught.value.message
+        assert len(sleep.calls) == POLICY.max_retries
+
+    def test_debug_log_never_shows_secrets(self) -> None:
+        lines: list[str] = []
+        redactor = Redactor()
+        redactor.add_basic_auth("me@example.org/token", "s3cret-token-value")
+        http = HttpClient(
+            SERVICE,
+            "https://govpress.zendesk.com",
+            auth=httpx.BasicAuth("me@example.org/token", "s3cret-token-value"),
+            transport=httpx.MockTransport(lambda r: httpx.Response(200, json={"echo": r.headers["authorization"]})),
+            log=lines.append,
+            redactor=redactor,
+        )
+        http.get_json("api/v2/users/me", {"token": "s3cret-token-value"})
+        text = "\n".join(lines)
+        assert "GET https://govpress.zendesk.com/api/v2/users/me" in text
+        assert "s3cret-token-value" not in text
+        encoded = httpx.BasicAuth("me@example.org/token", "s3cret-token-value")._auth_header.split()[1]
+        assert encoded not in text
+
+
+class TestRedactor:
+    def test_redacts_registered_and_unregistered_credentials(self) -> None:
+        redact = Redactor()
+        redact.add("abcdef123456")
+        text = redact('key=abcdef123456 Authorization: Bearer zzz oauth_token="tok" ?token=xyz&x=1')
+        assert "abcdef123456" not in text
+        assert "zzz" not in text
+        assert 'oauth_token="***"' in text
+        assert "token=***&x=1" in text

@@ -1,0 +1,127 @@
+"""Replaying a handover journal, and the Markdown report: pure, from hand-made records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from govpress_support.workflows.handover.apply import membership_outcomes, replay
+from govpress_support.workflows.handover.models import (
+    FAILED,
+    HANDED_OVER,
+    HandoverResult,
+    MembershipChange,
+    Person,
+    Plan,
+    PlannedTicket,
+    TicketOutcome,
+)
+from govpress_support.workflows.handover.report import render
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+SAM, TOM = Person(1, "Sam Okafor", "sam@x.example"), Person(3, "Tom Hughes", "tom@x.example")
+
+
+def ticket(ticket_id: int, **changes: object) -> PlannedTicket:
+    values: dict[str, object] = {
+        "id": ticket_id,
+        "url": f"https://z.example/agent/tickets/{ticket_id}",
+        "subject": f"Ticket | {ticket_id}",
+        "status": "open",
+        "status_label": "Open",
+        "priority": "high",
+        "sla_metric": "next_reply_time",
+        "sla_urgency": "breached",
+        "sla_breach_at": NOW - timedelta(hours=2),
+        "due_at": None,
+        "trello_card": "missing",
+        "trello_card_url": None,
+        "stamp": "2026-11-26T10:00:00Z",
+        **changes,
+    }
+    return PlannedTicket(**values)  # type: ignore[arg-type]
+
+
+def plan() -> Plan:
+    return Plan(
+        zendesk_url="https://z.example",
+        me=SAM,
+        target=TOM,
+        target_source="rota",
+        group_id=9,
+        group_name="GovPress 2nd line support",
+        tickets=(
+            ticket(
+                11, note_text="Tried the cache.", note="Handover from Sam Okafor to Tom Hughes:\n\nTried the cache."
+            ),
+            ticket(12, trello_card="linked", trello_card_url="https://trello.com/c/abc", sla_urgency="paused"),
+            ticket(13),
+        ),
+        created_at=NOW,
+        add_member=MembershipChange("add", TOM, 9, "GovPress 2nd line support"),
+        remove_member=MembershipChange("remove", SAM, 9, "GovPress 2nd line support", membership_id=77),
+        run_id="run-1",
+    )
+
+
+def test_plan_survives_the_journal_form() -> None:
+    original = plan()
+    assert Plan.from_dict(original.to_dict()) == original
+
+
+def test_replay_settles_what_the_journal_says_and_nothing_more() -> None:
+    records = [
+        {"type": "plan", "plan": plan().to_dict()},
+        {"type": "membership", "action": "add", "state": "sending"},
+        {"type": "membership", "action": "add", "state": "done"},
+        {"type": "batch", "batch": 1, "items": [{"id": 11, "stamp": "a"}, {"id": 12, "stamp": "b"}]},
+        {"type": "job", "batch": 1, "job_id": "j1"},
+        {"type": "batch_result", "batch": 1, "results": [{"id": 11, "success": True}, {"id": 12, "success": False}]},
+        {"type": "ticket", "id": 12, "outcome": FAILED, "reason": "solved meanwhile"},
+        {"type": "batch", "batch": 2, "items": [{"id": 13, "stamp": "c"}]},
+    ]
+    state = replay(records)
+    assert state.outcomes == {
+        11: TicketOutcome(11, HANDED_OVER),
+        12: TicketOutcome(12, FAILED, "solved meanwhile"),
+    }
+    assert state.batches[2].job_id is None and state.batches[2].results is None  # outcome unknown: verify
+    assert state.sends == {11: [1], 12: [1], 13: [2]}
+    assert state.next_batch == 3
+    assert state.finished_at is None
+    assert [(m.change.action, m.state) for m in membership_outcomes(state)] == [("add", "done"), ("remove", "planned")]
+    finished = replay([*records, {"type": "finished", "at": "2026-11-26T15:01:00Z"}])
+    assert finished.finished_at == datetime(2026, 11, 26, 15, 1, tzinfo=UTC)
+
+
+def test_replay_needs_a_plan_first() -> None:
+    with pytest.raises(ValueError, match="starts with its plan"):
+        replay([{"type": "batch", "batch": 1, "items": []}])
+
+
+def test_report_sections() -> None:
+    p = plan()
+    result = HandoverResult(
+        plan=p,
+        run_id="run-1",
+        outcomes={
+            11: TicketOutcome(11, HANDED_OVER),
+            12: TicketOutcome(12, HANDED_OVER),
+            13: TicketOutcome(13, FAILED, "reassigned meanwhile to Priya Shah"),
+        },
+        memberships=tuple(membership_outcomes(replay([{"type": "plan", "plan": p.to_dict()}]))),
+        finished_at=NOW,
+    )
+    text = render(result, NOW)
+    assert text.startswith("# Handover: Sam Okafor → Tom Hughes\n")
+    assert "2 tickets handed over · **1 not handed over** · 1 note" in text
+    assert "| [#11](https://z.example/agent/tickets/11) | Ticket \\| 11 | high | Open |" in text  # pipe escaped
+    assert "**next reply breached** 2026-11-26 13:00 UTC (2h ago)" in text
+    assert "- [#13](https://z.example/agent/tickets/13) Ticket \\| 13: reassigned meanwhile to Priya Shah" in text
+    assert "### [#11](https://z.example/agent/tickets/11) Ticket \\| 11\n\nTried the cache." in text
+    without_cards = text.split("## Tickets without Trello cards")[1].split("##")[0]
+    assert "#11" in without_cards and "#12" not in without_cards and "#13" not in without_cards
+    assert "Not checked (no repositories configured" in text
+    assert "Not visible to you" in text  # suspended tickets: None means not allowed to see them
+    assert "- add Tom Hughes to GovPress 2nd line support: not done" in text
