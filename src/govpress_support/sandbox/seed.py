@@ -254,6 +254,7 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
             ),
         )
         _check(tid, state, (t.group, t.status, status_id, t.assignee, t.priority, t.type))
+    player.flush()
     return keys
 
 
@@ -378,6 +379,7 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         tickets,
     )
+    player.flush()
 
 
 # --- Trello --------------------------------------------------------------------------------------

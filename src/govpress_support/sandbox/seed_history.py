@@ -29,7 +29,7 @@ from govpress_support.sandbox.metric_events import (
     policy_for,
     sync_display,
 )
-from govpress_support.sandbox.store import dumps, next_id
+from govpress_support.sandbox.store import dumps
 from govpress_support.sandbox.zendesk_tickets import html_of, tag_column
 
 SYSTEM = -1  # the author of automatic changes (closing a solved ticket)
@@ -76,8 +76,12 @@ class Life:
 # --- playing a life ------------------------------------------------------------------------------
 
 
+ID_STARTS = {"audit": 900001, "comment": 800001, "event": 950001}
+
+
 class Player:
-    """Writes lives into the store, in one write transaction, with one ledger of metric events."""
+    """Writes lives into the store, in one write transaction, with one ledger of metric events;
+    ids are handed out in memory and the rows written by `flush` (call it when done)."""
 
     def __init__(self, conn: sqlite3.Connection, statuses: dict[str, int]):
         self.conn = conn
@@ -85,6 +89,29 @@ class Player:
         self.defaults = statuses  # status category -> its default custom status id
         self.comments: list[tuple[Any, ...]] = []
         self.audits: list[tuple[Any, ...]] = []
+        self._ids: dict[str, int] = {}
+        for name, start in ID_STARTS.items():
+            row = conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+            self._ids[name] = int(row[0]) if row else start - 1
+
+    def _next(self, name: str) -> int:
+        self._ids[name] += 1
+        return self._ids[name]
+
+    def flush(self) -> None:
+        self.ledger.flush()
+        self.conn.executemany(
+            "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, audit_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self.comments,
+        )
+        self.conn.executemany("INSERT INTO audits (id, ticket_id, created_at, doc) VALUES (?, ?, ?, ?)", self.audits)
+        self.conn.executemany(
+            "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            [(name, value) for name, value in self._ids.items() if value >= ID_STARTS[name]],
+        )
+        self.comments.clear()
+        self.audits.clear()
 
     def play(self, life: Life) -> tuple[dict[str, Any], dict[str, Any], str]:
         """Play the steps in time order; returns the final fields, the metric state (`mx`) and
@@ -127,7 +154,6 @@ class Player:
                 self._apply(clocks, name, step.at, life)
             self._audit(life, step, before, state, created=n == 0)
             last = step.at
-        self.ledger.flush()
         return state, clocks.mx, timeutil.iso(last) or ""
 
     @staticmethod
@@ -150,24 +176,21 @@ class Player:
         clocks.apply(EVENT_METRIC[name], at, policy, target)
 
     def _audit(self, life: Life, step: Step, before: dict[str, Any], after: dict[str, Any], *, created: bool) -> None:
-        audit_id = next_id(self.conn, "audit", 900001)
+        audit_id = self._next("audit")
         stamp = timeutil.iso(step.at) or ""
         events: list[dict[str, Any]] = []
         if step.comment is not None:
             body, public = step.comment
-            comment_id = next_id(self.conn, "comment", 800001)
-            self.conn.execute(
-                "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, audit_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (comment_id, life.ticket_id, step.author, body, html_of(body), int(public), stamp, audit_id),
-            )
+            markup = html_of(body)
+            comment_id = self._next("comment")
+            self.comments.append((comment_id, life.ticket_id, step.author, body, markup, int(public), stamp, audit_id))
             events.append(
                 {
-                    "id": next_id(self.conn, "event", 950001),
+                    "id": self._next("event"),
                     "type": "Comment",
                     "author_id": step.author,
                     "body": body,
-                    "html_body": html_of(body),
+                    "html_body": markup,
                     "plain_body": body,
                     "public": public,
                     "attachments": [],
@@ -179,12 +202,11 @@ class Player:
             if created:
                 value = life.subject if name == "subject" else after.get(name)
                 if value is not None:
-                    event_id = next_id(self.conn, "event", 950001)
-                    events.append({"id": event_id, "type": "Create", "field_name": name, "value": value})
+                    events.append({"id": self._next("event"), "type": "Create", "field_name": name, "value": value})
             elif before.get(name) != after.get(name):
                 events.append(
                     {
-                        "id": next_id(self.conn, "event", 950001),
+                        "id": self._next("event"),
                         "type": "Change",
                         "field_name": name,
                         "value": after.get(name),
@@ -201,10 +223,7 @@ class Player:
             "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}},
             "events": events,
         }
-        self.conn.execute(
-            "INSERT INTO audits (id, ticket_id, created_at, doc) VALUES (?, ?, ?, ?)",
-            (audit_id, life.ticket_id, stamp, dumps(audit)),
-        )
+        self.audits.append((audit_id, life.ticket_id, stamp, dumps(audit)))
 
 
 # --- the hand-written tickets, backwards from their SLA ------------------------------------------
@@ -367,6 +386,9 @@ HISTORY_SUBJECTS = (
 HISTORY_PAGES = ("news", "contact us", "careers", "about us", "privacy", "events", "annual report", "services")
 HISTORY_PLUGINS = ("Gravity Forms", "WPML", "Yoast SEO", "Redirection", "Advanced Custom Fields")
 HISTORY_BLOCKS = ("accordion", "table", "call to action", "image gallery", "quote")
+# Where the month's tickets went, and how often: solved in triage, in 1st line, in 2nd line;
+# cascaded from 1st to 2nd line; on from 2nd line to scoping; returned from 1st line to triage.
+ROUTES = (("triage", 2), ("first", 7), ("second", 7), ("cascade", 3), ("scoping", 1), ("returned", 1))
 SECOND_LINE_AGENTS = (D.SAM, D.SAM, D.PRIYA, D.PRIYA, D.ADE, D.MORGAN)
 FIRST_LINE_AGENTS = (D.TOM, D.CHRIS, D.ADE)
 TRIAGE_AGENTS = (D.JO, D.MORGAN)
@@ -399,18 +421,22 @@ def month_lives(now: datetime, rng: random.Random) -> list[Life]:
     """Tickets created in the last 30 days and solved (or closed) before `now`."""
     lives: list[Life] = []
     number = FIRST_HISTORY_ID
+    deck: list[str] = []  # routes dealt from a shuffled deck, so every route shows in a month
     start = now - timedelta(days=HISTORY_DAYS)
     day = start.date()
     while day < now.date():
         weekday = day.weekday() < 5
-        count = rng.choice((1, 2, 2, 3, 3)) if weekday else rng.choice((0, 0, 1))
+        count = rng.choice((2, 2, 3, 3, 4)) if weekday else rng.choice((0, 0, 1))
         midnight = datetime(day.year, day.month, day.day, tzinfo=now.tzinfo)
         minutes = sorted(rng.randint(7 * 60, 18 * 60) if weekday else rng.randint(0, 1439) for _ in range(count))
         for minute in minutes:
             at = midnight + timedelta(minutes=minute)
             if at < start:
                 continue
-            life = _month_life(number, at, now, rng)
+            if not deck:
+                deck = [route for route, share in ROUTES for _ in range(share)]
+                rng.shuffle(deck)
+            life = _month_life(number, at, now, rng, deck.pop())
             if life is not None:
                 lives.append(life)
                 number += 1
@@ -418,14 +444,10 @@ def month_lives(now: datetime, rng: random.Random) -> list[Life]:
     return lives
 
 
-def _month_life(ticket_id: int, created: datetime, now: datetime, rng: random.Random) -> Life | None:
+def _month_life(ticket_id: int, created: datetime, now: datetime, rng: random.Random, route: str) -> Life | None:
     subject, kind, tags = _subject(rng)
     requester = rng.choice(D.END_USERS)[0]
     priority = rng.choices(("urgent", "high", "normal", "low"), (1, 4, 10, 5))[0]
-    route = rng.choices(
-        ("triage", "first", "second", "cascade", "scoping", "returned"),
-        (2, 7, 7, 3, 1, 1),
-    )[0]
     if "newsletter" in tags:
         route, priority = "triage", "low"
     if "plugin" in tags and route in ("first", "triage"):
@@ -482,7 +504,7 @@ def _month_life(ticket_id: int, created: datetime, now: datetime, rng: random.Ra
     work = {
         D.TRIAGE: (0.2, 2),
         D.FIRST_LINE: (0.5, 8),
-        D.SECOND_LINE: (4, 72),
+        D.SECOND_LINE: (6, 120),
         D.SCOPING: (48, 200),
     }[group]
     at = working(at + timedelta(hours=rng.uniform(*work)), rng)
@@ -565,4 +587,5 @@ def write_month(conn: sqlite3.Connection, player: Player, now: datetime, rng: ra
                 dumps(doc),
             ),
         )
+    player.flush()
     return len(lives)
