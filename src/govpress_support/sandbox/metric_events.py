@@ -486,17 +486,8 @@ class Clocks:
         policy = group_policy_for(new.group_id, list(new.tags))
         if policy is None:
             return
-        clock = self.mx["c"].get(GROUP_METRIC)
-        if clock is None:
+        if GROUP_METRIC not in self.mx["c"]:
             self.ledger.add(self.ticket_id, t, GROUP_METRIC, 0, "measure")
-            clock = self.mx["c"][GROUP_METRIC] = {
-                "i": 0,
-                "on": False,
-                "done": False,
-                "since": None,
-                "used": 0.0,
-                "bused": 0.0,
-            }
         self._activate(GROUP_METRIC, t, new_instance=True)
         target = self.mx["t"].get(GROUP_METRIC) or policy.target(GROUP_METRIC, new.priority or "normal")
         if target is not None:

@@ -352,33 +352,10 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
         elif sla:
             doc["sla"] = []
         doc["mx"] = mx
-        tickets.append(
-            (
-                tid,
-                state["group_id"],
-                state["status"],
-                state["custom_status_id"],
-                state["priority"],
-                state["type"],
-                state["assignee_id"],
-                requester,
-                requester,
-                org,
-                subject,
-                description,
-                tag_column(["bulk", f"client_{org}"]),
-                _iso(created),
-                max(_iso(updated), last),
-                dumps(doc),
-            )
-        )
-    conn.executemany(
-        "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, "
-        "assignee_id, requester_id, "
-        "submitter_id, organization_id, subject, description, tags, created_at, updated_at, doc) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        tickets,
-    )
+        row = H.ticket_row(tid, state, requester, org, subject, description)
+        tags = tag_column(["bulk", f"client_{org}"])
+        tickets.append((*row, tags, _iso(created), max(_iso(updated), last), dumps(doc)))
+    conn.executemany(H.INSERT_TICKET, tickets)
     player.flush()
 
 

@@ -563,29 +563,23 @@ def write_month(conn: sqlite3.Connection, player: Player, now: datetime, rng: ra
         if not mx.get("p"):
             doc["sla"] = None if life.ticket_id % 7 == 0 else []
         tags = [*life.tags, f"client_{orgs[life.requester]}"]
-        created = timeutil.iso(life.steps[0].at)
-        conn.execute(
-            "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, assignee_id, "
-            "requester_id, submitter_id, organization_id, subject, description, tags, created_at, updated_at, doc) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                life.ticket_id,
-                state["group_id"],
-                state["status"],
-                state["custom_status_id"],
-                state["priority"],
-                state["type"],
-                state["assignee_id"],
-                life.requester,
-                life.requester,
-                orgs[life.requester],
-                life.subject,
-                life.description,
-                tag_column(tags),
-                created,
-                last,
-                dumps(doc),
-            ),
-        )
+        created = timeutil.iso(life.steps[0].at) or ""
+        row = ticket_row(life.ticket_id, state, life.requester, orgs[life.requester], life.subject, life.description)
+        conn.execute(INSERT_TICKET, (*row, tag_column(tags), created, last, dumps(doc)))
     player.flush()
     return len(lives)
+
+
+INSERT_TICKET = (
+    "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, assignee_id, requester_id, "
+    "submitter_id, organization_id, subject, description, tags, created_at, updated_at, doc) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def ticket_row(
+    ticket_id: int, state: dict[str, Any], requester: int, org: int | None, subject: str, description: str
+) -> tuple[Any, ...]:
+    """A played ticket's columns up to its description (tags, times and document follow)."""
+    fields = ("group_id", "status", "custom_status_id", "priority", "type", "assignee_id")
+    return (ticket_id, *(state[k] for k in fields), requester, requester, org, subject, description)
