@@ -387,6 +387,8 @@ def test_ticket_metrics_list_newest_first_by_offset_and_cursor(zd: httpx.Client)
         params["page[after]"] = page["meta"]["after_cursor"]
     assert len(walked) == len(set(walked)) == offset["count"]
     assert walked[:100] == [m["ticket_id"] for m in offset["ticket_metrics"]]
+    beyond = zd.get("/api/v2/ticket_metrics", params={"page": 50}).json()
+    assert (beyond["ticket_metrics"], beyond["next_page"]) == ([], None)
 
 
 def test_audits_show_how_a_ticket_moved(zd: httpx.Client, clock: Clock) -> None:
