@@ -141,6 +141,7 @@ def test_settings_and_faults_over_the_control_api(app: SandboxApp, control: http
         "export_sideloads": False,
         "rota": "junk",
         "rate_limits": True,
+        "comment_limit": 5000,
     }
     assert app.settings.rota == "junk"
     assert control.put("/_sandbox/settings", json={"rota": "sideways"}).status_code == 400

@@ -81,7 +81,7 @@ def test_each_agent_is_themselves_and_carries_rate_limit_headers(
 def test_unknown_endpoints_are_invalid_endpoint_and_json_suffix_is_optional(
     zd: httpx.Client,
 ) -> None:
-    missing = zd.get("/api/v2/macros")
+    missing = zd.get("/api/v2/triggers")
     assert missing.status_code == 404
     assert missing.json() == {"error": "InvalidEndpoint", "description": "Not found"}
     assert zd.get("/api/v2/groups.json").json() == zd.get("/api/v2/groups").json()

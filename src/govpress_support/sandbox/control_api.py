@@ -1,5 +1,6 @@
 """The sandbox's own control API under `/_sandbox/...` (no auth, JSON, never faulted): stats,
-faults, settings, reset, user roles, and "someone else edits this ticket"."""
+faults, settings, reset, user roles, "someone else edits this ticket", and the emails Zendesk
+would have sent."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import DEFAULT_EMAIL
 from govpress_support.sandbox.routing import Router
+from govpress_support.sandbox.store import dumps, loads
 from govpress_support.sandbox.wire import Request, Response, json_response
+from govpress_support.sandbox.zendesk_emails import emails as recorded_emails
 from govpress_support.sandbox.zendesk_tickets import TicketError, View, render_ticket
 
 if TYPE_CHECKING:
@@ -90,13 +93,38 @@ class ControlAPI:
         return json_response(200, self.app.settings.as_dict())
 
     def user_role(self, req: Request, params: dict[str, str]) -> Response:
-        role = self._body(req).get("role")
-        if role not in ("agent", "admin", "end-user"):
+        """`{"role": "agent"|"admin"|"end-user"}` and/or `{"restricted": true|false}` (a restricted
+        agent: no suspended tickets)."""
+        body = self._body(req)
+        role, restricted = body.get("role"), body.get("restricted")
+        if role is None and restricted is None:
+            raise ControlError(400, "send role (agent, admin or end-user) and/or restricted (true or false)")
+        if role is not None and role not in ("agent", "admin", "end-user"):
             raise ControlError(400, "role must be agent, admin or end-user")
+        if restricted is not None and not isinstance(restricted, bool):
+            raise ControlError(400, "restricted must be true or false")
         with self.app.store.write() as conn:
-            if conn.execute("UPDATE users SET role = ? WHERE email = ?", (role, params["email"])).rowcount == 0:
+            row = conn.execute("SELECT role, doc FROM users WHERE email = ?", (params["email"],)).fetchone()
+            if row is None:
                 raise ControlError(404, f"no user {params['email']}")
-        return json_response(200, {"email": params["email"], "role": role})
+            doc = loads(row["doc"]) or {}
+            if restricted is not None:
+                doc["restricted_agent"] = restricted
+            role = role or row["role"]
+            conn.execute("UPDATE users SET role = ?, doc = ? WHERE email = ?", (role, dumps(doc), params["email"]))
+        return json_response(
+            200, {"email": params["email"], "role": role, "restricted": bool(doc.get("restricted_agent"))}
+        )
+
+    def emails(self, req: Request, params: dict[str, str]) -> Response:
+        """The emails Zendesk would have sent for public replies, oldest first; `?ticket_id=` for
+        one ticket's."""
+        raw = req.arg("ticket_id")
+        if raw is not None and not raw.strip().isdigit():
+            raise ControlError(400, "ticket_id must be a ticket number")
+        with self.app.store.snapshot() as conn:
+            found = recorded_emails(conn, int(raw) if raw is not None else None)
+        return json_response(200, {"emails": found, "count": len(found)})
 
     def touch(self, req: Request, params: dict[str, str]) -> Response:
         """Another agent edits the ticket: the changes apply as them and updated_at moves."""
@@ -130,4 +158,5 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("PUT", "/_sandbox/settings", ControlAPI.settings_update),
     ("PUT", "/_sandbox/users/{email}", ControlAPI.user_role),
     ("POST", "/_sandbox/tickets/{id:int}/touch", ControlAPI.touch),
+    ("GET", "/_sandbox/emails", ControlAPI.emails),
 )

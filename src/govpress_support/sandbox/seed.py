@@ -14,6 +14,7 @@ from typing import Any
 
 from govpress_support.core import timeutil
 from govpress_support.sandbox import seed_data as D
+from govpress_support.sandbox import zendesk_emails as emails
 from govpress_support.sandbox.constants import ZENDESK_URL
 from govpress_support.sandbox.store import Store, dumps, next_id
 from govpress_support.sandbox.zendesk_tickets import html_of, tag_column
@@ -140,6 +141,7 @@ def _zendesk(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> Non
             (sid, category, dumps(doc)),
         )
     keys = _tickets(conn, now, rng)
+    _macros(conn, now)
     for n, (subject, cause, author, email, content, follows, days) in enumerate(D.SUSPENDED):
         created = _iso(now - timedelta(days=days))
         doc = {
@@ -188,6 +190,8 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
     labels = {label: sid for sid, _, label, _, _ in D.CUSTOM_STATUSES}
     defaults = {cat: sid for sid, cat, _, _, default in D.CUSTOM_STATUSES if default}
     orgs = {uid: oid for uid, _, _, oid in D.END_USERS}
+    domains = {oid: domain for oid, _, domain in D.ORGANIZATIONS}
+    people = {uid: (name, f"{local}@{domains[oid]}") for uid, name, local, oid in D.END_USERS}
     keys: dict[str, int] = {}
     ordered = sorted(D.TICKETS, key=lambda t: -t.days_ago)
     for n, t in enumerate(ordered):
@@ -203,6 +207,8 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
             "due": {"offset": int(t.due_hours * 3600)} if t.due_hours is not None else None,
             "custom_fields": _custom_fields(orgs.get(t.requester), t.estimate),
             "via": "email" if t.group == D.TRIAGE or n % 3 else "web",
+            "email_ccs": list(t.ccs),
+            "followers": list(t.followers),
         }
         tags = list(t.tags) + ([f"client_{orgs[t.requester]}"] if t.requester in orgs else [])
         conn.execute(
@@ -232,18 +238,49 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
         )
         comments = [(t.requester, t.description, True), *t.notes]
         span = (updated - created) / len(comments)
+        requester = people[t.requester]
         for k, (author, body, public) in enumerate(comments):
-            _comment(conn, tid, author, body, public, _iso(created + span * k))
+            if author == t.requester:
+                via = emails.email_via(*requester) if doc["via"] == "email" else emails.web_via()
+            else:  # an agent in the agent workspace; a public reply went to the requester and CCs
+                to = emails.addressed_to(requester, list(t.ccs)) if public else None
+                via = emails.web_via(to)
+            _comment(conn, tid, author, body, public, _iso(created + span * k), via)
     return keys
 
 
-def _comment(conn: sqlite3.Connection, ticket_id: int, author: int, body: str, public: bool, at: str) -> None:
+def _comment(
+    conn: sqlite3.Connection, ticket_id: int, author: int, body: str, public: bool, at: str, via: dict[str, Any]
+) -> None:
     conn.execute(
         "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, "
-        "audit_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-        (next_id(conn, "comment", 800001), ticket_id, author, body, html_of(body), int(public), at),
+        "audit_id, via) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+        (next_id(conn, "comment", 800001), ticket_id, author, body, html_of(body), int(public), at, dumps(via)),
     )
+
+
+def _macros(conn: sqlite3.Connection, now: datetime) -> None:
+    for position, m in enumerate(D.MACROS, start=1):
+        if m.owner is not None:
+            restriction: dict[str, Any] | None = {"type": "User", "id": m.owner}
+        elif m.groups:
+            restriction = {"type": "Group", "id": m.groups[0], "ids": list(m.groups)}
+        else:
+            restriction = None
+        created = now - timedelta(days=m.days_ago)
+        doc = {
+            "description": m.description,
+            "actions": [{"field": f, "value": v} for f, v in m.actions],
+            "restriction": restriction,
+            "default": False,
+            "created_at": _iso(created),
+            "updated_at": _iso(created + timedelta(days=m.days_ago / 3)),
+        }
+        conn.execute(
+            "INSERT INTO macros (id, title, active, position, doc) VALUES (?, ?, ?, ?, ?)",
+            (m.id, m.title, int(m.active), position, dumps(doc)),
+        )
 
 
 def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) -> None:
@@ -256,6 +293,8 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
     )
     defaults = {cat: sid for sid, cat, _, _, default in D.CUSTOM_STATUSES if default}
     requesters = [(uid, oid) for uid, _, _, oid in D.END_USERS]
+    domains = {oid: domain for oid, _, domain in D.ORGANIZATIONS}
+    vias = {uid: dumps(emails.email_via(name, f"{local}@{domains[oid]}")) for uid, name, local, oid in D.END_USERS}
     assignees: list[int | None] = [D.SAM, D.SAM, D.SAM, D.PRIYA, D.MORGAN, D.ADE, None]
     oldest = now - timedelta(days=180)
     step = max(1.0, (180 * 86400 - 3600) / max(count, 1))
@@ -325,7 +364,9 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
                 dumps(doc),
             )
         )
-        comments.append((first_comment + i, tid, requester, description, html_of(description), 1, stamp))
+        comments.append(
+            (first_comment + i, tid, requester, description, html_of(description), 1, stamp, vias[requester])
+        )
     conn.executemany(
         "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, "
         "assignee_id, requester_id, "
@@ -334,8 +375,8 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
         tickets,
     )
     conn.executemany(
-        "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, via) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         comments,
     )
     conn.execute(

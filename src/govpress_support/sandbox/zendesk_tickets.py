@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govpress_support.core import timeutil
+from govpress_support.sandbox import zendesk_emails as emails
 from govpress_support.sandbox.seed_data import TICKET_FIELDS
 from govpress_support.sandbox.store import Store, dumps, loads
 
@@ -230,9 +231,9 @@ def render_ticket(state: TicketState, view: View, *, slas: bool = False) -> dict
         "assignee_id": state.assignee_id,
         "organization_id": state.organization_id,
         "group_id": state.group_id,
-        "collaborator_ids": [],
-        "follower_ids": [],
-        "email_cc_ids": [],
+        "collaborator_ids": emails.collaborator_ids(doc),
+        "follower_ids": emails.follower_ids(doc),
+        "email_cc_ids": emails.cc_ids(doc),
         "forum_topic_id": None,
         "problem_id": None,
         "has_incidents": False,
@@ -282,7 +283,7 @@ def render_comment(row: sqlite3.Row) -> dict[str, Any]:
         "public": bool(row["public"]),
         "attachments": [],
         "audit_id": row["audit_id"],
-        "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+        "via": loads(row["via"]) or emails.api_via(),
         "metadata": {"system": {}, "custom": {}},
         "created_at": row["created_at"],
     }
@@ -548,6 +549,11 @@ class Tickets:
                 public = raw.get("public", True) if isinstance(raw, dict) else True
                 markup = raw.get("html_body") if isinstance(raw, dict) and raw.get("html_body") else html_of(body)
                 comment = {"body": body, "html_body": markup, "public": public is not False}
+                limit = self.store.settings().comment_limit
+                held = conn.execute("SELECT COUNT(*) FROM comments WHERE ticket_id = ?", (current.id,)).fetchone()[0]
+                if int(held) >= limit:
+                    # Refused whole; an update that adds no comment still applies (the documented rule).
+                    invalid("base", f"Ticket has reached the maximum number of comments ({limit})")
 
         if errors:
             raise record_invalid(errors)
@@ -628,12 +634,28 @@ class Tickets:
                 [*(v for k, v in cols.items() if k != "id"), new.id],
             )
         audit_events: list[dict[str, Any]] = []
+        notification: dict[str, Any] | None = None
         if comment is not None:
             cid = self.store.next_id(conn, "comment", 800001)
+            via = emails.api_via()
+            if comment["public"] and not created and _is_agent(conn, author_id):
+                via, notification = emails.send_reply(
+                    conn,
+                    ticket_id=new.id,
+                    subject=new.subject,
+                    requester_id=new.requester_id,
+                    doc=new.doc,
+                    author_id=author_id,
+                    comment_id=cid,
+                    audit_id=audit_id,
+                    body=comment["body"],
+                    html_body=comment["html_body"],
+                    at=new.updated_at,
+                )
             conn.execute(
                 "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, "
-                "created_at, audit_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, audit_id, via) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     cid,
                     new.id,
@@ -643,6 +665,7 @@ class Tickets:
                     int(comment["public"]),
                     new.updated_at,
                     audit_id,
+                    dumps(via),
                 ),
             )
             audit_events.append(
@@ -664,6 +687,9 @@ class Tickets:
                 event["type"] = "Create"
                 event.pop("previous_value", None)
             audit_events.append(event)
+        if notification is not None:
+            notification["id"] = self.store.next_id(conn, "event", 950001)
+            audit_events.append(notification)
         return {
             "id": audit_id,
             "ticket_id": new.id,
