@@ -3,6 +3,7 @@ faults, settings, reset, user roles, and "someone else edits this ticket"."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -120,6 +121,17 @@ class ControlAPI:
         return json_response(200, {"ticket": render_ticket(ticket, view, slas=True), "audit": audit})
 
 
+def _elsewhere(module: str, name: str) -> Handler:
+    """A control handler kept beside the emulator it switches (`github_api`, `slack_api`), imported
+    when first asked for."""
+
+    def handler(api: ControlAPI, req: Request, params: dict[str, str]) -> Response:
+        found: Handler = getattr(importlib.import_module(f"govpress_support.sandbox.{module}"), name)
+        return found(api, req, params)
+
+    return handler
+
+
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/_sandbox/stats", ControlAPI.stats),
     ("POST", "/_sandbox/stats/reset", ControlAPI.stats_reset),
@@ -130,4 +142,9 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("PUT", "/_sandbox/settings", ControlAPI.settings_update),
     ("PUT", "/_sandbox/users/{email}", ControlAPI.user_role),
     ("POST", "/_sandbox/tickets/{id:int}/touch", ControlAPI.touch),
+    ("GET", "/_sandbox/github", _elsewhere("github_api", "control_get")),
+    ("PUT", "/_sandbox/github", _elsewhere("github_api", "control_put")),
+    ("GET", "/_sandbox/slack", _elsewhere("slack_api", "control_get")),
+    ("PUT", "/_sandbox/slack", _elsewhere("slack_api", "control_put")),
+    ("DELETE", "/_sandbox/slack", _elsewhere("slack_api", "control_delete")),
 )
