@@ -1,14 +1,15 @@
-"""The sandbox application: one object answering Zendesk, Trello, the rota and its own control
-API by path, over a SQLite file that persists between processes."""
+"""The sandbox application: one object answering Zendesk, Trello, the rota, GitHub, a Slack webhook
+and its own control API by path, over a SQLite file that persists between processes."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
-from govpress_support.sandbox.constants import DB_NAME
+from govpress_support.sandbox.constants import DB_NAME, GITHUB_API_PREFIX
 from govpress_support.sandbox.control_api import ControlAPI
 from govpress_support.sandbox.faults import FaultInjector, Faults
 from govpress_support.sandbox.rota_api import RotaAPI
@@ -19,6 +20,10 @@ from govpress_support.sandbox.store import SettingsValues, Store
 from govpress_support.sandbox.trello_api import TrelloAPI
 from govpress_support.sandbox.wire import Request, Response, text_response
 from govpress_support.sandbox.zendesk_api import ZendeskAPI
+
+if TYPE_CHECKING:
+    from govpress_support.sandbox.github_api import GitHubAPI
+    from govpress_support.sandbox.slack_api import SlackAPI
 
 
 class Service(Protocol):
@@ -91,6 +96,20 @@ class SandboxApp:
         self.rota = RotaAPI(self.store)
         self.control = ControlAPI(self)
 
+    @functools.cached_property
+    def github(self) -> GitHubAPI:
+        """GitHub's REST API, loaded on first use: a run that never asks for it does not pay for it."""
+        from govpress_support.sandbox.github_api import GitHubAPI
+
+        return GitHubAPI(self.store, self.stats)
+
+    @functools.cached_property
+    def slack(self) -> SlackAPI:
+        """The Slack incoming webhook, loaded on first use."""
+        from govpress_support.sandbox.slack_api import SlackAPI
+
+        return SlackAPI(self.store, self.stats)
+
     @property
     def faults(self) -> Faults:
         return self._injector.faults
@@ -104,6 +123,10 @@ class SandboxApp:
         reseed(self.store, seed=seed, bulk=bulk)
         self.zendesk.account_window.clear()
         self.zendesk.export_window.clear()
+        if "github" in self.__dict__:
+            self.github.clear_windows()
+        if "slack" in self.__dict__:
+            self.slack.window.clear()
 
     def _service(self, path: str) -> Service | None:
         if path.startswith("/api/v2/"):
@@ -112,6 +135,10 @@ class SandboxApp:
             return self.trello
         if path.startswith("/v2/"):
             return self.rota
+        if path == GITHUB_API_PREFIX or path.startswith(GITHUB_API_PREFIX + "/"):
+            return self.github
+        if path.startswith("/services/"):
+            return self.slack
         return None
 
     def handle(self, request: Request) -> Response:

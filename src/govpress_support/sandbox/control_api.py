@@ -4,6 +4,7 @@ would have sent."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +149,17 @@ class ControlAPI:
         return json_response(200, {"ticket": render_ticket(ticket, view, slas=True), "audit": audit})
 
 
+def _elsewhere(module: str, name: str) -> Handler:
+    """A control handler kept beside the emulator it switches (`github_api`, `slack_api`), imported
+    when first asked for."""
+
+    def handler(api: ControlAPI, req: Request, params: dict[str, str]) -> Response:
+        found: Handler = getattr(importlib.import_module(f"govpress_support.sandbox.{module}"), name)
+        return found(api, req, params)
+
+    return handler
+
+
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/_sandbox/stats", ControlAPI.stats),
     ("POST", "/_sandbox/stats/reset", ControlAPI.stats_reset),
@@ -159,4 +171,9 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("PUT", "/_sandbox/users/{email}", ControlAPI.user_role),
     ("POST", "/_sandbox/tickets/{id:int}/touch", ControlAPI.touch),
     ("GET", "/_sandbox/emails", ControlAPI.emails),
+    ("GET", "/_sandbox/github", _elsewhere("github_api", "control_get")),
+    ("PUT", "/_sandbox/github", _elsewhere("github_api", "control_put")),
+    ("GET", "/_sandbox/slack", _elsewhere("slack_api", "control_get")),
+    ("PUT", "/_sandbox/slack", _elsewhere("slack_api", "control_put")),
+    ("DELETE", "/_sandbox/slack", _elsewhere("slack_api", "control_delete")),
 )

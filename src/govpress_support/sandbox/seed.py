@@ -54,6 +54,9 @@ def seed(store: Store, conn: sqlite3.Connection, *, seed: int = 1, bulk: int = 0
             "INSERT INTO rota (role, week_offset, name, email) VALUES (?, ?, ?, ?)",
             (role, week, name, email),
         )
+    from govpress_support.sandbox.seed_github import seed_github  # only when seeding
+
+    seed_github(conn, now)
     if bulk:
         add_bulk(conn, bulk, seed=seed, now=now)
     store.set_meta(conn, "seeded", dumps({"seed": seed, "bulk": bulk, "at": timeutil.iso(now)}))

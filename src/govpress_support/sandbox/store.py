@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,6 +94,25 @@ CREATE INDEX trello_actions_card ON trello_actions (card_id, date);
 
 CREATE TABLE rota (
     role TEXT NOT NULL, week_offset INTEGER NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL);
+
+CREATE TABLE gh_users (
+    id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE COLLATE NOCASE, token TEXT UNIQUE,
+    doc TEXT NOT NULL);
+CREATE TABLE gh_repos (
+    id INTEGER PRIMARY KEY, owner TEXT NOT NULL COLLATE NOCASE, name TEXT NOT NULL COLLATE NOCASE,
+    doc TEXT NOT NULL, UNIQUE (owner, name));
+CREATE TABLE gh_issues (
+    id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL, number INTEGER NOT NULL,
+    is_pull INTEGER NOT NULL, state TEXT NOT NULL, user_id INTEGER NOT NULL, head_ref TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, doc TEXT NOT NULL,
+    UNIQUE (repo_id, number));
+CREATE TABLE gh_comments (
+    id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, user_id INTEGER NOT NULL, body TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX gh_comments_issue ON gh_comments (issue_id, id);
+CREATE TABLE slack_posts (
+    id INTEGER PRIMARY KEY, hook TEXT NOT NULL, status INTEGER NOT NULL, answer TEXT NOT NULL,
+    body TEXT NOT NULL, content_type TEXT NOT NULL, at TEXT NOT NULL);
 """
 
 DATA_TABLES = (
@@ -119,6 +138,11 @@ DATA_TABLES = (
     "trello_actions",
     "rota",
     "settings",
+    "gh_users",
+    "gh_repos",
+    "gh_issues",
+    "gh_comments",
+    "slack_posts",
 )
 
 
