@@ -5,7 +5,7 @@ from __future__ import annotations
 from pytest_mock import MockerFixture
 
 from tests.cli.conftest import Invoke
-from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+from tests.desk import Desk
 
 TRIAGE, FIRST, SECOND, SCOPING = 360001, 360002, 360003, 360004
 

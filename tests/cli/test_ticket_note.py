@@ -11,7 +11,7 @@ from pytest_mock import MockerFixture
 from govpress_support.cli import output
 from govpress_support.services.zendesk import ZendeskClient
 from tests.cli.conftest import Invoke
-from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+from tests.desk import Desk
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import pytest
 from govpress_support.core.models import JobStatus, Ticket
 from govpress_support.services.zendesk import ZendeskClient
 from tests.cli.conftest import Invoke
-from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+from tests.desk import Desk
+from tests.seed_names import ME
 
 SECOND, SCOPING = 360003, 360004
 
@@ -89,7 +90,7 @@ def test_a_conflict_in_a_bulk_change_is_named_and_the_rest_done(
 
 
 def test_no_permission_is_exit_4(cli: Invoke, desk: Desk) -> None:
-    desk.control("PUT", "users/sam.okafor@govpress.example", {"role": "end-user"})
+    desk.set_role(ME.email, "end-user")
     result = cli("--sandbox", "note", "4013", "Hello", "--yes")
     assert result.code == 4
     assert "403" in result.stderr

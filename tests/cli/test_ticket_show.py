@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from tests.cli.conftest import Invoke
-from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+from tests.desk import Desk
+from tests.seed_names import ME
 
 TTY = {"GOVPRESS_SUPPORT_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}
 
@@ -103,14 +104,14 @@ class TestSuspended:
 
     def test_none_is_not_an_error(self, cli: Invoke, desk: Desk) -> None:
         for ticket in cli("--sandbox", "suspended", "--json").json():
-            desk.http.delete(f"/api/v2/suspended_tickets/{ticket['id']}").raise_for_status()
+            desk.zendesk.delete(f"/api/v2/suspended_tickets/{ticket['id']}").raise_for_status()
         result = cli("--sandbox", "suspended", env=TTY)
         assert result.code == 0
         assert "0 suspended tickets" in result.stderr
         assert "No suspended tickets." in result.stderr
 
     def test_not_allowed_is_exit_4_with_the_reason(self, cli: Invoke, desk: Desk) -> None:
-        desk.control("PUT", "users/sam.okafor@govpress.example", {"role": "end-user"})
+        desk.set_role(ME.email, "end-user")
         result = cli("--sandbox", "suspended")
         assert result.code == 4
         assert "does not show you suspended tickets" in result.stderr

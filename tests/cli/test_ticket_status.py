@@ -8,7 +8,7 @@ import pytest
 
 from govpress_support.cli import output
 from tests.cli.conftest import Invoke
-from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+from tests.desk import Desk
 
 BELIEVED_SOLVED = 1260000006  # the seed's "Pending believed solved" custom status
 OPEN = 1260000002
@@ -34,7 +34,7 @@ class TestStatus:
         assert "already Pending believed solved" in again.stderr
 
     def test_account_without_custom_statuses_gets_pending_and_the_tag(self, cli: Invoke, desk: Desk) -> None:
-        desk.control("PUT", "settings", {"custom_statuses": False})
+        desk.settings(custom_statuses=False)
         result = cli("--sandbox", "ticket", "status", "4023", "believed-solved", "--yes")
         assert result.code == 0, result.stderr
         assert "custom statuses switched off: setting status Pending with the tag 'believed_solved'" in result.stderr
