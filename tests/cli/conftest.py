@@ -30,12 +30,13 @@ Invoke = Callable[..., Result]
 
 @pytest.fixture
 def cli() -> Invoke:
-    def invoke(*args: str, input: str | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+    def invoke(*args: str | int, input: str | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+        """Run `govpress-support *args` (a ticket id may be given as an int)."""
         runner = CliRunner()
         with runner.isolation(input=input, env=dict(env or {})) as streams:
             import sys
 
-            code = run(list(args))
+            code = run([str(arg) for arg in args])
             sys.stdout.flush()
             sys.stderr.flush()
             out, err = streams[0], streams[1]

@@ -15,7 +15,7 @@ from govpress_support.core import timeutil
 from govpress_support.core.errors import NetworkError
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
-from tests.seed_names import SECOND_LINE, TRIAGE, TRIAGE_NAME, WEEK
+from tests.seed_names import SECOND_LINE, SEED, TRIAGE, TRIAGE_NAME, WEEK
 
 
 def queue(cli: Invoke) -> list[dict[str, Any]]:
@@ -314,19 +314,21 @@ class TestBadInput:
         assert "'abc' is not a ticket" in result.stderr
 
     def test_unknown_list_lists_the_names(self, cli: Invoke) -> None:
-        result = cli("--sandbox", "card", "create", "4028", "--list", "Icebox", "--yes")
+        result = cli("--sandbox", "card", "create", SEED.breaching_soon_no_card, "--list", "Icebox", "--yes")
         assert result.code == 2
         assert "no list 'Icebox' on Trello board" in result.stderr
         assert "lists there: 'Backlog', 'Ready'" in result.stderr
 
     def test_unknown_label_lists_the_names(self, cli: Invoke) -> None:
-        result = cli("--sandbox", "card", "create", "4028", "--label", "Nope", "--yes")
+        result = cli("--sandbox", "card", "create", SEED.breaching_soon_no_card, "--label", "Nope", "--yes")
         assert result.code == 2
         assert "no label 'Nope' on Trello board" in result.stderr
         assert "'Bug'" in result.stderr
 
     def test_unknown_board_lists_yours(self, cli: Invoke) -> None:
-        result = cli("--sandbox", "card", "create", "4028", "--board", "Nonexistent board", "--yes")
+        result = cli(
+            "--sandbox", "card", "create", SEED.breaching_soon_no_card, "--board", "Nonexistent board", "--yes"
+        )
         assert result.code == 2
         assert "error: no Trello board 'Nonexistent board'" in result.stderr
 
@@ -361,14 +363,14 @@ class TestBadInput:
         assert desk.cards_for(ticket_id) == []
 
     def test_no_trello_credentials(self, cli: Invoke) -> None:
-        result = cli("card", "create", "4028", "--yes")
+        result = cli("card", "create", SEED.breaching_soon_no_card, "--yes")
         assert result.code == 4
         assert "error: no Trello credentials" in result.stderr
         assert "auth login trello" in result.stderr
 
     def test_tickets_or_missing(self, cli: Invoke) -> None:
         assert cli("--sandbox", "card", "create").code == 2
-        both = cli("--sandbox", "card", "create", "4028", "--missing")
+        both = cli("--sandbox", "card", "create", SEED.breaching_soon_no_card, "--missing")
         assert both.code == 2 and "not both" in both.stderr
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from tests.desk import DeskAt
 from tests.e2e.conftest import RunCli, Serve
+from tests.seed_names import SEED
 
-TICKETS = [str(i) for i in range(4012, 4020)]  # eight unsolved tickets
+TICKETS = [str(i) for i in SEED.unsolved[:8]]  # eight unsolved tickets
 NOTE = "Maintenance window agreed for Thursday 7pm"
 
 # A short read timeout against answers delayed past it: the write lands after the client gave up,
@@ -65,9 +66,19 @@ def test_bulk_note_under_faults_adds_each_note_exactly_once(
 
 def test_move_and_show_through_the_installed_command(serve: Serve, run_cli: RunCli) -> None:
     server = serve()
-    moved = run_cli(server, "ticket", "move", "4030", "--to", "2nd", "--reason", "Needs a developer", "--yes")
+    moved = run_cli(
+        server,
+        "ticket",
+        "move",
+        str(SEED.first_line_assignee_in_2nd),
+        "--to",
+        "2nd",
+        "--reason",
+        "Needs a developer",
+        "--yes",
+    )
     assert moved.code == 0, moved.stderr
-    shown = run_cli(server, "ticket", "show", "4030", "--json")
+    shown = run_cli(server, "ticket", "show", str(SEED.first_line_assignee_in_2nd), "--json")
     [ticket] = shown.json()
     assert ticket["group"] == "GovPress 2nd line support"
     assert [c["body"] for c in ticket["comments"] if c["internal"]][-1] == "Needs a developer"

@@ -29,6 +29,7 @@ from govpress_support.sandbox import (
 )
 from govpress_support.sandbox.server import SandboxServer
 from tests.desk import Desk
+from tests.seed_names import SEED
 
 from .conftest import Clock
 
@@ -54,19 +55,22 @@ def test_state_persists_between_opens(tmp_path: Path, clock: Clock) -> None:
     assert (tmp_path / DB_NAME).exists()
     with Desk.in_process(first) as desk:
         desk.zendesk.put(
-            "/api/v2/tickets/4021",
+            f"/api/v2/tickets/{SEED.breached_urgent}",
             json={"ticket": {"status": "pending", "comment": {"body": "kept", "public": False}}},
         )
     first.settings.rota = "down"
     first.close()
     second = open_app(tmp_path)
     with Desk.in_process(second) as desk:
-        assert desk.zendesk.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "pending"
-        assert desk.zendesk.get("/api/v2/tickets/4021/comments").json()["comments"][-1]["body"] == "kept"
+        assert desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["status"] == "pending"
+        assert (
+            desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}/comments").json()["comments"][-1]["body"]
+            == "kept"
+        )
     assert second.settings.rota == "down"
     reset(tmp_path)
     with Desk.in_process(second) as desk:  # a reset under an open app is seen at once
-        assert desk.zendesk.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "open"
+        assert desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["status"] == "open"
     assert second.settings.rota == "ok"
 
 
@@ -124,8 +128,8 @@ def test_reset_with_bulk_tickets(tmp_path: Path, clock: Clock) -> None:
 
 
 def test_stats_count_route_patterns_and_reset(desk: Desk) -> None:
-    desk.zendesk.get("/api/v2/tickets/4021")
-    desk.zendesk.get("/api/v2/tickets/4022.json")
+    desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}")
+    desk.zendesk.get(f"/api/v2/tickets/{SEED.triage_pending}.json")
     desk.zendesk.get("/api/v2/search", params={"query": "status:open"})
     stats = desk.http.get("/_sandbox/stats").json()
     assert stats["requests"] == {"GET /api/v2/tickets/{id}": 2, "GET /api/v2/search": 1}
@@ -204,7 +208,7 @@ def test_fault_responses_look_like_the_real_services(desk: Desk) -> None:
     desk.app.faults = Faults(rate_limit_share=1.0, retry_after=0, seed=1)
     kinds = set()
     for _ in range(20):
-        response = desk.zendesk.put("/api/v2/tickets/4021", json={"ticket": {"status": "solved"}})
+        response = desk.zendesk.put(f"/api/v2/tickets/{SEED.breached_urgent}", json={"ticket": {"status": "solved"}})
         assert response.status_code == 429
         assert response.headers["retry-after"] == "0"
         kinds.add(response.headers["content-type"].split(";")[0])
@@ -213,7 +217,9 @@ def test_fault_responses_look_like_the_real_services(desk: Desk) -> None:
     assert t429.json()["error"] == "API_TOKEN_LIMIT_EXCEEDED"
     assert "retry-after" not in t429.headers
     desk.app.faults = Faults()
-    assert desk.zendesk.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "open"  # nothing was written
+    assert (
+        desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["status"] == "open"
+    )  # nothing was written
     assert desk.app.stats.faults["rate_limit"] == 21
 
 
@@ -261,7 +267,8 @@ def test_served_sandbox_uses_its_own_host_in_links(server: SandboxServer) -> Non
         assert page["results"][0]["url"].startswith(server.url)
         assert len(desk.zendesk.get(page["next_page"]).json()["results"]) == 5
         assert (
-            desk.zendesk.get("/api/v2/tickets/4021").json()["ticket"]["url"] == f"{server.url}/api/v2/tickets/4021.json"
+            desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["url"]
+            == f"{server.url}/api/v2/tickets/{SEED.breached_urgent}.json"
         )
         assert desk.zendesk.delete("/api/v2/suspended_tickets/70001").status_code == 204  # no body on a 204
         assert desk.zendesk.get("/api/v2/users/me").status_code == 200  # and the connection is still usable
@@ -286,7 +293,7 @@ def test_concurrent_writes_over_the_socket(server: SandboxServer) -> None:
         with Desk.served(server.url) as desk:
             for k in range(5):
                 response = desk.zendesk.put(
-                    "/api/v2/tickets/4021",
+                    f"/api/v2/tickets/{SEED.breached_urgent}",
                     json={"ticket": {"comment": {"body": f"{n}-{k}", "public": False}}},
                 )
                 if response.status_code != 200:
@@ -299,7 +306,7 @@ def test_concurrent_writes_over_the_socket(server: SandboxServer) -> None:
         thread.join()
     assert errors == []
     with Desk.served(server.url) as desk:
-        comments = desk.zendesk.get("/api/v2/tickets/4021/comments").json()["comments"]
+        comments = desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}/comments").json()["comments"]
     assert len({c["body"] for c in comments} & {f"{n}-{k}" for n in range(6) for k in range(5)}) == 30
 
 

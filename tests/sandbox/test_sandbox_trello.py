@@ -8,7 +8,7 @@ import httpx
 
 from govpress_support.sandbox import TRELLO_KEY, TRELLO_URL, ZENDESK_URL
 from tests.desk import Desk
-from tests.seed_names import BACKLOG, MORGAN, TEMPLATE, WEEK
+from tests.seed_names import BACKLOG, MORGAN, SEED, TEMPLATE, WEEK
 
 from .conftest import Clock
 
@@ -151,12 +151,12 @@ def test_create_card_with_url_source_labels_and_position(desk: Desk) -> None:
     desk.join(BACKLOG)
     ready = desk.lists(BACKLOG)["Ready"]
     bug = next(lab["id"] for lab in desk.trello.get(f"/boards/{BACKLOG}/labels").json() if lab["name"] == "Bug")
-    link = f"{ZENDESK_URL}/agent/tickets/4021"
+    link = f"{ZENDESK_URL}/agent/tickets/{SEED.breached_urgent}"
     response = desk.trello.post(
         "/cards",
         data={
             "idList": ready,
-            "name": "#4021 Contact form broken",
+            "name": f"#{SEED.breached_urgent} Contact form broken",
             "desc": "From Zendesk",
             "urlSource": link,
             "idLabels": bug,
@@ -177,7 +177,10 @@ def test_create_card_with_url_source_labels_and_position(desk: Desk) -> None:
     again = desk.trello.get(f"/cards/{card['shortLink']}", params={"attachments": "true", "members": "true"}).json()
     assert again["badges"]["attachments"] == 1
     assert again["members"] == []
-    assert again["url"] == f"https://trello.com/c/{card['shortLink']}/{card['idShort']}-4021-contact-form-broken"
+    assert (
+        again["url"]
+        == f"https://trello.com/c/{card['shortLink']}/{card['idShort']}-{SEED.breached_urgent}-contact-form-broken"
+    )
 
 
 def test_copy_the_template_card(desk: Desk) -> None:

@@ -10,12 +10,12 @@ import pytest
 from govpress_support.core import timeutil
 from govpress_support.sandbox import AGENT_TOKEN, ZENDESK_URL
 from tests.desk import Desk
+from tests.seed_names import PRIYA, SAM, SEED, TOM
 
 from .conftest import Clock
 
 SECOND_LINE = 360003
 UNSOLVED_2ND = 'type:ticket group:"GovPress 2nd line support" status<solved'
-SAM, PRIYA, TOM = 10001, 10002, 10003
 
 
 def tickets(desk: Desk, query: str) -> list[dict[str, Any]]:
@@ -49,7 +49,7 @@ def test_requests_without_valid_credentials_get_the_json_401(desk: Desk) -> None
 def test_each_agent_is_themselves_and_carries_rate_limit_headers(desk: Desk) -> None:
     response = desk.as_agent("priya.shah@govpress.example").zendesk.get("/api/v2/users/me")
     user = response.json()["user"]
-    assert (user["id"], user["name"], user["role"]) == (PRIYA, "Priya Shah", "agent")
+    assert (user["id"], user["name"], user["role"]) == (PRIYA.id, "Priya Shah", "agent")
     assert user["default_group_id"] == SECOND_LINE
     for header in (
         "x-rate-limit",
@@ -88,8 +88,8 @@ def test_second_line_queue_has_every_sla_situation(desk: Desk, clock: Clock) -> 
     assert {t["group_id"] for t in found} == {SECOND_LINE}
     assert {t["status"] for t in found} <= {"new", "open", "pending", "hold"}
     assignees = [t["assignee_id"] for t in found]
-    assert assignees.count(SAM) >= 10
-    assert assignees.count(PRIYA) == 2
+    assert assignees.count(SAM.id) >= 10
+    assert assignees.count(PRIYA.id) == 2
     assert assignees.count(None) == 2
     breaches = [_minutes_to_breach(t, clock.now) for t in found]
     assert sum(1 for b in breaches if any(m < 0 for m in b)) >= 3
@@ -150,7 +150,7 @@ def test_search_language_subset(desk: Desk) -> None:
 
     mine = count(f"{UNSOLVED_2ND} assignee:me")
     assert mine == count(f"{UNSOLVED_2ND} assignee:sam.okafor@govpress.example")
-    assert mine == count(f'{UNSOLVED_2ND} assignee:"Sam Okafor"') == count(f"{UNSOLVED_2ND} assignee_id:{SAM}")
+    assert mine == count(f'{UNSOLVED_2ND} assignee:"Sam Okafor"') == count(f"{UNSOLVED_2ND} assignee_id:{SAM.id}")
     assert count(f"{UNSOLVED_2ND} assignee:none") == 2
     assert count(f"{UNSOLVED_2ND} -assignee:me") == 20 - mine
     assert count(f"group:{SECOND_LINE} status<solved") == count(f"group_id:{SECOND_LINE} status<=hold") == 20
@@ -246,7 +246,7 @@ def test_show_many_sideloads_and_refuses_more_than_100_ids(desk: Desk) -> None:
     ).json()
     assert [t["id"] for t in data["tickets"]] == ids
     assert {g["id"] for g in data["groups"]} == {SECOND_LINE}
-    assert {u["id"] for u in data["users"]} >= {SAM, PRIYA}
+    assert {u["id"] for u in data["users"]} >= {SAM.id, PRIYA.id}
     assert data["organizations"]
     assert sum("slas" in t for t in data["tickets"]) == 19  # one ticket has no slas key at all
     too_many = desk.zendesk.get("/api/v2/tickets/show_many", params={"ids": ",".join(str(i) for i in range(1, 102))})
@@ -318,7 +318,7 @@ def test_update_with_internal_note(desk: Desk, clock: Clock) -> None:
     assert (last["body"], last["public"], last["author_id"]) == (
         "Handover: waiting on the client.",
         False,
-        SAM,
+        SAM.id,
     )
 
 
@@ -340,13 +340,13 @@ def test_safe_update_with_a_stale_stamp_is_409_and_writes_nothing(desk: Desk) ->
     touched = desk.http.post(f"/_sandbox/tickets/{target['id']}/touch", json={"priority": "low"})
     assert touched.status_code == 200
     assert touched.json()["ticket"]["updated_at"] != target["updated_at"]
-    assert touched.json()["audit"]["author_id"] not in (SAM, None)
+    assert touched.json()["audit"]["author_id"] not in (SAM.id, None)
     comments_before = desk.zendesk.get(f"/api/v2/tickets/{target['id']}/comments").json()["count"]
     stale = desk.zendesk.put(
         f"/api/v2/tickets/{target['id']}",
         json={
             "ticket": {
-                "assignee_id": PRIYA,
+                "assignee_id": PRIYA.id,
                 "comment": {"body": "x", "public": False},
                 "safe_update": True,
                 "updated_stamp": target["updated_at"],
@@ -367,19 +367,19 @@ def test_safe_update_with_a_stale_stamp_is_409_and_writes_nothing(desk: Desk) ->
         f"/api/v2/tickets/{target['id']}",
         json={
             "ticket": {
-                "assignee_id": PRIYA,
+                "assignee_id": PRIYA.id,
                 "safe_update": True,
                 "updated_stamp": after["updated_at"],
             }
         },
     )
     assert fresh.status_code == 200
-    assert fresh.json()["ticket"]["assignee_id"] == PRIYA
+    assert fresh.json()["ticket"]["assignee_id"] == PRIYA.id
 
 
 def test_validation_errors_are_record_invalid(desk: Desk) -> None:
     target = tickets(desk, f"{UNSOLVED_2ND} assignee:me")[0]["id"]
-    not_member = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"assignee_id": TOM}})
+    not_member = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"assignee_id": TOM.id}})
     assert not_member.status_code == 422
     body = not_member.json()
     assert body["error"] == "RecordInvalid"
@@ -388,7 +388,7 @@ def test_validation_errors_are_record_invalid(desk: Desk) -> None:
     bad = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"priority": "whenever", "status": "done"}})
     assert bad.status_code == 422
     assert set(bad.json()["details"]) == {"priority", "status"}
-    assert desk.ticket(target)["assignee_id"] == SAM
+    assert desk.ticket(target)["assignee_id"] == SAM.id
     closed = tickets(desk, f"group:{SECOND_LINE} status:closed")[0]["id"]
     refused = desk.zendesk.put(f"/api/v2/tickets/{closed}", json={"ticket": {"comment": {"body": "late"}}})
     assert refused.status_code == 422
@@ -424,7 +424,7 @@ def test_create_ticket(desk: Desk) -> None:
                 "subject": "Sandbox test",
                 "comment": {"body": "Please help."},
                 "group_id": SECOND_LINE,
-                "assignee_id": SAM,
+                "assignee_id": SAM.id,
                 "priority": "high",
                 "type": "task",
                 "due_at": "2026-12-01T09:00:00Z",
@@ -435,7 +435,7 @@ def test_create_ticket(desk: Desk) -> None:
     new = created.json()["ticket"]
     assert (new["status"], new["assignee_id"], new["due_at"]) == (
         "open",
-        SAM,
+        SAM.id,
         "2026-12-01T09:00:00Z",
     )
     assert new["description"] == "Please help."
@@ -455,7 +455,7 @@ def test_update_many_applies_at_once_and_reports_through_the_job(desk: Desk) -> 
     queued = desk.zendesk.put(
         "/api/v2/tickets/update_many.json",
         params={"ids": ",".join(map(str, ids))},
-        json={"ticket": {"assignee_id": PRIYA, "comment": {"body": "Handing over", "public": False}}},
+        json={"ticket": {"assignee_id": PRIYA.id, "comment": {"body": "Handing over", "public": False}}},
     )
     assert queued.status_code == 200
     job = queued.json()["job_status"]
@@ -466,7 +466,7 @@ def test_update_many_applies_at_once_and_reports_through_the_job(desk: Desk) -> 
         5,
     )
     assert job["url"] == f"{ZENDESK_URL}/api/v2/job_statuses/{job['id']}.json"
-    assert all(desk.ticket(i)["assignee_id"] == PRIYA for i in open_ids)  # applied already
+    assert all(desk.ticket(i)["assignee_id"] == PRIYA.id for i in open_ids)  # applied already
     working = desk.zendesk.get(f"/api/v2/job_statuses/{job['id']}").json()["job_status"]
     assert working["status"] == "working"
     assert working["results"] is None
@@ -523,7 +523,9 @@ def test_update_many_items_with_their_own_safe_update(desk: Desk) -> None:
 
 
 def test_job_results_expire_after_a_day(desk: Desk, clock: Clock) -> None:
-    job = desk.zendesk.put("/api/v2/tickets/update_many", params={"ids": "4021"}, json={"ticket": {}}).json()
+    job = desk.zendesk.put(
+        "/api/v2/tickets/update_many", params={"ids": str(SEED.breached_urgent)}, json={"ticket": {}}
+    ).json()
     clock.advance(hours=25)
     assert desk.zendesk.get(job["job_status"]["url"]).status_code == 404
 
@@ -554,26 +556,26 @@ def test_groups_list_by_offset_and_cursor(desk: Desk) -> None:
 def test_membership_create_duplicate_and_delete_unassigns(desk: Desk, clock: Clock) -> None:
     created = desk.zendesk.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert created.status_code == 201
     membership = created.json()["group_membership"]
     assert created.headers["location"].endswith(f"/api/v2/group_memberships/{membership['id']}.json")
     assert (membership["user_id"], membership["group_id"], membership["default"]) == (
-        TOM,
+        TOM.id,
         SECOND_LINE,
         False,
     )
     again = desk.zendesk.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert again.status_code == 422
     assert again.json()["details"]["user_id"][0]["error"] == "DuplicateValue"
 
     priyas = tickets(desk, f"{UNSOLVED_2ND} assignee:priya.shah@govpress.example")
     assert len(priyas) == 2
-    theirs = desk.zendesk.get(f"/api/v2/users/{PRIYA}/group_memberships").json()["group_memberships"]
+    theirs = desk.zendesk.get(f"/api/v2/users/{PRIYA.id}/group_memberships").json()["group_memberships"]
     second = next(m for m in theirs if m["group_id"] == SECOND_LINE)
     clock.advance(seconds=30)
     assert desk.zendesk.delete(f"/api/v2/group_memberships/{second['id']}").status_code == 204
@@ -589,7 +591,7 @@ def test_memberships_are_admin_only(desk: Desk) -> None:
     priya = desk.as_agent("priya.shah@govpress.example").zendesk
     refused = priya.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert refused.status_code == 403
     assert refused.json() == {
@@ -597,18 +599,18 @@ def test_memberships_are_admin_only(desk: Desk) -> None:
         "description": "You do not have access to this page. Please contact the account owner "
         "of this help desk for further help.",
     }
-    mine = priya.get(f"/api/v2/users/{PRIYA}/group_memberships").json()["group_memberships"]
+    mine = priya.get(f"/api/v2/users/{PRIYA.id}/group_memberships").json()["group_memberships"]
     assert priya.delete(f"/api/v2/group_memberships/{mine[0]['id']}").status_code == 403
 
 
 def test_users_search_and_show_many(desk: Desk) -> None:
     exact = desk.zendesk.get("/api/v2/users/search", params={"query": "tom.hughes@govpress.example"}).json()
-    assert [u["id"] for u in exact["users"]] == [TOM]
+    assert [u["id"] for u in exact["users"]] == [TOM.id]
     assert exact["count"] == 1
     by_name = desk.zendesk.get("/api/v2/users/search", params={"query": "Shah"}).json()["users"]
     assert [u["name"] for u in by_name] == ["Priya Shah"]
-    many = desk.zendesk.get("/api/v2/users/show_many", params={"ids": f"{SAM},{TOM}"}).json()["users"]
-    assert [u["id"] for u in many] == [SAM, TOM]
+    many = desk.zendesk.get("/api/v2/users/show_many", params={"ids": f"{SAM.id},{TOM.id}"}).json()["users"]
+    assert [u["id"] for u in many] == [SAM.id, TOM.id]
 
 
 # --- suspended tickets ---------------------------------------------------------------------------
@@ -665,7 +667,7 @@ def test_role_changes_take_effect(desk: Desk, role: str) -> None:
     desk.http.put("/_sandbox/users/sam.okafor@govpress.example", json={"role": role})
     response = desk.zendesk.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert response.status_code == 403
 
@@ -720,7 +722,7 @@ def test_setting_the_same_status_keeps_its_custom_status(desk: Desk) -> None:
     assert same.json()["ticket"]["custom_status_id"] == statuses["Pending believed solved"]
     created = desk.zendesk.post(
         "/api/v2/tickets",
-        json={"ticket": {"subject": "x", "comment": {"body": "y"}, "assignee_id": TOM}},
+        json={"ticket": {"subject": "x", "comment": {"body": "y"}, "assignee_id": TOM.id}},
     )
     assert created.status_code == 201
     assert created.json()["ticket"]["group_id"] == 360002  # the assignee's default group
