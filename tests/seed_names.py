@@ -21,6 +21,8 @@ GROUP_NAMES = {group_id: name for group_id, name, _ in data.GROUPS}
 SECOND_LINE_NAME = GROUP_NAMES[SECOND_LINE]  # "GovPress 2nd line support"
 TRIAGE_NAME = GROUP_NAMES[TRIAGE]
 
+CUSTOM_STATUSES = {label: status_id for status_id, _, label, _, _ in data.CUSTOM_STATUSES}  # agent label -> id
+
 BACKLOG = data.BACKLOG_SHORT  # the Backlog board: a card per 2nd line or scoping ticket
 WEEK = data.WIP_SHORT  # the Week in Progress board, with the weekly tasks
 TEMPLATE = data.TEMPLATE_SHORT  # the card copied when someone joins the rota
@@ -158,6 +160,7 @@ __all__ = [
     "BACKLOG",
     "BY_KEY",
     "CHRIS",
+    "CUSTOM_STATUSES",
     "FIRST_LINE",
     "JO",
     "ME",

@@ -11,6 +11,7 @@ from govpress_support.cli.queue_cmd import TSV_FIELDS
 from govpress_support.core import timeutil
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
+from tests.seed_names import TRIAGE
 
 URGENCY_ORDER = {"breached": 0, "active": 1, "paused": 2, "none": 3}
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3, None: 4}
@@ -117,7 +118,7 @@ def test_group_aliases_names_and_ids(cli: Invoke, frozen: datetime) -> None:
     triage = queue(cli, "--group", "triage")
     assert triage
     assert {r["group"] for r in triage} == {"GovPress support triage"}
-    by_id = queue(cli, "--group", "360001")
+    by_id = queue(cli, "--group", str(TRIAGE))
     assert [r["id"] for r in by_id] == [r["id"] for r in triage]
     by_name = queue(cli, "--group", "GovPress support triage")
     assert [r["id"] for r in by_name] == [r["id"] for r in triage]

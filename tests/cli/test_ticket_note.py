@@ -97,48 +97,19 @@ def test_several_ids_go_through_one_bulk_update_with_a_result_each(
 ) -> None:
     bulk = mocker.spy(ZendeskClient, "update_many")
     single = mocker.spy(ZendeskClient, "update_ticket")
-    result = cli(
-        "--sandbox",
-        "note",
-        SEED.mine_on_hold,
-        SEED.mine_pending,
-        f"#{SEED.breached_with_card}",
-        "-m",
-        "Client call at 3pm",
-        "--yes",
-        "--json",
-    )
+    ids = (SEED.mine_on_hold, SEED.mine_pending, SEED.breached_with_card)
+    result = cli("--sandbox", "note", ids[0], ids[1], f"#{ids[2]}", "-m", "Client call at 3pm", "--yes", "--json")
     assert result.code == 0, result.stderr
-    assert [(r["id"], r["result"]) for r in result.json()] == [
-        (SEED.mine_on_hold, "updated"),
-        (SEED.mine_pending, "updated"),
-        (SEED.breached_with_card, "updated"),
-    ]
-    assert all(
-        desk.notes(i, "Client call at 3pm") == 1
-        for i in (SEED.mine_on_hold, SEED.mine_pending, SEED.breached_with_card)
-    )
+    assert [(r["id"], r["result"]) for r in result.json()] == [(i, "updated") for i in ids]
+    assert all(desk.notes(i, "Client call at 3pm") == 1 for i in ids)
     assert bulk.call_count == 1 and single.call_count == 0
     [items] = bulk.call_args.args[1:]
-    assert [i["id"] for i in items] == [SEED.mine_on_hold, SEED.mine_pending, SEED.breached_with_card]
+    assert [i["id"] for i in items] == list(ids)
     assert all(i["safe_update"] and i["updated_stamp"] for i in items)  # the collision guard, per ticket
 
-    again = cli(
-        "--sandbox",
-        "note",
-        SEED.mine_on_hold,
-        SEED.mine_pending,
-        SEED.breached_with_card,
-        "-m",
-        "Client call at 3pm",
-        "--yes",
-        "--json",
-    )
+    again = cli("--sandbox", "note", *ids, "-m", "Client call at 3pm", "--yes", "--json")
     assert [r["result"] for r in again.json()] == ["unchanged"] * 3
-    assert all(
-        desk.notes(i, "Client call at 3pm") == 1
-        for i in (SEED.mine_on_hold, SEED.mine_pending, SEED.breached_with_card)
-    )
+    assert all(desk.notes(i, "Client call at 3pm") == 1 for i in ids)
 
 
 def test_no_secret_in_the_debug_log(cli: Invoke) -> None:

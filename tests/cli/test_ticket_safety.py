@@ -12,9 +12,7 @@ from govpress_support.core.models import JobStatus, Ticket
 from govpress_support.services.zendesk import ZendeskClient
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
-from tests.seed_names import ME, SEED
-
-SECOND, SCOPING = 360003, 360004
+from tests.seed_names import ME, SCOPING, SECOND_LINE, SEED
 
 
 @pytest.fixture
@@ -55,7 +53,7 @@ def test_a_change_made_meanwhile_writes_nothing_says_what_and_exits_5(
     assert "status Open → Pending" in error
     assert "new public reply by Morgan Lee: “Asked the client for a screenshot”" in error
     assert "nothing was written" in error and f"ticket show {SEED.unassigned_2nd_line}" in error
-    assert desk.ticket(SEED.unassigned_2nd_line)["group_id"] == SECOND
+    assert desk.ticket(SEED.unassigned_2nd_line)["group_id"] == SECOND_LINE
     assert desk.notes(SEED.unassigned_2nd_line, "Bigger job") == 0
 
 
@@ -84,33 +82,17 @@ def test_every_single_change_carries_the_stamp_it_read(cli: Invoke, desk: Desk, 
 def test_a_conflict_in_a_bulk_change_is_named_and_the_rest_done(
     cli: Invoke, desk: Desk, someone_else: dict[int, dict[str, Any]]
 ) -> None:
-    someone_else[SEED.scoping_normal_priority] = {"priority": "urgent"}
-    result = cli(
-        "--sandbox",
-        "ticket",
-        "move",
-        SEED.scoping_high_priority,
-        SEED.scoping_normal_priority,
-        "--to",
-        "2nd",
-        "--reason",
-        "Split",
-        "--yes",
-        "--json",
-    )
+    moved, raced = SEED.scoping_high_priority, SEED.scoping_normal_priority  # raced: normal priority, then urgent
+    someone_else[raced] = {"priority": "urgent"}
+    result = cli("--sandbox", "ticket", "move", moved, raced, "--to", "2nd", "--reason", "Split", "--yes", "--json")
     assert result.code == 3
     outcomes = {r["id"]: (r["result"], r["message"]) for r in result.json()}
-    assert outcomes[SEED.scoping_high_priority] == ("updated", None)
-    assert (
-        outcomes[SEED.scoping_normal_priority][0] == "conflict"
-        and "priority normal → urgent" in outcomes[SEED.scoping_normal_priority][1]
-    )
-    assert f"1 of 2 tickets not changed: #{SEED.scoping_normal_priority} (conflict)" in result.stderr
-    assert desk.ticket(SEED.scoping_high_priority)["group_id"] == SECOND
-    assert desk.ticket(SEED.scoping_normal_priority)["group_id"] == SCOPING
-    assert (
-        desk.notes(SEED.scoping_normal_priority, "Split") == 0 and desk.notes(SEED.scoping_high_priority, "Split") == 1
-    )
+    assert outcomes[moved] == ("updated", None)
+    assert outcomes[raced][0] == "conflict" and "priority normal → urgent" in outcomes[raced][1]
+    assert f"1 of 2 tickets not changed: #{raced} (conflict)" in result.stderr
+    assert desk.ticket(moved)["group_id"] == SECOND_LINE
+    assert desk.ticket(raced)["group_id"] == SCOPING
+    assert desk.notes(raced, "Split") == 0 and desk.notes(moved, "Split") == 1
 
 
 def test_no_permission_is_exit_4(cli: Invoke, desk: Desk) -> None:

@@ -9,10 +9,9 @@ import pytest
 from govpress_support.cli import output
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
-from tests.seed_names import ME, PRIYA, SEED
+from tests.seed_names import CUSTOM_STATUSES, ME, PRIYA, SEED
 
-BELIEVED_SOLVED = 1260000006  # the seed's "Pending believed solved" custom status
-OPEN = 1260000002
+BELIEVED_SOLVED, OPEN = CUSTOM_STATUSES["Pending believed solved"], CUSTOM_STATUSES["Open"]
 
 
 class TestStatus:
@@ -81,9 +80,7 @@ class TestStatus:
         assert cli("--sandbox", "ticket", "status", SEED.mine_open, "--yes").code == 2
 
     def test_moving_back_to_open_from_a_custom_status(self, cli: Invoke, desk: Desk) -> None:
-        result = cli(
-            "--sandbox", "ticket", "status", SEED.believed_solved, "open", "--yes"
-        )  # seeded Pending believed solved
+        result = cli("--sandbox", "ticket", "status", SEED.believed_solved, "open", "--yes")
         assert result.code == 0, result.stderr
         assert "status: Pending believed solved → Open" in result.stderr
         assert desk.ticket(SEED.believed_solved)["custom_status_id"] == OPEN

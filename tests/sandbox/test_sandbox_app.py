@@ -29,11 +29,11 @@ from govpress_support.sandbox import (
 )
 from govpress_support.sandbox.server import SandboxServer
 from tests.desk import Desk
-from tests.seed_names import SEED
+from tests.seed_names import SECOND_LINE, SEED
 
 from .conftest import Clock
 
-UNSOLVED_2ND = "type:ticket group:360003 status<solved"
+UNSOLVED_2ND = f"type:ticket group:{SECOND_LINE} status<solved"
 
 
 def statuses(app: SandboxApp, n: int) -> list[int]:
@@ -41,7 +41,7 @@ def statuses(app: SandboxApp, n: int) -> list[int]:
         out = []
         for _ in range(n):
             try:
-                out.append(desk.zendesk.get("/api/v2/groups/360003").status_code)
+                out.append(desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}").status_code)
             except httpx.TransportError as exc:
                 out.append(-1 if isinstance(exc, httpx.RemoteProtocolError) else -2)
         return out
@@ -54,23 +54,17 @@ def test_state_persists_between_opens(tmp_path: Path, clock: Clock) -> None:
     first = open_app(tmp_path)
     assert (tmp_path / DB_NAME).exists()
     with Desk.in_process(first) as desk:
-        desk.zendesk.put(
-            f"/api/v2/tickets/{SEED.breached_urgent}",
-            json={"ticket": {"status": "pending", "comment": {"body": "kept", "public": False}}},
-        )
+        desk.update(SEED.breached_urgent, status="pending", comment={"body": "kept", "public": False})
     first.settings.rota = "down"
     first.close()
     second = open_app(tmp_path)
     with Desk.in_process(second) as desk:
-        assert desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["status"] == "pending"
-        assert (
-            desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}/comments").json()["comments"][-1]["body"]
-            == "kept"
-        )
+        assert desk.ticket(SEED.breached_urgent)["status"] == "pending"
+        assert desk.comments(SEED.breached_urgent)[-1]["body"] == "kept"
     assert second.settings.rota == "down"
     reset(tmp_path)
     with Desk.in_process(second) as desk:  # a reset under an open app is seen at once
-        assert desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["status"] == "open"
+        assert desk.ticket(SEED.breached_urgent)["status"] == "open"
     assert second.settings.rota == "ok"
 
 
@@ -82,7 +76,7 @@ def test_seed_is_deterministic(tmp_path: Path, clock: Clock) -> None:
             data = desk.zendesk.get(
                 "/api/v2/search/export",
                 params={
-                    "query": "group:360003",
+                    "query": f"group:{SECOND_LINE}",
                     "filter[type]": "ticket",
                     "include": "tickets(slas)",
                 },
@@ -108,7 +102,7 @@ def test_reset_with_bulk_tickets(tmp_path: Path, clock: Clock) -> None:
         assert len({r["priority"] for r in bulk}) >= 3
         assert len({r["assignee_id"] for r in bulk}) >= 3
         params: dict[str, Any] = {
-            "query": "group:360003 status<solved",
+            "query": f"group:{SECOND_LINE} status<solved",
             "filter[type]": "ticket",
             "page[size]": 1000,
         }
@@ -217,9 +211,7 @@ def test_fault_responses_look_like_the_real_services(desk: Desk) -> None:
     assert t429.json()["error"] == "API_TOKEN_LIMIT_EXCEEDED"
     assert "retry-after" not in t429.headers
     desk.app.faults = Faults()
-    assert (
-        desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["status"] == "open"
-    )  # nothing was written
+    assert desk.ticket(SEED.breached_urgent)["status"] == "open"  # nothing was written
     assert desk.app.stats.faults["rate_limit"] == 21
 
 

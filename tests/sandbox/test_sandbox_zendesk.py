@@ -10,11 +10,10 @@ import pytest
 from govpress_support.core import timeutil
 from govpress_support.sandbox import AGENT_TOKEN, ZENDESK_URL
 from tests.desk import Desk
-from tests.seed_names import PRIYA, SAM, SEED, TOM
+from tests.seed_names import FIRST_LINE, PRIYA, SAM, SECOND_LINE, SEED, TOM
 
 from .conftest import Clock
 
-SECOND_LINE = 360003
 UNSOLVED_2ND = 'type:ticket group:"GovPress 2nd line support" status<solved'
 
 
@@ -47,7 +46,7 @@ def test_requests_without_valid_credentials_get_the_json_401(desk: Desk) -> None
 
 
 def test_each_agent_is_themselves_and_carries_rate_limit_headers(desk: Desk) -> None:
-    response = desk.as_agent("priya.shah@govpress.example").zendesk.get("/api/v2/users/me")
+    response = desk.as_agent(PRIYA.email).zendesk.get("/api/v2/users/me")
     user = response.json()["user"]
     assert (user["id"], user["name"], user["role"]) == (PRIYA.id, "Priya Shah", "agent")
     assert user["default_group_id"] == SECOND_LINE
@@ -588,7 +587,7 @@ def test_membership_create_duplicate_and_delete_unassigns(desk: Desk, clock: Clo
 
 
 def test_memberships_are_admin_only(desk: Desk) -> None:
-    priya = desk.as_agent("priya.shah@govpress.example").zendesk
+    priya = desk.as_agent(PRIYA.email).zendesk
     refused = priya.post(
         "/api/v2/group_memberships",
         json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
@@ -640,17 +639,17 @@ def test_suspended_tickets(desk: Desk) -> None:
 def test_account_rate_limit_is_enforced_and_resets_with_the_minute(desk: Desk, clock: Clock) -> None:
     remaining = []
     for _ in range(700):
-        response = desk.zendesk.get("/api/v2/groups/360003")
+        response = desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}")
         assert response.status_code == 200
         remaining.append(int(response.headers["x-rate-limit-remaining"]))
     assert remaining[0] == 699
     assert remaining[-1] == 0
-    refused = desk.zendesk.get("/api/v2/groups/360003")
+    refused = desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}")
     assert refused.status_code == 429
     assert refused.json()["error"] == "APIRateLimitExceeded"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     clock.advance(seconds=61)
-    assert desk.zendesk.get("/api/v2/groups/360003").status_code == 200
+    assert desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}").status_code == 200
     desk.app.settings.rate_limits = False
     assert all(desk.zendesk.get("/api/v2/users/me").status_code == 200 for _ in range(701))
 
@@ -725,4 +724,4 @@ def test_setting_the_same_status_keeps_its_custom_status(desk: Desk) -> None:
         json={"ticket": {"subject": "x", "comment": {"body": "y"}, "assignee_id": TOM.id}},
     )
     assert created.status_code == 201
-    assert created.json()["ticket"]["group_id"] == 360002  # the assignee's default group
+    assert created.json()["ticket"]["group_id"] == FIRST_LINE  # the assignee's default group
