@@ -36,7 +36,7 @@ class Fault:
         assert self.action in ACTIONS or self.action.isdigit(), f"unknown fault action {self.action!r}"
 
 
-class Faults(list[Fault]):
+class TransportFaults(list[Fault]):
     """The faults to inject, and every request sent through the transports they wrap."""
 
     def __init__(self) -> None:
@@ -64,7 +64,7 @@ class Faults(list[Fault]):
 
 
 class FaultyTransport(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport, faults: Faults):
+    def __init__(self, inner: httpx.BaseTransport, faults: TransportFaults):
         self.inner = inner
         self.faults = faults
 

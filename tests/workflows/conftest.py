@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transport_faults import Faults
+from tests.transport_faults import TransportFaults
 
 
 @pytest.fixture
-def faults() -> Faults:
+def faults() -> TransportFaults:
     """No faults yet (a test adds them), and the log of every request sent through them."""
-    return Faults()
+    return TransportFaults()

@@ -11,11 +11,11 @@ import pytest
 
 from govpress_support.core import config
 from govpress_support.services.connect import Clients
-from tests.transport_faults import Faults
+from tests.transport_faults import TransportFaults
 
 
 @pytest.fixture
-def clients(isolated: Path, faults: Faults, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
+def clients(isolated: Path, faults: TransportFaults, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
     original = Clients._transport
 
     def through_faults(self: Clients) -> httpx.BaseTransport:

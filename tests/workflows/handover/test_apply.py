@@ -15,7 +15,7 @@ from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, Plan
 from tests.desk import Desk
 from tests.handover_checks import assert_handed_over, assert_still_sams
 from tests.seed_names import PRIYA, SAM, SECOND_LINE, TOM
-from tests.transport_faults import Faults
+from tests.transport_faults import TransportFaults
 
 FAST = PollPolicy(first=0.001, growth=1.0, longest=0.001, timeout=5.0)
 
@@ -40,7 +40,7 @@ def texts_of(plan: Plan) -> dict[int, str]:
     return {t.id: t.note_text for t in plan.tickets if t.note_text}
 
 
-def updates(faults: Faults) -> int:
+def updates(faults: TransportFaults) -> int:
     return sum(1 for line in faults.log if line.endswith("/update_many"))
 
 
@@ -59,7 +59,7 @@ def test_plan_reads_target_tickets_in_sla_order_and_memberships(clients: Clients
 
 
 def test_happy_path_one_request_per_hundred_and_memberships_in_order(
-    clients: Clients, faults: Faults, desk: Desk
+    clients: Clients, faults: TransportFaults, desk: Desk
 ) -> None:
     plan = plan_with_notes(clients)
     result = start(clients, plan)
@@ -75,7 +75,7 @@ def test_happy_path_one_request_per_hundred_and_memberships_in_order(
 
 
 def test_answer_lost_after_zendesk_applied_the_batch_adds_no_second_note(
-    clients: Clients, faults: Faults, desk: Desk
+    clients: Clients, faults: TransportFaults, desk: Desk
 ) -> None:
     plan = plan_with_notes(clients)
     faults.add("PUT", "update_many", "lost")
@@ -85,7 +85,9 @@ def test_answer_lost_after_zendesk_applied_the_batch_adds_no_second_note(
     assert updates(faults) == 1  # verified by reading, not resent
 
 
-def test_502_before_zendesk_applied_the_batch_is_resent_once(clients: Clients, faults: Faults, desk: Desk) -> None:
+def test_502_before_zendesk_applied_the_batch_is_resent_once(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
     faults.add("PUT", "update_many", "502")
     result = start(clients, plan)
@@ -94,7 +96,9 @@ def test_502_before_zendesk_applied_the_batch_is_resent_once(clients: Clients, f
     assert updates(faults) == 2
 
 
-def test_crash_before_the_job_id_was_journaled_then_resume(clients: Clients, faults: Faults, desk: Desk) -> None:
+def test_crash_before_the_job_id_was_journaled_then_resume(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
     faults.add("PUT", "update_many", "crash")
     with pytest.raises(KeyboardInterrupt):
@@ -110,7 +114,9 @@ def test_crash_before_the_job_id_was_journaled_then_resume(clients: Clients, fau
     assert handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id) is None
 
 
-def test_crash_while_polling_then_resume_polls_the_journaled_job(clients: Clients, faults: Faults, desk: Desk) -> None:
+def test_crash_while_polling_then_resume_polls_the_journaled_job(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
     faults.add("GET", "job_statuses", "crash")
     with pytest.raises(KeyboardInterrupt):
@@ -136,7 +142,7 @@ def test_ticket_solved_by_someone_else_is_reported_and_the_rest_go_on(clients: C
 
 
 def test_ticket_updated_meanwhile_but_still_yours_is_resent_with_a_fresh_stamp(
-    clients: Clients, faults: Faults, desk: Desk
+    clients: Clients, faults: TransportFaults, desk: Desk
 ) -> None:
     plan = plan_with_notes(clients)
     touched = plan.tickets[1].id
@@ -174,7 +180,7 @@ def test_resume_after_success_changes_nothing(clients: Clients) -> None:
     assert run.finished_at is not None
 
 
-def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: Faults) -> None:
+def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: TransportFaults) -> None:
     from govpress_support.core.errors import UsageError
 
     plan = plan_with_notes(clients)

@@ -29,7 +29,7 @@ from govpress_support.workflows.tickets.write import (
 )
 from tests.desk import Desk
 from tests.seed_names import FIRST_LINE, ME, MORGAN, PRIYA, SECOND_LINE, SEED
-from tests.transport_faults import Faults
+from tests.transport_faults import TransportFaults
 
 NOTE = "Checked the logs"
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -45,7 +45,7 @@ def stamp(dt: datetime) -> str:
     return timeutil.iso(dt) or ""
 
 
-def client(desk: Desk, faults: Faults, retries: int = 2) -> ZendeskClient:
+def client(desk: Desk, faults: TransportFaults, retries: int = 2) -> ZendeskClient:
     """The tool's Zendesk client on the in-process sandbox, as the default agent, through `faults`."""
     http = HttpClient(
         ServiceInfo("Zendesk", "login"),
@@ -59,7 +59,7 @@ def client(desk: Desk, faults: Faults, retries: int = 2) -> ZendeskClient:
     return ZendeskClient(http)
 
 
-def writer(desk: Desk, faults: Faults, retries: int = 2) -> tuple[Writer, ZendeskClient]:
+def writer(desk: Desk, faults: TransportFaults, retries: int = 2) -> tuple[Writer, ZendeskClient]:
     zendesk = client(desk, faults, retries)
     return Writer(zendesk, Names(zendesk), poll_interval=0.0, sleep=lambda s: None), zendesk
 
@@ -72,12 +72,12 @@ def plan(zendesk: ZendeskClient, tid: int, note: str | None = NOTE, **changes: A
     return Plan(read(zendesk, tid), changes=dict(changes), note=note, summary=["change"])
 
 
-def puts(faults: Faults) -> int:
+def puts(faults: TransportFaults) -> int:
     return len(faults.sent("PUT"))
 
 
 class TestOneTicket:
-    def test_writes_with_the_stamp_it_read(self, desk: Desk, faults: Faults) -> None:
+    def test_writes_with_the_stamp_it_read(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults)
         p = plan(zendesk, MOVABLE, group_id=SECOND_LINE)
         result = w.write_one(p)
@@ -89,7 +89,7 @@ class TestOneTicket:
         assert sent["ticket"]["updated_stamp"] == p.ticket.updated_stamp
 
     def test_someone_elses_change_is_a_conflict_that_writes_nothing_and_says_what(
-        self, desk: Desk, faults: Faults
+        self, desk: Desk, faults: TransportFaults
     ) -> None:
         w, zendesk = writer(desk, faults)
         p = plan(zendesk, MOVABLE, group_id=SECOND_LINE)
@@ -105,7 +105,7 @@ class TestOneTicket:
         assert desk.notes(MOVABLE, NOTE) == 0
 
     def test_a_lost_answer_whose_retry_meets_409_counts_as_done_not_as_conflict(
-        self, desk: Desk, faults: Faults
+        self, desk: Desk, faults: TransportFaults
     ) -> None:
         w, zendesk = writer(desk, faults)
         faults.add("PUT", f"/tickets/{MOVABLE}", "lost")  # written, answer lost; the guarded PUT is retried: 409
@@ -115,7 +115,7 @@ class TestOneTicket:
         assert desk.ticket(MOVABLE)["group_id"] == SECOND_LINE
         assert desk.notes(MOVABLE, NOTE) == 1
 
-    def test_a_lost_answer_with_no_retries_left_is_read_back(self, desk: Desk, faults: Faults) -> None:
+    def test_a_lost_answer_with_no_retries_left_is_read_back(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults, retries=0)
         faults.add("PUT", f"/tickets/{MOVABLE}", "lost")
         assert w.write_one(plan(zendesk, MOVABLE, status="pending")).outcome is Outcome.UPDATED
@@ -123,7 +123,7 @@ class TestOneTicket:
         assert desk.ticket(MOVABLE)["status"] == "pending"
         assert desk.notes(MOVABLE, NOTE) == 1
 
-    def test_a_write_that_never_arrived_says_nothing_was_written(self, desk: Desk, faults: Faults) -> None:
+    def test_a_write_that_never_arrived_says_nothing_was_written(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults, retries=0)
         faults.add("PUT", f"/tickets/{MOVABLE}", "dropped")
         with pytest.raises(NetworkError) as caught:
@@ -132,14 +132,14 @@ class TestOneTicket:
         assert desk.ticket(MOVABLE)["status"] == "open"
         assert desk.notes(MOVABLE, NOTE) == 0
 
-    def test_closed_ticket_is_named(self, desk: Desk, faults: Faults) -> None:
+    def test_closed_ticket_is_named(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults)
         with pytest.raises(Exception, match=f"ticket {CLOSED} is closed") as caught:
             w.write_one(plan(zendesk, CLOSED))
         assert not isinstance(caught.value, ConflictError)
         assert desk.notes(CLOSED, NOTE) == 0
 
-    def test_a_role_that_may_not_write_is_exit_4_with_the_fix(self, desk: Desk, faults: Faults) -> None:
+    def test_a_role_that_may_not_write_is_exit_4_with_the_fix(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults)
         p = plan(zendesk, MOVABLE, group_id=SECOND_LINE)
         desk.set_role(ME.email, "end-user")
@@ -153,7 +153,7 @@ class TestOneTicket:
 
 
 class TestSeveralTickets:
-    def test_one_job_with_a_stamp_per_ticket_and_a_result_each(self, desk: Desk, faults: Faults) -> None:
+    def test_one_job_with_a_stamp_per_ticket_and_a_result_each(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults)
         plans = [plan(zendesk, tid, group_id=SECOND_LINE) for tid in (MOVABLE, ALSO_MOVABLE, CLOSED)]
         desk.touch(ALSO_MOVABLE, priority="urgent")
@@ -170,7 +170,7 @@ class TestSeveralTickets:
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE, CLOSED)] == [1, 0, 0]
         assert desk.ticket(MOVABLE)["group_id"] == SECOND_LINE
 
-    def test_a_lost_bulk_answer_is_read_back_and_never_sent_twice(self, desk: Desk, faults: Faults) -> None:
+    def test_a_lost_bulk_answer_is_read_back_and_never_sent_twice(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults)
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         faults.add("PUT", "update_many", "lost")
@@ -179,7 +179,7 @@ class TestSeveralTickets:
         assert puts(faults) == 1
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE)] == [1, 1]
 
-    def test_a_forbidden_bulk_write_fails_every_item_by_name(self, desk: Desk, faults: Faults) -> None:
+    def test_a_forbidden_bulk_write_fails_every_item_by_name(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults)
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         desk.set_role(ME.email, "end-user")
@@ -192,7 +192,7 @@ class TestSeveralTickets:
         desk.set_role(ME.email, "admin")
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE)] == [0, 0]
 
-    def test_a_bulk_write_that_never_arrived_is_sent_again(self, desk: Desk, faults: Faults) -> None:
+    def test_a_bulk_write_that_never_arrived_is_sent_again(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults)
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         faults.add("PUT", "update_many", "dropped")
@@ -233,7 +233,7 @@ class TestReadingTickets:
         assert not already_applied(p, after, [Comment(7, PRIYA.id, "Done it", False, ours.created_at)], ME.id)
         assert not already_applied(p, self.ticket(tags=("x",)), [ours], ME.id)
 
-    def test_differences_name_people_and_groups(self, desk: Desk, faults: Faults) -> None:
+    def test_differences_name_people_and_groups(self, desk: Desk, faults: TransportFaults) -> None:
         zendesk = client(desk, faults)
         before = self.ticket(assignee_id=ME.id, tags=("a",))
         after = self.ticket(assignee_id=PRIYA.id, group_id=SECOND_LINE, tags=("b",), priority="high")
