@@ -221,9 +221,6 @@ class Desk:
         found: dict[str, Any] = self.control("GET", "stats")
         return found
 
-    def reset_stats(self) -> None:
-        self.control("POST", "stats/reset")
-
     def faults(self, **values: Any) -> dict[str, Any]:
         """Change the injected faults (shares, latency, seed...); all of them after."""
         found: dict[str, Any] = self.control("PUT", "faults", values)
