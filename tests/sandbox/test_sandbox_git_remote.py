@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from govpress_support.sandbox import GITHUB_API_URL, GITHUB_TOKEN, SandboxApp
+from govpress_support.sandbox import GITHUB_API_URL, GITHUB_TOKEN
 from govpress_support.sandbox.git_remote import (
     DEFAULT_BRANCHES,
     DIVERGED_SPEC,
@@ -33,6 +33,7 @@ from govpress_support.sandbox.seed_github import (
     HEADER_BRANCH,
     NEW_BRANCH,
 )
+from tests.desk import Desk
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -128,9 +129,9 @@ def test_the_same_specs_give_the_same_commits(tmp_path: Path) -> None:
     assert ensure_git_remote(tmp_path / "one") == one  # reused, not remade
 
 
-def test_the_branches_to_push_have_the_seeded_pull_requests(app: SandboxApp, remote: GitRemote) -> None:
+def test_the_branches_to_push_have_the_seeded_pull_requests(desk: Desk, remote: GitRemote) -> None:
     with httpx.Client(
-        transport=app.transport(), base_url=GITHUB_API_URL, headers={"Authorization": f"Bearer {GITHUB_TOKEN}"}
+        transport=desk.app.transport(), base_url=GITHUB_API_URL, headers={"Authorization": f"Bearer {GITHUB_TOKEN}"}
     ) as gh:
         for spec in DEFAULT_BRANCHES:
             head = f"{remote.owner}:{spec.name}"

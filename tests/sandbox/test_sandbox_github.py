@@ -31,6 +31,8 @@ from govpress_support.sandbox.seed_github import (
     USERS,
 )
 from govpress_support.sandbox.server import SandboxServer
+from tests.desk import Desk
+from tests.seed_names import SEED
 
 from .conftest import Clock
 
@@ -47,17 +49,17 @@ def github_client(app: SandboxApp, token: str | None = GITHUB_TOKEN, scheme: str
 
 
 @pytest.fixture
-def gh(app: SandboxApp) -> Iterator[httpx.Client]:
-    with github_client(app) as client:
+def gh(desk: Desk) -> Iterator[httpx.Client]:
+    with github_client(desk.app) as client:
         yield client
 
 
 @pytest.fixture
-def gh_as(app: SandboxApp) -> Iterator[Callable[[str], httpx.Client]]:
+def gh_as(desk: Desk) -> Iterator[Callable[[str], httpx.Client]]:
     clients: list[httpx.Client] = []
 
     def make(login: str) -> httpx.Client:
-        clients.append(github_client(app, TOKENS[login]))
+        clients.append(github_client(desk.app, TOKENS[login]))
         return clients[-1]
 
     yield make
@@ -93,14 +95,14 @@ def test_the_token_is_the_user_and_every_answer_carries_the_rate_limit(gh: httpx
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "token", "bearer"])
-def test_bearer_and_token_schemes_both_work(app: SandboxApp, scheme: str) -> None:
-    with github_client(app, TOKENS[TOM], scheme) as client:
+def test_bearer_and_token_schemes_both_work(desk: Desk, scheme: str) -> None:
+    with github_client(desk.app, TOKENS[TOM], scheme) as client:
         assert client.get("/user").json()["login"] == TOM
 
 
 @pytest.mark.parametrize("token", [GITHUB_EXPIRED_TOKEN, "ghp_not-a-token", ""])
-def test_a_bad_or_expired_token_is_401_bad_credentials(app: SandboxApp, token: str) -> None:
-    with github_client(app, token) as client:
+def test_a_bad_or_expired_token_is_401_bad_credentials(desk: Desk, token: str) -> None:
+    with github_client(desk.app, token) as client:
         response = client.get(f"{THEME}/pulls")
     assert response.status_code == 401
     assert response.json() == {
@@ -111,8 +113,8 @@ def test_a_bad_or_expired_token_is_401_bad_credentials(app: SandboxApp, token: s
     assert response.headers["x-ratelimit-limit"] == "60"  # counted as an anonymous request
 
 
-def test_without_a_token_user_needs_auth_and_private_repos_are_not_found(app: SandboxApp) -> None:
-    with github_client(app, None) as anonymous:
+def test_without_a_token_user_needs_auth_and_private_repos_are_not_found(desk: Desk) -> None:
+    with github_client(desk.app, None) as anonymous:
         user = anonymous.get("/user")
         assert user.status_code == 401
         assert user.json()["message"] == "Requires authentication"
@@ -155,7 +157,7 @@ def test_a_pull_request_by_its_branch_has_githubs_shape(gh: httpx.Client) -> Non
     assert pull["html_url"] == "https://github.com/govpress/govpress-theme/pull/42"
     assert pull["url"] == f"{GITHUB_API_URL}{THEME}/pulls/42"
     assert pull["issue_url"] == f"{GITHUB_API_URL}{THEME}/issues/42"
-    assert pull["title"] == "Header colour from the new brand palette (#4015)"
+    assert pull["title"] == f"Header colour from the new brand palette (#{SEED.mine_low_priority})"
     assert (pull["state"], pull["draft"], pull["assignees"], pull["assignee"]) == ("open", False, [], None)
     assert pull["user"]["login"] == SAM
     assert pull["head"]["ref"] == HEADER_BRANCH
@@ -338,10 +340,10 @@ def test_comment_bodies_are_checked(gh: httpx.Client) -> None:
     assert len(gh.get(url).json()) == 2
 
 
-def test_a_reset_brings_back_the_seeded_assignees_and_comments(app: SandboxApp, gh: httpx.Client) -> None:
+def test_a_reset_brings_back_the_seeded_assignees_and_comments(desk: Desk, gh: httpx.Client) -> None:
     gh.post(f"{THEME}/issues/42/assignees", json={"assignees": [TOM]})
     gh.post(f"{THEME}/issues/42/comments", json={"body": "handed over"})
-    app.reset()
+    desk.app.reset()
     assert gh.get(f"{THEME}/issues/42").json()["assignees"] == []
     assert len(gh.get(f"{THEME}/issues/42/comments").json()) == 1
 
@@ -350,9 +352,11 @@ def test_a_reset_brings_back_the_seeded_assignees_and_comments(app: SandboxApp, 
 
 
 def test_a_switched_on_primary_limit_answers_403_with_nothing_remaining(
-    gh: httpx.Client, control: httpx.Client, clock: Clock
+    gh: httpx.Client, desk: Desk, clock: Clock
 ) -> None:
-    switched = control.put("/_sandbox/github", json={"rate_limit": {"mode": "primary", "times": 1, "retry_after": 90}})
+    switched = desk.http.put(
+        "/_sandbox/github", json={"rate_limit": {"mode": "primary", "times": 1, "retry_after": 90}}
+    )
     assert switched.json()["rate_limit"] == {"mode": "primary", "status": 403, "times": 1, "retry_after": 90}
     limited = gh.get(f"{THEME}/pulls")
     assert limited.status_code == 403
@@ -362,20 +366,20 @@ def test_a_switched_on_primary_limit_answers_403_with_nothing_remaining(
     assert body["message"].startswith("API rate limit exceeded for user ID 7001.")
     assert body["documentation_url"] == "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
     assert gh.get(f"{THEME}/pulls").status_code == 200  # the one forced answer is used up
-    assert control.get("/_sandbox/github").json()["rate_limit"]["mode"] == "off"
-    control.put("/_sandbox/github", json={"rate_limit": {"mode": "primary", "status": 429, "times": 1}})
+    assert desk.http.get("/_sandbox/github").json()["rate_limit"]["mode"] == "off"
+    desk.http.put("/_sandbox/github", json={"rate_limit": {"mode": "primary", "status": 429, "times": 1}})
     assert gh.get("/user").status_code == 429
 
 
-def test_a_secondary_limit_says_so_with_retry_after_until_switched_off(gh: httpx.Client, control: httpx.Client) -> None:
-    control.put("/_sandbox/github", json={"rate_limit": {"mode": "secondary", "status": 429, "retry_after": 30}})
+def test_a_secondary_limit_says_so_with_retry_after_until_switched_off(gh: httpx.Client, desk: Desk) -> None:
+    desk.http.put("/_sandbox/github", json={"rate_limit": {"mode": "secondary", "status": 429, "retry_after": 30}})
     for _ in range(2):
         limited = gh.post(f"{THEME}/issues/42/comments", json={"body": "handed over"})
         assert limited.status_code == 429
         assert limited.headers["retry-after"] == "30"
         assert limited.headers["x-ratelimit-remaining"] != "0"  # not the primary limit
         assert limited.json()["message"].startswith("You have exceeded a secondary rate limit")
-    control.put("/_sandbox/github", json={"rate_limit": {"mode": "off"}})
+    desk.http.put("/_sandbox/github", json={"rate_limit": {"mode": "off"}})
     assert gh.post(f"{THEME}/issues/42/comments", json={"body": "handed over"}).status_code == 201
     assert len(gh.get(f"{THEME}/issues/42/comments").json()) == 2  # nothing was written while limited
 
@@ -390,8 +394,8 @@ def test_a_secondary_limit_says_so_with_retry_after_until_switched_off(gh: httpx
         {"mode": "primary"},
     ],
 )
-def test_bad_switches_are_refused(control: httpx.Client, body: dict[str, Any]) -> None:
-    response = control.put("/_sandbox/github", json=body)
+def test_bad_switches_are_refused(desk: Desk, body: dict[str, Any]) -> None:
+    response = desk.http.put("/_sandbox/github", json=body)
     assert response.status_code == 400
     assert response.json()["error"]
 
@@ -409,7 +413,7 @@ def test_search_has_its_own_primary_limit_of_30_a_minute(gh: httpx.Client, clock
     assert gh.get("/search/issues", params={"q": MY_OPEN_PRS}).status_code == 200
 
 
-def test_content_creation_meets_a_secondary_limit(app: SandboxApp, gh: httpx.Client, clock: Clock) -> None:
+def test_content_creation_meets_a_secondary_limit(desk: Desk, gh: httpx.Client, clock: Clock) -> None:
     url = f"{THEME}/issues/42/comments"
     for _ in range(80):
         assert gh.post(url, json={"body": "again"}).status_code == 201
@@ -417,12 +421,12 @@ def test_content_creation_meets_a_secondary_limit(app: SandboxApp, gh: httpx.Cli
     assert limited.status_code == 403
     assert int(limited.headers["retry-after"]) > 0
     assert "secondary rate limit" in limited.json()["message"]
-    app.settings.rate_limits = False
+    desk.app.settings.rate_limits = False
     assert gh.post(url, json={"body": "limits off"}).status_code == 201
 
 
-def test_injected_rate_limit_faults_look_like_githubs_secondary_limit(app: SandboxApp, gh: httpx.Client) -> None:
-    app.faults = Faults(rate_limit_share=1.0, retry_after=2, seed=3)
+def test_injected_rate_limit_faults_look_like_githubs_secondary_limit(desk: Desk, gh: httpx.Client) -> None:
+    desk.app.faults = Faults(rate_limit_share=1.0, retry_after=2, seed=3)
     statuses = set()
     for _ in range(8):
         response = gh.get(f"{THEME}/pulls")

@@ -3,17 +3,16 @@ pagination and visibility, and applying one to a ticket (which changes nothing).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from govpress_support.sandbox import SandboxApp
+from tests.desk import Desk
+from tests.seed_names import SAM, SEED
 
-SAM, PRIYA, TOM = 10001, 10002, 10003
 BELIEVED_SOLVED, MORE_DETAIL, SCOPING, SOLVED, SAMS, PRIYAS, RETIRED = range(360090001, 360090008)
-CONTACT_FORM = 4021  # requester Hannah Price, 2nd line, assigned to Sam
+CONTACT_FORM = SEED.breached_urgent  # requester Hannah Price, 2nd line, assigned to Sam
 SCOPING_GROUP, PENDING_BELIEVED_SOLVED = 360004, 1260000006
 
 
@@ -28,8 +27,8 @@ def get(zd: httpx.Client, path: str, **params: Any) -> dict[str, Any]:
     return data
 
 
-def test_active_macros_are_the_shared_and_my_personal_ones_alphabetically(zd: httpx.Client) -> None:
-    body = get(zd, "/api/v2/macros/active")
+def test_active_macros_are_the_shared_and_my_personal_ones_alphabetically(desk: Desk) -> None:
+    body = get(desk.zendesk, "/api/v2/macros/active")
     assert titles(body) == [
         "Ask for more detail",
         "Pending believed solved",
@@ -57,68 +56,66 @@ def test_active_macros_are_the_shared_and_my_personal_ones_alphabetically(zd: ht
     assert {"field": "custom_status_id", "value": str(PENDING_BELIEVED_SOLVED)} in macro["actions"]
     assert all(set(a) == {"field", "value"} for a in macro["actions"])
     sams = next(m for m in body["macros"] if m["id"] == SAMS)
-    assert sams["restriction"] == {"type": "User", "id": SAM}
+    assert sams["restriction"] == {"type": "User", "id": SAM.id}
     scoping = next(m for m in body["macros"] if m["id"] == SCOPING)
     assert scoping["restriction"] == {"type": "Group", "id": 360001, "ids": [360001, 360003]}
 
 
-def test_active_macros_page_by_offset_and_by_cursor(zd: httpx.Client) -> None:
-    first = get(zd, "/api/v2/macros/active", per_page=2)
+def test_active_macros_page_by_offset_and_by_cursor(desk: Desk) -> None:
+    first = get(desk.zendesk, "/api/v2/macros/active", per_page=2)
     assert len(first["macros"]) == 2
     assert first["count"] == 5
-    second = zd.get(first["next_page"]).json()
+    second = desk.zendesk.get(first["next_page"]).json()
     assert titles(second) == ["Sam: chase for sign-off", "Scoped: moving to scoping"]
     walked: list[str] = []
     params: dict[str, Any] = {"page[size]": 2}
     while True:
-        page = get(zd, "/api/v2/macros/active", **params)
+        page = get(desk.zendesk, "/api/v2/macros/active", **params)
         walked.extend(titles(page))
         assert page["links"]["next"]  # never null, even on the last page
         if not page["meta"]["has_more"]:
             break
         params["page[after]"] = page["meta"]["after_cursor"]
-    assert walked == titles(get(zd, "/api/v2/macros/active"))
-    assert zd.get("/api/v2/macros/active", params={"page[size]": 101}).status_code == 400
+    assert walked == titles(get(desk.zendesk, "/api/v2/macros/active"))
+    assert desk.zendesk.get("/api/v2/macros/active", params={"page[size]": 101}).status_code == 400
 
 
-def test_others_see_their_own_personal_macros_and_their_groups_macros(
-    zd_as: Callable[[str], httpx.Client],
-) -> None:
-    priya = titles(get(zd_as("priya.shah@govpress.example"), "/api/v2/macros/active"))
+def test_others_see_their_own_personal_macros_and_their_groups_macros(desk: Desk) -> None:
+    priya = titles(get(desk.as_agent("priya.shah@govpress.example").zendesk, "/api/v2/macros/active"))
     assert "Priya: deployed, watching logs" in priya
     assert "Sam: chase for sign-off" not in priya
     assert "Scoped: moving to scoping" in priya  # 2nd line is one of its groups
-    tom = zd_as("tom.hughes@govpress.example")
+    tom = desk.as_agent("tom.hughes@govpress.example").zendesk
     assert "Scoped: moving to scoping" not in titles(get(tom, "/api/v2/macros/active"))
     assert tom.get(f"/api/v2/macros/{SAMS}").status_code == 404
     assert tom.get(f"/api/v2/tickets/{CONTACT_FORM}/macros/{SCOPING}/apply").status_code == 404
 
 
-def test_all_macros_for_an_admin_and_filters(zd: httpx.Client, zd_as: Callable[[str], httpx.Client]) -> None:
-    every = get(zd, "/api/v2/macros", sort_by="position")
+def test_all_macros_for_an_admin_and_filters(desk: Desk) -> None:
+    every = get(desk.zendesk, "/api/v2/macros", sort_by="position")
     assert [m["id"] for m in every["macros"]] == [BELIEVED_SOLVED, MORE_DETAIL, SCOPING, SOLVED, SAMS, PRIYAS, RETIRED]
-    assert titles(get(zd, "/api/v2/macros", active="false")) == ["Escalate to Helpful hosting (retired)"]
-    assert titles(get(zd, "/api/v2/macros", access="personal")) == ["Sam: chase for sign-off"]
-    assert len(get(zd, "/api/v2/macros", access="agents")["macros"]) == 2
-    assert len(get(zd, "/api/v2/macros", access="account")["macros"]) == 4
-    newest = get(zd, "/api/v2/macros", sort_by="created_at")["macros"][0]
+    assert titles(get(desk.zendesk, "/api/v2/macros", active="false")) == ["Escalate to Helpful hosting (retired)"]
+    assert titles(get(desk.zendesk, "/api/v2/macros", access="personal")) == ["Sam: chase for sign-off"]
+    assert len(get(desk.zendesk, "/api/v2/macros", access="agents")["macros"]) == 2
+    assert len(get(desk.zendesk, "/api/v2/macros", access="account")["macros"]) == 4
+    newest = get(desk.zendesk, "/api/v2/macros", sort_by="created_at")["macros"][0]
     assert newest["id"] == PRIYAS  # created_at sorts newest first unless asked otherwise
-    priya = zd_as("priya.shah@govpress.example")
+    priya = desk.as_agent("priya.shah@govpress.example").zendesk
     assert SAMS not in [m["id"] for m in get(priya, "/api/v2/macros")["macros"]]
     assert priya.get("/api/v2/macros", params={"access": "agents"}).status_code == 403
     assert get(priya, "/api/v2/macros", group_id=360003)["macros"][0]["id"] == SCOPING
 
 
-def test_show_and_search(zd: httpx.Client) -> None:
-    shown = get(zd, f"/api/v2/macros/{RETIRED}.json")["macro"]
+def test_show_and_search(desk: Desk) -> None:
+    shown = get(desk.zendesk, f"/api/v2/macros/{RETIRED}.json")["macro"]
     assert (shown["id"], shown["active"]) == (RETIRED, False)
-    assert zd.get("/api/v2/macros/999").json() == {"error": "RecordNotFound", "description": "Not found"}
-    found = get(zd, "/api/v2/macros/search", query="SOLVED")
+    assert desk.zendesk.get("/api/v2/macros/999").json() == {"error": "RecordNotFound", "description": "Not found"}
+    found = get(desk.zendesk, "/api/v2/macros/search", query="SOLVED")
     assert titles(found) == ["Pending believed solved", "Solved: thanks for confirming"]
     assert {"next_page", "previous_page", "count"} <= set(found)
-    offset_only = get(zd, "/api/v2/macros/search", query="s", **{"page[size]": 1})
+    offset_only = get(desk.zendesk, "/api/v2/macros/search", query="s", **{"page[size]": 1})
     assert "meta" not in offset_only
-    missing = zd.get("/api/v2/macros/search")
+    missing = desk.zendesk.get("/api/v2/macros/search")
     assert missing.status_code == 400
 
 
@@ -134,11 +131,9 @@ def snapshot(zd: httpx.Client, control: httpx.Client, ticket_id: int) -> tuple[A
 
 
 @pytest.mark.parametrize("suffix", [".json", ""])
-def test_apply_answers_the_changes_and_the_rendered_comment_and_changes_nothing(
-    zd: httpx.Client, control: httpx.Client, suffix: str
-) -> None:
-    before = snapshot(zd, control, CONTACT_FORM)
-    response = zd.get(f"/api/v2/tickets/{CONTACT_FORM}/macros/{BELIEVED_SOLVED}/apply{suffix}")
+def test_apply_answers_the_changes_and_the_rendered_comment_and_changes_nothing(desk: Desk, suffix: str) -> None:
+    before = snapshot(desk.zendesk, desk.http, CONTACT_FORM)
+    response = desk.zendesk.get(f"/api/v2/tickets/{CONTACT_FORM}/macros/{BELIEVED_SOLVED}/apply{suffix}")
     assert response.status_code == 200, response.text
     result = response.json()["result"]
     assert result["ticket"] == {
@@ -154,46 +149,44 @@ def test_apply_answers_the_changes_and_the_rendered_comment_and_changes_nothing(
     assert "{{" not in comment["body"]
     assert comment["scoped_body"] == [["channel:all", comment["body"]]]
     assert comment["html_body"].startswith('<div class="zd-comment" dir="auto"><p>Hi Hannah,</p>')
-    assert snapshot(zd, control, CONTACT_FORM) == before
+    assert snapshot(desk.zendesk, desk.http, CONTACT_FORM) == before
 
 
-def test_apply_renders_the_title_and_adds_tags_and_internal_notes(zd: httpx.Client) -> None:
-    detail = get(zd, f"/api/v2/tickets/{CONTACT_FORM}/macros/{MORE_DETAIL}/apply")["result"]
+def test_apply_renders_the_title_and_adds_tags_and_internal_notes(desk: Desk) -> None:
+    detail = get(desk.zendesk, f"/api/v2/tickets/{CONTACT_FORM}/macros/{MORE_DETAIL}/apply")["result"]
     assert detail["ticket"]["status"] == "pending"
     assert '"Contact form on the Get in touch page no longer sends emails"' in detail["comment"]["body"]
-    scoped = get(zd, f"/api/v2/tickets/{CONTACT_FORM}/macros/{SCOPING}/apply")["result"]
+    scoped = get(desk.zendesk, f"/api/v2/tickets/{CONTACT_FORM}/macros/{SCOPING}/apply")["result"]
     assert scoped["ticket"]["group_id"] == SCOPING_GROUP
-    current = zd.get(f"/api/v2/tickets/{CONTACT_FORM}").json()["ticket"]["tags"]
+    current = desk.zendesk.get(f"/api/v2/tickets/{CONTACT_FORM}").json()["ticket"]["tags"]
     assert scoped["ticket"]["tags"] == [*current, "scoping"]
     assert scoped["comment"]["public"] is False
 
 
-def test_apply_then_one_update_does_what_the_macro_says(zd: httpx.Client, control: httpx.Client) -> None:
-    result = get(zd, f"/api/v2/tickets/{CONTACT_FORM}/macros/{BELIEVED_SOLVED}/apply.json")["result"]
+def test_apply_then_one_update_does_what_the_macro_says(desk: Desk) -> None:
+    result = get(desk.zendesk, f"/api/v2/tickets/{CONTACT_FORM}/macros/{BELIEVED_SOLVED}/apply.json")["result"]
     change = {k: v for k, v in result["ticket"].items() if k not in ("id", "url")}
-    current = zd.get(f"/api/v2/tickets/{CONTACT_FORM}").json()["ticket"]
+    current = desk.zendesk.get(f"/api/v2/tickets/{CONTACT_FORM}").json()["ticket"]
     update = {
         **change,
         "comment": {"body": result["comment"]["body"], "public": result["comment"]["public"]},
         "safe_update": True,
         "updated_stamp": current["updated_at"],
     }
-    after = zd.put(f"/api/v2/tickets/{CONTACT_FORM}", json={"ticket": update}).json()["ticket"]
+    after = desk.zendesk.put(f"/api/v2/tickets/{CONTACT_FORM}", json={"ticket": update}).json()["ticket"]
     assert (after["status"], after["custom_status_id"]) == ("pending", PENDING_BELIEVED_SOLVED)
-    [email] = control.get("/_sandbox/emails").json()["emails"]
+    [email] = desk.http.get("/_sandbox/emails").json()["emails"]
     assert email["body"] == result["comment"]["body"]
 
 
-def test_apply_without_custom_statuses_drops_that_action_and_refuses_unknowns(
-    app: SandboxApp, zd: httpx.Client
-) -> None:
-    app.settings.custom_statuses = False
-    result = get(zd, f"/api/v2/tickets/{CONTACT_FORM}/macros/{BELIEVED_SOLVED}/apply")["result"]
+def test_apply_without_custom_statuses_drops_that_action_and_refuses_unknowns(desk: Desk) -> None:
+    desk.app.settings.custom_statuses = False
+    result = get(desk.zendesk, f"/api/v2/tickets/{CONTACT_FORM}/macros/{BELIEVED_SOLVED}/apply")["result"]
     assert "custom_status_id" not in result["ticket"]
-    assert zd.get(f"/api/v2/tickets/999999/macros/{BELIEVED_SOLVED}/apply").status_code == 404
-    assert zd.get(f"/api/v2/tickets/{CONTACT_FORM}/macros/1/apply").status_code == 404
+    assert desk.zendesk.get(f"/api/v2/tickets/999999/macros/{BELIEVED_SOLVED}/apply").status_code == 404
+    assert desk.zendesk.get(f"/api/v2/tickets/{CONTACT_FORM}/macros/1/apply").status_code == 404
 
 
-def test_someone_elses_personal_macro_cannot_be_applied(zd: httpx.Client) -> None:
-    assert zd.get(f"/api/v2/macros/{PRIYAS}").status_code == 200  # an admin sees it
-    assert zd.get(f"/api/v2/tickets/{CONTACT_FORM}/macros/{PRIYAS}/apply").status_code == 404
+def test_someone_elses_personal_macro_cannot_be_applied(desk: Desk) -> None:
+    assert desk.zendesk.get(f"/api/v2/macros/{PRIYAS}").status_code == 200  # an admin sees it
+    assert desk.zendesk.get(f"/api/v2/tickets/{CONTACT_FORM}/macros/{PRIYAS}/apply").status_code == 404

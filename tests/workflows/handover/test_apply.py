@@ -4,95 +4,20 @@ the job id was journaled or while polling, a ticket changed or solved by someone
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
-import httpx
 import pytest
 
-from govpress_support.core import config
 from govpress_support.core.timeutil import now
 from govpress_support.services.connect import Clients
 from govpress_support.workflows.handover import plan as handover
 from govpress_support.workflows.handover.apply import PollPolicy, Runner, RunState, replay
 from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, Plan, TicketOutcome
-from tests.handover_support import PRIYA, SAM, TOM, assert_handed_over, group_id, members, notes_on, tickets, user
+from tests.desk import Desk
+from tests.handover_checks import assert_handed_over, assert_still_sams
+from tests.seed_names import PRIYA, SAM, SECOND_LINE, TOM
+from tests.transport_faults import TransportFaults
 
 FAST = PollPolicy(first=0.001, growth=1.0, longest=0.001, timeout=5.0)
-
-
-@dataclass
-class Fault:
-    """Do `action` to the `nth` request whose method and path match (1-based)."""
-
-    method: str
-    path: str
-    action: str  # "502" (refused, not applied) | "lost" (applied, answer lost) | "crash" (applied, then Ctrl-C)
-    nth: int = 1
-    seen: int = 0
-
-
-class Faults(list[Fault]):
-    """The faults to inject, and a log of every request sent through the sandbox."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.log: list[str] = []
-
-
-@dataclass
-class FaultyTransport(httpx.BaseTransport):
-    inner: httpx.BaseTransport
-    faults: Faults
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.faults.log.append(f"{request.method} {request.url.path}")
-        for fault in self.faults:
-            if request.method == fault.method and fault.path in request.url.path:
-                fault.seen += 1
-                if fault.seen == fault.nth:
-                    if fault.action == "502":
-                        return httpx.Response(502, text="Bad Gateway", request=request)
-                    response = self.inner.handle_request(request)
-                    response.read()
-                    if fault.action == "lost":
-                        raise httpx.ReadError("connection reset", request=request)
-                    raise KeyboardInterrupt
-        return self.inner.handle_request(request)
-
-
-@pytest.fixture
-def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
-    found = Faults()
-    original = Clients._transport
-
-    def wrapped(self: Clients) -> httpx.BaseTransport:
-        inner = original(self)
-        assert inner is not None
-        return FaultyTransport(inner, found)
-
-    monkeypatch.setattr(Clients, "_transport", wrapped)
-    return found
-
-
-@pytest.fixture
-def clients(isolated: Path, faults: Faults) -> Iterator[Clients]:
-    settings = config.load(isolated / "none.toml", {})
-    made = Clients(settings, sandbox=True, state_dir=isolated, environ={})
-    yield made
-    made.close()
-
-
-def as_agent(clients: Clients, email: str) -> httpx.Client:
-    from govpress_support import sandbox
-
-    return httpx.Client(
-        transport=clients.sandbox_app.transport(),
-        base_url=sandbox.ZENDESK_URL,
-        auth=(f"{email}/token", sandbox.AGENT_TOKEN),
-    )
 
 
 def plan_with_notes(clients: Clients, *, every: str | None = "Ask me on Slack.") -> Plan:
@@ -115,31 +40,32 @@ def texts_of(plan: Plan) -> dict[int, str]:
     return {t.id: t.note_text for t in plan.tickets if t.note_text}
 
 
-def updates(faults: Faults) -> int:
+def updates(faults: TransportFaults) -> int:
     return sum(1 for line in faults.log if line.endswith("/update_many"))
 
 
-def test_plan_reads_target_tickets_in_sla_order_and_memberships(clients: Clients) -> None:
+def test_plan_reads_target_tickets_in_sla_order_and_memberships(clients: Clients, desk: Desk) -> None:
     plan = handover.prepare(clients, handover.HandoverOptions(), now=now())
-    api = as_agent(clients, SAM)
-    assert plan.me.email == SAM
-    assert (plan.target.email, plan.target_source) == (TOM, "rota")
+    assert plan.me.email == SAM.email
+    assert (plan.target.email, plan.target_source) == (TOM.email, "rota")
     assert len(plan.tickets) >= 10
     from govpress_support.workflows.queue import QueueOptions, fetch_queue
 
     queue = fetch_queue(clients, QueueOptions(assignee="me"), now=now())
     assert [t.id for t in plan.tickets] == [r.ticket.id for r in queue.rows]
-    assert plan.add_member is not None and plan.add_member.user.email == TOM
-    assert plan.remove_member is not None and plan.remove_member.user.email == SAM
-    assert all(t["assignee_id"] == user(api, SAM)["id"] for t in tickets(api, [t.id for t in plan.tickets]).values())
+    assert plan.add_member is not None and plan.add_member.user.email == TOM.email
+    assert plan.remove_member is not None and plan.remove_member.user.email == SAM.email
+    assert_still_sams(desk, [t.id for t in plan.tickets])
 
 
-def test_happy_path_one_request_per_hundred_and_memberships_in_order(clients: Clients, faults: Faults) -> None:
+def test_happy_path_one_request_per_hundred_and_memberships_in_order(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
     result = start(clients, plan)
     assert result.complete
     assert len(result.handed_over) == len(plan.tickets)
-    assert_handed_over(as_agent(clients, SAM), [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
+    assert_handed_over(desk, [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
     log = faults.log
     assert updates(faults) == 1
     add = log.index("POST /api/v2/group_memberships")
@@ -148,27 +74,33 @@ def test_happy_path_one_request_per_hundred_and_memberships_in_order(clients: Cl
     assert add < put < remove
 
 
-def test_answer_lost_after_zendesk_applied_the_batch_adds_no_second_note(clients: Clients, faults: Faults) -> None:
+def test_answer_lost_after_zendesk_applied_the_batch_adds_no_second_note(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
-    faults.append(Fault("PUT", "update_many", "lost"))
+    faults.add("PUT", "update_many", "lost")
     result = start(clients, plan)
     assert result.complete
-    assert_handed_over(as_agent(clients, SAM), [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
+    assert_handed_over(desk, [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
     assert updates(faults) == 1  # verified by reading, not resent
 
 
-def test_502_before_zendesk_applied_the_batch_is_resent_once(clients: Clients, faults: Faults) -> None:
+def test_502_before_zendesk_applied_the_batch_is_resent_once(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
-    faults.append(Fault("PUT", "update_many", "502"))
+    faults.add("PUT", "update_many", "502")
     result = start(clients, plan)
     assert result.complete
-    assert_handed_over(as_agent(clients, SAM), [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
+    assert_handed_over(desk, [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
     assert updates(faults) == 2
 
 
-def test_crash_before_the_job_id_was_journaled_then_resume(clients: Clients, faults: Faults) -> None:
+def test_crash_before_the_job_id_was_journaled_then_resume(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
-    faults.append(Fault("PUT", "update_many", "crash"))
+    faults.add("PUT", "update_many", "crash")
     with pytest.raises(KeyboardInterrupt):
         start(clients, plan)
     run = handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id)
@@ -177,53 +109,51 @@ def test_crash_before_the_job_id_was_journaled_then_resume(clients: Clients, fau
     assert kinds[-1] == "batch" and "job" not in kinds
     result = resume(clients, plan)
     assert result.complete and result.resumed
-    assert_handed_over(as_agent(clients, SAM), [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
+    assert_handed_over(desk, [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
     assert updates(faults) == 1
     assert handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id) is None
 
 
-def test_crash_while_polling_then_resume_polls_the_journaled_job(clients: Clients, faults: Faults) -> None:
+def test_crash_while_polling_then_resume_polls_the_journaled_job(
+    clients: Clients, faults: TransportFaults, desk: Desk
+) -> None:
     plan = plan_with_notes(clients)
-    faults.append(Fault("GET", "job_statuses", "crash"))
+    faults.add("GET", "job_statuses", "crash")
     with pytest.raises(KeyboardInterrupt):
         start(clients, plan)
     result = resume(clients, plan)
     assert result.complete
-    assert_handed_over(as_agent(clients, SAM), [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
+    assert_handed_over(desk, [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
     assert updates(faults) == 1
 
 
-def test_ticket_solved_by_someone_else_is_reported_and_the_rest_go_on(clients: Clients) -> None:
+def test_ticket_solved_by_someone_else_is_reported_and_the_rest_go_on(clients: Clients, desk: Desk) -> None:
     plan = plan_with_notes(clients)
     victim = plan.tickets[0].id
-    priya = as_agent(clients, PRIYA)
-    assert priya.put(f"/api/v2/tickets/{victim}", json={"ticket": {"status": "solved"}}).status_code == 200
+    desk.as_agent(PRIYA.email).update(victim, status="solved")
     result = start(clients, plan)
     assert not result.complete
     [(failed, outcome)] = result.failed
     assert failed.id == victim
     assert outcome.reason is not None and outcome.reason.startswith("solved meanwhile")
     rest = [t.id for t in plan.tickets if t.id != victim]
-    assert_handed_over(as_agent(clients, SAM), rest, texts=texts_of(plan), general="Ask me")
-    sam = user(priya, SAM)["id"]
-    assert not [n for n in notes_on(priya, victim, sam) if "Handover from" in n]  # no note on it
+    assert_handed_over(desk, rest, texts=texts_of(plan), general="Ask me")
+    assert not [n for n in desk.notes_by(victim, SAM.id) if "Handover from" in n]  # no note on it
 
 
 def test_ticket_updated_meanwhile_but_still_yours_is_resent_with_a_fresh_stamp(
-    clients: Clients, faults: Faults
+    clients: Clients, faults: TransportFaults, desk: Desk
 ) -> None:
     plan = plan_with_notes(clients)
     touched = plan.tickets[1].id
-    priya = as_agent(clients, PRIYA)
-    reply = {"ticket": {"comment": {"body": "Priya: the client called about this", "public": False}}}
-    assert priya.put(f"/api/v2/tickets/{touched}", json=reply).status_code == 200
+    desk.as_agent(PRIYA.email).update(touched, comment={"body": "Priya: the client called about this", "public": False})
     result = start(clients, plan)
     assert result.complete
-    assert_handed_over(as_agent(clients, SAM), [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
+    assert_handed_over(desk, [t.id for t in plan.tickets], texts=texts_of(plan), general="Ask me")
     assert updates(faults) == 2  # the batch, then the one conflicted ticket again
 
 
-def test_membership_stays_while_a_ticket_is_still_yours(clients: Clients) -> None:
+def test_membership_stays_while_a_ticket_is_still_yours(clients: Clients, desk: Desk) -> None:
     """Removing Sam would make Zendesk unassign the ticket that could not be handed over."""
     plan = plan_with_notes(clients, every=None)
     journal = Journal.create(clients.state_dir / "handover", "test-run")
@@ -236,8 +166,7 @@ def test_membership_stays_while_a_ticket_is_still_yours(clients: Clients) -> Non
     removal = next(m for m in memberships if m.change.action == "remove")
     assert removal.state == "skipped"
     assert f"#{stuck} still assigned to you" in (removal.reason or "")
-    api = as_agent(clients, SAM)
-    assert user(api, SAM)["id"] in members(api, group_id(api))
+    assert SAM.id in desk.members(SECOND_LINE)
     assert replay(journal.records()).finished_at is not None
 
 
@@ -251,11 +180,11 @@ def test_resume_after_success_changes_nothing(clients: Clients) -> None:
     assert run.finished_at is not None
 
 
-def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: Faults) -> None:
+def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: TransportFaults) -> None:
     from govpress_support.core.errors import UsageError
 
     plan = plan_with_notes(clients)
-    faults.append(Fault("PUT", "update_many", "crash"))
+    faults.add("PUT", "update_many", "crash")
     with pytest.raises(KeyboardInterrupt):
         start(clients, plan)
     with pytest.raises(UsageError, match="is not finished"):
@@ -266,7 +195,7 @@ def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: Faults) ->
     ("to", "message"),
     [
         ("nobody@govpress.example", "no Zendesk user has that email"),
-        (SAM, "is you"),
+        (SAM.email, "is you"),
         ("not-an-email", "is not an email address"),
     ],
 )
@@ -277,13 +206,10 @@ def test_bad_targets(clients: Clients, to: str, message: str) -> None:
         handover.prepare(clients, handover.HandoverOptions(to=to), now=now())
 
 
-def test_end_user_target_is_refused(clients: Clients) -> None:
+def test_end_user_target_is_refused(clients: Clients, desk: Desk) -> None:
     from govpress_support.core.errors import UsageError
 
-    api = as_agent(clients, SAM)
-    customer = next(
-        u for u in api.get("/api/v2/users/search", params={"query": "gov"}).json()["users"] if u["role"] == "end-user"
-    )
+    customer = next(u for u in desk.get("/api/v2/users/search", query="gov")["users"] if u["role"] == "end-user")
     with pytest.raises(UsageError, match="is not a Zendesk agent"):
         handover.prepare(clients, handover.HandoverOptions(to=customer["email"]), now=now())
 
