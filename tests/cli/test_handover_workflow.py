@@ -17,7 +17,7 @@ from govpress_support.services.connect import Clients
 from govpress_support.workflows.handover import plan as handover
 from govpress_support.workflows.handover.apply import PollPolicy, Runner, RunState, replay
 from govpress_support.workflows.handover.journal import Journal
-from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, Plan, TicketOutcome
+from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, HandoverPlan, TicketOutcome
 from tests.handover_support import PRIYA, SAM, TOM, assert_handed_over, group_id, members, notes_on, tickets, user
 
 FAST = PollPolicy(first=0.001, growth=1.0, longest=0.001, timeout=5.0)
@@ -95,23 +95,23 @@ def as_agent(clients: Clients, email: str) -> httpx.Client:
     )
 
 
-def plan_with_notes(clients: Clients, *, every: str | None = "Ask me on Slack.") -> Plan:
+def plan_with_notes(clients: Clients, *, every: str | None = "Ask me on Slack.") -> HandoverPlan:
     plan = handover.prepare(clients, handover.HandoverOptions(), now=now())
     texts = {t.id: f"Looked into #{t.id}: the cache." for t in plan.tickets[::2]}
     return plan.with_notes_from(texts, every)
 
 
-def start(clients: Clients, plan: Plan) -> handover.HandoverResult:
+def start(clients: Clients, plan: HandoverPlan) -> handover.HandoverResult:
     return handover.start(clients, plan, poll=FAST)
 
 
-def resume(clients: Clients, plan: Plan) -> handover.HandoverResult:
+def resume(clients: Clients, plan: HandoverPlan) -> handover.HandoverResult:
     run = handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id)
     assert run is not None
     return handover.resume(clients, run, poll=FAST)
 
 
-def texts_of(plan: Plan) -> dict[int, str]:
+def texts_of(plan: HandoverPlan) -> dict[int, str]:
     return {t.id: t.note_text for t in plan.tickets if t.note_text}
 
 

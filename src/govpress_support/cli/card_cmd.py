@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from govpress_support.cli.output import Column, Output
     from govpress_support.cli.runtime import Runtime
-    from govpress_support.workflows.cards.link import LinkedCard, Plan, StepResult
+    from govpress_support.workflows.cards.link import CardPlan, CardStepResult, LinkedCard
 
 app = typer.Typer(
     help="Trello cards for Zendesk tickets, linked both ways: make them, and find them.",
@@ -193,7 +193,7 @@ def create_cmd(
     _finish(out, results)
 
 
-def _execute(rt: "Runtime", plan: "Plan") -> "list[StepResult]":
+def _execute(rt: "Runtime", plan: "CardPlan") -> "list[CardStepResult]":
     from govpress_support.workflows.cards import link as cards
 
     out = rt.out
@@ -209,7 +209,7 @@ def _subject(text: str, width: int = 48) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _show_plan(out: "Output", plan: "Plan") -> None:
+def _show_plan(out: "Output", plan: "CardPlan") -> None:
     d = plan.destination
     out.info(f"Trello board {d.board.name!r} ({d.board.short_link}), list {d.list.name!r}:")
     if plan.joins:
@@ -222,7 +222,7 @@ def _show_plan(out: "Output", plan: "Plan") -> None:
         out.note(f"  ({plan.skipped} other tickets in {plan.group or 'the queue'} have a card already)")
 
 
-def _question(plan: "Plan") -> str:
+def _question(plan: "CardPlan") -> str:
     parts = []
     if plan.creates:
         parts.append(f"make {plan.creates} card{'s' if plan.creates != 1 else ''}")
@@ -231,7 +231,7 @@ def _question(plan: "Plan") -> str:
     return " and ".join(parts).capitalize() + "?"
 
 
-def _say_nothing_to_do(out: "Output", plan: "Plan") -> None:
+def _say_nothing_to_do(out: "Output", plan: "CardPlan") -> None:
     if plan.group is not None:
         out.success(f"every ticket in {plan.group} has a card ({plan.skipped}); nothing to do")
         return
@@ -240,7 +240,7 @@ def _say_nothing_to_do(out: "Output", plan: "Plan") -> None:
         out.success(f"ticket {step.ticket.id} already linked: {url}")
 
 
-def _finish(out: "Output", results: "Sequence[StepResult]") -> None:
+def _finish(out: "Output", results: "Sequence[CardStepResult]") -> None:
     from collections import Counter
 
     from govpress_support.core.errors import PartialFailure
@@ -271,7 +271,7 @@ def _finish(out: "Output", results: "Sequence[StepResult]") -> None:
     )
 
 
-def _render_results(out: "Output", results: "Sequence[StepResult]", plan: "Plan") -> None:
+def _render_results(out: "Output", results: "Sequence[CardStepResult]", plan: "CardPlan") -> None:
     records = [r.to_record(plan.destination) for r in results]
     out.rows(records, _result_columns(), tsv_fields=CREATE_TSV, empty="No tickets to link.")
 

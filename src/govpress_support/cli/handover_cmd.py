@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.handover.apply import Listener
-    from govpress_support.workflows.handover.models import HandoverResult, Plan
+    from govpress_support.workflows.handover.models import HandoverPlan, HandoverResult
     from govpress_support.workflows.handover.plan import PastRun
 
 HELP = """Hand your unsolved 2nd line tickets to the next engineer, with your notes.
@@ -223,7 +223,7 @@ def _handover(
     _finish(out, result, report)
 
 
-def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, str], Path]:
+def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dict[int, str], Path]:
     from govpress_support.cli.editor import edit
     from govpress_support.workflows.handover import notes
     from govpress_support.workflows.handover.journal import new_run_id
@@ -269,7 +269,7 @@ def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, s
         raise
 
 
-def _show_plan(out: "Output", plan: "Plan") -> None:
+def _show_plan(out: "Output", plan: "HandoverPlan") -> None:
     """The plan on stderr: a table on a terminal, plain lines otherwise."""
     from govpress_support.workflows.handover.report import sla
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.rotation.doctor import Check
-    from govpress_support.workflows.rotation.start import Briefing, RotationPlan, StepResult
+    from govpress_support.workflows.rotation.start import Briefing, RotationPlan, RotationStepResult
 
 DOCTOR_HELP = """Check you are ready for a rotation: one line per check, ✓ or ✗ with its fix.
 
@@ -132,7 +132,7 @@ def start_rotation_cmd(
         plan = plan_rotation(clients, today=when.date(), previous_email=previous, first_time=first_time)
     _show_plan(out, plan)
 
-    results: list[StepResult] = []
+    results: list[RotationStepResult] = []
     if plan.empty:
         out.success("nothing to change: you are set up for this rotation")
     elif dry_run:
@@ -170,7 +170,7 @@ def _show_plan(out: "Output", plan: "RotationPlan") -> None:
         out.error(blocked)
 
 
-def _show_result(out: "Output", result: "StepResult") -> None:
+def _show_result(out: "Output", result: "RotationStepResult") -> None:
     if result.ok:
         out.success(f"{result.step.description}: {result.detail}" + (f" {result.url}" if result.url else ""))
     else:
@@ -178,7 +178,7 @@ def _show_result(out: "Output", result: "StepResult") -> None:
 
 
 def _briefing_data(
-    plan: "RotationPlan", results: "list[StepResult]", briefing: "Briefing", dry_run: bool
+    plan: "RotationPlan", results: "list[RotationStepResult]", briefing: "Briefing", dry_run: bool
 ) -> dict[str, Any]:
     trello_checked = briefing.trello_checked
     return {
@@ -267,7 +267,7 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
         _print_checks(out, briefing.doctor_failures)
 
 
-def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list[StepResult]") -> str:
+def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list[RotationStepResult]") -> str:
     """The briefing as Markdown, for Slack or a stand-up doc."""
     from govpress_support.core.sla import metric_name
     from govpress_support.core.timeutil import relative

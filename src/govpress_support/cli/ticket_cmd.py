@@ -69,7 +69,7 @@ def _mutate(
     from govpress_support.cli import ticket_view
     from govpress_support.core.errors import PartialFailure
     from govpress_support.workflows.tickets import plan as tickets
-    from govpress_support.workflows.tickets.write import Outcome
+    from govpress_support.workflows.tickets.write import ChangeOutcome
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -102,7 +102,7 @@ def _mutate(
     ticket_view.show_results(out, results)
     if json_out:
         out.json([r.to_record() for r in results])
-    updated = {r.ticket_id for r in results if r.outcome is Outcome.UPDATED}
+    updated = {r.ticket_id for r in results if r.outcome is ChangeOutcome.UPDATED}
     ticket_view.card_hints(out, [i for i in batch.missing_cards if i in updated])
     if tickets.exit_partial(results):
         failed = [r for r in results if not r.outcome.ok]
@@ -115,9 +115,9 @@ def _mutate(
 def _finish(results: "Sequence[TicketResult]", batch: "Batch") -> None:
     """Nothing was written: exit 3 when a ticket was refused among several, else 0."""
     from govpress_support.core.errors import PartialFailure
-    from govpress_support.workflows.tickets.write import Outcome
+    from govpress_support.workflows.tickets.write import ChangeOutcome
 
-    refused = [r for r in results if r.outcome is Outcome.REFUSED]
+    refused = [r for r in results if r.outcome is ChangeOutcome.REFUSED]
     if refused:
         named = ", ".join(f"#{r.ticket_id}" for r in refused)
         raise PartialFailure(

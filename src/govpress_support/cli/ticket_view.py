@@ -18,7 +18,7 @@ from govpress_support.core.sla import metric_name, ticket_sla
 from govpress_support.core.timeutil import relative
 from govpress_support.workflows.suspended import SuspendedResult
 from govpress_support.workflows.tickets.plan import Batch, ShowResult, TicketDetail
-from govpress_support.workflows.tickets.write import Outcome, Plan, TicketResult
+from govpress_support.workflows.tickets.write import ChangeOutcome, TicketPlan, TicketResult
 
 CARD_HINT = "govpress-support card create {id}"
 
@@ -177,7 +177,7 @@ def _card_cell(d: TicketDetail) -> Text:
 # --- plans and results ---------------------------------------------------------------------------
 
 
-def _subject(plan: Plan) -> str:
+def _subject(plan: TicketPlan) -> str:
     subject = plan.ticket.subject
     return subject if len(subject) <= 60 else subject[:59] + "…"
 
@@ -205,7 +205,7 @@ def show_plan(out: Output, batch: Batch, *, dry_run: bool) -> None:
 
 def show_results(out: Output, results: Sequence[TicketResult]) -> None:
     for result in results:
-        if result.outcome is Outcome.UPDATED:
+        if result.outcome is ChangeOutcome.UPDATED:
             out.success(f"#{result.ticket_id} updated" + (f": {'; '.join(result.changes)}" if result.changes else ""))
         elif not result.outcome.ok:
             out.err.print(

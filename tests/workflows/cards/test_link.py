@@ -177,8 +177,8 @@ class TestSteps:
         board, backlog, (backlog,), (), Member("m1", "sam", "Sam Okafor"), membership="normal"
     )
 
-    def step(self, card: Card | None, **changes: object) -> cards.Step:
-        base = cards.Step(make_ticket(), "Camden Council", TicketSla(Urgency.NONE), card, zendesk=("note", "tag"))
+    def step(self, card: Card | None, **changes: object) -> cards.CardStep:
+        base = cards.CardStep(make_ticket(), "Camden Council", TicketSla(Urgency.NONE), card, zendesk=("note", "tag"))
         return replace(base, **changes)  # type: ignore[arg-type]
 
     def test_actions(self) -> None:
@@ -204,7 +204,7 @@ class TestSteps:
 
     def test_preview_and_records(self) -> None:
         card = make_card(attachments=(Attachment("a1", URL, URL),))
-        plan = cards.Plan(self.destination, [self.step(None), self.step(card, zendesk=())], join=False)
+        plan = cards.CardPlan(self.destination, [self.step(None), self.step(card, zendesk=())], join=False)
         assert plan.creates == 1 and plan.links == 0 and len(plan.work) == 1
         would, already = cards.preview(plan)
         record = would.to_record(self.destination)
@@ -228,7 +228,7 @@ class TestSteps:
     )
     def test_membership(self, membership: str | None, join: bool, problem: str | None) -> None:
         destination = replace(self.destination, membership=membership)
-        plan = cards.Plan(destination, [self.step(None)], join=join)
+        plan = cards.CardPlan(destination, [self.step(None)], join=join)
         error = plan.membership_error()
         if problem is None:
             assert error is None
@@ -236,7 +236,7 @@ class TestSteps:
             assert error is not None and problem in error.message and "--join" in (error.hint or "")
         assert plan.joins is (join and membership not in ("normal", "admin"))
         # Linking the ticket alone writes nothing to Trello: no membership needed.
-        only_zendesk = cards.Plan(destination, [self.step(make_card(attachments=(Attachment("a", URL, URL),)))])
+        only_zendesk = cards.CardPlan(destination, [self.step(make_card(attachments=(Attachment("a", URL, URL),)))])
         assert only_zendesk.membership_error() is None and not only_zendesk.joins
 
 

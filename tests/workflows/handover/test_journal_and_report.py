@@ -10,10 +10,10 @@ from govpress_support.workflows.handover.apply import membership_outcomes, repla
 from govpress_support.workflows.handover.models import (
     FAILED,
     HANDED_OVER,
+    HandoverPlan,
     HandoverResult,
     MembershipChange,
     Person,
-    Plan,
     PlannedTicket,
     TicketOutcome,
 )
@@ -43,8 +43,8 @@ def ticket(ticket_id: int, **changes: object) -> PlannedTicket:
     return PlannedTicket(**values)  # type: ignore[arg-type]
 
 
-def plan() -> Plan:
-    return Plan(
+def plan() -> HandoverPlan:
+    return HandoverPlan(
         zendesk_url="https://z.example",
         me=SAM,
         target=TOM,
@@ -67,7 +67,7 @@ def plan() -> Plan:
 
 def test_plan_survives_the_journal_form() -> None:
     original = plan()
-    assert Plan.from_dict(original.to_dict()) == original
+    assert HandoverPlan.from_dict(original.to_dict()) == original
 
 
 def test_replay_settles_what_the_journal_says_and_nothing_more() -> None:

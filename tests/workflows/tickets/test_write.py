@@ -19,10 +19,10 @@ from govpress_support.core.redact import Redactor
 from govpress_support.services.http import HttpClient, RetryPolicy, ServiceInfo
 from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.workflows.tickets.write import (
+    ChangeOutcome,
     Names,
-    Outcome,
-    Plan,
     TicketConflict,
+    TicketPlan,
     Writer,
     already_applied,
     differences,
@@ -205,15 +205,15 @@ def read(zendesk: ZendeskClient, tid: int) -> Ticket:
     return zendesk.tickets([tid], sideload=()).tickets[0]
 
 
-def plan(zendesk: ZendeskClient, tid: int, note: str | None = "Checked the logs", **changes: Any) -> Plan:
-    return Plan(read(zendesk, tid), changes=dict(changes), note=note, summary=["change"])
+def plan(zendesk: ZendeskClient, tid: int, note: str | None = "Checked the logs", **changes: Any) -> TicketPlan:
+    return TicketPlan(read(zendesk, tid), changes=dict(changes), note=note, summary=["change"])
 
 
 class TestOneTicket:
     def test_writes_with_the_stamp_it_read(self, fake: FakeZendesk) -> None:
         w, zendesk = writer(fake)
         result = w.write_one(plan(zendesk, 1, group_id=12))
-        assert result.outcome is Outcome.UPDATED
+        assert result.outcome is ChangeOutcome.UPDATED
         assert fake.tickets[1]["group_id"] == 12
         assert fake.note_count(1, "Checked the logs") == 1
 
@@ -235,14 +235,14 @@ class TestOneTicket:
         w, zendesk = writer(fake)
         fake.lose = "after"  # written, answer dropped; the guarded PUT is retried and gets 409
         result = w.write_one(plan(zendesk, 1, group_id=12))
-        assert result.outcome is Outcome.UPDATED
+        assert result.outcome is ChangeOutcome.UPDATED
         assert fake.puts == 2
         assert fake.note_count(1, "Checked the logs") == 1
 
     def test_a_lost_answer_with_no_retries_left_is_read_back(self, fake: FakeZendesk) -> None:
         w, zendesk = writer(fake, retries=0)
         fake.lose = "after"
-        assert w.write_one(plan(zendesk, 1, status="pending")).outcome is Outcome.UPDATED
+        assert w.write_one(plan(zendesk, 1, status="pending")).outcome is ChangeOutcome.UPDATED
         assert fake.note_count(1, "Checked the logs") == 1
 
     def test_a_write_that_never_arrived_says_nothing_was_written(self, fake: FakeZendesk) -> None:
@@ -275,10 +275,10 @@ class TestSeveralTickets:
         plans = [plan(zendesk, 1, group_id=12), plan(zendesk, 2, group_id=12), plan(zendesk, 3, group_id=12)]
         fake.touch(2, priority="urgent")
         results = {r.ticket_id: r for r in w.write_many(plans)}
-        assert results[1].outcome is Outcome.UPDATED
-        assert results[2].outcome is Outcome.CONFLICT
+        assert results[1].outcome is ChangeOutcome.UPDATED
+        assert results[2].outcome is ChangeOutcome.CONFLICT
         assert "priority normal → urgent" in (results[2].message or "")
-        assert results[3].outcome is Outcome.FAILED
+        assert results[3].outcome is ChangeOutcome.FAILED
         assert "closed" in (results[3].message or "")
         assert fake.puts == 1
         assert [fake.note_count(i, "Checked the logs") for i in (1, 2, 3)] == [1, 0, 0]
@@ -288,7 +288,7 @@ class TestSeveralTickets:
         plans = [plan(zendesk, 1), plan(zendesk, 2)]
         fake.lose = "after"
         results = w.write_many(plans)
-        assert [r.outcome for r in results] == [Outcome.UPDATED, Outcome.UPDATED]
+        assert [r.outcome for r in results] == [ChangeOutcome.UPDATED, ChangeOutcome.UPDATED]
         assert fake.puts == 1
         assert [fake.note_count(i, "Checked the logs") for i in (1, 2)] == [1, 1]
 
@@ -296,7 +296,7 @@ class TestSeveralTickets:
         w, zendesk = writer(fake)
         fake.forbid_writes = True
         results = w.write_many([plan(zendesk, 1), plan(zendesk, 2)])
-        assert [(r.ticket_id, r.outcome) for r in results] == [(1, Outcome.FAILED), (2, Outcome.FAILED)]
+        assert [(r.ticket_id, r.outcome) for r in results] == [(1, ChangeOutcome.FAILED), (2, ChangeOutcome.FAILED)]
         assert "may not change ticket 2 (403)" in (results[1].message or "")
 
     def test_a_bulk_write_that_never_arrived_is_sent_again(self, fake: FakeZendesk) -> None:
@@ -304,7 +304,7 @@ class TestSeveralTickets:
         plans = [plan(zendesk, 1), plan(zendesk, 2)]
         fake.lose = "before"
         results = w.write_many(plans)
-        assert [r.outcome for r in results] == [Outcome.UPDATED, Outcome.UPDATED]
+        assert [r.outcome for r in results] == [ChangeOutcome.UPDATED, ChangeOutcome.UPDATED]
         assert fake.puts == 2
         assert [fake.note_count(i, "Checked the logs") for i in (1, 2)] == [1, 1]
 
@@ -331,7 +331,7 @@ class TestReadingTickets:
 
     def test_applied_needs_every_field_and_our_note_after_the_read(self) -> None:
         before = self.ticket()
-        p = Plan(before, changes={"group_id": 12, "additional_tags": ["x"]}, note="Done  it")
+        p = TicketPlan(before, changes={"group_id": 12, "additional_tags": ["x"]}, note="Done  it")
         after = self.ticket(group_id=12, tags=("x",), updated_at=T0 + timedelta(seconds=5))
         ours = Comment(7, ME, "Done it", public=False, created_at=T0 + timedelta(seconds=5))
         old = Comment(6, ME, "Done it", public=False, created_at=T0 - timedelta(days=1))

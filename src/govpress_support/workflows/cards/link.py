@@ -225,7 +225,7 @@ class Action(Enum):
 
 
 @dataclass(frozen=True)
-class Step:
+class CardStep:
     ticket: Ticket
     organization: str | None
     sla: TicketSla
@@ -263,9 +263,9 @@ def _ticket_parts(lacks: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Plan:
+class CardPlan:
     destination: Destination
-    steps: list[Step]
+    steps: list[CardStep]
     join: bool = False  # --join: join the board first if that is needed
     skipped: int = 0  # queue tickets left out of --missing (they have a card)
     group: str | None = None  # --missing: the group it looked at
@@ -292,7 +292,7 @@ class Plan:
         )
 
     @property
-    def work(self) -> list[Step]:
+    def work(self) -> list[CardStep]:
         return [s for s in self.steps if s.action is not Action.LINKED]
 
     @property
@@ -317,10 +317,10 @@ def _step(
     organization: str | None,
     sla: TicketSla,
     warning: str | None = None,
-) -> Step:
+) -> CardStep:
     """One ticket's step; reads the ticket's notes only when a card exists already."""
     has_note = card is not None and _has_note(zendesk, ticket.id, card)
-    return Step(
+    return CardStep(
         ticket=ticket,
         organization=organization,
         sla=sla,
@@ -339,7 +339,7 @@ def plan_tickets(
     now: datetime,
     force: bool = False,
     join: bool = False,
-) -> Plan:
+) -> CardPlan:
     """The plan for named tickets. Checks every ticket before anything is written: unknown,
     closed, or (without `force`) outside 2nd line and scoping is an error for the whole run."""
     zendesk, trello, settings = clients.zendesk, clients.trello, clients.settings
@@ -373,7 +373,7 @@ def plan_tickets(
         raise UsageError(f"{first}{more}", "move it to 2nd line or scoping first, or pass --force to go on")
 
     cards = index_by_ticket(trello.cards(destination.board.id))
-    steps: list[Step] = []
+    steps: list[CardStep] = []
     for ticket_id in dict.fromkeys(ticket_ids):
         ticket = by_id[ticket_id]
         org = found.organizations.get(ticket.organization_id) if ticket.organization_id else None
@@ -388,7 +388,7 @@ def plan_tickets(
                 warning=warnings.get(ticket.id),
             )
         )
-    return Plan(destination, steps, join=join)
+    return CardPlan(destination, steps, join=join)
 
 
 def plan_missing(
@@ -398,7 +398,7 @@ def plan_missing(
     now: datetime,
     join: bool = False,
     on_progress: Callable[[int, int | None], None] | None = None,
-) -> Plan:
+) -> CardPlan:
     """Every ticket in the 2nd line queue without a card on the board; and any card this tool
     made whose ticket never got its half of the link (a run that failed half-way)."""
     from govpress_support.workflows.queue import QueueOptions, fetch_queue
@@ -411,7 +411,7 @@ def plan_missing(
     else:
         cards = index_by_ticket(clients.trello.cards(destination.board.id))
     tag = settings.zendesk.trello_card_tag.strip()
-    steps: list[Step] = []
+    steps: list[CardStep] = []
     skipped = 0
     for row in queue.rows:
         card = cards.get(row.ticket.id)
@@ -431,13 +431,13 @@ def plan_missing(
             skipped += 1
         else:
             steps.append(step)
-    return Plan(destination, steps, join=join, skipped=skipped, group=queue.group)
+    return CardPlan(destination, steps, join=join, skipped=skipped, group=queue.group)
 
 
 # --- doing it ---------------------------------------------------------------------------------
 
 
-class Outcome(Enum):
+class CardOutcome(Enum):
     CREATED = "created"
     LINKED = "linked"  # an existing card, link completed
     ALREADY_LINKED = "already_linked"
@@ -447,9 +447,9 @@ class Outcome(Enum):
 
 
 @dataclass(frozen=True)
-class StepResult:
-    step: Step
-    outcome: Outcome
+class CardStepResult:
+    step: CardStep
+    outcome: CardOutcome
     card: Card | None
     done: tuple[str, ...] = ()  # card, attachment, note, tag, field
     error: GovPressError | None = None
@@ -458,7 +458,7 @@ class StepResult:
     @property
     def half_done(self) -> bool:
         """A card exists for the ticket but the run failed before the link was whole."""
-        return self.outcome is Outcome.FAILED and self.card is not None
+        return self.outcome is CardOutcome.FAILED and self.card is not None
 
     def to_record(self, destination: Destination) -> dict[str, Any]:
         ticket, card = self.step.ticket, self.card
@@ -478,30 +478,32 @@ class StepResult:
         }
 
 
-def preview(plan: Plan) -> list[StepResult]:
+def preview(plan: CardPlan) -> list[CardStepResult]:
     """What a run would do, as results (for --dry-run)."""
-    out: list[StepResult] = []
+    out: list[CardStepResult] = []
     for step in plan.steps:
         wanted = (["card", "attachment"] if step.card is None else (["attachment"] if step.attach else [])) + list(
             step.zendesk
         )
         outcome = {
-            Action.CREATE: Outcome.WOULD_CREATE,
-            Action.LINK: Outcome.WOULD_LINK,
-            Action.LINKED: Outcome.ALREADY_LINKED,
+            Action.CREATE: CardOutcome.WOULD_CREATE,
+            Action.LINK: CardOutcome.WOULD_LINK,
+            Action.LINKED: CardOutcome.ALREADY_LINKED,
         }[step.action]
-        out.append(StepResult(step, outcome, step.card, tuple(wanted)))
+        out.append(CardStepResult(step, outcome, step.card, tuple(wanted)))
     return out
 
 
-def execute(clients: Clients, plan: Plan, *, on_result: Callable[[StepResult], None] | None = None) -> list[StepResult]:
+def execute(
+    clients: Clients, plan: CardPlan, *, on_result: Callable[[CardStepResult], None] | None = None
+) -> list[CardStepResult]:
     """Carry out the plan, ticket by ticket; a failure is recorded and the next ticket tried."""
     destination = plan.destination
     if (problem := plan.membership_error()) is not None:
         raise problem
     if plan.joins:
         clients.trello.add_board_member(destination.board.id, destination.me.id)
-    results: list[StepResult] = []
+    results: list[CardStepResult] = []
     for step in plan.steps:
         result = _carry_out(clients, destination, step)
         results.append(result)
@@ -510,9 +512,9 @@ def execute(clients: Clients, plan: Plan, *, on_result: Callable[[StepResult], N
     return results
 
 
-def _carry_out(clients: Clients, destination: Destination, step: Step) -> StepResult:
+def _carry_out(clients: Clients, destination: Destination, step: CardStep) -> CardStepResult:
     if step.action is Action.LINKED:
-        return StepResult(step, Outcome.ALREADY_LINKED, step.card)
+        return CardStepResult(step, CardOutcome.ALREADY_LINKED, step.card)
     trello, zendesk, settings = clients.trello, clients.zendesk, clients.settings
     ticket = step.ticket
     card = step.card
@@ -531,9 +533,11 @@ def _carry_out(clients: Clients, destination: Destination, step: Step) -> StepRe
         linked, updated = _link_ticket(zendesk, settings.zendesk, ticket, card, destination, step)
         done.extend(linked)
     except GovPressError as exc:
-        return StepResult(step, Outcome.FAILED, card, tuple(done), exc)
-    outcome = Outcome.CREATED if "card" in done else (Outcome.LINKED if done else Outcome.ALREADY_LINKED)
-    return StepResult(step, outcome, card, tuple(done), warning=_field_warning(settings.zendesk, linked, updated, card))
+        return CardStepResult(step, CardOutcome.FAILED, card, tuple(done), exc)
+    outcome = CardOutcome.CREATED if "card" in done else (CardOutcome.LINKED if done else CardOutcome.ALREADY_LINKED)
+    return CardStepResult(
+        step, outcome, card, tuple(done), warning=_field_warning(settings.zendesk, linked, updated, card)
+    )
 
 
 def _field_warning(settings: ZendeskSettings, linked: Sequence[str], updated: Ticket | None, card: Card) -> str | None:
@@ -556,7 +560,7 @@ def _uncertain(exc: GovPressError) -> bool:
     return isinstance(exc, ApiError) and exc.status is not None and exc.status >= 500
 
 
-def _create_card(trello: TrelloClient, destination: Destination, step: Step) -> Card:
+def _create_card(trello: TrelloClient, destination: Destination, step: CardStep) -> Card:
     """Make the card. After a failure without a clear answer (a timeout, a 5xx), look at the
     board before one more try: the first request may have made it."""
     ticket = step.ticket
@@ -607,7 +611,7 @@ def _link_ticket(
     ticket: Ticket,
     card: Card,
     destination: Destination,
-    step: Step,
+    step: CardStep,
 ) -> tuple[list[str], Ticket | None]:
     """One guarded update with what the ticket lacks: (what was added, the updated ticket).
     On a conflict (someone changed the ticket meanwhile) read it and its notes again and try

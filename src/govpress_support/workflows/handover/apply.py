@@ -47,9 +47,9 @@ from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.models import (
     FAILED,
     HANDED_OVER,
+    HandoverPlan,
     MembershipChange,
     MembershipOutcome,
-    Plan,
     TicketOutcome,
 )
 from govpress_support.workflows.handover.notes import contains_note
@@ -91,7 +91,7 @@ class BatchState:
 
 @dataclass
 class RunState:
-    plan: Plan
+    plan: HandoverPlan
     outcomes: dict[int, TicketOutcome] = field(default_factory=dict)
     batches: dict[int, BatchState] = field(default_factory=dict)
     sends: dict[int, list[int]] = field(default_factory=dict)  # ticket id -> batch numbers
@@ -107,7 +107,7 @@ def replay(records: Sequence[Mapping[str, Any]]) -> RunState:
     """The state of a run from its journal. Pure."""
     if not records or records[0].get("type") != "plan":
         raise ValueError("a handover journal starts with its plan")
-    state = RunState(plan=Plan.from_dict(records[0]["plan"]))
+    state = RunState(plan=HandoverPlan.from_dict(records[0]["plan"]))
     for record in records[1:]:
         kind = record.get("type")
         if kind == "membership":

@@ -36,10 +36,10 @@ from govpress_support.workflows.handover.apply import (
 from govpress_support.workflows.handover.gitwork import GitReport, unpushed_work
 from govpress_support.workflows.handover.journal import Journal, JournalError, journals, new_run_id
 from govpress_support.workflows.handover.models import (
+    HandoverPlan,
     HandoverResult,
     MembershipChange,
     Person,
-    Plan,
     PlannedTicket,
     Suspended,
 )
@@ -61,7 +61,7 @@ class PastRun:
     """A journaled run of yours, for "nothing to do" and "unfinished" messages."""
 
     journal: Journal
-    plan: Plan
+    plan: HandoverPlan
     finished_at: datetime | None
 
     def describe(self) -> str:
@@ -107,7 +107,7 @@ def unfinished_run(state_dir: Path, zendesk_url: str, me_id: int) -> PastRun | N
 # --- the plan ------------------------------------------------------------------------------------
 
 
-def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Plan:
+def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> HandoverPlan:
     """Everything the handover will do, read from Zendesk, the rota, Trello and git. Changes nothing.
 
     Raises `UsageError` when there is an unfinished run (resume it first), when the target is
@@ -139,7 +139,7 @@ def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Pla
         git = asked_git.result() if asked_git is not None else GitReport()
 
     add, remove, membership_notes = _memberships(clients, members, me, target, group, options.keep_membership)
-    return Plan(
+    return HandoverPlan(
         zendesk_url=zendesk.base_url,
         me=_person(me),
         target=_person(target),
@@ -281,7 +281,7 @@ def _person(user: User) -> Person:
 
 def start(
     clients: Clients,
-    plan: Plan,
+    plan: HandoverPlan,
     *,
     listener: Listener | None = None,
     poll: PollPolicy | None = None,

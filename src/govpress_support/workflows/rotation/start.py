@@ -29,7 +29,7 @@ class StepKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Step:
+class RotationStep:
     kind: StepKind
     description: str
     user_id: int | None = None
@@ -43,8 +43,8 @@ class Step:
 
 
 @dataclass(frozen=True)
-class StepResult:
-    step: Step
+class RotationStepResult:
+    step: RotationStep
     ok: bool
     detail: str
     url: str | None = None
@@ -54,7 +54,7 @@ class StepResult:
 class RotationPlan:
     me: User
     group: Group
-    steps: list[Step] = field(default_factory=list)
+    steps: list[RotationStep] = field(default_factory=list)
     done: list[str] = field(default_factory=list)  # what is already as it should be
     warnings: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)  # parts that cannot be done at all (exit 3)
@@ -89,7 +89,9 @@ def plan_rotation(
         plan.done.append(f"you are already in {group.name!r}")
     else:
         plan.steps.append(
-            Step(StepKind.ADD_MEMBER, f"add you ({me.name}) to {group.name!r}", user_id=me.id, group_id=group.id)
+            RotationStep(
+                StepKind.ADD_MEMBER, f"add you ({me.name}) to {group.name!r}", user_id=me.id, group_id=group.id
+            )
         )
 
     # Who was on before you.
@@ -132,7 +134,7 @@ def plan_rotation(
             plan.done.append(f"{user.name} (previous engineer) is not in {group.name!r}")
             continue
         plan.steps.append(
-            Step(
+            RotationStep(
                 StepKind.REMOVE_MEMBER,
                 f"remove {user.name} from {group.name!r}",
                 user_id=user.id,
@@ -203,7 +205,7 @@ def _plan_trello(clients: Clients, plan: RotationPlan) -> None:
             plan.done.append(f"you are a member of the Trello board {board.name!r}")
         else:
             plan.steps.append(
-                Step(
+                RotationStep(
                     StepKind.JOIN_BOARD,
                     f"join the Trello board {board.name!r}",
                     board_id=board.id,
@@ -232,7 +234,7 @@ def _plan_template(clients: Clients, plan: RotationPlan, me: Member, backlog: Bo
         )
         return
     plan.steps.append(
-        Step(
+        RotationStep(
             StepKind.COPY_TEMPLATE,
             f"copy {template.name!r} to {backlog.name!r} as {name!r}, assigned to you",
             card_id=template.id,
@@ -258,40 +260,40 @@ def _own_template_copy(cards: list[Card], me: Member, name: str) -> Card | None:
 
 
 def apply_rotation(
-    clients: Clients, plan: RotationPlan, on_step: Callable[[StepResult], None] | None = None
-) -> list[StepResult]:
+    clients: Clients, plan: RotationPlan, on_step: Callable[[RotationStepResult], None] | None = None
+) -> list[RotationStepResult]:
     """Apply each step; a step that fails is recorded and the rest go on."""
-    results: list[StepResult] = []
+    results: list[RotationStepResult] = []
     for step in plan.steps:
         try:
             result = _apply(clients, plan, step)
         except AuthError as exc:
-            result = StepResult(step, False, _forbidden_advice(clients, plan, step, exc))
+            result = RotationStepResult(step, False, _forbidden_advice(clients, plan, step, exc))
         except GovPressError as exc:
-            result = StepResult(step, False, exc.one_line())
+            result = RotationStepResult(step, False, exc.one_line())
         results.append(result)
         if on_step:
             on_step(result)
     return results
 
 
-def _apply(clients: Clients, plan: RotationPlan, step: Step) -> StepResult:
+def _apply(clients: Clients, plan: RotationPlan, step: RotationStep) -> RotationStepResult:
     zendesk = clients.zendesk
     if step.kind is StepKind.ADD_MEMBER:
         assert step.user_id is not None and step.group_id is not None
         if any(m.user_id == step.user_id for m in zendesk.group_memberships(step.group_id)):
-            return StepResult(step, True, "already a member")
+            return RotationStepResult(step, True, "already a member")
         zendesk.add_membership(step.user_id, step.group_id)
-        return StepResult(step, True, "added")
+        return RotationStepResult(step, True, "added")
     if step.kind is StepKind.REMOVE_MEMBER:
         assert step.membership_id is not None
         removed = zendesk.remove_membership(step.membership_id)
-        return StepResult(step, True, "removed" if removed else "already removed")
+        return RotationStepResult(step, True, "removed" if removed else "already removed")
     trello = clients.trello
     if step.kind is StepKind.JOIN_BOARD:
         assert step.board_id is not None and step.member_id is not None
         trello.add_board_member(step.board_id, step.member_id)
-        return StepResult(step, True, "joined")
+        return RotationStepResult(step, True, "joined")
     assert (
         step.card_id is not None and step.board_id is not None and step.member_id is not None and step.name is not None
     )
@@ -304,10 +306,10 @@ def _apply(clients: Clients, plan: RotationPlan, step: Step) -> StepResult:
         member_ids=[step.member_id],
         pos="top",
     )
-    return StepResult(step, True, "copied", url=card.short_url)
+    return RotationStepResult(step, True, "copied", url=card.short_url)
 
 
-def _forbidden_advice(clients: Clients, plan: RotationPlan, step: Step, exc: AuthError) -> str:
+def _forbidden_advice(clients: Clients, plan: RotationPlan, step: RotationStep, exc: AuthError) -> str:
     cannot = "your Zendesk role may not change group memberships"
     if step.kind is StepKind.ADD_MEMBER:
         return f"{cannot}: ask an admin to add {plan.me.name} <{plan.me.email}> to {plan.group.name!r}"

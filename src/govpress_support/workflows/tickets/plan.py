@@ -34,7 +34,7 @@ from govpress_support.core.models import (
 from govpress_support.core.sla import TicketSla, ticket_sla
 from govpress_support.core.timeutil import parse_duration
 from govpress_support.services.connect import Clients
-from govpress_support.workflows.tickets.write import Names, Plan, TicketResult, Writer, closed_error, planned
+from govpress_support.workflows.tickets.write import Names, TicketPlan, TicketResult, Writer, closed_error, planned
 
 CARD_GROUPS = ("2nd", "scoping")  # the process wants a Trello card for tickets in these
 STATUS_CHOICES = ("open", "pending", "on-hold", "believed-solved", "solved")
@@ -167,7 +167,7 @@ class Batch:
     """Plans for every ticket named, and what to say once about them."""
 
     action: str
-    plans: list[Plan]
+    plans: list[TicketPlan]
     notices: list[str] = field(default_factory=list)
     missing_cards: list[int] = field(default_factory=list)  # moved into 2nd line or scoping, no card
     card_check: str | None = None  # why cards could not be checked
@@ -178,7 +178,7 @@ class Batch:
         return len(self.plans) == 1
 
     @property
-    def to_write(self) -> list[Plan]:
+    def to_write(self) -> list[TicketPlan]:
         return [p for p in self.plans if p.to_write]
 
     def dry_run(self) -> list[TicketResult]:
@@ -207,16 +207,16 @@ def exit_partial(results: Sequence[TicketResult]) -> bool:
     return any(not r.outcome.ok for r in results)
 
 
-def _plans(tickets: Sequence[Ticket]) -> list[Plan]:
+def _plans(tickets: Sequence[Ticket]) -> list[TicketPlan]:
     """A plan per ticket; closed tickets are refused up front (Zendesk will not update them)."""
-    plans = [Plan(ticket) for ticket in tickets]
+    plans = [TicketPlan(ticket) for ticket in tickets]
     for plan in plans:
         if plan.ticket.status == "closed":
             plan.refusal = closed_error(plan.ticket.id)
     return plans
 
 
-def _open(plans: Sequence[Plan]) -> Iterator[Plan]:
+def _open(plans: Sequence[TicketPlan]) -> Iterator[TicketPlan]:
     """The plans still to work out: not refused."""
     return (plan for plan in plans if plan.refusal is None)
 
@@ -265,7 +265,7 @@ def _leaving_triage_refusal(ticket: Ticket, priority: str | None, type_: str | N
 
 def _plan_move(
     desk: Desk,
-    plan: Plan,
+    plan: TicketPlan,
     target: Group,
     *,
     members: set[int] | None,
