@@ -15,9 +15,10 @@ from govpress_support.core import config
 from govpress_support.core.timeutil import now
 from govpress_support.services.connect import Clients
 from govpress_support.workflows.handover import plan as handover
-from govpress_support.workflows.handover.apply import PollPolicy, Runner, RunState, replay
+from govpress_support.workflows.handover.apply import PollPolicy, Runner
 from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, HandoverPlan, TicketOutcome
+from govpress_support.workflows.handover.state import RunState, replay
 from tests.handover_support import PRIYA, SAM, TOM, assert_handed_over, group_id, members, notes_on, tickets, user
 
 FAST = PollPolicy(first=0.001, growth=1.0, longest=0.001, timeout=5.0)
@@ -64,25 +65,23 @@ class FaultyTransport(httpx.BaseTransport):
 
 
 @pytest.fixture
-def faults(monkeypatch: pytest.MonkeyPatch) -> Faults:
-    found = Faults()
-    original = Clients._transport
-
-    def wrapped(self: Clients) -> httpx.BaseTransport:
-        inner = original(self)
-        assert inner is not None
-        return FaultyTransport(inner, found)
-
-    monkeypatch.setattr(Clients, "_transport", wrapped)
-    return found
+def faults() -> Faults:
+    return Faults()
 
 
 @pytest.fixture
 def clients(isolated: Path, faults: Faults) -> Iterator[Clients]:
+    """The sandbox's clients, every request going through the faults."""
+    from govpress_support import sandbox
+
     settings = config.load(isolated / "none.toml", {})
-    made = Clients(settings, sandbox=True, state_dir=isolated, environ={})
+    app = sandbox.open_app(isolated)
+    made = Clients(
+        settings, sandbox=True, state_dir=isolated, environ={}, transport=FaultyTransport(app.transport(), faults)
+    )
     yield made
     made.close()
+    app.close()
 
 
 def as_agent(clients: Clients, email: str) -> httpx.Client:
@@ -95,20 +94,32 @@ def as_agent(clients: Clients, email: str) -> httpx.Client:
     )
 
 
+def prepare(clients: Clients, options: handover.HandoverOptions | None = None) -> HandoverPlan:
+    return handover.prepare(
+        clients.zendesk,
+        clients.trello_or_none,
+        clients.rota_or_none,
+        clients.settings,
+        options or handover.HandoverOptions(),
+        state_dir=clients.state_dir,
+        now=now(),
+    )
+
+
 def plan_with_notes(clients: Clients, *, every: str | None = "Ask me on Slack.") -> HandoverPlan:
-    plan = handover.prepare(clients, handover.HandoverOptions(), now=now())
+    plan = prepare(clients)
     texts = {t.id: f"Looked into #{t.id}: the cache." for t in plan.tickets[::2]}
     return plan.with_notes_from(texts, every)
 
 
 def start(clients: Clients, plan: HandoverPlan) -> handover.HandoverResult:
-    return handover.start(clients, plan, poll=FAST)
+    return handover.start(clients.zendesk, plan, state_dir=clients.state_dir, poll=FAST)
 
 
 def resume(clients: Clients, plan: HandoverPlan) -> handover.HandoverResult:
     run = handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id)
     assert run is not None
-    return handover.resume(clients, run, poll=FAST)
+    return handover.resume(clients.zendesk, run, poll=FAST)
 
 
 def texts_of(plan: HandoverPlan) -> dict[int, str]:
@@ -120,14 +131,16 @@ def updates(faults: Faults) -> int:
 
 
 def test_plan_reads_target_tickets_in_sla_order_and_memberships(clients: Clients) -> None:
-    plan = handover.prepare(clients, handover.HandoverOptions(), now=now())
+    plan = prepare(clients)
     api = as_agent(clients, SAM)
     assert plan.me.email == SAM
     assert (plan.target.email, plan.target_source) == (TOM, "rota")
     assert len(plan.tickets) >= 10
     from govpress_support.workflows.queue import QueueOptions, fetch_queue
 
-    queue = fetch_queue(clients, QueueOptions(assignee="me"), now=now())
+    queue = fetch_queue(
+        clients.zendesk, clients.trello_or_none, clients.settings, QueueOptions(assignee="me"), now=now()
+    )
     assert [t.id for t in plan.tickets] == [r.ticket.id for r in queue.rows]
     assert plan.add_member is not None and plan.add_member.user.email == TOM
     assert plan.remove_member is not None and plan.remove_member.user.email == SAM
@@ -245,7 +258,7 @@ def test_resume_after_success_changes_nothing(clients: Clients) -> None:
     plan = plan_with_notes(clients)
     start(clients, plan)
     assert handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id) is None
-    again = handover.prepare(clients, handover.HandoverOptions(), now=now())
+    again = prepare(clients)
     assert again.nothing_to_do
     [run] = handover.past_runs(clients.state_dir, plan.zendesk_url, plan.me.id)
     assert run.finished_at is not None
@@ -259,7 +272,7 @@ def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: Faults) ->
     with pytest.raises(KeyboardInterrupt):
         start(clients, plan)
     with pytest.raises(UsageError, match="is not finished"):
-        handover.prepare(clients, handover.HandoverOptions(), now=now())
+        prepare(clients)
 
 
 @pytest.mark.parametrize(
@@ -274,7 +287,7 @@ def test_bad_targets(clients: Clients, to: str, message: str) -> None:
     from govpress_support.core.errors import UsageError
 
     with pytest.raises(UsageError, match=message):
-        handover.prepare(clients, handover.HandoverOptions(to=to), now=now())
+        prepare(clients, handover.HandoverOptions(to=to))
 
 
 def test_end_user_target_is_refused(clients: Clients) -> None:
@@ -285,11 +298,11 @@ def test_end_user_target_is_refused(clients: Clients) -> None:
         u for u in api.get("/api/v2/users/search", params={"query": "gov"}).json()["users"] if u["role"] == "end-user"
     )
     with pytest.raises(UsageError, match="is not a Zendesk agent"):
-        handover.prepare(clients, handover.HandoverOptions(to=customer["email"]), now=now())
+        prepare(clients, handover.HandoverOptions(to=customer["email"]))
 
 
 def test_keep_membership_refuses_a_target_outside_the_group(clients: Clients) -> None:
     from govpress_support.core.errors import UsageError
 
     with pytest.raises(UsageError, match="assigns a ticket only to a member"):
-        handover.prepare(clients, handover.HandoverOptions(keep_membership=True), now=now())
+        prepare(clients, handover.HandoverOptions(keep_membership=True))

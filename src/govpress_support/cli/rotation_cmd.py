@@ -68,8 +68,16 @@ def _checks(rt: "Runtime") -> "list[Check]":
     config_check = doctor.check_config(rt.config_path, lambda: rt.settings)
     if not config_check.ok:
         return [config_check]
+    clients = rt.clients
     try:
-        return doctor.run_checks(rt.clients, rt.config_path, lambda: rt.settings)
+        return doctor.run_checks(
+            clients.settings,
+            zendesk=lambda: clients.zendesk,
+            trello=clients.trello_or_none,
+            rota=clients.rota_or_none,
+            config_path=rt.config_path,
+            load=lambda: rt.settings,
+        )
     except GovPressError as exc:  # pragma: no cover - checks turn failures into results
         return [config_check, doctor.Check("checks", False, exc.message, exc.hint)]
 
@@ -129,7 +137,15 @@ def start_rotation_cmd(
     clients = rt.clients
     when = now()
     with out.status("looking at the group, the rota and the boards…"):
-        plan = plan_rotation(clients, today=when.date(), previous_email=previous, first_time=first_time)
+        plan = plan_rotation(
+            clients.zendesk,
+            clients.trello_or_none,
+            clients.rota_or_none,
+            clients.settings,
+            today=when.date(),
+            previous_email=previous,
+            first_time=first_time,
+        )
     _show_plan(out, plan)
 
     results: list[RotationStepResult] = []
@@ -138,14 +154,18 @@ def start_rotation_cmd(
     elif dry_run:
         out.info("dry run: nothing changed")
     elif out.confirm(f"Make these {len(plan.steps)} change(s)?", yes=yes):
-        results = apply_rotation(clients, plan, on_step=lambda r: _show_result(out, r))
+        results = apply_rotation(
+            clients.zendesk, clients.trello_or_none, clients.settings, plan, on_step=lambda r: _show_result(out, r)
+        )
     else:
         out.info("nothing changed")
         raise typer.Exit(1)
 
     with out.status("preparing your briefing…"):
         failures = [c for c in _checks(rt) if not c.ok]
-        briefing = build_briefing(clients, now=when, doctor_failures=failures)
+        briefing = build_briefing(
+            clients.zendesk, clients.trello_or_none, clients.settings, now=when, doctor_failures=failures
+        )
     if json_out:
         out.json(_briefing_data(plan, results, briefing, dry_run))
     elif markdown:

@@ -2,7 +2,11 @@
 
 Clients are built on first use, so a command that only needs Trello never asks for Zendesk
 credentials. In sandbox mode the three clients share one in-process emulator and fixed
-credentials, and nothing is read from the keyring.
+credentials, and nothing is read from the keyring. Workflows never see `Clients`: the CLI hands
+each one the clients it uses.
+
+`transport=` sends every request through that httpx transport instead (tests wrap the sandbox's
+in one that injects faults); it wins over the sandbox's own.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import httpx
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, UsageError
+from govpress_support.core.models import Member, User
 from govpress_support.core.redact import SECRETS
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.credentials import (
@@ -63,6 +68,7 @@ class Clients:
         notice: Callable[[str], None] | None = None,
         keyring: Keyring | None = None,
         stats: HttpStats | None = None,
+        transport: httpx.BaseTransport | None = None,
     ):
         self.settings = settings
         self.sandbox = sandbox
@@ -72,6 +78,7 @@ class Clients:
         self.notice = notice
         self.keyring = keyring or Keyring()
         self.stats = stats or HttpStats()
+        self.transport = transport
         self._made: list[HttpClient] = []
         self.cache = MetadataCache(state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds)
 
@@ -87,6 +94,8 @@ class Clients:
         return app
 
     def _transport(self) -> httpx.BaseTransport | None:
+        if self.transport is not None:
+            return self.transport
         return self.sandbox_app.transport() if self.sandbox else None
 
     def _http(
@@ -193,3 +202,40 @@ def _offline_hint(base_url: str) -> str | None:
     if host in ("127.0.0.1", "localhost", "::1"):
         return "is `govpress-support sandbox serve` (or your tunnel) running on that port?"
     return None
+
+
+# --- checking credentials before they are stored (`auth login`) -----------------------------------
+
+
+def _with_only(environ: Mapping[str, str], credentials: Mapping[str, str]) -> dict[str, str]:
+    """The environment with these credentials and no others, so nothing else is tried."""
+    others = (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN, ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
+    return {**{k: v for k, v in environ.items() if k not in others}, **credentials}
+
+
+def probe_zendesk(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], email: str, token: str) -> User:
+    """Who Zendesk says these credentials are (AuthError when it rejects them)."""
+    probe = Clients(
+        settings,
+        sandbox=False,
+        state_dir=state_dir,
+        environ=_with_only(environ, {ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token}),
+    )
+    try:
+        return probe.zendesk.me()
+    finally:
+        probe.close()
+
+
+def probe_trello(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], key: str, token: str) -> Member:
+    """Who Trello says these credentials are (AuthError when it rejects them)."""
+    probe = Clients(
+        settings,
+        sandbox=False,
+        state_dir=state_dir,
+        environ=_with_only(environ, {ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token}),
+    )
+    try:
+        return probe.trello.me()
+    finally:
+        probe.close()

@@ -364,11 +364,12 @@ class HttpClient:
         code, detail = describe_body(response)
         detail_text = f": {detail}" if detail else ""
         if status == 401:
-            return AuthError(f"{name} rejected the credentials (401{detail_text})", self.service.login_hint)
+            return AuthError(f"{name} rejected the credentials (401{detail_text})", self.service.login_hint, status=401)
         if status == 403:
             return AuthError(
                 f"{name} does not allow {_action(what, who='you')} (403{detail_text})",
                 "your account's role may not do this: ask an admin",
+                status=403,
             )
         if status == 404:
             if what:

@@ -109,7 +109,7 @@ class ZendeskClient:
             if user is None or user.id <= 0:
                 # Zendesk answers an anonymous user rather than 401 for some bad credentials.
                 raise AuthError(
-                    "Zendesk did not recognise the credentials", "run `govpress-support auth login zendesk`"
+                    "Zendesk did not recognise the credentials", "run `govpress-support auth login zendesk`", status=401
                 )
             self._me = user
         return self._me

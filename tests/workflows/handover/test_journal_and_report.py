@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from govpress_support.workflows.handover.apply import membership_outcomes, replay
 from govpress_support.workflows.handover.models import (
     FAILED,
     HANDED_OVER,
@@ -18,6 +17,7 @@ from govpress_support.workflows.handover.models import (
     TicketOutcome,
 )
 from govpress_support.workflows.handover.report import render
+from govpress_support.workflows.handover.state import membership_outcomes, replay
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 SAM, TOM = Person(1, "Sam Okafor", "sam@x.example"), Person(3, "Tom Hughes", "tom@x.example")

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from govpress_support.core.comments import is_note
 from govpress_support.core.errors import ApiError, AuthError, ConflictError, GovPressError, NetworkError
-from govpress_support.core.models import STATUS_LABELS, Comment, CustomStatus, JobResult, Ticket
+from govpress_support.core.models import Comment, CustomStatus, JobResult, Ticket
+from govpress_support.core.statuses import status_label
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
 
 POLL_INTERVAL = 0.5  # first wait before polling a bulk job; it grows to 5 s
@@ -133,8 +135,10 @@ class Names:
     """Group, agent and status names for plans and conflict messages, fetched once and only
     when a message needs them."""
 
-    def __init__(self, zendesk: ZendeskClient):
+    def __init__(self, zendesk: ZendeskClient, *, fallback_tag: str | None = None):
+        """`fallback_tag`: the believed-solved tag, for status names (see `core.statuses`)."""
         self.zendesk = zendesk
+        self.fallback_tag = fallback_tag
         self._users: dict[int, str] = {}
         self._statuses: list[CustomStatus] | bool | None = False
 
@@ -167,11 +171,8 @@ class Names:
         return self._statuses  # type: ignore[return-value]
 
     def status(self, ticket: Ticket) -> str:
-        if ticket.custom_status_id is not None:
-            for status in self.custom_statuses() or []:
-                if status.id == ticket.custom_status_id and status.agent_label:
-                    return status.agent_label
-        return STATUS_LABELS.get(ticket.status, ticket.status.capitalize())
+        custom = self.custom_statuses() if ticket.custom_status_id is not None else None
+        return status_label(ticket, custom, fallback_tag=self.fallback_tag)
 
 
 def differences(before: Ticket, after: Ticket, comments: Sequence[Comment], names: Names) -> list[str]:
@@ -222,13 +223,8 @@ def field_applied(ticket: Ticket, key: str, value: Any) -> bool:
 
 def note_present(plan: TicketPlan, comments: Sequence[Comment], me_id: int) -> bool:
     """Our internal note is on the ticket, by us, made after the planning read."""
-    if plan.note is None:
-        return True
-    wanted = " ".join(plan.note.split())
-    return any(
-        c.author_id == me_id and not c.public and " ".join(c.body.split()) == wanted
-        for c in new_comments(plan.ticket, comments)
-    )
+    note = plan.note
+    return note is None or any(is_note(c, note, me_id) for c in new_comments(plan.ticket, comments))
 
 
 def already_applied(plan: TicketPlan, fresh: Ticket, comments: Sequence[Comment], me_id: int) -> bool:
@@ -420,11 +416,12 @@ def _refusal(ticket_id: int, exc: GovPressError) -> GovPressError:
 
 
 def _not_allowed(ticket_id: int, exc: AuthError) -> AuthError:
-    if "(401" in exc.message:
+    if exc.status != 403:
         return exc
     return AuthError(
         f"your Zendesk role may not change ticket {ticket_id} (403)",
         "ask a Zendesk admin, or check `govpress-support auth status`",
+        status=403,
     )
 
 
