@@ -207,20 +207,16 @@ def _offline_hint(base_url: str) -> str | None:
 # --- checking credentials before they are stored (`auth login`) -----------------------------------
 
 
-def _with_only(environ: Mapping[str, str], credentials: Mapping[str, str]) -> dict[str, str]:
-    """The environment with these credentials and no others, so nothing else is tried."""
+def _probe(settings: Settings, state_dir: Path, environ: Mapping[str, str], credentials: Mapping[str, str]) -> Clients:
+    """Clients that use these credentials and no others (none from the keyring)."""
     others = (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN, ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
-    return {**{k: v for k, v in environ.items() if k not in others}, **credentials}
+    env = {**{k: v for k, v in environ.items() if k not in others}, **credentials}
+    return Clients(settings, sandbox=False, state_dir=state_dir, environ=env)
 
 
 def probe_zendesk(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], email: str, token: str) -> User:
     """Who Zendesk says these credentials are (AuthError when it rejects them)."""
-    probe = Clients(
-        settings,
-        sandbox=False,
-        state_dir=state_dir,
-        environ=_with_only(environ, {ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token}),
-    )
+    probe = _probe(settings, state_dir, environ, {ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token})
     try:
         return probe.zendesk.me()
     finally:
@@ -229,12 +225,7 @@ def probe_zendesk(settings: Settings, *, state_dir: Path, environ: Mapping[str, 
 
 def probe_trello(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], key: str, token: str) -> Member:
     """Who Trello says these credentials are (AuthError when it rejects them)."""
-    probe = Clients(
-        settings,
-        sandbox=False,
-        state_dir=state_dir,
-        environ=_with_only(environ, {ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token}),
-    )
+    probe = _probe(settings, state_dir, environ, {ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token})
     try:
         return probe.trello.me()
     finally:
