@@ -29,6 +29,7 @@ nothing: a ticket already as asked is left alone.
 ReasonOption = Annotated[
     str | None, typer.Option("--reason", "-r", help="Why, as an internal note on the ticket.", show_default=False)
 ]
+NeededReasonOption = Annotated[str, typer.Option("--reason", "-r", help="Why, as an internal note on the ticket.")]
 
 
 def register(root: typer.Typer) -> None:
@@ -278,7 +279,7 @@ def move_cmd(
     ctx: typer.Context,
     ids: TicketIds,
     to: Annotated[str, typer.Option("--to", help="triage, 1st, 2nd, scoping, or a group's name or id.")],
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why, as an internal note on the ticket.")],
+    reason: NeededReasonOption,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
@@ -353,7 +354,7 @@ Examples:
 def return_cmd(
     ctx: typer.Context,
     ids: TicketIds,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why, as an internal note on the ticket.")],
+    reason: NeededReasonOption,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,

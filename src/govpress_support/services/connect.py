@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
@@ -47,6 +47,8 @@ ZENDESK = ServiceInfo(
 )
 TRELLO = ServiceInfo("Trello", "run `govpress-support auth login trello`, or set TRELLO_API_KEY and TRELLO_TOKEN")
 ROTA = ServiceInfo("the rota service", "check ROTA_URL")
+
+T = TypeVar("T")
 
 SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
 
@@ -207,26 +209,30 @@ def _offline_hint(base_url: str) -> str | None:
 # --- checking credentials before they are stored (`auth login`) -----------------------------------
 
 
-def _probe(settings: Settings, state_dir: Path, environ: Mapping[str, str], credentials: Mapping[str, str]) -> Clients:
-    """Clients that use these credentials and no others (none from the keyring)."""
+def _probe(
+    settings: Settings,
+    state_dir: Path,
+    environ: Mapping[str, str],
+    credentials: Mapping[str, str],
+    ask: Callable[[Clients], T],
+) -> T:
+    """`ask` of clients that use these credentials and no others (none from the keyring)."""
     others = (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN, ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
     env = {**{k: v for k, v in environ.items() if k not in others}, **credentials}
-    return Clients(settings, sandbox=False, state_dir=state_dir, environ=env)
+    probe = Clients(settings, sandbox=False, state_dir=state_dir, environ=env)
+    try:
+        return ask(probe)
+    finally:
+        probe.close()
 
 
 def probe_zendesk(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], email: str, token: str) -> User:
     """Who Zendesk says these credentials are (AuthError when it rejects them)."""
-    probe = _probe(settings, state_dir, environ, {ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token})
-    try:
-        return probe.zendesk.me()
-    finally:
-        probe.close()
+    credentials = {ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token}
+    return _probe(settings, state_dir, environ, credentials, lambda clients: clients.zendesk.me())
 
 
 def probe_trello(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], key: str, token: str) -> Member:
     """Who Trello says these credentials are (AuthError when it rejects them)."""
-    probe = _probe(settings, state_dir, environ, {ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token})
-    try:
-        return probe.trello.me()
-    finally:
-        probe.close()
+    credentials = {ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token}
+    return _probe(settings, state_dir, environ, credentials, lambda clients: clients.trello.me())
