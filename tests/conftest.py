@@ -28,6 +28,8 @@ CREDENTIAL_VARS = (
     "GOVPRESS_SUPPORT_FORCE_TTY",
     "NO_COLOR",
     "CLICOLOR",
+    "VISUAL",  # the editor: tests choose it with EDITOR or VISUAL
+    "EDITOR",
 )
 
 

@@ -125,7 +125,7 @@ def test_editor_failure_sends_nothing_and_keeps_the_draft(cli: Invoke, desk: Des
     script = editor(tmp_path, "path.write_text(path.read_text() + 'half a thought')\nsys.exit(3)\n")
     result = cli("--sandbox", "handover", "--yes", env={"EDITOR": script})
     assert result.code == 1
-    assert "error: the editor exited with status 3: nothing was sent" in result.stderr
+    assert "error: the editor failed" in result.stderr and "Editing failed): nothing was sent" in result.stderr
     assert "--notes-file" in result.stderr
     assert_still_sams(desk, ids)
     drafts = list((tmp_path / "state" / "handover").glob("notes-*.md"))

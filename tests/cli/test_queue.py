@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from govpress_support.cli.queue_cmd import TSV_FIELDS
 from govpress_support.core import timeutil
+from govpress_support.core.records import QUEUE_TSV_FIELDS
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
 from tests.seed_names import TRIAGE
@@ -88,8 +88,8 @@ def test_piped_output_is_tsv_with_iso_times(cli: Invoke, frozen: datetime) -> No
     result = cli("--sandbox", "queue")
     assert result.code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == list(TSV_FIELDS)
-    rows = [dict(zip(TSV_FIELDS, line.split("\t"), strict=True)) for line in lines[1:]]
+    assert lines[0].split("\t") == list(QUEUE_TSV_FIELDS)
+    rows = [dict(zip(QUEUE_TSV_FIELDS, line.split("\t"), strict=True)) for line in lines[1:]]
     assert len(rows) == len(queue(cli))
     breach_times = [r["sla_breach_at"] for r in rows if r["sla_breach_at"]]
     assert breach_times

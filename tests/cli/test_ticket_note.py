@@ -119,3 +119,22 @@ def test_no_secret_in_the_debug_log(cli: Invoke) -> None:
     assert result.code == 0
     assert "PUT" in result.stderr
     assert sandbox.AGENT_TOKEN not in result.stderr + result.stdout
+
+
+def test_visual_wins_over_editor_and_a_failing_editor_sends_nothing(
+    cli: Invoke, desk: Desk, terminal: None, tmp_path: Path
+) -> None:
+    """One editor launcher for `note` and `handover`: $VISUAL, else $EDITOR; a failure is exit 1."""
+    visual, editor = tmp_path / "visual.py", tmp_path / "editor.py"
+    visual.write_text("import sys\nopen(sys.argv[1], 'w').write('From VISUAL')\n")
+    editor.write_text("import sys\nopen(sys.argv[1], 'w').write('From EDITOR')\n")
+    both = {"VISUAL": f"{sys.executable} {visual}", "EDITOR": f"{sys.executable} {editor}"}
+    assert cli("--sandbox", "note", SEED.mine_on_hold, "--yes", env=both).code == 0
+    assert desk.notes(SEED.mine_on_hold, "From VISUAL") == 1 and desk.notes(SEED.mine_on_hold, "From EDITOR") == 0
+
+    before = len(desk.comments(SEED.mine_on_hold))
+    failing = f"{sys.executable} -c 'raise SystemExit(3)'"
+    result = cli("--sandbox", "note", SEED.mine_on_hold, "--yes", env={"EDITOR": failing})
+    assert result.code == 1
+    assert f"error: the editor failed ({failing}: Editing failed): nothing was sent" in result.stderr
+    assert len(desk.comments(SEED.mine_on_hold)) == before

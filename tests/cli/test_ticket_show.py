@@ -76,7 +76,9 @@ def test_piped_output_is_field_tab_value(cli: Invoke) -> None:
 def test_unknown_ticket_and_bad_id(cli: Invoke) -> None:
     missing = cli("--sandbox", "ticket", "show", SEED.mine_on_hold, "99999")
     assert missing.code == 1
-    assert missing.stderr.strip().endswith("error: ticket #99999 not found (check the number)")
+    assert missing.stderr.strip().endswith(
+        "error: ticket #99999 not found (check the number; tickets you cannot see count as missing)"
+    )
     bad = cli("--sandbox", "ticket", "show", "four")
     assert bad.code == 2 and "'four' is not a ticket id" in bad.stderr
 

@@ -48,6 +48,15 @@ class TestStatus:
         ticket = desk.ticket(SEED.mine_open)
         assert ticket["status"] == "open" and "believed_solved" not in ticket["tags"]
 
+    def test_the_fallback_reads_the_same_in_show_and_queue(self, cli: Invoke, desk: Desk) -> None:
+        """One status label rule: the queue marks a believed-solved fallback as `ticket show` does."""
+        desk.control("PUT", "settings", {"custom_statuses": False})
+        assert cli("--sandbox", "ticket", "status", SEED.mine_open, "believed-solved", "--yes").code == 0
+        [shown] = cli("--sandbox", "ticket", "show", SEED.mine_open, "--json").json()
+        assert shown["status_label"] == "Pending (believed solved)"
+        listed = cli("--sandbox", "queue", "--group", str(shown["group_id"]), "--json").json()
+        assert [r["status_label"] for r in listed if r["id"] == SEED.mine_open] == ["Pending (believed solved)"]
+
     def test_account_missing_that_custom_status_gets_the_fallback(
         self, cli: Invoke, desk: Desk, tmp_path: Path
     ) -> None:

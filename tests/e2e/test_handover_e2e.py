@@ -149,5 +149,6 @@ def test_editor_exit_status_aborts(serve: Serve, run_cli: RunCli, tmp_path: Path
     server = serve()
     done = run_cli(server, "handover", "--yes", env={"EDITOR": f"{sys.executable} -c 'raise SystemExit({code})'"})
     assert done.code == 1
-    assert f"the editor exited with status {code}: nothing was sent" in done.stderr
+    assert f"error: the editor failed ({sys.executable} -c 'raise SystemExit({code})': Editing failed)" in done.stderr
+    assert "nothing was sent" in done.stderr
     assert server.stats()["requests"].get("PUT /api/v2/tickets/update_many", 0) == 0

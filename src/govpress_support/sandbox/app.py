@@ -34,7 +34,7 @@ class Service(Protocol):
     def dispatch(self, req: Request, match: Match[Any] | None) -> Response: ...
 
 
-class Settings:
+class SandboxSettings:
     """The persisted switches, read from and written to the SQLite file on every access, so a
     change made by another process (the control API of a served sandbox) is seen at once."""
 
@@ -89,7 +89,7 @@ class SandboxApp:
         self.store = Store(self.state_dir / DB_NAME)
         ensure_seeded(self.store)
         self.stats = Stats()
-        self.settings = Settings(self.store)
+        self.settings = SandboxSettings(self.store)
         self._injector = FaultInjector(faults, self.stats)
         self.zendesk = ZendeskAPI(self.store, self.stats)
         self.trello = TrelloAPI(self.store, self.stats)

@@ -6,25 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
+from govpress_support import sandbox
 from govpress_support.core import config
 from govpress_support.services.connect import Clients
 from tests.transport_faults import TransportFaults
 
 
 @pytest.fixture
-def clients(isolated: Path, faults: TransportFaults, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clients]:
-    original = Clients._transport
-
-    def through_faults(self: Clients) -> httpx.BaseTransport:
-        inner = original(self)
-        assert inner is not None
-        return faults.wrap(inner)
-
-    monkeypatch.setattr(Clients, "_transport", through_faults)
+def clients(isolated: Path, faults: TransportFaults) -> Iterator[Clients]:
     settings = config.load(isolated / "none.toml", {})
-    made = Clients(settings, sandbox=True, state_dir=isolated, environ={})
+    app = sandbox.open_app(isolated)
+    made = Clients(settings, sandbox=True, state_dir=isolated, environ={}, transport=faults.wrap(app.transport()))
     yield made
     made.close()
+    app.close()

@@ -9,9 +9,10 @@ import pytest
 from govpress_support.core.timeutil import now
 from govpress_support.services.connect import Clients
 from govpress_support.workflows.handover import plan as handover
-from govpress_support.workflows.handover.apply import PollPolicy, Runner, RunState, replay
+from govpress_support.workflows.handover.apply import PollPolicy, Runner
 from govpress_support.workflows.handover.journal import Journal
-from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, Plan, TicketOutcome
+from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, HandoverPlan, TicketOutcome
+from govpress_support.workflows.handover.state import RunState, replay
 from tests.desk import Desk
 from tests.handover_checks import assert_handed_over, assert_still_sams
 from tests.seed_names import PRIYA, SAM, SECOND_LINE, TOM
@@ -20,23 +21,35 @@ from tests.transport_faults import TransportFaults
 FAST = PollPolicy(first=0.001, growth=1.0, longest=0.001, timeout=5.0)
 
 
-def plan_with_notes(clients: Clients, *, every: str | None = "Ask me on Slack.") -> Plan:
-    plan = handover.prepare(clients, handover.HandoverOptions(), now=now())
+def prepare(clients: Clients, options: handover.HandoverOptions | None = None) -> HandoverPlan:
+    return handover.prepare(
+        clients.zendesk,
+        clients.trello_or_none,
+        clients.rota_or_none,
+        clients.settings,
+        options or handover.HandoverOptions(),
+        state_dir=clients.state_dir,
+        now=now(),
+    )
+
+
+def plan_with_notes(clients: Clients, *, every: str | None = "Ask me on Slack.") -> HandoverPlan:
+    plan = prepare(clients)
     texts = {t.id: f"Looked into #{t.id}: the cache." for t in plan.tickets[::2]}
     return plan.with_notes_from(texts, every)
 
 
-def start(clients: Clients, plan: Plan) -> handover.HandoverResult:
-    return handover.start(clients, plan, poll=FAST)
+def start(clients: Clients, plan: HandoverPlan) -> handover.HandoverResult:
+    return handover.start(clients.zendesk, plan, state_dir=clients.state_dir, poll=FAST)
 
 
-def resume(clients: Clients, plan: Plan) -> handover.HandoverResult:
+def resume(clients: Clients, plan: HandoverPlan) -> handover.HandoverResult:
     run = handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id)
     assert run is not None
-    return handover.resume(clients, run, poll=FAST)
+    return handover.resume(clients.zendesk, run, poll=FAST)
 
 
-def texts_of(plan: Plan) -> dict[int, str]:
+def texts_of(plan: HandoverPlan) -> dict[int, str]:
     return {t.id: t.note_text for t in plan.tickets if t.note_text}
 
 
@@ -45,13 +58,15 @@ def updates(faults: TransportFaults) -> int:
 
 
 def test_plan_reads_target_tickets_in_sla_order_and_memberships(clients: Clients, desk: Desk) -> None:
-    plan = handover.prepare(clients, handover.HandoverOptions(), now=now())
+    plan = prepare(clients)
     assert plan.me.email == SAM.email
     assert (plan.target.email, plan.target_source) == (TOM.email, "rota")
     assert len(plan.tickets) >= 10
     from govpress_support.workflows.queue import QueueOptions, fetch_queue
 
-    queue = fetch_queue(clients, QueueOptions(assignee="me"), now=now())
+    queue = fetch_queue(
+        clients.zendesk, clients.trello_or_none, clients.settings, QueueOptions(assignee="me"), now=now()
+    )
     assert [t.id for t in plan.tickets] == [r.ticket.id for r in queue.rows]
     assert plan.add_member is not None and plan.add_member.user.email == TOM.email
     assert plan.remove_member is not None and plan.remove_member.user.email == SAM.email
@@ -174,7 +189,7 @@ def test_resume_after_success_changes_nothing(clients: Clients) -> None:
     plan = plan_with_notes(clients)
     start(clients, plan)
     assert handover.unfinished_run(clients.state_dir, plan.zendesk_url, plan.me.id) is None
-    again = handover.prepare(clients, handover.HandoverOptions(), now=now())
+    again = prepare(clients)
     assert again.nothing_to_do
     [run] = handover.past_runs(clients.state_dir, plan.zendesk_url, plan.me.id)
     assert run.finished_at is not None
@@ -188,7 +203,7 @@ def test_an_unfinished_run_blocks_a_new_one(clients: Clients, faults: TransportF
     with pytest.raises(KeyboardInterrupt):
         start(clients, plan)
     with pytest.raises(UsageError, match="is not finished"):
-        handover.prepare(clients, handover.HandoverOptions(), now=now())
+        prepare(clients)
 
 
 @pytest.mark.parametrize(
@@ -203,7 +218,7 @@ def test_bad_targets(clients: Clients, to: str, message: str) -> None:
     from govpress_support.core.errors import UsageError
 
     with pytest.raises(UsageError, match=message):
-        handover.prepare(clients, handover.HandoverOptions(to=to), now=now())
+        prepare(clients, handover.HandoverOptions(to=to))
 
 
 def test_end_user_target_is_refused(clients: Clients, desk: Desk) -> None:
@@ -211,11 +226,11 @@ def test_end_user_target_is_refused(clients: Clients, desk: Desk) -> None:
 
     customer = next(u for u in desk.get("/api/v2/users/search", query="gov")["users"] if u["role"] == "end-user")
     with pytest.raises(UsageError, match="is not a Zendesk agent"):
-        handover.prepare(clients, handover.HandoverOptions(to=customer["email"]), now=now())
+        prepare(clients, handover.HandoverOptions(to=customer["email"]))
 
 
 def test_keep_membership_refuses_a_target_outside_the_group(clients: Clients) -> None:
     from govpress_support.core.errors import UsageError
 
     with pytest.raises(UsageError, match="assigns a ticket only to a member"):
-        handover.prepare(clients, handover.HandoverOptions(keep_membership=True), now=now())
+        prepare(clients, handover.HandoverOptions(keep_membership=True))

@@ -19,10 +19,10 @@ from govpress_support.core.redact import Redactor
 from govpress_support.services.http import HttpClient, RetryPolicy, ServiceInfo
 from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.workflows.tickets.write import (
+    ChangeOutcome,
     Names,
-    Outcome,
-    Plan,
     TicketConflict,
+    TicketPlan,
     Writer,
     already_applied,
     differences,
@@ -68,8 +68,8 @@ def read(zendesk: ZendeskClient, tid: int) -> Ticket:
     return zendesk.tickets([tid], sideload=()).tickets[0]
 
 
-def plan(zendesk: ZendeskClient, tid: int, note: str | None = NOTE, **changes: Any) -> Plan:
-    return Plan(read(zendesk, tid), changes=dict(changes), note=note, summary=["change"])
+def plan(zendesk: ZendeskClient, tid: int, note: str | None = NOTE, **changes: Any) -> TicketPlan:
+    return TicketPlan(read(zendesk, tid), changes=dict(changes), note=note, summary=["change"])
 
 
 def puts(faults: TransportFaults) -> int:
@@ -81,7 +81,7 @@ class TestOneTicket:
         w, zendesk = writer(desk, faults)
         p = plan(zendesk, MOVABLE, group_id=SECOND_LINE)
         result = w.write_one(p)
-        assert result.outcome is Outcome.UPDATED
+        assert result.outcome is ChangeOutcome.UPDATED
         assert desk.ticket(MOVABLE)["group_id"] == SECOND_LINE
         assert desk.notes(MOVABLE, NOTE) == 1
         [sent] = faults.sent("PUT", f"/tickets/{MOVABLE}")
@@ -110,7 +110,7 @@ class TestOneTicket:
         w, zendesk = writer(desk, faults)
         faults.add("PUT", f"/tickets/{MOVABLE}", "lost")  # written, answer lost; the guarded PUT is retried: 409
         result = w.write_one(plan(zendesk, MOVABLE, group_id=SECOND_LINE))
-        assert result.outcome is Outcome.UPDATED
+        assert result.outcome is ChangeOutcome.UPDATED
         assert puts(faults) == 2
         assert desk.ticket(MOVABLE)["group_id"] == SECOND_LINE
         assert desk.notes(MOVABLE, NOTE) == 1
@@ -118,7 +118,7 @@ class TestOneTicket:
     def test_a_lost_answer_with_no_retries_left_is_read_back(self, desk: Desk, faults: TransportFaults) -> None:
         w, zendesk = writer(desk, faults, retries=0)
         faults.add("PUT", f"/tickets/{MOVABLE}", "lost")
-        assert w.write_one(plan(zendesk, MOVABLE, status="pending")).outcome is Outcome.UPDATED
+        assert w.write_one(plan(zendesk, MOVABLE, status="pending")).outcome is ChangeOutcome.UPDATED
         assert puts(faults) == 1
         assert desk.ticket(MOVABLE)["status"] == "pending"
         assert desk.notes(MOVABLE, NOTE) == 1
@@ -158,10 +158,10 @@ class TestSeveralTickets:
         plans = [plan(zendesk, tid, group_id=SECOND_LINE) for tid in (MOVABLE, ALSO_MOVABLE, CLOSED)]
         desk.touch(ALSO_MOVABLE, priority="urgent")
         results = {r.ticket_id: r for r in w.write_many(plans)}
-        assert results[MOVABLE].outcome is Outcome.UPDATED
-        assert results[ALSO_MOVABLE].outcome is Outcome.CONFLICT
+        assert results[MOVABLE].outcome is ChangeOutcome.UPDATED
+        assert results[ALSO_MOVABLE].outcome is ChangeOutcome.CONFLICT
         assert "priority normal → urgent" in (results[ALSO_MOVABLE].message or "")
-        assert results[CLOSED].outcome is Outcome.FAILED
+        assert results[CLOSED].outcome is ChangeOutcome.FAILED
         assert "closed" in (results[CLOSED].message or "")
         [sent] = faults.sent("PUT")
         assert [(i["id"], i["safe_update"], i["updated_stamp"]) for i in sent["tickets"]] == [
@@ -175,7 +175,7 @@ class TestSeveralTickets:
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         faults.add("PUT", "update_many", "lost")
         results = w.write_many(plans)
-        assert [r.outcome for r in results] == [Outcome.UPDATED, Outcome.UPDATED]
+        assert [r.outcome for r in results] == [ChangeOutcome.UPDATED, ChangeOutcome.UPDATED]
         assert puts(faults) == 1
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE)] == [1, 1]
 
@@ -185,8 +185,8 @@ class TestSeveralTickets:
         desk.set_role(ME.email, "end-user")
         results = w.write_many(plans)
         assert [(r.ticket_id, r.outcome) for r in results] == [
-            (MOVABLE, Outcome.FAILED),
-            (ALSO_MOVABLE, Outcome.FAILED),
+            (MOVABLE, ChangeOutcome.FAILED),
+            (ALSO_MOVABLE, ChangeOutcome.FAILED),
         ]
         assert f"may not change ticket {ALSO_MOVABLE} (403)" in (results[1].message or "")
         desk.set_role(ME.email, "admin")
@@ -197,7 +197,7 @@ class TestSeveralTickets:
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         faults.add("PUT", "update_many", "dropped")
         results = w.write_many(plans)
-        assert [r.outcome for r in results] == [Outcome.UPDATED, Outcome.UPDATED]
+        assert [r.outcome for r in results] == [ChangeOutcome.UPDATED, ChangeOutcome.UPDATED]
         assert puts(faults) == 2
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE)] == [1, 1]
 
@@ -224,7 +224,7 @@ class TestReadingTickets:
 
     def test_applied_needs_every_field_and_our_note_after_the_read(self) -> None:
         before = self.ticket()
-        p = Plan(before, changes={"group_id": SECOND_LINE, "additional_tags": ["x"]}, note="Done  it")
+        p = TicketPlan(before, changes={"group_id": SECOND_LINE, "additional_tags": ["x"]}, note="Done  it")
         after = self.ticket(group_id=SECOND_LINE, tags=("x",), updated_at=T0 + timedelta(seconds=5))
         ours = Comment(7, ME.id, "Done it", public=False, created_at=T0 + timedelta(seconds=5))
         old = Comment(6, ME.id, "Done it", public=False, created_at=T0 - timedelta(days=1))
