@@ -29,3 +29,8 @@ def test_only_our_internal_notes_count() -> None:
     assert not is_note(comment("Checked the logs", author=OTHER), "Checked the logs", ME)
     assert not is_note(comment("Checked the logs", public=True), "Checked the logs", ME)
     assert is_note(comment("Checked the logs"), "Checked the logs", ME)
+
+
+def test_an_older_note_that_holds_the_words_is_not_this_note() -> None:
+    """`note 4012 "Deployed"` after "Deployed to staging" is a new note, never skipped."""
+    assert not is_note(comment("Deployed to staging"), "Deployed", ME)

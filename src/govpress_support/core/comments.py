@@ -12,6 +12,7 @@ def flat(text: str) -> str:
 
 
 def is_note(comment: Comment, note: str, author_id: int) -> bool:
-    """The comment is this internal note by this author: internal, theirs, and its text holds
-    the note's (whitespace aside)."""
-    return not comment.public and comment.author_id == author_id and flat(note) in flat(comment.body)
+    """The comment is this internal note by this author: internal, theirs, and the same text
+    (whitespace aside). Equal, not merely contained: a short note ("Deployed") must not count as
+    written because an older one ("Deployed to staging") holds its words."""
+    return not comment.public and comment.author_id == author_id and flat(note) == flat(comment.body)
