@@ -179,8 +179,16 @@ def run_in_process(desk: Desk, texts: dict[int, str], state: Path) -> float:
     settings = config.load(state / "none.toml", env)
     clients = Clients(settings, sandbox=False, state_dir=state, environ=env)
     try:
-        plan = handover.prepare(clients, handover.HandoverOptions(), now=now())
-        result = handover.start(clients, plan.with_notes_from(texts, None))
+        plan = handover.prepare(
+            clients.zendesk,
+            clients.trello_or_none,
+            clients.rota_or_none,
+            settings,
+            handover.HandoverOptions(),
+            state_dir=state,
+            now=now(),
+        )
+        result = handover.start(clients.zendesk, plan.with_notes_from(texts, None), state_dir=state)
     finally:
         clients.close()
     elapsed = time.perf_counter() - started

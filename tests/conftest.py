@@ -1,5 +1,8 @@
 """Every test runs isolated: its own state dir and config path, no credentials from the
-machine, an in-memory keyring, and the system clock unless it freezes one."""
+machine, an in-memory keyring, and the system clock unless it freezes one.
+
+`desk` is the test's handle on the sandbox in that state dir (the one `--sandbox` commands use);
+`desk_at` opens one on a served sandbox."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from govpress_support.core import timeutil
+from tests.desk import Desk, DeskAt
 from tests.support import MemoryKeyring
 
 CREDENTIAL_VARS = (
@@ -24,6 +28,8 @@ CREDENTIAL_VARS = (
     "GOVPRESS_SUPPORT_FORCE_TTY",
     "NO_COLOR",
     "CLICOLOR",
+    "VISUAL",  # the editor: tests choose it with EDITOR or VISUAL
+    "EDITOR",
 )
 
 
@@ -41,3 +47,29 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield state
     keyring.set_keyring(previous)
     timeutil.set_clock(None)
+
+
+@pytest.fixture
+def desk(isolated: Path) -> Iterator[Desk]:
+    """The in-process sandbox in the test's state dir: the one `--sandbox` commands use."""
+    from govpress_support import sandbox
+
+    app = sandbox.open_app(isolated)
+    found = Desk.in_process(app)
+    yield found
+    found.close()
+    app.close()
+
+
+@pytest.fixture
+def desk_at() -> Iterator[DeskAt]:
+    """A desk on a served sandbox: `desk_at(server.url)`; closed after the test."""
+    opened: list[Desk] = []
+
+    def open_at(url: str) -> Desk:
+        opened.append(Desk.served(url))
+        return opened[-1]
+
+    yield open_at
+    for found in opened:
+        found.close()

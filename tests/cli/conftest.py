@@ -1,10 +1,10 @@
-"""Run the CLI in-process, exactly as the console script does (`run(args)`), and capture it."""
+"""Run the CLI in-process, exactly as the console script does (`run(args)`), and capture it.
+The sandbox those commands use is the `desk` fixture's (tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,12 +30,13 @@ Invoke = Callable[..., Result]
 
 @pytest.fixture
 def cli() -> Invoke:
-    def invoke(*args: str, input: str | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+    def invoke(*args: str | int, input: str | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+        """Run `govpress-support *args` (a ticket id may be given as an int)."""
         runner = CliRunner()
         with runner.isolation(input=input, env=dict(env or {})) as streams:
             import sys
 
-            code = run(list(args))
+            code = run([str(arg) for arg in args])
             sys.stdout.flush()
             sys.stderr.flush()
             out, err = streams[0], streams[1]
@@ -44,44 +45,9 @@ def cli() -> Invoke:
     return invoke
 
 
-@dataclass
-class Sandbox:
-    """The in-process sandbox the CLI under test uses, for arranging and checking state."""
+@pytest.fixture(autouse=True)
+def quick_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Poll bulk jobs without the half-second wait meant for the real Zendesk."""
+    from govpress_support.workflows.tickets import write
 
-    app: Any
-
-    def _client(self, base: str, **kwargs: Any) -> Any:
-        import httpx
-
-        return httpx.Client(transport=self.app.transport(), base_url=base, timeout=30, **kwargs)
-
-    def control(self, method: str, path: str, body: Any = None) -> Any:
-        with self._client("https://sandbox.control.invalid") as client:
-            response = client.request(method, f"/_sandbox/{path}", json=body)
-            response.raise_for_status()
-            return response.json() if response.content else None
-
-    def zendesk(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
-        from govpress_support import sandbox
-
-        auth = (f"{sandbox.DEFAULT_EMAIL}/token", sandbox.AGENT_TOKEN)
-        with self._client(sandbox.ZENDESK_URL, auth=auth) as client:
-            response = client.request(method, f"/api/v2/{path}", json=body, params=params)
-            response.raise_for_status()
-            return response.json() if response.content else None
-
-    def trello(self, method: str, path: str, **params: Any) -> Any:
-        from govpress_support import sandbox
-
-        params = {"key": sandbox.TRELLO_KEY, "token": sandbox.TRELLO_TOKEN, **params}
-        with self._client(sandbox.TRELLO_URL) as client:
-            response = client.request(method, path, params=params)
-            response.raise_for_status()
-            return response.json() if response.content else None
-
-
-@pytest.fixture
-def sandbox_state(isolated: Path) -> Sandbox:
-    from govpress_support import sandbox
-
-    return Sandbox(sandbox.open_app(isolated))
+    monkeypatch.setattr(write, "POLL_INTERVAL", 0.0)

@@ -4,89 +4,18 @@ through the sandbox's own APIs afterwards."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from govpress_support import sandbox
 from govpress_support.core import timeutil
 from govpress_support.core.errors import NetworkError
 from tests.cli.conftest import Invoke
-
-SECOND_LINE = "GovPress 2nd line support"
-TRIAGE = "GovPress support triage"
-
-
-class Desk:
-    """Raw HTTP on the in-process sandbox, as the default agent: what the tool left behind."""
-
-    def __init__(self, state: Path):
-        self.app = sandbox.open_app(state)
-        self.zendesk = httpx.Client(
-            transport=self.app.transport(),
-            base_url=sandbox.ZENDESK_URL,
-            auth=(f"{sandbox.DEFAULT_EMAIL}/token", sandbox.AGENT_TOKEN),
-        )
-        self.trello = httpx.Client(
-            transport=self.app.transport(),
-            base_url=sandbox.TRELLO_URL + "/",
-            headers={
-                "Authorization": f'OAuth oauth_consumer_key="{sandbox.TRELLO_KEY}", '
-                f'oauth_token="{sandbox.TRELLO_TOKEN}"'
-            },
-        )
-
-    def get(self, client: httpx.Client, path: str, **params: Any) -> Any:
-        response = client.get(path, params=params)
-        response.raise_for_status()
-        return response.json()
-
-    def ticket(self, ticket_id: int) -> dict[str, Any]:
-        data: dict[str, Any] = self.get(self.zendesk, f"api/v2/tickets/{ticket_id}")["ticket"]
-        return data
-
-    def comments(self, ticket_id: int) -> list[dict[str, Any]]:
-        data: list[dict[str, Any]] = self.get(self.zendesk, f"api/v2/tickets/{ticket_id}/comments")["comments"]
-        return data
-
-    def group_id(self, name: str) -> int:
-        return next(g["id"] for g in self.get(self.zendesk, "api/v2/groups")["groups"] if g["name"] == name)
-
-    def new_ticket(self, **fields: Any) -> int:
-        body = {"ticket": {"comment": {"body": "Please do this."}, **fields}}
-        response = self.zendesk.post("api/v2/tickets", json=body)
-        response.raise_for_status()
-        ticket_id: int = response.json()["ticket"]["id"]
-        return ticket_id
-
-    def cards(self, board: str = "pF46aRdl") -> list[dict[str, Any]]:
-        data: list[dict[str, Any]] = self.get(self.trello, f"boards/{board}/cards", attachments="true")
-        return data
-
-    def join(self, board: str) -> dict[str, Any]:
-        """Make the default agent a member of a board (as `--join` or start-rotation would)."""
-        found: dict[str, Any] = self.get(self.trello, f"boards/{board}")
-        me = self.get(self.trello, "members/me")
-        self.trello.put(f"boards/{found['id']}/members/{me['id']}", params={"type": "normal"}).raise_for_status()
-        return found
-
-    def cards_for(self, ticket_id: int) -> list[dict[str, Any]]:
-        return [c for c in self.cards() if c["name"].startswith(f"#{ticket_id} ")]
-
-    def close(self) -> None:
-        self.zendesk.close()
-        self.trello.close()
-
-
-@pytest.fixture
-def desk(isolated: Path) -> Iterator[Desk]:
-    found = Desk(isolated)
-    yield found
-    found.close()
+from tests.desk import Desk
+from tests.seed_names import SECOND_LINE, SEED, TRIAGE, TRIAGE_NAME, WEEK
 
 
 def queue(cli: Invoke) -> list[dict[str, Any]]:
@@ -107,7 +36,7 @@ def test_create_links_both_ways(cli: Invoke, desk: Desk) -> None:
         type="task",
         priority="high",
         due_at=timeutil.iso(due),
-        group_id=desk.group_id(SECOND_LINE),
+        group_id=SECOND_LINE,
     )
     result = cli("--sandbox", "card", "create", f"#{ticket_id}", "--join", "--label", "Styling", "--yes", "--json")
     assert result.code == 0, result.stderr
@@ -324,8 +253,7 @@ def test_conflicting_edit_is_read_again_and_the_link_still_made(
     def touch_first(self: ZendeskClient, tid: int, changes: Any, **kwargs: Any) -> Any:
         if not touched:
             touched.append(tid)
-            response = desk.zendesk.post(f"/_sandbox/tickets/{tid}/touch", json={"additional_tags": ["someone_else"]})
-            response.raise_for_status()
+            desk.touch(tid, additional_tags=["someone_else"])
         return real_update(self, tid, changes, **kwargs)
 
     monkeypatch.setattr(ZendeskClient, "update_ticket", touch_first)
@@ -362,11 +290,11 @@ def test_card_url_in_the_configured_ticket_field(cli: Invoke, desk: Desk, tmp_pa
 
 class TestBadInput:
     def test_triage_ticket_needs_force(self, cli: Invoke, desk: Desk) -> None:
-        ticket_id = desk.new_ticket(subject="Website down?", group_id=desk.group_id(TRIAGE))
+        ticket_id = desk.new_ticket(subject="Website down?", group_id=TRIAGE)
         result = cli("--sandbox", "card", "create", str(ticket_id), "--join", "--yes")
         assert result.code == 2
         assert result.stderr.strip().endswith(
-            f"error: ticket {ticket_id} is in {TRIAGE!r}: the process puts Trello cards on 2nd line and scoping "
+            f"error: ticket {ticket_id} is in {TRIAGE_NAME!r}: the process puts Trello cards on 2nd line and scoping "
             "tickets (move it to 2nd line or scoping first, or pass --force to go on)"
         )
         assert desk.cards_for(ticket_id) == []
@@ -386,24 +314,26 @@ class TestBadInput:
         assert "'abc' is not a ticket" in result.stderr
 
     def test_unknown_list_lists_the_names(self, cli: Invoke) -> None:
-        result = cli("--sandbox", "card", "create", "4028", "--list", "Icebox", "--yes")
+        result = cli("--sandbox", "card", "create", SEED.breaching_soon_no_card, "--list", "Icebox", "--yes")
         assert result.code == 2
         assert "no list 'Icebox' on Trello board" in result.stderr
         assert "lists there: 'Backlog', 'Ready'" in result.stderr
 
     def test_unknown_label_lists_the_names(self, cli: Invoke) -> None:
-        result = cli("--sandbox", "card", "create", "4028", "--label", "Nope", "--yes")
+        result = cli("--sandbox", "card", "create", SEED.breaching_soon_no_card, "--label", "Nope", "--yes")
         assert result.code == 2
         assert "no label 'Nope' on Trello board" in result.stderr
         assert "'Bug'" in result.stderr
 
     def test_unknown_board_lists_yours(self, cli: Invoke) -> None:
-        result = cli("--sandbox", "card", "create", "4028", "--board", "Nonexistent board", "--yes")
+        result = cli(
+            "--sandbox", "card", "create", SEED.breaching_soon_no_card, "--board", "Nonexistent board", "--yes"
+        )
         assert result.code == 2
         assert "error: no Trello board 'Nonexistent board'" in result.stderr
 
     def test_board_by_name(self, cli: Invoke, desk: Desk) -> None:
-        board = desk.join("Y2QL3Pha")
+        board = desk.join(WEEK)
         ticket_id = missing_ids(cli)[0]
         result = cli(
             "--sandbox",
@@ -433,14 +363,14 @@ class TestBadInput:
         assert desk.cards_for(ticket_id) == []
 
     def test_no_trello_credentials(self, cli: Invoke) -> None:
-        result = cli("card", "create", "4028", "--yes")
+        result = cli("card", "create", SEED.breaching_soon_no_card, "--yes")
         assert result.code == 4
         assert "error: no Trello credentials" in result.stderr
         assert "auth login trello" in result.stderr
 
     def test_tickets_or_missing(self, cli: Invoke) -> None:
         assert cli("--sandbox", "card", "create").code == 2
-        both = cli("--sandbox", "card", "create", "4028", "--missing")
+        both = cli("--sandbox", "card", "create", SEED.breaching_soon_no_card, "--missing")
         assert both.code == 2 and "not both" in both.stderr
 
 
@@ -459,8 +389,8 @@ def test_show_finds_a_card_moved_to_another_board(cli: Invoke, desk: Desk) -> No
     ticket_id = missing_ids(cli)[0]
     assert cli("--sandbox", "card", "create", str(ticket_id), "--join", "--yes").code == 0
     [card] = desk.cards_for(ticket_id)
-    week = desk.join("Y2QL3Pha")
-    doing = next(lst for lst in desk.get(desk.trello, f"boards/{week['id']}/lists") if lst["name"] == "Doing")
+    week = desk.join(WEEK)
+    doing = next(lst for lst in desk.trello_get(f"boards/{week['id']}/lists") if lst["name"] == "Doing")
     moved = desk.trello.put(f"cards/{card['id']}", params={"idBoard": week["id"], "idList": doing["id"]})
     moved.raise_for_status()
     result = cli("--sandbox", "card", "show", str(ticket_id), "--json")
@@ -475,9 +405,9 @@ def test_weekly_tasks(cli: Invoke, desk: Desk) -> None:
     result = cli("--sandbox", "weekly-tasks", "--json")
     assert result.code == 0, result.stderr
     tasks = result.json()
-    board = desk.get(desk.trello, "boards/Y2QL3Pha")
-    weekly = next(lst for lst in desk.get(desk.trello, f"boards/{board['id']}/lists") if lst["name"] == "Weekly tasks")
-    expected = desk.get(desk.trello, f"lists/{weekly['id']}/cards")
+    board = desk.trello_get(f"boards/{WEEK}")
+    weekly = next(lst for lst in desk.trello_get(f"boards/{board['id']}/lists") if lst["name"] == "Weekly tasks")
+    expected = desk.trello_get(f"lists/{weekly['id']}/cards")
     assert [t["name"] for t in tasks] == [c["name"] for c in expected]
     for task, card in zip(tasks, expected, strict=True):
         assert task["url"] == card["shortUrl"]

@@ -4,27 +4,14 @@ scripted EDITOR, bad input, output and exit codes. Results are checked through t
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.cli.conftest import Invoke
-from tests.handover_support import PRIYA, SAM, TOM, assert_handed_over, notes_on, tickets, user
-
-
-@pytest.fixture
-def api(isolated: Path) -> Iterator[httpx.Client]:
-    """Sam's view of the in-process sandbox the command uses (same state dir)."""
-    from govpress_support import sandbox
-
-    app = sandbox.open_app(isolated)
-    with httpx.Client(
-        transport=app.transport(), base_url=sandbox.ZENDESK_URL, auth=(f"{SAM}/token", sandbox.AGENT_TOKEN)
-    ) as client:
-        yield client
-    app.close()
+from tests.desk import Desk
+from tests.handover_checks import assert_handed_over, assert_still_sams
+from tests.seed_names import PRIYA, SAM, TOM
 
 
 def plan(cli: Invoke) -> dict[str, object]:
@@ -57,30 +44,28 @@ def test_help_has_summary_format_and_examples(cli: Invoke) -> None:
     assert "handover" in cli("--help").stdout
 
 
-def test_dry_run_json_is_the_plan_and_changes_nothing(cli: Invoke, api: httpx.Client) -> None:
+def test_dry_run_json_is_the_plan_and_changes_nothing(cli: Invoke, desk: Desk) -> None:
     data = plan(cli)
     assert data["status"] == "dry_run"
     target = data["to"]
-    assert isinstance(target, dict) and (target["email"], target["source"]) == (TOM, "rota")
+    assert isinstance(target, dict) and (target["email"], target["source"]) == (TOM.email, "rota")
     queue = cli("--sandbox", "queue", "--assignee", "me", "--json").json()
     assert ids_of(data) == [t["id"] for t in queue]  # SLA order, the queue's
     memberships = data["memberships"]
     assert isinstance(memberships, list)
     assert {m["action"]: m["state"] for m in memberships} == {"add": "planned", "remove": "planned"}
-    sam = user(api, SAM)["id"]
-    assert all(t["assignee_id"] == sam for t in tickets(api, ids_of(data)).values())
+    assert_still_sams(desk, ids_of(data))
 
 
-def test_off_a_terminal_without_yes_is_refused_before_anything(cli: Invoke, api: httpx.Client) -> None:
+def test_off_a_terminal_without_yes_is_refused_before_anything(cli: Invoke, desk: Desk) -> None:
     ids = ids_of(plan(cli))
     result = cli("--sandbox", "handover", "--no-notes")
     assert result.code == 2
     assert "error: not on a terminal, so cannot ask for confirmation (pass --yes" in result.stderr
-    sam = user(api, SAM)["id"]
-    assert all(t["assignee_id"] == sam for t in tickets(api, ids).values())
+    assert_still_sams(desk, ids)
 
 
-def test_notes_file_run_json_report_file_then_nothing_to_do(cli: Invoke, api: httpx.Client, tmp_path: Path) -> None:
+def test_notes_file_run_json_report_file_then_nothing_to_do(cli: Invoke, desk: Desk, tmp_path: Path) -> None:
     ids = ids_of(plan(cli))
     notes = tmp_path / "notes.md"
     notes.write_text(
@@ -96,7 +81,7 @@ def test_notes_file_run_json_report_file_then_nothing_to_do(cli: Invoke, api: ht
     assert data["status"] == "done"
     assert {t["outcome"] for t in data["tickets"]} == {"handed_over"}
     assert data["report_file"] == str(report)
-    assert_handed_over(api, ids, texts={ids[0]: "Tried the cache.", ids[2]: "Ask Priya."}, general="Slack me")
+    assert_handed_over(desk, ids, texts={ids[0]: "Tried the cache.", ids[2]: "Ask Priya."}, general="Slack me")
     text = report.read_text()
     assert text.startswith("# Handover: Sam Okafor → Tom Hughes")
     assert "Tried the cache." in text and "## Tickets without Trello cards" in text
@@ -108,7 +93,7 @@ def test_notes_file_run_json_report_file_then_nothing_to_do(cli: Invoke, api: ht
     assert again.stdout == ""
     resume = cli("--sandbox", "handover", "--resume")
     assert resume.code == 0 and "Nothing to resume" in resume.stderr
-    assert_handed_over(api, ids, texts={ids[0]: "Tried the cache."}, general="Slack me")  # still one note each
+    assert_handed_over(desk, ids, texts={ids[0]: "Tried the cache."}, general="Slack me")  # still one note each
 
 
 def test_markdown_report_on_stdout(cli: Invoke) -> None:
@@ -119,7 +104,7 @@ def test_markdown_report_on_stdout(cli: Invoke) -> None:
     assert "handed over to Tom Hughes" in result.stderr
 
 
-def test_editor_flow_with_a_scripted_editor(cli: Invoke, api: httpx.Client, tmp_path: Path) -> None:
+def test_editor_flow_with_a_scripted_editor(cli: Invoke, desk: Desk, tmp_path: Path) -> None:
     ids = ids_of(plan(cli))
     script = editor(
         tmp_path,
@@ -131,24 +116,23 @@ def test_editor_flow_with_a_scripted_editor(cli: Invoke, api: httpx.Client, tmp_
     assert result.code == 0, result.stderr
     noted = {t["id"]: t["note"] for t in result.json()["tickets"] if t["note"]}
     assert list(noted) == [ids[0]]
-    assert_handed_over(api, ids, texts={ids[0]: "Deploy is blocked on the client."})
+    assert_handed_over(desk, ids, texts={ids[0]: "Deploy is blocked on the client."})
     assert not list((Path(str(tmp_path)) / "state" / "handover").glob("notes-*.md"))  # draft removed after success
 
 
-def test_editor_failure_sends_nothing_and_keeps_the_draft(cli: Invoke, api: httpx.Client, tmp_path: Path) -> None:
+def test_editor_failure_sends_nothing_and_keeps_the_draft(cli: Invoke, desk: Desk, tmp_path: Path) -> None:
     ids = ids_of(plan(cli))
     script = editor(tmp_path, "path.write_text(path.read_text() + 'half a thought')\nsys.exit(3)\n")
     result = cli("--sandbox", "handover", "--yes", env={"EDITOR": script})
     assert result.code == 1
-    assert "error: the editor exited with status 3: nothing was sent" in result.stderr
+    assert "error: the editor failed" in result.stderr and "Editing failed): nothing was sent" in result.stderr
     assert "--notes-file" in result.stderr
-    sam = user(api, SAM)["id"]
-    assert all(t["assignee_id"] == sam for t in tickets(api, ids).values())
+    assert_still_sams(desk, ids)
     drafts = list((tmp_path / "state" / "handover").glob("notes-*.md"))
     assert len(drafts) == 1 and "half a thought" in drafts[0].read_text()
 
 
-def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, api: httpx.Client, tmp_path: Path) -> None:
+def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, desk: Desk, tmp_path: Path) -> None:
     """While Sam writes notes, Priya solves one of his tickets: it is reported, the rest move."""
     ids = ids_of(plan(cli))
     state = tmp_path / "state"
@@ -156,7 +140,7 @@ def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, api: ht
         tmp_path,
         "import httpx\nfrom govpress_support import sandbox\n"
         f"app = sandbox.open_app(pathlib.Path({str(state)!r}))\n"
-        f"c = httpx.Client(transport=app.transport(), base_url=sandbox.ZENDESK_URL, auth=('{PRIYA}/token', sandbox.AGENT_TOKEN))\n"  # noqa: E501
+        f"c = httpx.Client(transport=app.transport(), base_url=sandbox.ZENDESK_URL, auth=('{PRIYA.email}/token', sandbox.AGENT_TOKEN))\n"  # noqa: E501
         f"assert c.put('/api/v2/tickets/{ids[0]}', json={{'ticket': {{'status': 'solved'}}}}).status_code == 200\n"
         f"path.write_text('## #{ids[0]}\\nnote on a ticket about to fail\\n## #{ids[1]}\\nkept\\n')\n",
     )
@@ -164,8 +148,8 @@ def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, api: ht
     assert result.code == 3, result.stderr
     assert f"error: not done: #{ids[0]} (solved meanwhile" in result.stderr
     assert "## Not handed over" in result.stdout and "solved meanwhile" in result.stdout
-    assert_handed_over(api, ids[1:], texts={ids[1]: "kept"})
-    assert all("Handover from" not in n for n in notes_on(api, ids[0], user(api, SAM)["id"]))
+    assert_handed_over(desk, ids[1:], texts={ids[1]: "kept"})
+    assert all("Handover from" not in n for n in desk.notes_by(ids[0], SAM.id))
 
 
 @pytest.mark.parametrize(
@@ -176,26 +160,23 @@ def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, api: ht
         ("## Notes\n", "names no ticket"),
     ],
 )
-def test_bad_notes_file_changes_nothing(
-    cli: Invoke, api: httpx.Client, tmp_path: Path, content: str, message: str
-) -> None:
+def test_bad_notes_file_changes_nothing(cli: Invoke, desk: Desk, tmp_path: Path, content: str, message: str) -> None:
     ids = ids_of(plan(cli))
     notes = tmp_path / "notes.md"
     notes.write_text(content)
     result = cli("--sandbox", "handover", "--notes-file", str(notes), "--yes")
     assert result.code == 2
     assert message in result.stderr and result.stderr.count("\n") <= 3
-    sam = user(api, SAM)["id"]
-    assert all(t["assignee_id"] == sam for t in tickets(api, ids).values())
+    assert_still_sams(desk, ids)
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--to", "nobody@govpress.example"], "no Zendesk user has that email"),
-        (["--to", SAM], "is you"),
+        (["--to", SAM.email], "is you"),
         (["--keep-membership"], "assigns a ticket only to a member"),
-        (["--resume", "--to", TOM], "--resume finishes the journaled handover as planned; --to cannot change it"),
+        (["--resume", "--to", TOM.email], "--resume finishes the journaled handover as planned; --to cannot change it"),
         (["--notes-file", "/nonexistent/notes.md"], "cannot read the notes file"),
         (["--notes-file", "x", "--no-notes"], "contradict"),
     ],

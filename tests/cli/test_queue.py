@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
-from govpress_support.cli.queue_cmd import TSV_FIELDS
 from govpress_support.core import timeutil
-from tests.cli.conftest import Invoke, Sandbox
+from govpress_support.core.records import QUEUE_TSV_FIELDS
+from tests.cli.conftest import Invoke
+from tests.desk import Desk
+from tests.seed_names import TRIAGE
 
 URGENCY_ORDER = {"breached": 0, "active": 1, "paused": 2, "none": 3}
 PRIORITY_ORDER = {"urgent": 0, "high": 1, "normal": 2, "low": 3, None: 4}
@@ -86,8 +88,8 @@ def test_piped_output_is_tsv_with_iso_times(cli: Invoke, frozen: datetime) -> No
     result = cli("--sandbox", "queue")
     assert result.code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split("\t") == list(TSV_FIELDS)
-    rows = [dict(zip(TSV_FIELDS, line.split("\t"), strict=True)) for line in lines[1:]]
+    assert lines[0].split("\t") == list(QUEUE_TSV_FIELDS)
+    rows = [dict(zip(QUEUE_TSV_FIELDS, line.split("\t"), strict=True)) for line in lines[1:]]
     assert len(rows) == len(queue(cli))
     breach_times = [r["sla_breach_at"] for r in rows if r["sla_breach_at"]]
     assert breach_times
@@ -116,7 +118,7 @@ def test_group_aliases_names_and_ids(cli: Invoke, frozen: datetime) -> None:
     triage = queue(cli, "--group", "triage")
     assert triage
     assert {r["group"] for r in triage} == {"GovPress support triage"}
-    by_id = queue(cli, "--group", "360001")
+    by_id = queue(cli, "--group", str(TRIAGE))
     assert [r["id"] for r in by_id] == [r["id"] for r in triage]
     by_name = queue(cli, "--group", "GovPress support triage")
     assert [r["id"] for r in by_name] == [r["id"] for r in triage]
@@ -209,7 +211,7 @@ def test_changes_show_in_the_next_queue(cli: Invoke, frozen: datetime) -> None:
 
 
 def test_watch_redraws_and_marks_changed_tickets(
-    cli: Invoke, frozen: datetime, sandbox_state: Sandbox, monkeypatch: pytest.MonkeyPatch
+    cli: Invoke, frozen: datetime, desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two draws: between them someone changes a ticket; the second draw marks it."""
     import re
@@ -222,7 +224,7 @@ def test_watch_redraws_and_marks_changed_tickets(
     def fake_sleep(seconds: float) -> None:
         sleeps.append(seconds)
         if len(sleeps) == 1:
-            sandbox_state.control("POST", f"tickets/{target}/touch", {"priority": "urgent"})
+            desk.touch(target, priority="urgent")
         else:
             raise KeyboardInterrupt
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Invoke, Sandbox
+from tests.cli.conftest import Invoke
+from tests.desk import Desk
+from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, WEEK
 
-SECOND_LINE = 360003
-SAM, PRIYA, MORGAN, ADE = 10001, 10002, 10004, 10005
 TEMPLATE_COPY = "Add Sam Okafor to the support rota"
 
 
@@ -27,19 +27,8 @@ def config(tmp_path: Path) -> Path:
     return path
 
 
-def members(sandbox: Sandbox) -> set[int]:
-    data = sandbox.zendesk("GET", f"groups/{SECOND_LINE}/memberships")
-    return {m["user_id"] for m in data["group_memberships"]}
-
-
-def board_member(sandbox: Sandbox, board: str) -> bool:
-    me = sandbox.trello("GET", "members/me")["id"]
-    return me in {m["idMember"] for m in sandbox.trello("GET", f"boards/{board}/memberships")}
-
-
-def template_copies(sandbox: Sandbox) -> list[dict[str, Any]]:
-    cards = sandbox.trello("GET", "boards/pF46aRdl/cards")
-    return [c for c in cards if c["name"] == TEMPLATE_COPY]
+def template_copies(desk: Desk) -> list[dict[str, Any]]:
+    return [c for c in desk.cards(BACKLOG) if c["name"] == TEMPLATE_COPY]
 
 
 def test_doctor_on_a_fresh_sandbox(cli: Invoke) -> None:
@@ -65,15 +54,15 @@ def test_doctor_names_missing_tools_with_their_hint(cli: Invoke, config: Path) -
     assert "fix: brew install dxw/tap/whippet" in result.stdout
 
 
-def test_doctor_for_an_agent_says_who_to_ask(cli: Invoke, sandbox_state: Sandbox) -> None:
-    sandbox_state.control("PUT", "users/sam.okafor@govpress.example", {"role": "agent"})
+def test_doctor_for_an_agent_says_who_to_ask(cli: Invoke, desk: Desk) -> None:
+    desk.set_role(SAM.email, "agent")
     checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json").json()}
     assert not checks["group memberships"]["ok"]
     assert "Morgan Lee" in checks["group memberships"]["fix"]  # the admin in the 2nd line group
 
 
-def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, sandbox_state: Sandbox) -> None:
-    assert PRIYA in members(sandbox_state)
+def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, desk: Desk) -> None:
+    assert PRIYA.id in desk.members(SECOND_LINE)
     first = cli("--sandbox", "start-rotation", "--yes", "--json")
     assert first.code == 0, first.stderr
     data = first.json()
@@ -92,15 +81,15 @@ def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, sandbox_state
     assert len(data["suspended"]) == 3
 
     # verified through the APIs
-    after = members(sandbox_state)
-    assert SAM in after
-    assert PRIYA not in after
-    assert {MORGAN, ADE} <= after
-    assert board_member(sandbox_state, "pF46aRdl")
-    assert board_member(sandbox_state, "Y2QL3Pha")
-    copies = template_copies(sandbox_state)
+    after = desk.members(SECOND_LINE)
+    assert SAM.id in after
+    assert PRIYA.id not in after
+    assert {MORGAN.id, ADE.id} <= after
+    assert desk.on_board(BACKLOG)
+    assert desk.on_board(WEEK)
+    copies = template_copies(desk)
     assert len(copies) == 1
-    me = sandbox_state.trello("GET", "members/me")["id"]
+    me = desk.trello_me()["id"]
     assert copies[0]["idMembers"] == [me]
 
     second = cli("--sandbox", "start-rotation", "--yes", "--json")
@@ -108,58 +97,58 @@ def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, sandbox_state
     assert second.json()["planned"] == []
     assert second.json()["results"] == []
     assert "nothing to change" in second.stderr
-    assert len(template_copies(sandbox_state)) == 1
-    assert members(sandbox_state) == after
+    assert len(template_copies(desk)) == 1
+    assert desk.members(SECOND_LINE) == after
 
 
-def test_membership_forbidden_carries_on_and_exits_3(cli: Invoke, sandbox_state: Sandbox) -> None:
-    sandbox_state.control("PUT", "users/sam.okafor@govpress.example", {"role": "agent"})
+def test_membership_forbidden_carries_on_and_exits_3(cli: Invoke, desk: Desk) -> None:
+    desk.set_role(SAM.email, "agent")
     result = cli("--sandbox", "start-rotation", "--yes")
     assert result.code == 3
     assert "ask an admin to remove Priya Shah from 'GovPress 2nd line support'" in result.stderr
-    assert PRIYA in members(sandbox_state)
-    assert board_member(sandbox_state, "pF46aRdl")  # the rest was done
-    assert len(template_copies(sandbox_state)) == 1
+    assert PRIYA.id in desk.members(SECOND_LINE)
+    assert desk.on_board(BACKLOG)  # the rest was done
+    assert len(template_copies(desk)) == 1
 
 
-def test_rota_down_falls_back_to_non_permanent_members(cli: Invoke, sandbox_state: Sandbox) -> None:
-    sandbox_state.control("PUT", "settings", {"rota": "down"})
+def test_rota_down_falls_back_to_non_permanent_members(cli: Invoke, desk: Desk) -> None:
+    desk.settings(rota="down")
     result = cli("--sandbox", "start-rotation", "--yes", "--json")
     assert result.code == 0, result.stderr
     assert "rota service unavailable" in result.stderr
     assert result.json()["previous"] is None
-    after = members(sandbox_state)
-    assert PRIYA not in after
-    assert {SAM, MORGAN, ADE} <= after
+    after = desk.members(SECOND_LINE)
+    assert PRIYA.id not in after
+    assert {SAM.id, MORGAN.id, ADE.id} <= after
 
 
-def test_rota_junk_is_said_and_survived(cli: Invoke, sandbox_state: Sandbox) -> None:
-    sandbox_state.control("PUT", "settings", {"rota": "junk"})
+def test_rota_junk_is_said_and_survived(cli: Invoke, desk: Desk) -> None:
+    desk.settings(rota="junk")
     result = cli("--sandbox", "start-rotation", "--dry-run")
     assert result.code == 0
     assert "rota service unavailable" in result.stderr
     assert "HTML page titled" in result.stderr
 
 
-def test_dry_run_changes_nothing(cli: Invoke, sandbox_state: Sandbox) -> None:
-    before = members(sandbox_state)
+def test_dry_run_changes_nothing(cli: Invoke, desk: Desk) -> None:
+    before = desk.members(SECOND_LINE)
     result = cli("--sandbox", "start-rotation", "--dry-run", "--markdown")
     assert result.code == 0
     assert "• remove Priya Shah from 'GovPress 2nd line support'" in result.stderr
     assert "dry run: nothing changed" in result.stderr
     assert result.stdout.startswith("# 2nd line briefing: Sam Okafor")
     assert "## Slack channels to join" in result.stdout
-    assert members(sandbox_state) == before
-    assert not board_member(sandbox_state, "pF46aRdl")
-    assert template_copies(sandbox_state) == []
+    assert desk.members(SECOND_LINE) == before
+    assert not desk.on_board(BACKLOG)
+    assert template_copies(desk) == []
 
 
-def test_off_a_terminal_without_yes_nothing_happens(cli: Invoke, sandbox_state: Sandbox) -> None:
-    before = members(sandbox_state)
+def test_off_a_terminal_without_yes_nothing_happens(cli: Invoke, desk: Desk) -> None:
+    before = desk.members(SECOND_LINE)
     result = cli("--sandbox", "start-rotation")
     assert result.code == 2
     assert "pass --yes" in result.stderr
-    assert members(sandbox_state) == before
+    assert desk.members(SECOND_LINE) == before
 
 
 def test_unknown_previous_engineer(cli: Invoke) -> None:
@@ -168,11 +157,11 @@ def test_unknown_previous_engineer(cli: Invoke) -> None:
     assert "no Zendesk user with email ghost@govpress.example" in result.stderr
 
 
-def test_permanent_member_named_as_previous_stays(cli: Invoke, sandbox_state: Sandbox) -> None:
+def test_permanent_member_named_as_previous_stays(cli: Invoke, desk: Desk) -> None:
     result = cli("--sandbox", "start-rotation", "--previous", "morgan.lee@govpress.example", "--yes")
     assert result.code == 0
     assert "Morgan Lee is a permanent member" in result.stderr
-    assert MORGAN in members(sandbox_state)
+    assert MORGAN.id in desk.members(SECOND_LINE)
 
 
 def test_renamed_second_line_group(cli: Invoke, config: Path) -> None:

@@ -11,7 +11,8 @@ from pytest_mock import MockerFixture
 from govpress_support.cli import output
 from govpress_support.services.zendesk import ZendeskClient
 from tests.cli.conftest import Invoke
-from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+from tests.desk import Desk
+from tests.seed_names import ME, SEED
 
 
 @pytest.fixture
@@ -22,73 +23,73 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_note_is_internal_needs_yes_off_a_terminal_and_is_added_once(cli: Invoke, desk: Desk) -> None:
     text = "Checked the proxy logs: the second prompt is the old Helpful proxy."
-    refused = cli("--sandbox", "ticket", "note", "4013", text)
+    refused = cli("--sandbox", "ticket", "note", SEED.mine_on_hold, text)
     assert refused.code == 2 and "pass --yes" in refused.stderr
-    assert desk.notes(4013, text) == 0
+    assert desk.notes(SEED.mine_on_hold, text) == 0
 
-    done = cli("--sandbox", "ticket", "note", "4013", text, "--yes")
+    done = cli("--sandbox", "ticket", "note", SEED.mine_on_hold, text, "--yes")
     assert done.code == 0, done.stderr
-    assert "✓ #4013 updated" in done.stderr
-    [note] = [c for c in desk.comments(4013) if c["body"] == text]
-    assert note["public"] is False and note["author_id"] == 10001
+    assert f"✓ #{SEED.mine_on_hold} updated" in done.stderr
+    [note] = [c for c in desk.comments(SEED.mine_on_hold) if c["body"] == text]
+    assert note["public"] is False and note["author_id"] == ME.id
 
-    again = cli("--sandbox", "note", "4013", text, "--yes")
+    again = cli("--sandbox", "note", SEED.mine_on_hold, text, "--yes")
     assert again.code == 0
     assert "nothing to do (its latest comment is already this note by you)" in again.stderr
-    assert desk.notes(4013, text) == 1
+    assert desk.notes(SEED.mine_on_hold, text) == 1
 
 
 def test_text_from_stdin_with_dash_or_when_omitted_off_a_terminal(cli: Invoke, desk: Desk) -> None:
-    assert cli("--sandbox", "note", "4013", "-", "--yes", input="From a pipe\n").code == 0
-    assert desk.notes(4013, "From a pipe") == 1
-    assert cli("--sandbox", "note", "4016", "--yes", input="Piped, no dash\n").code == 0
-    assert desk.notes(4016, "Piped, no dash") == 1
+    assert cli("--sandbox", "note", SEED.mine_on_hold, "-", "--yes", input="From a pipe\n").code == 0
+    assert desk.notes(SEED.mine_on_hold, "From a pipe") == 1
+    assert cli("--sandbox", "note", SEED.mine_pending, "--yes", input="Piped, no dash\n").code == 0
+    assert desk.notes(SEED.mine_pending, "Piped, no dash") == 1
 
 
 def test_empty_note_is_an_error_and_sends_nothing(cli: Invoke, desk: Desk) -> None:
-    before = len(desk.comments(4013))
-    result = cli("--sandbox", "note", "4013", "-", "--yes", input="  \n\n")
+    before = len(desk.comments(SEED.mine_on_hold))
+    result = cli("--sandbox", "note", SEED.mine_on_hold, "-", "--yes", input="  \n\n")
     assert result.code == 2
     assert "error: empty note: nothing was sent" in result.stderr
-    assert len(desk.comments(4013)) == before
+    assert len(desk.comments(SEED.mine_on_hold)) == before
 
 
 def test_message_option_takes_text_that_looks_like_a_number(cli: Invoke, desk: Desk) -> None:
-    assert cli("--sandbox", "note", "4013", "-m", "42", "--yes").code == 0
-    assert desk.notes(4013, "42") == 1
+    assert cli("--sandbox", "note", SEED.mine_on_hold, "-m", "42", "--yes").code == 0
+    assert desk.notes(SEED.mine_on_hold, "42") == 1
 
 
 def test_editor_when_omitted_on_a_terminal(cli: Invoke, desk: Desk, terminal: None, tmp_path: Path) -> None:
     script = tmp_path / "editor.py"
     script.write_text("import sys\nopen(sys.argv[1], 'w').write('Written in the editor\\n\\nSecond paragraph')\n")
-    result = cli("--sandbox", "note", "4013", "--yes", env={"EDITOR": f"{sys.executable} {script}"})
+    result = cli("--sandbox", "note", SEED.mine_on_hold, "--yes", env={"EDITOR": f"{sys.executable} {script}"})
     assert result.code == 0, result.stderr
-    assert desk.notes(4013, "Written in the editor\n\nSecond paragraph") == 1
+    assert desk.notes(SEED.mine_on_hold, "Written in the editor\n\nSecond paragraph") == 1
 
     script.write_text("pass\n")  # the user quits without writing
-    before = len(desk.comments(4013))
-    empty = cli("--sandbox", "note", "4013", "--yes", env={"EDITOR": f"{sys.executable} {script}"})
+    before = len(desk.comments(SEED.mine_on_hold))
+    empty = cli("--sandbox", "note", SEED.mine_on_hold, "--yes", env={"EDITOR": f"{sys.executable} {script}"})
     assert empty.code == 2 and "empty note" in empty.stderr
-    assert len(desk.comments(4013)) == before
+    assert len(desk.comments(SEED.mine_on_hold)) == before
 
 
 def test_asks_once_on_a_terminal(cli: Invoke, desk: Desk, terminal: None) -> None:
-    declined = cli("--sandbox", "note", "4013", "Not this one", input="n\n")
+    declined = cli("--sandbox", "note", SEED.mine_on_hold, "Not this one", input="n\n")
     assert declined.code == 1
-    assert "Add this internal note to #4013?" in declined.stderr
-    assert desk.notes(4013, "Not this one") == 0
-    accepted = cli("--sandbox", "note", "4013", "This one", input="y\n")
+    assert f"Add this internal note to #{SEED.mine_on_hold}?" in declined.stderr
+    assert desk.notes(SEED.mine_on_hold, "Not this one") == 0
+    accepted = cli("--sandbox", "note", SEED.mine_on_hold, "This one", input="y\n")
     assert accepted.code == 0, accepted.stderr
-    assert desk.notes(4013, "This one") == 1
+    assert desk.notes(SEED.mine_on_hold, "This one") == 1
 
 
 def test_dry_run_shows_the_plan_and_writes_nothing(cli: Invoke, desk: Desk) -> None:
-    result = cli("--sandbox", "note", "4013", "4016", "Planned", "--dry-run", "--json")
+    result = cli("--sandbox", "note", SEED.mine_on_hold, SEED.mine_pending, "Planned", "--dry-run", "--json")
     assert result.code == 0
     assert [r["result"] for r in result.json()] == ["planned", "planned"]
-    assert "#4013 Staging site asks for the basic auth password twice would get:" in result.stderr
+    assert f"#{SEED.mine_on_hold} Staging site asks for the basic auth password twice would get:" in result.stderr
     assert "dry run: nothing was written" in result.stderr
-    assert desk.notes(4013, "Planned") == desk.notes(4016, "Planned") == 0
+    assert desk.notes(SEED.mine_on_hold, "Planned") == desk.notes(SEED.mine_pending, "Planned") == 0
 
 
 def test_several_ids_go_through_one_bulk_update_with_a_result_each(
@@ -96,24 +97,44 @@ def test_several_ids_go_through_one_bulk_update_with_a_result_each(
 ) -> None:
     bulk = mocker.spy(ZendeskClient, "update_many")
     single = mocker.spy(ZendeskClient, "update_ticket")
-    result = cli("--sandbox", "note", "4013", "4016", "#4014", "-m", "Client call at 3pm", "--yes", "--json")
+    ids = (SEED.mine_on_hold, SEED.mine_pending, SEED.breached_with_card)
+    result = cli("--sandbox", "note", ids[0], ids[1], f"#{ids[2]}", "-m", "Client call at 3pm", "--yes", "--json")
     assert result.code == 0, result.stderr
-    assert [(r["id"], r["result"]) for r in result.json()] == [(4013, "updated"), (4016, "updated"), (4014, "updated")]
-    assert all(desk.notes(i, "Client call at 3pm") == 1 for i in (4013, 4016, 4014))
+    assert [(r["id"], r["result"]) for r in result.json()] == [(i, "updated") for i in ids]
+    assert all(desk.notes(i, "Client call at 3pm") == 1 for i in ids)
     assert bulk.call_count == 1 and single.call_count == 0
     [items] = bulk.call_args.args[1:]
-    assert [i["id"] for i in items] == [4013, 4016, 4014]
+    assert [i["id"] for i in items] == list(ids)
     assert all(i["safe_update"] and i["updated_stamp"] for i in items)  # the collision guard, per ticket
 
-    again = cli("--sandbox", "note", "4013", "4016", "4014", "-m", "Client call at 3pm", "--yes", "--json")
+    again = cli("--sandbox", "note", *ids, "-m", "Client call at 3pm", "--yes", "--json")
     assert [r["result"] for r in again.json()] == ["unchanged"] * 3
-    assert all(desk.notes(i, "Client call at 3pm") == 1 for i in (4013, 4016, 4014))
+    assert all(desk.notes(i, "Client call at 3pm") == 1 for i in ids)
 
 
 def test_no_secret_in_the_debug_log(cli: Invoke) -> None:
     from govpress_support import sandbox
 
-    result = cli("--sandbox", "--debug", "note", "4013", "Debugging", "--yes")
+    result = cli("--sandbox", "--debug", "note", SEED.mine_on_hold, "Debugging", "--yes")
     assert result.code == 0
     assert "PUT" in result.stderr
     assert sandbox.AGENT_TOKEN not in result.stderr + result.stdout
+
+
+def test_visual_wins_over_editor_and_a_failing_editor_sends_nothing(
+    cli: Invoke, desk: Desk, terminal: None, tmp_path: Path
+) -> None:
+    """One editor launcher for `note` and `handover`: $VISUAL, else $EDITOR; a failure is exit 1."""
+    visual, editor = tmp_path / "visual.py", tmp_path / "editor.py"
+    visual.write_text("import sys\nopen(sys.argv[1], 'w').write('From VISUAL')\n")
+    editor.write_text("import sys\nopen(sys.argv[1], 'w').write('From EDITOR')\n")
+    both = {"VISUAL": f"{sys.executable} {visual}", "EDITOR": f"{sys.executable} {editor}"}
+    assert cli("--sandbox", "note", SEED.mine_on_hold, "--yes", env=both).code == 0
+    assert desk.notes(SEED.mine_on_hold, "From VISUAL") == 1 and desk.notes(SEED.mine_on_hold, "From EDITOR") == 0
+
+    before = len(desk.comments(SEED.mine_on_hold))
+    failing = f"{sys.executable} -c 'raise SystemExit(3)'"
+    result = cli("--sandbox", "note", SEED.mine_on_hold, "--yes", env={"EDITOR": failing})
+    assert result.code == 1
+    assert f"error: the editor failed ({failing}: Editing failed): nothing was sent" in result.stderr
+    assert len(desk.comments(SEED.mine_on_hold)) == before

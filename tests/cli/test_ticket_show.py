@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from tests.cli.conftest import Invoke
-from tests.cli.desk import Desk, desk_fixture, quick_jobs  # noqa: F401
+from tests.desk import Desk
+from tests.seed_names import ME, SEED
 
 TTY = {"GOVPRESS_SUPPORT_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "120"}
 
@@ -16,10 +17,10 @@ def plain(text: str) -> str:
 
 
 def test_json_has_every_field_the_issue_names(cli: Invoke) -> None:
-    result = cli("--sandbox", "ticket", "show", "4013", "--json")
+    result = cli("--sandbox", "ticket", "show", SEED.mine_on_hold, "--json")
     assert result.code == 0, result.stderr
     [ticket] = result.json()
-    assert ticket["id"] == 4013
+    assert ticket["id"] == SEED.mine_on_hold
     assert ticket["subject"] == "Staging site asks for the basic auth password twice"
     assert ticket["status"] == "hold" and ticket["status_label"] == "On-hold"
     assert (ticket["priority"], ticket["type"]) == ("normal", "question")
@@ -39,7 +40,9 @@ def test_json_has_every_field_the_issue_names(cli: Invoke) -> None:
 
 
 def test_custom_status_label_linked_card_and_breached_sla(cli: Invoke) -> None:
-    [pbs, breached] = cli("--sandbox", "ticket", "show", "4018", "#4014", "--json").json()
+    [pbs, breached] = cli(
+        "--sandbox", "ticket", "show", SEED.believed_solved, f"#{SEED.breached_with_card}", "--json"
+    ).json()
     assert pbs["status"] == "pending" and pbs["status_label"] == "Pending believed solved"
     assert breached["trello_card"] == "linked"
     assert breached["trello_card_url"].startswith("https://trello.com/c/")
@@ -48,20 +51,20 @@ def test_custom_status_label_linked_card_and_breached_sla(cli: Invoke) -> None:
 
 
 def test_terminal_page_marks_internal_notes(cli: Invoke) -> None:
-    result = cli("--sandbox", "ticket", "show", "4013", env=TTY)
+    result = cli("--sandbox", "ticket", "show", SEED.mine_on_hold, env=TTY)
     assert result.code == 0, result.stderr
     page = plain(result.stdout)
-    assert "#4013 Staging site asks for the basic auth password twice" in page
+    assert f"#{SEED.mine_on_hold} Staging site asks for the basic auth password twice" in page
     assert "Rajesh Kumar <rajesh.kumar@ruralaffairs.gov.example> · Department for Rural Affairs" in page
     assert "On-hold" in page and "GovPress 2nd line support" in page
     assert "next reply paused" in page
     assert "Sam Okafor · " in page and "· internal note" in page
     assert "· public reply" in page
-    assert "govpress-support card create 4013" in page  # no card: the way to make one
+    assert f"govpress-support card create {SEED.mine_on_hold}" in page  # no card: the way to make one
 
 
 def test_piped_output_is_field_tab_value(cli: Invoke) -> None:
-    lines = cli("--sandbox", "ticket", "show", "4013").stdout.splitlines()
+    lines = cli("--sandbox", "ticket", "show", SEED.mine_on_hold).stdout.splitlines()
     assert "status_label\tOn-hold" in lines
     assert "group\tGovPress 2nd line support" in lines
     assert "sla\tnext_reply_time\tpaused\t\tfalse" in lines
@@ -72,16 +75,20 @@ def test_piped_output_is_field_tab_value(cli: Invoke) -> None:
 
 
 def test_unknown_ticket_and_bad_id(cli: Invoke) -> None:
-    missing = cli("--sandbox", "ticket", "show", "4013", "99999")
+    missing = cli("--sandbox", "ticket", "show", SEED.mine_on_hold, "99999")
     assert missing.code == 1
-    assert missing.stderr.strip().endswith("error: ticket #99999 not found (check the number)")
+    assert missing.stderr.strip().endswith(
+        "error: ticket #99999 not found (check the number; tickets you cannot see count as missing)"
+    )
     bad = cli("--sandbox", "ticket", "show", "four")
     assert bad.code == 2 and "'four' is not a ticket id" in bad.stderr
 
 
 def test_a_ticket_url_works_as_an_id(cli: Invoke) -> None:
-    result = cli("--sandbox", "ticket", "show", "https://govpress.zendesk.com/agent/tickets/4013", "--json")
-    assert result.json()[0]["id"] == 4013
+    result = cli(
+        "--sandbox", "ticket", "show", f"https://govpress.zendesk.com/agent/tickets/{SEED.mine_on_hold}", "--json"
+    )
+    assert result.json()[0]["id"] == SEED.mine_on_hold
 
 
 class TestSuspended:
@@ -104,14 +111,14 @@ class TestSuspended:
 
     def test_none_is_not_an_error(self, cli: Invoke, desk: Desk) -> None:
         for ticket in cli("--sandbox", "suspended", "--json").json():
-            desk.http.delete(f"/api/v2/suspended_tickets/{ticket['id']}").raise_for_status()
+            desk.zendesk.delete(f"/api/v2/suspended_tickets/{ticket['id']}").raise_for_status()
         result = cli("--sandbox", "suspended", env=TTY)
         assert result.code == 0
         assert "0 suspended tickets" in result.stderr
         assert "No suspended tickets." in result.stderr
 
     def test_not_allowed_is_exit_4_with_the_reason(self, cli: Invoke, desk: Desk) -> None:
-        desk.control("PUT", "users/sam.okafor@govpress.example", {"role": "end-user"})
+        desk.set_role(ME.email, "end-user")
         result = cli("--sandbox", "suspended")
         assert result.code == 4
         assert "does not show you suspended tickets" in result.stderr

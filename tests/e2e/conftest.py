@@ -18,11 +18,13 @@ import pytest
 
 COMMAND = Path(sys.executable).parent / "govpress-support"
 
-# Short waits so fault tests stay fast; the defaults stay as real as the API.
+# Short waits so fault tests stay fast; the defaults stay as real as the API. Ten retries are
+# headroom for the fault tests (they use up to three); a test that needs fewer passes
+# `max_retries` (a refused connection is retried too, and ten doubling waits cost seconds).
 FAST_RETRIES = """\
 [http]
 backoff = 0.01
-max_retries = 10
+max_retries = {max_retries}
 max_retry_wait = 20.0
 timeout = 10.0
 """
@@ -134,7 +136,7 @@ RunCli = Callable[..., Run]
 def run_cli(tmp_path: Path) -> RunCli:
     """Run the installed command against a server, with fast retries and its own state dir."""
     config = tmp_path / "cli-config.toml"
-    config.write_text(FAST_RETRIES)
+    config.write_text(FAST_RETRIES.format(max_retries=10))
 
     def run(
         server: Server | None,
@@ -142,7 +144,12 @@ def run_cli(tmp_path: Path) -> RunCli:
         input: str | None = None,
         env: Mapping[str, str] | None = None,
         timeout: float = 120,
+        max_retries: int | None = None,
     ) -> Run:
+        settings = config
+        if max_retries is not None:
+            settings = tmp_path / f"cli-config-{max_retries}.toml"
+            settings.write_text(FAST_RETRIES.format(max_retries=max_retries))
         base = {
             k: v
             for k, v in os.environ.items()
@@ -151,7 +158,7 @@ def run_cli(tmp_path: Path) -> RunCli:
         full = {
             **base,
             "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
-            "GOVPRESS_SUPPORT_CONFIG": str(config),
+            "GOVPRESS_SUPPORT_CONFIG": str(settings),
             **(server.env if server else {}),
             **(env or {}),
         }

@@ -5,61 +5,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
-import httpx
-
+from tests.desk import Desk, DeskAt
 from tests.e2e.conftest import RunCli, Serve, Server
+from tests.seed_names import BACKLOG, SECOND_LINE
 
 
-def trello(server: Server) -> httpx.Client:
-    env = server.env
-    return httpx.Client(
-        base_url=env["TRELLO_URL"].rstrip("/") + "/",
-        headers={
-            "Authorization": f'OAuth oauth_consumer_key="{env["TRELLO_API_KEY"]}", oauth_token="{env["TRELLO_TOKEN"]}"'
-        },
-        timeout=30,
-    )
-
-
-def board_cards(server: Server) -> list[dict[str, Any]]:
-    with trello(server) as client:
-        response = client.get("boards/pF46aRdl/cards", params={"attachments": "true"})
-        response.raise_for_status()
-        data: list[dict[str, Any]] = response.json()
-        return data
-
-
-def cards_for(server: Server, ticket_id: int) -> list[dict[str, Any]]:
-    return [c for c in board_cards(server) if c["name"].startswith(f"#{ticket_id} ")]
-
-
-def notes_naming(server: Server, ticket_id: int, short_url: str) -> int:
-    with server.api() as api:
-        response = api.get(f"/api/v2/tickets/{ticket_id}/comments")
-        response.raise_for_status()
-        return sum(short_url in c["body"] for c in response.json()["comments"])
-
-
-def tags(server: Server, ticket_id: int) -> list[str]:
-    with server.api() as api:
-        response = api.get(f"/api/v2/tickets/{ticket_id}")
-        response.raise_for_status()
-        found: list[str] = response.json()["ticket"]["tags"]
-        return found
-
-
-def new_ticket(server: Server, subject: str = "Update the footer copyright year") -> int:
+def new_ticket(desk: Desk) -> int:
     """A fresh 2nd line ticket (so surely without a card), made through the Zendesk API."""
-    with server.api() as api:
-        groups = api.get("/api/v2/groups").json()["groups"]
-        group_id = next(g["id"] for g in groups if g["name"] == "GovPress 2nd line support")
-        body = {"ticket": {"subject": subject, "comment": {"body": "Please."}, "group_id": group_id}}
-        response = api.post("/api/v2/tickets", json=body)
-        response.raise_for_status()
-        ticket_id: int = response.json()["ticket"]["id"]
-        return ticket_id
+    return desk.new_ticket(subject="Update the footer copyright year", group_id=SECOND_LINE)
+
+
+def notes_naming(desk: Desk, ticket_id: int, short_url: str) -> int:
+    return sum(short_url in c["body"] for c in desk.comments(ticket_id))
 
 
 def missing(run_cli: RunCli, server: Server) -> list[int]:
@@ -68,34 +26,32 @@ def missing(run_cli: RunCli, server: Server) -> list[int]:
     return [row["id"] for row in result.json() if row["trello_card"] == "missing"]
 
 
-def test_create_then_rerun_over_loopback(serve: Serve, run_cli: RunCli) -> None:
+def test_create_then_rerun_over_loopback(serve: Serve, run_cli: RunCli, desk_at: DeskAt) -> None:
     server = serve()
-    ticket_id = new_ticket(server)
-    with trello(server) as client:  # an observer may read the board, not add to it
-        me = client.get("members/me").json()
-        board = client.get("boards/pF46aRdl").json()
-        client.put(f"boards/{board['id']}/members/{me['id']}", params={"type": "observer"}).raise_for_status()
+    desk = desk_at(server.url)
+    ticket_id = new_ticket(desk)
+    desk.join(BACKLOG, "observer")  # an observer may read the board, not add to it
     refused = run_cli(server, "card", "create", str(ticket_id), "--yes")
     assert refused.code == 4
     assert "are only an observer on Trello board" in refused.stderr and "--join" in refused.stderr
-    assert cards_for(server, ticket_id) == []
+    assert desk.cards_for(ticket_id) == []
 
     first = run_cli(server, "card", "create", str(ticket_id), "--join", "--yes", "--json")
     assert first.code == 0, first.stderr
     [record] = first.json()
     assert record["action"] == "created"
-    [card] = cards_for(server, ticket_id)
+    [card] = desk.cards_for(ticket_id)
     assert record["card_url"] == card["shortUrl"]
     assert [a["url"] for a in card["attachments"]] == [f"{server.url}/agent/tickets/{ticket_id}"]
-    assert notes_naming(server, ticket_id, card["shortUrl"]) == 1
-    assert "trello_card" in tags(server, ticket_id)
+    assert notes_naming(desk, ticket_id, card["shortUrl"]) == 1
+    assert "trello_card" in desk.ticket(ticket_id)["tags"]
 
     again = run_cli(server, "card", "create", str(ticket_id), "--yes")
     assert again.code == 0, again.stderr
     assert again.stdout.splitlines()[1].split("\t")[:3] == [str(ticket_id), "already_linked", card["shortUrl"]]
     assert "already linked" in again.stderr
-    assert len(cards_for(server, ticket_id)) == 1
-    assert notes_naming(server, ticket_id, card["shortUrl"]) == 1
+    assert len(desk.cards_for(ticket_id)) == 1
+    assert notes_naming(desk, ticket_id, card["shortUrl"]) == 1
 
     shown = run_cli(server, "card", "show", str(ticket_id))
     assert shown.code == 0, shown.stderr
@@ -106,7 +62,9 @@ def test_create_then_rerun_over_loopback(serve: Serve, run_cli: RunCli) -> None:
     assert values["linked_both_ways"] == "true"
 
 
-def test_missing_with_server_errors_then_a_rerun_finishes_without_duplicates(serve: Serve, run_cli: RunCli) -> None:
+def test_missing_with_server_errors_then_a_rerun_finishes_without_duplicates(
+    serve: Serve, run_cli: RunCli, desk_at: DeskAt
+) -> None:
     """5xx answers on a share of requests. A failed card POST is never retried blindly: the board
     is read again first. Tickets left undone are named (exit 3), and a re-run finishes them; in
     the end every ticket has exactly one card and one note."""
@@ -130,39 +88,35 @@ def test_missing_with_server_errors_then_a_rerun_finishes_without_duplicates(ser
     second = run_cli(server, "card", "create", "--missing", "--join", "--yes", "--json")
     assert second.code == 0, second.stderr
     assert missing(run_cli, server) == []
-    cards = board_cards(server)
-    with server.api() as api:
-        for ticket_id in wanted:
-            mine = [c for c in cards if c["name"].startswith(f"#{ticket_id} ")]
-            assert len(mine) == 1, (ticket_id, [c["shortUrl"] for c in mine])
-            comments = api.get(f"/api/v2/tickets/{ticket_id}/comments").json()["comments"]
-            assert sum(mine[0]["shortUrl"] in c["body"] for c in comments) == 1
-            assert "trello_card" in api.get(f"/api/v2/tickets/{ticket_id}").json()["ticket"]["tags"]
+    desk = desk_at(server.url)
+    cards = desk.cards()
+    for ticket_id in wanted:
+        mine = [c for c in cards if c["name"].startswith(f"#{ticket_id} ")]
+        assert len(mine) == 1, (ticket_id, [c["shortUrl"] for c in mine])
+        assert notes_naming(desk, ticket_id, mine[0]["shortUrl"]) == 1
+        assert "trello_card" in desk.ticket(ticket_id)["tags"]
 
     third = run_cli(server, "card", "create", "--missing", "--yes", "--json")
     assert third.code == 0 and third.json() == []
 
 
-def test_missing_completes_a_card_a_failed_run_left(serve: Serve, run_cli: RunCli) -> None:
+def test_missing_completes_a_card_a_failed_run_left(serve: Serve, run_cli: RunCli, desk_at: DeskAt) -> None:
     """A card this tool made whose ticket never got its note and tag (the run stopped there):
     `--missing` links it, and makes no second card."""
     server = serve()
-    ticket_id = new_ticket(server)
-    with trello(server) as client:
-        me = client.get("members/me").json()
-        board = client.get("boards/pF46aRdl").json()
-        client.put(f"boards/{board['id']}/members/{me['id']}", params={"type": "normal"}).raise_for_status()
-        backlog = next(lst for lst in client.get(f"boards/{board['id']}/lists").json() if lst["name"] == "Backlog")
-        made = client.post(
-            "cards",
-            params={
-                "idList": backlog["id"],
-                "name": f"#{ticket_id} As left by a failed run",
-                "desc": "...\n\n_Made by govpress-support from the Zendesk ticket; the ticket links back._",
-                "urlSource": f"{server.url}/agent/tickets/{ticket_id}",
-            },
-        )
-        made.raise_for_status()
+    desk = desk_at(server.url)
+    ticket_id = new_ticket(desk)
+    desk.join(BACKLOG)
+    made = desk.trello.post(
+        "cards",
+        params={
+            "idList": desk.lists(BACKLOG)["Backlog"],
+            "name": f"#{ticket_id} As left by a failed run",
+            "desc": "...\n\n_Made by govpress-support from the Zendesk ticket; the ticket links back._",
+            "urlSource": f"{server.url}/agent/tickets/{ticket_id}",
+        },
+    )
+    made.raise_for_status()
     short_url = made.json()["shortUrl"]
 
     result = run_cli(server, "card", "create", "--missing", "--yes", "--json")
@@ -171,13 +125,13 @@ def test_missing_completes_a_card_a_failed_run_left(serve: Serve, run_cli: RunCl
     assert records.pop(ticket_id)["action"] == "linked"
     assert {r["action"] for r in records.values()} == {"created"}  # the others had no card at all
     assert result.json()[[r["ticket_id"] for r in result.json()].index(ticket_id)]["changes"] == ["note", "tag"]
-    assert len(cards_for(server, ticket_id)) == 1
-    assert notes_naming(server, ticket_id, short_url) == 1
+    assert len(desk.cards_for(ticket_id)) == 1
+    assert notes_naming(desk, ticket_id, short_url) == 1
 
 
-def test_trello_errors_in_plain_text_and_json(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
+def test_trello_errors_in_plain_text_and_json(serve: Serve, run_cli: RunCli, desk_at: DeskAt, tmp_path: Path) -> None:
     server = serve()
-    ticket_id = new_ticket(server)
+    ticket_id = new_ticket(desk_at(server.url))
 
     # Trello answers a bad token in plain text.
     rejected = run_cli(server, "card", "create", str(ticket_id), "--yes", env={"TRELLO_TOKEN": "not-a-real-token"})

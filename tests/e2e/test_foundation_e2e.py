@@ -116,9 +116,9 @@ def test_unreachable_host_exit_1_names_the_host(run_cli: RunCli) -> None:
         "ZENDESK_EMAIL": "a@b.example",
         "ZENDESK_API_TOKEN": "t0ken-123456",
     }
-    result = run_cli(None, "queue", env=env)
+    result = run_cli(None, "queue", env=env, max_retries=1)  # one retry shows a refusal is retried
     assert result.code == 1
-    assert f"cannot reach Zendesk at 127.0.0.1:{port}: connection refused" in result.stderr
+    assert f"cannot reach Zendesk at 127.0.0.1:{port}: connection refused after 2 tries" in result.stderr
     assert "sandbox serve" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -13,19 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.desk import Desk, DeskAt
 from tests.e2e.conftest import COMMAND, RunCli, Serve, Server
-from tests.handover_support import assert_handed_over, give_sam
+from tests.handover_checks import assert_handed_over, give_sam
 
 COUNT = 120
 GENERAL = "Handed over at the end of my rotation: ask me on Slack."
 
 
-def setup(serve: Serve, *options: str) -> tuple[Server, list[int]]:
-    server = serve(*options, bulk=300)
-    with server.api() as api:
-        ids = give_sam(api, COUNT)
+def setup(serve: Serve, desk_at: DeskAt) -> tuple[Server, Desk, list[int]]:
+    server = serve(bulk=300)
+    desk = desk_at(server.url)
+    ids = give_sam(desk, COUNT)
     server.reset_stats()
-    return server, ids
+    return server, desk, ids
 
 
 def notes_file(tmp_path: Path, ids: list[int]) -> tuple[Path, dict[int, str]]:
@@ -42,8 +43,10 @@ def update_requests(server: Server) -> tuple[int, int]:
     return updates, polls
 
 
-def test_120_tickets_with_notes_then_a_second_run_does_nothing(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
-    server, ids = setup(serve)
+def test_120_tickets_with_notes_then_a_second_run_does_nothing(
+    serve: Serve, run_cli: RunCli, desk_at: DeskAt, tmp_path: Path
+) -> None:
+    server, desk, ids = setup(serve, desk_at)
     path, texts = notes_file(tmp_path, ids)
     done = run_cli(server, "handover", "--notes-file", str(path), "--note", GENERAL, "--yes", "--json")
     assert done.code == 0, done.stderr
@@ -52,8 +55,7 @@ def test_120_tickets_with_notes_then_a_second_run_does_nothing(serve: Serve, run
     updates, polls = update_requests(server)
     assert updates == 2  # ceil(120 / 100)
     assert polls >= 2
-    with server.api() as api:
-        assert_handed_over(api, ids, texts=texts, general=GENERAL)
+    assert_handed_over(desk, ids, texts=texts, general=GENERAL)
 
     server.reset_stats()
     again = run_cli(server, "handover", "--yes")
@@ -62,8 +64,8 @@ def test_120_tickets_with_notes_then_a_second_run_does_nothing(serve: Serve, run
     assert update_requests(server) == (0, 0)
 
 
-def test_120_tickets_through_429s_and_5xx(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
-    server, ids = setup(serve)
+def test_120_tickets_through_429s_and_5xx(serve: Serve, run_cli: RunCli, desk_at: DeskAt, tmp_path: Path) -> None:
+    server, desk, ids = setup(serve, desk_at)
     path, texts = notes_file(tmp_path, ids)
     server.faults(rate_limit_share=0.2, error_share=0.05, retry_after=0, seed=7)
     # Without Trello credentials: Trello sends no Retry-After, so its 429s rightly wait 5 s.
@@ -73,12 +75,13 @@ def test_120_tickets_through_429s_and_5xx(serve: Serve, run_cli: RunCli, tmp_pat
     faults = server.stats()["faults"]
     assert faults.get("rate_limit") and faults.get("error"), f"too few faults to prove anything: {faults}"
     server.faults(rate_limit_share=0, error_share=0)
-    with server.api() as api:
-        assert_handed_over(api, ids, texts=texts, general=GENERAL)
+    assert_handed_over(desk, ids, texts=texts, general=GENERAL)
 
 
-def test_killed_after_the_first_batch_then_resume(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
-    server, ids = setup(serve)
+def test_killed_after_the_first_batch_then_resume(
+    serve: Serve, run_cli: RunCli, desk_at: DeskAt, tmp_path: Path
+) -> None:
+    server, desk, ids = setup(serve, desk_at)
     path, texts = notes_file(tmp_path, ids)
     server.faults(latency_ms=150)
     journal_dir = tmp_path / "cli-state" / "handover"
@@ -115,13 +118,12 @@ def test_killed_after_the_first_batch_then_resume(serve: Serve, run_cli: RunCli,
     resumed = run_cli(server, "handover", "--resume", "--json")
     assert resumed.code == 0, resumed.stderr
     assert resumed.json()["status"] == "done"
-    with server.api() as api:
-        assert_handed_over(api, ids, texts=texts, general=GENERAL)
+    assert_handed_over(desk, ids, texts=texts, general=GENERAL)
     again = run_cli(server, "handover", "--resume")
     assert again.code == 0 and "Nothing to resume" in again.stderr
 
 
-def test_editor_flow_with_a_scripted_editor(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
+def test_editor_flow_with_a_scripted_editor(serve: Serve, run_cli: RunCli, desk_at: DeskAt, tmp_path: Path) -> None:
     server = serve()
     script = tmp_path / "editor.py"
     script.write_text(
@@ -137,10 +139,9 @@ def test_editor_flow_with_a_scripted_editor(serve: Serve, run_cli: RunCli, tmp_p
     data = done.json()
     first = data["tickets"][0]["id"]
     assert [t["id"] for t in data["tickets"] if t["note"]] == [first]
-    with server.api() as api:
-        assert_handed_over(
-            api, [t["id"] for t in data["tickets"]], texts={first: "Waiting on the client for DNS access."}
-        )
+    assert_handed_over(
+        desk_at(server.url), [t["id"] for t in data["tickets"]], texts={first: "Waiting on the client for DNS access."}
+    )
 
 
 @pytest.mark.parametrize("code", [3])
@@ -148,5 +149,6 @@ def test_editor_exit_status_aborts(serve: Serve, run_cli: RunCli, tmp_path: Path
     server = serve()
     done = run_cli(server, "handover", "--yes", env={"EDITOR": f"{sys.executable} -c 'raise SystemExit({code})'"})
     assert done.code == 1
-    assert f"the editor exited with status {code}: nothing was sent" in done.stderr
+    assert f"error: the editor failed ({sys.executable} -c 'raise SystemExit({code})': Editing failed)" in done.stderr
+    assert "nothing was sent" in done.stderr
     assert server.stats()["requests"].get("PUT /api/v2/tickets/update_many", 0) == 0

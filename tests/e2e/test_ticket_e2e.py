@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.desk import DeskAt
 from tests.e2e.conftest import RunCli, Serve
+from tests.seed_names import SEED
 
-TICKETS = [str(i) for i in range(4012, 4020)]  # eight unsolved tickets
+TICKETS = [str(i) for i in SEED.unsolved[:8]]  # eight unsolved tickets
 NOTE = "Maintenance window agreed for Thursday 7pm"
 
 # A short read timeout against answers delayed past it: the write lands after the client gave up,
@@ -20,7 +22,9 @@ timeout = 0.5
 """
 
 
-def test_bulk_note_under_faults_adds_each_note_exactly_once(serve: Serve, run_cli: RunCli, tmp_path: Path) -> None:
+def test_bulk_note_under_faults_adds_each_note_exactly_once(
+    serve: Serve, run_cli: RunCli, desk_at: DeskAt, tmp_path: Path
+) -> None:
     server = serve()
     faults = {
         "rate_limit_share": 0.15,
@@ -49,12 +53,11 @@ def test_bulk_note_under_faults_adds_each_note_exactly_once(serve: Serve, run_cl
     server.faults(rate_limit_share=0, error_share=0, drop_share=0, slow_share=0)
     stats = server.stats()
     assert sum(stats["faults"].values()) > 0  # the faults really happened
-    with server.api() as api:
-        for ticket_id in TICKETS:
-            comments = api.get(f"/api/v2/tickets/{ticket_id}/comments").json()["comments"]
-            notes = [c for c in comments if c["body"] == NOTE]
-            assert len(notes) == 1, (ticket_id, len(notes))
-            assert notes[0]["public"] is False
+    desk = desk_at(server.url)
+    for ticket_id in TICKETS:
+        notes = [c for c in desk.comments(int(ticket_id)) if c["body"] == NOTE]
+        assert len(notes) == 1, (ticket_id, len(notes))
+        assert notes[0]["public"] is False
 
     again = run_cli(server, "note", *TICKETS, "-m", NOTE, "--yes", "--json", env=env)
     assert again.code == 0
@@ -63,9 +66,19 @@ def test_bulk_note_under_faults_adds_each_note_exactly_once(serve: Serve, run_cl
 
 def test_move_and_show_through_the_installed_command(serve: Serve, run_cli: RunCli) -> None:
     server = serve()
-    moved = run_cli(server, "ticket", "move", "4030", "--to", "2nd", "--reason", "Needs a developer", "--yes")
+    moved = run_cli(
+        server,
+        "ticket",
+        "move",
+        str(SEED.first_line_assignee_in_2nd),
+        "--to",
+        "2nd",
+        "--reason",
+        "Needs a developer",
+        "--yes",
+    )
     assert moved.code == 0, moved.stderr
-    shown = run_cli(server, "ticket", "show", "4030", "--json")
+    shown = run_cli(server, "ticket", "show", str(SEED.first_line_assignee_in_2nd), "--json")
     [ticket] = shown.json()
     assert ticket["group"] == "GovPress 2nd line support"
     assert [c["body"] for c in ticket["comments"] if c["internal"]][-1] == "Needs a developer"

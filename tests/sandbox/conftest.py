@@ -1,26 +1,18 @@
-"""Fixtures for the sandbox tests: a fresh sandbox per test, a clock the test moves, and httpx
-clients driving the app in-process as the tool's clients will."""
+"""Fixtures for the sandbox tests: a clock the test moves, frozen before the sandbox seeds itself,
+and the `desk` on a fresh sandbox (tests/desk.py), whose raw clients drive the app in-process as
+the tool's clients do."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from govpress_support.core import timeutil
-from govpress_support.sandbox import (
-    AGENT_TOKEN,
-    DEFAULT_EMAIL,
-    TRELLO_KEY,
-    TRELLO_TOKEN,
-    TRELLO_URL,
-    ZENDESK_URL,
-    SandboxApp,
-    open_app,
-)
+from govpress_support.sandbox import open_app
+from tests.desk import Desk
 
 START = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)  # a Thursday
 
@@ -45,46 +37,9 @@ def clock() -> Iterator[Clock]:
 
 
 @pytest.fixture
-def app(tmp_path: Path, clock: Clock) -> Iterator[SandboxApp]:
-    sandbox = open_app(tmp_path)
-    yield sandbox
-    sandbox.close()
-
-
-def zendesk_client(app: SandboxApp, email: str = DEFAULT_EMAIL) -> httpx.Client:
-    return httpx.Client(transport=app.transport(), base_url=ZENDESK_URL, auth=(f"{email}/token", AGENT_TOKEN))
-
-
-def trello_client(app: SandboxApp, token: str = TRELLO_TOKEN) -> httpx.Client:
-    return httpx.Client(transport=app.transport(), base_url=TRELLO_URL, params={"key": TRELLO_KEY, "token": token})
-
-
-@pytest.fixture
-def zd(app: SandboxApp) -> Iterator[httpx.Client]:
-    with zendesk_client(app) as client:
-        yield client
-
-
-@pytest.fixture
-def zd_as(app: SandboxApp) -> Iterator[Callable[[str], httpx.Client]]:
-    clients: list[httpx.Client] = []
-
-    def make(email: str) -> httpx.Client:
-        clients.append(zendesk_client(app, email))
-        return clients[-1]
-
-    yield make
-    for client in clients:
-        client.close()
-
-
-@pytest.fixture
-def trello(app: SandboxApp) -> Iterator[httpx.Client]:
-    with trello_client(app) as client:
-        yield client
-
-
-@pytest.fixture
-def control(app: SandboxApp) -> Iterator[httpx.Client]:
-    with httpx.Client(transport=app.transport(), base_url=ZENDESK_URL) as client:
-        yield client
+def desk(isolated: Path, clock: Clock) -> Iterator[Desk]:
+    """A fresh sandbox seeded at the frozen clock's time; `desk.app` is the emulator itself."""
+    app = open_app(isolated)
+    with Desk.in_process(app) as found:
+        yield found
+    app.close()

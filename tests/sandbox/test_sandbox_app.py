@@ -28,18 +28,20 @@ from govpress_support.sandbox import (
     serve,
 )
 from govpress_support.sandbox.server import SandboxServer
+from tests.desk import Desk
+from tests.seed_names import SECOND_LINE, SEED
 
-from .conftest import Clock, zendesk_client
+from .conftest import Clock
 
-UNSOLVED_2ND = "type:ticket group:360003 status<solved"
+UNSOLVED_2ND = f"type:ticket group:{SECOND_LINE} status<solved"
 
 
 def statuses(app: SandboxApp, n: int) -> list[int]:
-    with zendesk_client(app) as zd:
+    with Desk.in_process(app) as desk:
         out = []
         for _ in range(n):
             try:
-                out.append(zd.get("/api/v2/groups/360003").status_code)
+                out.append(desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}").status_code)
             except httpx.TransportError as exc:
                 out.append(-1 if isinstance(exc, httpx.RemoteProtocolError) else -2)
         return out
@@ -51,21 +53,18 @@ def statuses(app: SandboxApp, n: int) -> list[int]:
 def test_state_persists_between_opens(tmp_path: Path, clock: Clock) -> None:
     first = open_app(tmp_path)
     assert (tmp_path / DB_NAME).exists()
-    with zendesk_client(first) as zd:
-        zd.put(
-            "/api/v2/tickets/4021",
-            json={"ticket": {"status": "pending", "comment": {"body": "kept", "public": False}}},
-        )
+    with Desk.in_process(first) as desk:
+        desk.update(SEED.breached_urgent, status="pending", comment={"body": "kept", "public": False})
     first.settings.rota = "down"
     first.close()
     second = open_app(tmp_path)
-    with zendesk_client(second) as zd:
-        assert zd.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "pending"
-        assert zd.get("/api/v2/tickets/4021/comments").json()["comments"][-1]["body"] == "kept"
+    with Desk.in_process(second) as desk:
+        assert desk.ticket(SEED.breached_urgent)["status"] == "pending"
+        assert desk.comments(SEED.breached_urgent)[-1]["body"] == "kept"
     assert second.settings.rota == "down"
     reset(tmp_path)
-    with zendesk_client(second) as zd:  # a reset under an open app is seen at once
-        assert zd.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "open"
+    with Desk.in_process(second) as desk:  # a reset under an open app is seen at once
+        assert desk.ticket(SEED.breached_urgent)["status"] == "open"
     assert second.settings.rota == "ok"
 
 
@@ -73,11 +72,11 @@ def test_seed_is_deterministic(tmp_path: Path, clock: Clock) -> None:
     def snapshot(path: Path, seed: int) -> list[Any]:
         reset(path, seed=seed, bulk=30)
         app = open_app(path)
-        with zendesk_client(app) as zd:
-            data = zd.get(
+        with Desk.in_process(app) as desk:
+            data = desk.zendesk.get(
                 "/api/v2/search/export",
                 params={
-                    "query": "group:360003",
+                    "query": f"group:{SECOND_LINE}",
                     "filter[type]": "ticket",
                     "include": "tickets(slas)",
                 },
@@ -95,70 +94,71 @@ def test_seed_is_deterministic(tmp_path: Path, clock: Clock) -> None:
 def test_reset_with_bulk_tickets(tmp_path: Path, clock: Clock) -> None:
     reset(tmp_path, bulk=1200)
     app = open_app(tmp_path)
-    with zendesk_client(app) as zd:
-        data = zd.get("/api/v2/search", params={"query": UNSOLVED_2ND, "per_page": 100}).json()
+    with Desk.in_process(app) as desk:
+        data = desk.zendesk.get("/api/v2/search", params={"query": UNSOLVED_2ND, "per_page": 100}).json()
         assert data["count"] == 1220
         assert len(data["results"]) == 100
-        assert zd.get("/api/v2/search", params={"query": UNSOLVED_2ND, "page": 11}).status_code == 422
+        assert desk.zendesk.get("/api/v2/search", params={"query": UNSOLVED_2ND, "page": 11}).status_code == 422
         bulk = [r for r in data["results"] if "bulk" in r["tags"]]
         assert len({r["priority"] for r in bulk}) >= 3
         assert len({r["assignee_id"] for r in bulk}) >= 3
         params: dict[str, Any] = {
-            "query": "group:360003 status<solved",
+            "query": f"group:{SECOND_LINE} status<solved",
             "filter[type]": "ticket",
             "page[size]": 1000,
         }
         ids: list[int] = []
         while True:
-            page = zd.get("/api/v2/search/export", params=params).json()
+            page = desk.zendesk.get("/api/v2/search/export", params=params).json()
             ids.extend(t["id"] for t in page["results"])
             if not page["meta"]["has_more"]:
                 break
             params["page[after]"] = page["meta"]["after_cursor"]
         assert len(ids) == len(set(ids)) == 1220
-        assert zd.get("/api/v2/users/me").json()["user"]["email"] == DEFAULT_EMAIL
+        assert desk.zendesk.get("/api/v2/users/me").json()["user"]["email"] == DEFAULT_EMAIL
     app.close()
 
 
 # --- control API and stats -----------------------------------------------------------------------
 
 
-def test_stats_count_route_patterns_and_reset(app: SandboxApp, control: httpx.Client, zd: httpx.Client) -> None:
-    zd.get("/api/v2/tickets/4021")
-    zd.get("/api/v2/tickets/4022.json")
-    zd.get("/api/v2/search", params={"query": "status:open"})
-    stats = control.get("/_sandbox/stats").json()
+def test_stats_count_route_patterns_and_reset(desk: Desk) -> None:
+    desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}")
+    desk.zendesk.get(f"/api/v2/tickets/{SEED.triage_pending}.json")
+    desk.zendesk.get("/api/v2/search", params={"query": "status:open"})
+    stats = desk.http.get("/_sandbox/stats").json()
     assert stats["requests"] == {"GET /api/v2/tickets/{id}": 2, "GET /api/v2/search": 1}
     assert stats["total"] == 3
-    assert app.stats.requests["GET /api/v2/search"] == 1
-    control.post("/_sandbox/stats/reset")
-    assert control.get("/_sandbox/stats").json()["total"] == 0
+    assert desk.app.stats.requests["GET /api/v2/search"] == 1
+    desk.http.post("/_sandbox/stats/reset")
+    assert desk.http.get("/_sandbox/stats").json()["total"] == 0
 
 
-def test_settings_and_faults_over_the_control_api(app: SandboxApp, control: httpx.Client) -> None:
-    changed = control.put("/_sandbox/settings", json={"rota": "junk", "export_sideloads": False})
+def test_settings_and_faults_over_the_control_api(desk: Desk) -> None:
+    changed = desk.http.put("/_sandbox/settings", json={"rota": "junk", "export_sideloads": False})
     assert changed.json() == {
         "custom_statuses": True,
         "export_sideloads": False,
         "rota": "junk",
         "rate_limits": True,
+        "comment_limit": 5000,
     }
-    assert app.settings.rota == "junk"
-    assert control.put("/_sandbox/settings", json={"rota": "sideways"}).status_code == 400
-    assert control.put("/_sandbox/settings", json={"colour": "red"}).status_code == 400
-    faults = control.put("/_sandbox/faults", json={"error_share": 0.5, "seed": 9}).json()
+    assert desk.app.settings.rota == "junk"
+    assert desk.http.put("/_sandbox/settings", json={"rota": "sideways"}).status_code == 400
+    assert desk.http.put("/_sandbox/settings", json={"colour": "red"}).status_code == 400
+    faults = desk.http.put("/_sandbox/faults", json={"error_share": 0.5, "seed": 9}).json()
     assert faults["error_share"] == 0.5
-    assert app.faults.seed == 9
-    assert control.put("/_sandbox/faults", json={"error_share": 2}).status_code == 400
-    assert control.post("/_sandbox/reset", json={"seed": 2, "bulk": 5}).status_code == 200
-    assert control.get("/_sandbox/nothing").status_code == 404
+    assert desk.app.faults.seed == 9
+    assert desk.http.put("/_sandbox/faults", json={"error_share": 2}).status_code == 400
+    assert desk.http.post("/_sandbox/reset", json={"seed": 2, "bulk": 5}).status_code == 200
+    assert desk.http.get("/_sandbox/nothing").status_code == 404
 
 
 # --- rota ----------------------------------------------------------------------------------------
 
 
-def test_rota_places_the_engineers_around_today(app: SandboxApp, clock: Clock) -> None:
-    rota = httpx.Client(transport=app.transport())
+def test_rota_places_the_engineers_around_today(desk: Desk, clock: Clock) -> None:
+    rota = desk.http  # the rota service needs no credentials
     entries = rota.get(ROTA_URL).json()
     monday = clock.now.date() - timedelta(days=clock.now.weekday())
     by_date = {date.fromisoformat(e["date"]): e["person"]["email"] for e in entries}
@@ -172,11 +172,11 @@ def test_rota_places_the_engineers_around_today(app: SandboxApp, clock: Clock) -
     assert ops
     assert {e["role"] for e in ops} == {"ops"}
     assert DEFAULT_EMAIL not in {e["person"]["email"] for e in ops}
-    app.settings.rota = "down"
+    desk.app.settings.rota = "down"
     down = rota.get(ROTA_URL)
     assert down.status_code == 503
     assert down.headers["content-type"].startswith("text/html")
-    app.settings.rota = "junk"
+    desk.app.settings.rota = "junk"
     junk = rota.get(ROTA_URL)
     assert junk.status_code == 200
     assert not junk.text.lstrip().startswith("[")
@@ -200,46 +200,45 @@ def test_faults_are_reproducible_by_seed(tmp_path: Path, clock: Clock) -> None:
     assert other != first
 
 
-def test_fault_responses_look_like_the_real_services(app: SandboxApp, zd: httpx.Client) -> None:
-    app.faults = Faults(rate_limit_share=1.0, retry_after=0, seed=1)
+def test_fault_responses_look_like_the_real_services(desk: Desk) -> None:
+    desk.app.faults = Faults(rate_limit_share=1.0, retry_after=0, seed=1)
     kinds = set()
     for _ in range(20):
-        response = zd.put("/api/v2/tickets/4021", json={"ticket": {"status": "solved"}})
+        response = desk.zendesk.put(f"/api/v2/tickets/{SEED.breached_urgent}", json={"ticket": {"status": "solved"}})
         assert response.status_code == 429
         assert response.headers["retry-after"] == "0"
         kinds.add(response.headers["content-type"].split(";")[0])
     assert kinds == {"application/json", "text/plain"}  # some 429 bodies are plain text
-    trello = httpx.Client(transport=app.transport(), base_url="https://sandbox.trello.invalid/1")
-    t429 = trello.get("/members/me")
+    t429 = desk.trello.get("/members/me")
     assert t429.json()["error"] == "API_TOKEN_LIMIT_EXCEEDED"
     assert "retry-after" not in t429.headers
-    app.faults = Faults()
-    assert zd.get("/api/v2/tickets/4021").json()["ticket"]["status"] == "open"  # nothing was written
-    assert app.stats.faults["rate_limit"] == 21
+    desk.app.faults = Faults()
+    assert desk.ticket(SEED.breached_urgent)["status"] == "open"  # nothing was written
+    assert desk.app.stats.faults["rate_limit"] == 21
 
 
-def test_in_process_drops_raise_the_transport_errors_httpx_raises(app: SandboxApp, zd: httpx.Client) -> None:
-    app.faults = Faults(drop_share=1.0, seed=3)
+def test_in_process_drops_raise_the_transport_errors_httpx_raises(desk: Desk) -> None:
+    desk.app.faults = Faults(drop_share=1.0, seed=3)
     errors = set()
     for _ in range(10):
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadTimeout)) as caught:
-            zd.get("/api/v2/users/me")
+            desk.zendesk.get("/api/v2/users/me")
         errors.add(type(caught.value))
     assert errors == {httpx.RemoteProtocolError, httpx.ReadTimeout}
 
 
-def test_latency_and_slow_responses(app: SandboxApp, zd: httpx.Client) -> None:
-    app.faults = Faults(latency_ms=20, slow_share=1.0, slow_ms=60)
+def test_latency_and_slow_responses(desk: Desk) -> None:
+    desk.app.faults = Faults(latency_ms=20, slow_share=1.0, slow_ms=60)
     started = time.perf_counter()
-    assert zd.get("/api/v2/users/me").status_code == 200
+    assert desk.zendesk.get("/api/v2/users/me").status_code == 200
     assert time.perf_counter() - started >= 0.08
-    assert app.stats.faults["slow"] == 1
+    assert desk.app.stats.faults["slow"] == 1
 
 
-def test_control_api_is_never_faulted(app: SandboxApp, control: httpx.Client) -> None:
-    app.faults = Faults(error_share=1.0, drop_share=0.0)
-    assert control.get("/_sandbox/stats").status_code == 200
-    assert control.put("/_sandbox/faults", json={"error_share": 0}).status_code == 200
+def test_control_api_is_never_faulted(desk: Desk) -> None:
+    desk.app.faults = Faults(error_share=1.0, drop_share=0.0)
+    assert desk.http.get("/_sandbox/stats").status_code == 200
+    assert desk.http.put("/_sandbox/faults", json={"error_share": 0}).status_code == 200
 
 
 # --- over a real socket --------------------------------------------------------------------------
@@ -256,26 +255,28 @@ def server(tmp_path: Path) -> Iterator[SandboxServer]:
 
 
 def test_served_sandbox_uses_its_own_host_in_links(server: SandboxServer) -> None:
-    with httpx.Client(base_url=server.url, auth=(f"{DEFAULT_EMAIL}/token", AGENT_TOKEN)) as zd:
-        page = zd.get("/api/v2/search.json", params={"query": UNSOLVED_2ND, "per_page": 5}).json()
+    with Desk.served(server.url) as desk:
+        page = desk.zendesk.get("/api/v2/search.json", params={"query": UNSOLVED_2ND, "per_page": 5}).json()
         assert page["next_page"].startswith(f"{server.url}/api/v2/search.json?")
         assert page["results"][0]["url"].startswith(server.url)
-        assert len(zd.get(page["next_page"]).json()["results"]) == 5
-        assert zd.get("/api/v2/tickets/4021").json()["ticket"]["url"] == f"{server.url}/api/v2/tickets/4021.json"
-        assert zd.delete("/api/v2/suspended_tickets/70001").status_code == 204  # no body on a 204
-        assert zd.get("/api/v2/users/me").status_code == 200  # and the connection is still usable
+        assert len(desk.zendesk.get(page["next_page"]).json()["results"]) == 5
+        assert (
+            desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").json()["ticket"]["url"]
+            == f"{server.url}/api/v2/tickets/{SEED.breached_urgent}.json"
+        )
+        assert desk.zendesk.delete("/api/v2/suspended_tickets/70001").status_code == 204  # no body on a 204
+        assert desk.zendesk.get("/api/v2/users/me").status_code == 200  # and the connection is still usable
 
 
 def test_drop_faults_close_the_socket_without_a_response(server: SandboxServer) -> None:
-    control = httpx.Client(base_url=server.url)
-    control.put("/_sandbox/faults", json={"drop_share": 1.0, "seed": 5})
-    with httpx.Client(base_url=server.url, auth=(f"{DEFAULT_EMAIL}/token", AGENT_TOKEN)) as zd:
+    with Desk.served(server.url) as desk:
+        desk.faults(drop_share=1.0, seed=5)
         for _ in range(3):
             with pytest.raises(httpx.RemoteProtocolError):
-                zd.get("/api/v2/users/me")
-        control.put("/_sandbox/faults", json={"drop_share": 0})
-        assert zd.get("/api/v2/users/me").status_code == 200
-    assert control.get("/_sandbox/stats").json()["faults"] == {"drop": 3}
+                desk.zendesk.get("/api/v2/users/me")
+        desk.faults(drop_share=0)
+        assert desk.zendesk.get("/api/v2/users/me").status_code == 200
+        assert desk.stats()["faults"] == {"drop": 3}
 
 
 def test_concurrent_writes_over_the_socket(server: SandboxServer) -> None:
@@ -283,10 +284,10 @@ def test_concurrent_writes_over_the_socket(server: SandboxServer) -> None:
     errors: list[str] = []
 
     def work(n: int) -> None:
-        with httpx.Client(base_url=server.url, auth=(f"{DEFAULT_EMAIL}/token", AGENT_TOKEN)) as zd:
+        with Desk.served(server.url) as desk:
             for k in range(5):
-                response = zd.put(
-                    "/api/v2/tickets/4021",
+                response = desk.zendesk.put(
+                    f"/api/v2/tickets/{SEED.breached_urgent}",
                     json={"ticket": {"comment": {"body": f"{n}-{k}", "public": False}}},
                 )
                 if response.status_code != 200:
@@ -298,8 +299,8 @@ def test_concurrent_writes_over_the_socket(server: SandboxServer) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    with httpx.Client(base_url=server.url, auth=(f"{DEFAULT_EMAIL}/token", AGENT_TOKEN)) as zd:
-        comments = zd.get("/api/v2/tickets/4021/comments").json()["comments"]
+    with Desk.served(server.url) as desk:
+        comments = desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}/comments").json()["comments"]
     assert len({c["body"] for c in comments} & {f"{n}-{k}" for n in range(6) for k in range(5)}) == 30
 
 
@@ -323,8 +324,8 @@ def test_serve_reports_its_port_and_refuses_other_hosts(tmp_path: Path) -> None:
     assert rota.json()
 
 
-def test_handle_speaks_the_neutral_request(app: SandboxApp) -> None:
-    response = app.handle(Request("GET", "/api/v2/users/me", headers={"Authorization": f"Bearer {AGENT_TOKEN}"}))
+def test_handle_speaks_the_neutral_request(desk: Desk) -> None:
+    response = desk.app.handle(Request("GET", "/api/v2/users/me", headers={"Authorization": f"Bearer {AGENT_TOKEN}"}))
     assert response.status == 200
     assert response.json()["user"]["url"].startswith(ZENDESK_URL)
-    assert app.handle(Request("GET", "/nowhere")).status == 404
+    assert desk.app.handle(Request("GET", "/nowhere")).status == 404

@@ -11,12 +11,26 @@ import httpx
 import pytest
 
 from govpress_support.core import timeutil
-from govpress_support.sandbox import SandboxApp
+from tests.desk import Desk
 from tests.sandbox.conftest import Clock
 from tests.sandbox.test_sandbox_metric_events import at, walk
+from tests.seed_names import (
+    ADE,
+    CHRIS,
+    FIRST_LINE,
+    FIRST_OF_MONTH,
+    JO,
+    MORGAN,
+    PRIYA,
+    SAM,
+    SCOPING,
+    SECOND_LINE,
+    SEED,
+    TOM,
+    TRIAGE,
+)
 
-SECOND_LINE = 360003
-AGENTS = set(range(10001, 10008))
+AGENTS = {agent.id for agent in (SAM, PRIYA, TOM, MORGAN, ADE, CHRIS, JO)}
 
 # The seeded week before the fixture's clock (Thursday 2026-11-26 14:20:20 UTC), day by day, from
 # the events an admin exports: tickets that came in (resolution_time measured), tickets solved
@@ -35,9 +49,9 @@ SEEDED_WEEK = {
 
 
 @pytest.fixture
-def events(app: SandboxApp, zd: httpx.Client, clock: Clock) -> list[dict[str, Any]]:
-    app.settings.rate_limits = False
-    return walk(zd, 0)[1]
+def events(desk: Desk, clock: Clock) -> list[dict[str, Any]]:
+    desk.app.settings.rate_limits = False
+    return walk(desk.zendesk, 0)[1]
 
 
 def _search(zd: httpx.Client, query: str, include: str = "") -> list[dict[str, Any]]:
@@ -65,11 +79,11 @@ def test_every_breach_follows_the_sla_it_breaches(events: list[dict[str, Any]]) 
     assert checked > 100
 
 
-def test_every_running_sla_has_its_breach_event(zd: httpx.Client, events: list[dict[str, Any]], clock: Clock) -> None:
+def test_every_running_sla_has_its_breach_event(desk: Desk, events: list[dict[str, Any]], clock: Clock) -> None:
     live = {(e["ticket_id"], e["metric"], e["time"]) for e in events if e["type"] == "breach" and not e["deleted"]}
     names = {"first_reply_time": "reply_time", "next_reply_time": "reply_time"}
     shown = 0
-    for ticket in _search(zd, "status<solved", "tickets(slas)"):
+    for ticket in _search(desk.zendesk, "status<solved", "tickets(slas)"):
         for metric in ticket.get("slas", {}).get("policy_metrics", []):
             if metric["stage"] in ("active", "breached") and metric["breach_at"]:
                 name = names.get(metric["metric"], metric["metric"])
@@ -106,8 +120,8 @@ def _breached_then_met(group: list[dict[str, Any]]) -> bool:
     return bool(breach and met and met[0] > breach[0])
 
 
-def test_tickets_came_and_went_in_the_month(zd: httpx.Client, clock: Clock) -> None:
-    gone = _search(zd, "created>30days status>=solved", "tickets(metric_sets)")
+def test_tickets_came_and_went_in_the_month(desk: Desk, clock: Clock) -> None:
+    gone = _search(desk.zendesk, "created>30days status>=solved", "tickets(metric_sets)")
     assert len(gone) >= 35
     assert sum(1 for t in gone if t["group_id"] == SECOND_LINE) >= 12
     assert {t["status"] for t in gone} == {"solved", "closed"}
@@ -115,27 +129,35 @@ def test_tickets_came_and_went_in_the_month(zd: httpx.Client, clock: Clock) -> N
     assert all(month_ago <= t["created_at"] <= timeutil.iso(clock.now) for t in gone)
 
 
-def test_metric_sets_agree_with_comments_audits_and_events(zd: httpx.Client, events: list[dict[str, Any]]) -> None:
+def test_metric_sets_agree_with_comments_audits_and_events(desk: Desk, events: list[dict[str, Any]]) -> None:
     solves: defaultdict[int, list[str]] = defaultdict(list)
     for event in events:
         if event["metric"] == "resolution_time" and event["type"] == "fulfill":
             solves[event["ticket_id"]].append(event["time"])
-    ids = [3001, 3010, 3020, 3030, 3040, 4001, 4013, 4021, 4025, 4040]
+    month = [FIRST_OF_MONTH + n for n in (0, 9, 19, 29, 39)]
+    ids = [
+        *month,
+        SEED.closed_in_scoping,
+        SEED.mine_on_hold,
+        SEED.breached_urgent,
+        SEED.cascaded_with_group_sla,
+        SEED.untriaged_no_sla,
+    ]
     sets = {
         m["ticket_id"]: m
-        for m in zd.get(
+        for m in desk.zendesk.get(
             "/api/v2/tickets/show_many", params={"ids": ",".join(map(str, ids)), "include": "metric_sets"}
         ).json()["metric_sets"]
     }
     for ticket_id in ids:
         metric_set = sets[ticket_id]
-        comments = zd.get(f"/api/v2/tickets/{ticket_id}/comments").json()["comments"]
+        comments = desk.zendesk.get(f"/api/v2/tickets/{ticket_id}/comments").json()["comments"]
         replies = [c for c in comments if c["public"] and c["author_id"] in AGENTS]
         assert metric_set["replies"] == len(replies), ticket_id
         if replies:
             first, created = at(replies[0]["created_at"]), at(metric_set["created_at"])
             assert metric_set["reply_time_in_minutes"]["calendar"] == round((first - created).total_seconds() / 60)
-        audits = zd.get(f"/api/v2/tickets/{ticket_id}/audits").json()["audits"]
+        audits = desk.zendesk.get(f"/api/v2/tickets/{ticket_id}/audits").json()["audits"]
         groups = [e for a in audits for e in a["events"] if e.get("field_name") == "group_id"]
         assert metric_set["group_stations"] == len(groups), ticket_id
         solved = [
@@ -148,19 +170,18 @@ def test_metric_sets_agree_with_comments_audits_and_events(zd: httpx.Client, eve
         assert metric_set["solved_at"] == (solved[-1] if solved else None)
 
 
-def test_flow_in_and_out_of_2nd_line_shows_in_the_audits(zd: httpx.Client) -> None:
+def test_flow_in_and_out_of_2nd_line_shows_in_the_audits(desk: Desk) -> None:
     moves: Counter[tuple[int | None, int]] = Counter()
-    for ticket in _search(zd, "created>30days"):
-        for audit in zd.get(f"/api/v2/tickets/{ticket['id']}/audits").json()["audits"]:
+    for ticket in _search(desk.zendesk, "created>30days"):
+        for audit in desk.zendesk.get(f"/api/v2/tickets/{ticket['id']}/audits").json()["audits"]:
             for event in audit["events"]:
                 if event.get("field_name") == "group_id":
                     moves[(event.get("previous_value"), event["value"])] += 1
-    triage, first, second, scoping = 360001, 360002, 360003, 360004
-    assert moves[(None, triage)] >= 60  # every ticket came in through triage
-    assert moves[(triage, second)] >= 15  # triaged straight to 2nd line
-    assert moves[(first, second)] >= 3  # cascaded from 1st line
-    assert moves[(second, scoping)] >= 1  # cascaded on to scoping
-    assert moves[(first, triage)] >= 1  # returned to triage
+    assert moves[(None, TRIAGE)] >= 60  # every ticket came in through triage
+    assert moves[(TRIAGE, SECOND_LINE)] >= 15  # triaged straight to 2nd line
+    assert moves[(FIRST_LINE, SECOND_LINE)] >= 3  # cascaded from 1st line
+    assert moves[(SECOND_LINE, SCOPING)] >= 1  # cascaded on to scoping
+    assert moves[(FIRST_LINE, TRIAGE)] >= 1  # returned to triage
 
 
 def test_the_seeded_week_day_by_day(events: list[dict[str, Any]], clock: Clock) -> None:
@@ -177,3 +198,32 @@ def test_the_seeded_week_day_by_day(events: list[dict[str, Any]], clock: Clock) 
         day[3] += reply and e["type"] == "fulfill"
         day[4] += e["type"] == "breach" and bool(e["deleted"])
     assert {d: tuple(v) for d, v in week.items()} == SEEDED_WEEK
+
+
+@pytest.mark.parametrize("ticket_id", [SEED.breached_urgent, FIRST_OF_MONTH])
+def test_the_history_addresses_its_replies_as_a_live_reply_is(desk: Desk, ticket_id: int) -> None:
+    """The requester wrote by email; an agent's public reply went to the requester and the ticket's
+    CCs, and its audit holds the trigger's Notification; internal notes went to nobody. The emails
+    themselves were sent before the desk began, so none is recorded."""
+    ticket = desk.ticket(ticket_id)
+    requester = desk.get(f"/api/v2/users/{ticket['requester_id']}")["user"]
+    comments = desk.comments(ticket_id)
+    audits = {a["id"]: a for a in desk.get(f"/api/v2/tickets/{ticket_id}/audits")["audits"]}
+    written = [c for c in comments if c["author_id"] == requester["id"]]
+    assert written and all(c["via"]["channel"] == "email" for c in written)
+    assert {c["via"]["source"]["from"]["address"] for c in written} == {requester["email"]}
+    replies = [c for c in comments if c["public"] and c["author_id"] in AGENTS]
+    to = {"name": requester["name"], "address": requester["email"], "email_ccs": ticket["email_cc_ids"]}
+    assert replies
+    for comment in replies:
+        assert comment["via"] == {"channel": "web", "source": {"from": {}, "to": to, "rel": None}}
+        audit = audits[comment["audit_id"]]
+        [notification] = [e for e in audit["events"] if e["type"] == "Notification"]
+        assert notification["recipients"] == [requester["id"], *ticket["email_cc_ids"]]
+        assert notification["body"] == comment["body"]
+        assert audit["via"] == comment["via"]
+    for comment in comments:
+        if not comment["public"]:
+            assert comment["via"]["source"]["to"] == {}
+            assert not [e for e in audits[comment["audit_id"]]["events"] if e["type"] == "Notification"]
+    assert desk.control("GET", "emails")["count"] == 0

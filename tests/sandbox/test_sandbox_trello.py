@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
-from govpress_support.sandbox import TRELLO_KEY, TRELLO_URL, ZENDESK_URL, SandboxApp
+from govpress_support.sandbox import TRELLO_KEY, TRELLO_URL, ZENDESK_URL
+from tests.desk import Desk
+from tests.seed_names import BACKLOG, MORGAN, SEED, TEMPLATE, WEEK
 
-from .conftest import Clock, trello_client
-
-BACKLOG, WIP, TEMPLATE = "pF46aRdl", "Y2QL3Pha", "Q5BahEhI"
-
-
-@pytest.fixture
-def morgan(app: SandboxApp) -> Iterator[httpx.Client]:
-    with trello_client(app, "sandbox-token-morganlee") as client:
-        yield client
-
-
-def lists(trello: httpx.Client, board: str) -> dict[str, str]:
-    return {item["name"]: item["id"] for item in trello.get(f"/boards/{board}/lists").json()}
-
-
-def join(trello: httpx.Client, board: str = BACKLOG) -> None:
-    me = trello.get("/members/me").json()["id"]
-    response = trello.put(f"/boards/{board}/members/{me}", params={"type": "normal"})
-    assert response.status_code == 200, response.text
-
+from .conftest import Clock
 
 # --- auth and errors -----------------------------------------------------------------------------
 
 
-def test_auth_errors_are_plain_text(app: SandboxApp) -> None:
-    bare = httpx.Client(transport=app.transport(), base_url=TRELLO_URL)
+def test_auth_errors_are_plain_text(desk: Desk) -> None:
+    bare = httpx.Client(transport=desk.transport(), base_url=TRELLO_URL)
     for params, text in (
         ({}, "invalid key"),
         ({"key": "nope", "token": "sandbox-token"}, "invalid key"),
@@ -54,23 +35,23 @@ def test_auth_errors_are_plain_text(app: SandboxApp) -> None:
     assert oauth.json()["username"] == "samokafor"
 
 
-def test_ids_not_found_and_get_with_a_body(trello: httpx.Client) -> None:
-    malformed = trello.get("/cards/not-an-id!")
+def test_ids_not_found_and_get_with_a_body(desk: Desk) -> None:
+    malformed = desk.trello.get("/cards/not-an-id!")
     assert (malformed.status_code, malformed.text) == (400, "invalid id")
-    unknown = trello.get("/cards/aaaaaaaaaaaaaaaaaaaaaaaa")
+    unknown = desk.trello.get("/cards/aaaaaaaaaaaaaaaaaaaaaaaa")
     assert (unknown.status_code, unknown.text) == (404, "The requested resource was not found.")
-    assert trello.get("/boards/zzzzzzzz").status_code == 404
-    cdn = trello.request("GET", f"/boards/{BACKLOG}", content=b'{"fields": "name"}')
+    assert desk.trello.get("/boards/zzzzzzzz").status_code == 404
+    cdn = desk.trello.request("GET", f"/boards/{BACKLOG}", content=b'{"fields": "name"}')
     assert cdn.status_code == 403
     assert cdn.headers["content-type"].startswith("text/html")
     assert "<HTML>" in cdn.text
-    missing = trello.post("/cards", params={"name": "No list"})
+    missing = desk.trello.post("/cards", params={"name": "No list"})
     assert missing.status_code == 400
     assert missing.json() == {"message": "invalid value for idList", "error": "ERROR"}
 
 
-def test_members(trello: httpx.Client) -> None:
-    me = trello.get("/members/me").json()
+def test_members(desk: Desk) -> None:
+    me = desk.trello.get("/members/me").json()
     assert (me["username"], me["fullName"], me["email"]) == (
         "samokafor",
         "Sam Okafor",
@@ -78,37 +59,37 @@ def test_members(trello: httpx.Client) -> None:
     )
     assert me["idBoards"] == []
     assert len(me["id"]) == 24
-    priya = trello.get("/members/priyashah").json()
+    priya = desk.trello.get("/members/priyashah").json()
     assert priya["fullName"] == "Priya Shah"
     assert len(priya["idBoards"]) == 2
     assert priya["email"] is None  # only visible to the member themself
-    assert trello.get(f"/members/{priya['id']}").json()["username"] == "priyashah"
+    assert desk.trello.get(f"/members/{priya['id']}").json()["username"] == "priyashah"
 
 
 # --- boards and cards ----------------------------------------------------------------------------
 
 
-def test_boards_lists_labels_and_members(trello: httpx.Client) -> None:
-    board = trello.get(f"/boards/{BACKLOG}").json()
+def test_boards_lists_labels_and_members(desk: Desk) -> None:
+    board = desk.trello.get(f"/boards/{BACKLOG}").json()
     assert board["name"] == "GovPress Support and Maintenance Backlog"
     assert board["shortLink"] == BACKLOG
     assert board["url"].startswith(f"https://trello.com/b/{BACKLOG}/")
     assert board["prefs"]["permissionLevel"] == "org"
-    assert trello.get(f"/boards/{board['id']}").json()["id"] == board["id"]
-    assert list(lists(trello, BACKLOG)) == ["Backlog", "Ready", "In progress", "Blocked", "Done"]
-    assert list(lists(trello, WIP)) == ["Weekly tasks", "This week", "Doing", "Done"]
+    assert desk.trello.get(f"/boards/{board['id']}").json()["id"] == board["id"]
+    assert list(desk.lists(BACKLOG)) == ["Backlog", "Ready", "In progress", "Blocked", "Done"]
+    assert list(desk.lists(WEEK)) == ["Weekly tasks", "This week", "Doing", "Done"]
     assert {"Bug", "Styling", "Plugin", "Urgent"} <= {
-        lab["name"] for lab in trello.get(f"/boards/{BACKLOG}/labels").json()
+        lab["name"] for lab in desk.trello.get(f"/boards/{BACKLOG}/labels").json()
     }
-    members = {m["username"] for m in trello.get(f"/boards/{BACKLOG}/members").json()}
+    members = {m["username"] for m in desk.trello.get(f"/boards/{BACKLOG}/members").json()}
     assert members == {"priyashah", "morganlee", "adebello"}
-    memberships = trello.get(f"/boards/{WIP}/memberships").json()
+    memberships = desk.trello.get(f"/boards/{WEEK}/memberships").json()
     assert {m["memberType"] for m in memberships} == {"admin", "normal"}
     assert all({"id", "idMember", "unconfirmed", "deactivated"} <= set(m) for m in memberships)
 
 
-def test_backlog_cards_link_to_their_tickets(trello: httpx.Client) -> None:
-    cards = trello.get(f"/boards/{BACKLOG}/cards", params={"attachments": "true"}).json()
+def test_backlog_cards_link_to_their_tickets(desk: Desk) -> None:
+    cards = desk.trello.get(f"/boards/{BACKLOG}/cards", params={"attachments": "true"}).json()
     ticket_cards = [c for c in cards if c["name"].startswith("#")]
     assert len(ticket_cards) >= 9
     for card in ticket_cards:
@@ -118,63 +99,64 @@ def test_backlog_cards_link_to_their_tickets(trello: httpx.Client) -> None:
         assert card["shortUrl"] == f"https://trello.com/c/{card['shortLink']}"
         assert card["url"].startswith(f"{card['shortUrl']}/{card['idShort']}-")
     assert all(not c["closed"] for c in cards)
-    archived = trello.get(f"/boards/{BACKLOG}/cards/closed").json()
+    archived = desk.trello.get(f"/boards/{BACKLOG}/cards/closed").json()
     assert archived
     assert all(c["closed"] for c in archived)
-    everything = trello.get(f"/boards/{BACKLOG}/cards/all").json()
+    everything = desk.trello.get(f"/boards/{BACKLOG}/cards/all").json()
     assert len(everything) == len(cards) + len(archived)
-    assert "attachments" not in trello.get(f"/boards/{BACKLOG}/cards").json()[0]
+    assert "attachments" not in desk.trello.get(f"/boards/{BACKLOG}/cards").json()[0]
 
 
-def test_template_card_and_weekly_tasks(trello: httpx.Client) -> None:
-    template = trello.get(f"/cards/{TEMPLATE}", params={"checklists": "all"}).json()
+def test_template_card_and_weekly_tasks(desk: Desk) -> None:
+    template = desk.trello.get(f"/cards/{TEMPLATE}", params={"checklists": "all"}).json()
     assert template["name"] == "Add a new developer to the support rota (copy me!)"
     assert template["url"] == f"https://trello.com/c/{TEMPLATE}/207-add-a-new-developer-to-the-support-rota-copy-me"
     assert "1Password" in template["desc"]
     assert template["checklists"][0]["checkItems"]
-    weekly = trello.get(f"/lists/{lists(trello, WIP)['Weekly tasks']}/cards").json()
+    weekly = desk.trello.get(f"/lists/{desk.lists(WEEK)['Weekly tasks']}/cards").json()
     assert len(weekly) == 5
     assert all("\n" in c["desc"] for c in weekly)
     assert any(c["due"] for c in weekly)
     assert any(not c["due"] for c in weekly)
 
 
-def test_writes_need_board_membership(trello: httpx.Client, morgan: httpx.Client, app: SandboxApp) -> None:
-    backlog = lists(trello, BACKLOG)["Backlog"]
-    refused = trello.post("/cards", params={"idList": backlog, "name": "Sam's first card"})
+def test_writes_need_board_membership(desk: Desk) -> None:
+    morgan = desk.as_agent(MORGAN.email).trello
+    backlog = desk.lists(BACKLOG)["Backlog"]
+    refused = desk.trello.post("/cards", params={"idList": backlog, "name": "Sam's first card"})
     assert (refused.status_code, refused.text) == (401, "unauthorized permission requested")
-    tom = trello.get("/members/tomhughes").json()["id"]
-    others = trello.put(f"/boards/{BACKLOG}/members/{tom}", params={"type": "normal"})
+    tom = desk.trello.get("/members/tomhughes").json()["id"]
+    others = desk.trello.put(f"/boards/{BACKLOG}/members/{tom}", params={"type": "normal"})
     assert others.status_code == 401  # only a board admin adds somebody else
-    me = trello.get("/members/me").json()["id"]
-    as_admin = trello.put(f"/boards/{BACKLOG}/members/{me}", params={"type": "admin"})
+    me = desk.trello.get("/members/me").json()["id"]
+    as_admin = desk.trello.put(f"/boards/{BACKLOG}/members/{me}", params={"type": "admin"})
     assert as_admin.status_code == 401
-    joined = trello.put(f"/boards/{BACKLOG}/members/{me}", params={"type": "normal"})
+    joined = desk.trello.put(f"/boards/{BACKLOG}/members/{me}", params={"type": "normal"})
     assert joined.status_code == 200
     body = joined.json()
     assert me in {m["id"] for m in body["members"]}
     assert me in {m["idMember"] for m in body["memberships"]}
-    assert trello.get("/members/me").json()["idBoards"] == [body["id"]]
-    assert trello.post("/cards", params={"idList": backlog, "name": "Sam's first card"}).status_code == 200
+    assert desk.trello.get("/members/me").json()["idBoards"] == [body["id"]]
+    assert desk.trello.post("/cards", params={"idList": backlog, "name": "Sam's first card"}).status_code == 200
     added = morgan.put(f"/boards/{BACKLOG}/members/{tom}", params={"type": "normal"})
     assert added.status_code == 200
     assert tom in {m["id"] for m in added.json()["members"]}
-    invited = morgan.put(f"/boards/{WIP}/members", params={"email": "new.starter@govpress.example"})
+    invited = morgan.put(f"/boards/{WEEK}/members", params={"email": "new.starter@govpress.example"})
     new = [m for m in invited.json()["memberships"] if m["unconfirmed"]]
     assert invited.status_code == 200
     assert len(new) == 1
 
 
-def test_create_card_with_url_source_labels_and_position(trello: httpx.Client) -> None:
-    join(trello)
-    ready = lists(trello, BACKLOG)["Ready"]
-    bug = next(lab["id"] for lab in trello.get(f"/boards/{BACKLOG}/labels").json() if lab["name"] == "Bug")
-    link = f"{ZENDESK_URL}/agent/tickets/4021"
-    response = trello.post(
+def test_create_card_with_url_source_labels_and_position(desk: Desk) -> None:
+    desk.join(BACKLOG)
+    ready = desk.lists(BACKLOG)["Ready"]
+    bug = next(lab["id"] for lab in desk.trello.get(f"/boards/{BACKLOG}/labels").json() if lab["name"] == "Bug")
+    link = f"{ZENDESK_URL}/agent/tickets/{SEED.breached_urgent}"
+    response = desk.trello.post(
         "/cards",
         data={
             "idList": ready,
-            "name": "#4021 Contact form broken",
+            "name": f"#{SEED.breached_urgent} Contact form broken",
             "desc": "From Zendesk",
             "urlSource": link,
             "idLabels": bug,
@@ -190,19 +172,22 @@ def test_create_card_with_url_source_labels_and_position(trello: httpx.Client) -
     assert card["labels"][0]["name"] == "Bug"
     assert card["due"] == "2026-12-01T09:00:00.000Z"
     assert [a["url"] for a in card["attachments"]] == [link]
-    first = trello.get(f"/lists/{ready}/cards").json()[0]
+    first = desk.trello.get(f"/lists/{ready}/cards").json()[0]
     assert first["id"] == card["id"]  # pos=top
-    again = trello.get(f"/cards/{card['shortLink']}", params={"attachments": "true", "members": "true"}).json()
+    again = desk.trello.get(f"/cards/{card['shortLink']}", params={"attachments": "true", "members": "true"}).json()
     assert again["badges"]["attachments"] == 1
     assert again["members"] == []
-    assert again["url"] == f"https://trello.com/c/{card['shortLink']}/{card['idShort']}-4021-contact-form-broken"
+    assert (
+        again["url"]
+        == f"https://trello.com/c/{card['shortLink']}/{card['idShort']}-{SEED.breached_urgent}-contact-form-broken"
+    )
 
 
-def test_copy_the_template_card(trello: httpx.Client) -> None:
-    join(trello)
-    backlog = lists(trello, BACKLOG)["Backlog"]
-    template = trello.get(f"/cards/{TEMPLATE}", params={"checklists": "all"}).json()
-    copy = trello.post(
+def test_copy_the_template_card(desk: Desk) -> None:
+    desk.join(BACKLOG)
+    backlog = desk.lists(BACKLOG)["Backlog"]
+    template = desk.trello.get(f"/cards/{TEMPLATE}", params={"checklists": "all"}).json()
+    copy = desk.trello.post(
         "/cards",
         json={
             "idList": backlog,
@@ -215,44 +200,47 @@ def test_copy_the_template_card(trello: httpx.Client) -> None:
     assert copy["desc"] == template["desc"]
     assert copy["id"] != template["id"]
     assert copy["idMembers"] == []
-    copied = trello.get(f"/cards/{copy['id']}", params={"checklists": "all"}).json()["checklists"]
+    copied = desk.trello.get(f"/cards/{copy['id']}", params={"checklists": "all"}).json()["checklists"]
     assert [i["name"] for i in copied[0]["checkItems"]] == [i["name"] for i in template["checklists"][0]["checkItems"]]
     assert copied[0]["id"] != template["checklists"][0]["id"]
-    full = trello.post("/cards", params={"idList": backlog, "idCardSource": TEMPLATE}).json()
+    full = desk.trello.post("/cards", params={"idList": backlog, "idCardSource": TEMPLATE}).json()
     assert full["name"] == template["name"]
     assert full["idMembers"] == template["idMembers"]
-    bad = trello.post(
+    bad = desk.trello.post(
         "/cards",
         params={"idList": backlog, "idCardSource": TEMPLATE, "keepFromSource": "everything"},
     )
     assert bad.status_code == 400
 
 
-def test_attachments_members_comments_and_updates(trello: httpx.Client, morgan: httpx.Client) -> None:
-    join(trello)
-    board = lists(trello, BACKLOG)
-    card = trello.post("/cards", params={"idList": board["Backlog"], "name": "Work"}).json()
-    attached = trello.post(f"/cards/{card['id']}/attachments", params={"url": "https://example.org/x", "name": "X"})
+def test_attachments_members_comments_and_updates(desk: Desk) -> None:
+    desk.join(BACKLOG)
+    board = desk.lists(BACKLOG)
+    card = desk.trello.post("/cards", params={"idList": board["Backlog"], "name": "Work"}).json()
+    attached = desk.trello.post(
+        f"/cards/{card['id']}/attachments", params={"url": "https://example.org/x", "name": "X"}
+    )
     assert attached.status_code == 200
     assert isinstance(attached.json(), dict)
     assert attached.json()["name"] == "X"
-    assert [a["url"] for a in trello.get(f"/cards/{card['id']}/attachments").json()] == ["https://example.org/x"]
-    assert trello.post(f"/cards/{card['id']}/attachments", params={"url": "not a url"}).status_code == 400
-    me = trello.get("/members/me").json()["id"]
-    members = trello.post(f"/cards/{card['id']}/idMembers", params={"value": me}).json()
+    assert [a["url"] for a in desk.trello.get(f"/cards/{card['id']}/attachments").json()] == ["https://example.org/x"]
+    assert desk.trello.post(f"/cards/{card['id']}/attachments", params={"url": "not a url"}).status_code == 400
+    me = desk.trello.get("/members/me").json()["id"]
+    members = desk.trello.post(f"/cards/{card['id']}/idMembers", params={"value": me}).json()
     assert [m["id"] for m in members] == [me]
-    comment = trello.post(f"/cards/{card['id']}/actions/comments", params={"text": "Started on staging"})
+    comment = desk.trello.post(f"/cards/{card['id']}/actions/comments", params={"text": "Started on staging"})
     action = comment.json()
     assert action["type"] == "commentCard"
     assert action["data"]["text"] == "Started on staging"
     assert action["data"]["card"]["id"] == card["id"]
     assert action["idMemberCreator"] == me
-    trello.post(f"/cards/{card['id']}/actions/comments", params={"text": "Deployed"})
+    desk.trello.post(f"/cards/{card['id']}/actions/comments", params={"text": "Deployed"})
     texts = [
-        a["data"]["text"] for a in trello.get(f"/cards/{card['id']}/actions", params={"filter": "commentCard"}).json()
+        a["data"]["text"]
+        for a in desk.trello.get(f"/cards/{card['id']}/actions", params={"filter": "commentCard"}).json()
     ]
     assert texts == ["Deployed", "Started on staging"]
-    moved = trello.put(
+    moved = desk.trello.put(
         f"/cards/{card['id']}",
         params={"idList": board["Done"], "name": "Work (done)", "closed": "true"},
     ).json()
@@ -261,13 +249,13 @@ def test_attachments_members_comments_and_updates(trello: httpx.Client, morgan: 
     assert moved["badges"]["attachments"] == 1
 
 
-def test_search_index_lags_a_minute(trello: httpx.Client, clock: Clock) -> None:
-    join(trello)
-    backlog = lists(trello, BACKLOG)["Backlog"]
-    card = trello.post("/cards", params={"idList": backlog, "name": "Zebra crossing styles"}).json()
+def test_search_index_lags_a_minute(desk: Desk, clock: Clock) -> None:
+    desk.join(BACKLOG)
+    backlog = desk.lists(BACKLOG)["Backlog"]
+    card = desk.trello.post("/cards", params={"idList": backlog, "name": "Zebra crossing styles"}).json()
 
     def found() -> list[str]:
-        data: dict[str, Any] = trello.get(
+        data: dict[str, Any] = desk.trello.get(
             "/search",
             params={
                 "query": "zebra",
@@ -284,23 +272,22 @@ def test_search_index_lags_a_minute(trello: httpx.Client, clock: Clock) -> None:
     assert found() == []
     clock.advance(seconds=31)
     assert found() == [card["id"]]
-    seeded = trello.get("/search", params={"query": "security advisories", "modelTypes": "cards"}).json()
+    seeded = desk.trello.get("/search", params={"query": "security advisories", "modelTypes": "cards"}).json()
     assert "Check plugin security advisories" in [c["name"] for c in seeded["cards"]]
 
 
-def test_token_and_members_rate_limits(
-    app: SandboxApp, trello: httpx.Client, morgan: httpx.Client, clock: Clock
-) -> None:
+def test_token_and_members_rate_limits(desk: Desk, clock: Clock) -> None:
+    morgan = desk.as_agent(MORGAN.email).trello
     for _ in range(100):
-        assert trello.get(f"/boards/{BACKLOG}").status_code == 200
-    refused = trello.get(f"/boards/{BACKLOG}")
+        assert desk.trello.get(f"/boards/{BACKLOG}").status_code == 200
+    refused = desk.trello.get(f"/boards/{BACKLOG}")
     assert refused.status_code == 429
     assert refused.json() == {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
     assert refused.headers["x-rate-limit-api-token-remaining"] == "0"
     assert "retry-after" not in refused.headers
     assert morgan.get(f"/boards/{BACKLOG}").status_code == 200  # another token has its own budget
     clock.advance(seconds=10)
-    assert trello.get(f"/boards/{BACKLOG}").status_code == 200
+    assert desk.trello.get(f"/boards/{BACKLOG}").status_code == 200
     clock.advance(seconds=10)
     for n in range(100):
         if n % 90 == 89:

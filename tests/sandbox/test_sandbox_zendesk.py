@@ -2,52 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from govpress_support.core import timeutil
-from govpress_support.sandbox import AGENT_TOKEN, ZENDESK_URL, SandboxApp
+from govpress_support.sandbox import AGENT_TOKEN, ZENDESK_URL
+from tests.desk import Desk
+from tests.seed_names import FIRST_LINE, PRIYA, SAM, SECOND_LINE, SEED, TOM
 
 from .conftest import Clock
 
-SECOND_LINE = 360003
 UNSOLVED_2ND = 'type:ticket group:"GovPress 2nd line support" status<solved'
-SAM, PRIYA, TOM = 10001, 10002, 10003
 
 
-def search(zd: httpx.Client, query: str, **params: Any) -> dict[str, Any]:
-    response = zd.get("/api/v2/search.json", params={"query": query, **params})
-    assert response.status_code == 200, response.text
-    data: dict[str, Any] = response.json()
-    return data
-
-
-def tickets(zd: httpx.Client, query: str) -> list[dict[str, Any]]:
+def tickets(desk: Desk, query: str) -> list[dict[str, Any]]:
     """Every ticket a query finds, following next_page."""
-    data = search(zd, query, include="tickets(slas)")
+    data = desk.search(query, include="tickets(slas)")
     found = list(data["results"])
     while data["next_page"]:
-        data = zd.get(data["next_page"]).json()
+        data = desk.get(data["next_page"])
         found.extend(data["results"])
     return found
-
-
-def ticket(zd: httpx.Client, ticket_id: int, include: str = "") -> dict[str, Any]:
-    response = zd.get(f"/api/v2/tickets/{ticket_id}.json", params={"include": include})
-    assert response.status_code == 200, response.text
-    data: dict[str, Any] = response.json()["ticket"]
-    return data
 
 
 # --- auth ----------------------------------------------------------------------------------------
 
 
-def test_requests_without_valid_credentials_get_the_json_401(app: SandboxApp) -> None:
-    anonymous = httpx.Client(transport=app.transport(), base_url=ZENDESK_URL)
+def test_requests_without_valid_credentials_get_the_json_401(desk: Desk) -> None:
+    anonymous = desk.http  # no credentials
     for auth in (
         None,
         ("sam.okafor@govpress.example/token", "wrong"),
@@ -61,12 +45,10 @@ def test_requests_without_valid_credentials_get_the_json_401(app: SandboxApp) ->
     assert bearer.json()["user"]["email"] == "sam.okafor@govpress.example"
 
 
-def test_each_agent_is_themselves_and_carries_rate_limit_headers(
-    zd_as: Callable[[str], httpx.Client],
-) -> None:
-    response = zd_as("priya.shah@govpress.example").get("/api/v2/users/me")
+def test_each_agent_is_themselves_and_carries_rate_limit_headers(desk: Desk) -> None:
+    response = desk.as_agent(PRIYA.email).zendesk.get("/api/v2/users/me")
     user = response.json()["user"]
-    assert (user["id"], user["name"], user["role"]) == (PRIYA, "Priya Shah", "agent")
+    assert (user["id"], user["name"], user["role"]) == (PRIYA.id, "Priya Shah", "agent")
     assert user["default_group_id"] == SECOND_LINE
     for header in (
         "x-rate-limit",
@@ -78,14 +60,12 @@ def test_each_agent_is_themselves_and_carries_rate_limit_headers(
     assert int(response.headers["x-rate-limit"]) == 700
 
 
-def test_unknown_endpoints_are_invalid_endpoint_and_json_suffix_is_optional(
-    zd: httpx.Client,
-) -> None:
-    missing = zd.get("/api/v2/macros")
+def test_unknown_endpoints_are_invalid_endpoint_and_json_suffix_is_optional(desk: Desk) -> None:
+    missing = desk.zendesk.get("/api/v2/triggers")
     assert missing.status_code == 404
     assert missing.json() == {"error": "InvalidEndpoint", "description": "Not found"}
-    assert zd.get("/api/v2/groups.json").json() == zd.get("/api/v2/groups").json()
-    absent = zd.get("/api/v2/tickets/999999")
+    assert desk.zendesk.get("/api/v2/groups.json").json() == desk.zendesk.get("/api/v2/groups").json()
+    absent = desk.zendesk.get("/api/v2/tickets/999999")
     assert absent.status_code == 404
     assert absent.json() == {"error": "RecordNotFound", "description": "Not found"}
 
@@ -101,14 +81,14 @@ def _minutes_to_breach(t: dict[str, Any], now: Any) -> list[float]:
     return out
 
 
-def test_second_line_queue_has_every_sla_situation(zd: httpx.Client, clock: Clock) -> None:
-    found = tickets(zd, UNSOLVED_2ND)
+def test_second_line_queue_has_every_sla_situation(desk: Desk, clock: Clock) -> None:
+    found = tickets(desk, UNSOLVED_2ND)
     assert len(found) == 20
     assert {t["group_id"] for t in found} == {SECOND_LINE}
     assert {t["status"] for t in found} <= {"new", "open", "pending", "hold"}
     assignees = [t["assignee_id"] for t in found]
-    assert assignees.count(SAM) >= 10
-    assert assignees.count(PRIYA) == 2
+    assert assignees.count(SAM.id) >= 10
+    assert assignees.count(PRIYA.id) == 2
     assert assignees.count(None) == 2
     breaches = [_minutes_to_breach(t, clock.now) for t in found]
     assert sum(1 for b in breaches if any(m < 0 for m in b)) >= 3
@@ -138,37 +118,37 @@ def test_second_line_queue_has_every_sla_situation(zd: httpx.Client, clock: Cloc
     )
 
 
-def test_sla_times_are_anchored_when_the_desk_is_seeded(app: SandboxApp, zd: httpx.Client, clock: Clock) -> None:
+def test_sla_times_are_anchored_when_the_desk_is_seeded(desk: Desk, clock: Clock) -> None:
     def breach_times() -> dict[int, list[str]]:
         return {
             t["id"]: [m["breach_at"] for m in t.get("slas", {}).get("policy_metrics", []) if m["breach_at"]]
-            for t in tickets(zd, UNSOLVED_2ND)
+            for t in tickets(desk, UNSOLVED_2ND)
         }
 
-    first = {t["id"]: _minutes_to_breach(t, clock.now) for t in tickets(zd, UNSOLVED_2ND)}
+    first = {t["id"]: _minutes_to_breach(t, clock.now) for t in tickets(desk, UNSOLVED_2ND)}
     times = breach_times()
     soon = {tid for tid, minutes in first.items() if minutes and 0 < min(minutes) <= 60}
     assert soon
     clock.advance(hours=5)
     assert breach_times() == times  # the clock runs: nothing moves with it
-    later = {t["id"]: _minutes_to_breach(t, clock.now) for t in tickets(zd, UNSOLVED_2ND)}
+    later = {t["id"]: _minutes_to_breach(t, clock.now) for t in tickets(desk, UNSOLVED_2ND)}
     assert all(min(later[tid]) < 0 for tid in soon)  # "in 13m" has breached
     assert {tid: [round(m + 300) for m in ms] for tid, ms in later.items()} == {
         tid: [round(m) for m in ms] for tid, ms in first.items()
     }
-    app.reset()  # a reset places the desk again from the moment it is done
-    assert {t["id"]: _minutes_to_breach(t, clock.now) for t in tickets(zd, UNSOLVED_2ND)} == first
+    desk.app.reset()  # a reset places the desk again from the moment it is done
+    assert {t["id"]: _minutes_to_breach(t, clock.now) for t in tickets(desk, UNSOLVED_2ND)} == first
 
 
-def test_pending_believed_solved_is_a_pending_custom_status(zd: httpx.Client) -> None:
-    statuses = zd.get("/api/v2/custom_statuses").json()["custom_statuses"]
+def test_pending_believed_solved_is_a_pending_custom_status(desk: Desk) -> None:
+    statuses = desk.zendesk.get("/api/v2/custom_statuses").json()["custom_statuses"]
     pbs = [s for s in statuses if s["agent_label"] == "Pending believed solved"]
     assert len(pbs) == 1
     assert pbs[0]["status_category"] == "pending"
     assert not pbs[0]["default"]
     defaults = {s["status_category"] for s in statuses if s["default"]}
     assert defaults == {"new", "open", "pending", "hold", "solved"}
-    carrying = [t for t in tickets(zd, UNSOLVED_2ND) if t["custom_status_id"] == pbs[0]["id"]]
+    carrying = [t for t in tickets(desk, UNSOLVED_2ND) if t["custom_status_id"] == pbs[0]["id"]]
     assert carrying
     assert all(t["status"] == "pending" for t in carrying)
 
@@ -176,15 +156,15 @@ def test_pending_believed_solved_is_a_pending_custom_status(zd: httpx.Client) ->
 # --- search --------------------------------------------------------------------------------------
 
 
-def test_search_language_subset(zd: httpx.Client) -> None:
+def test_search_language_subset(desk: Desk) -> None:
     def count(query: str) -> int:
-        n: int = search(zd, query)["count"]
-        assert zd.get("/api/v2/search/count", params={"query": query}).json() == {"count": n}
+        n: int = desk.search(query)["count"]
+        assert desk.zendesk.get("/api/v2/search/count", params={"query": query}).json() == {"count": n}
         return n
 
     mine = count(f"{UNSOLVED_2ND} assignee:me")
     assert mine == count(f"{UNSOLVED_2ND} assignee:sam.okafor@govpress.example")
-    assert mine == count(f'{UNSOLVED_2ND} assignee:"Sam Okafor"') == count(f"{UNSOLVED_2ND} assignee_id:{SAM}")
+    assert mine == count(f'{UNSOLVED_2ND} assignee:"Sam Okafor"') == count(f"{UNSOLVED_2ND} assignee_id:{SAM.id}")
     assert count(f"{UNSOLVED_2ND} assignee:none") == 2
     assert count(f"{UNSOLVED_2ND} -assignee:me") == 20 - mine
     assert count(f"group:{SECOND_LINE} status<solved") == count(f"group_id:{SECOND_LINE} status<=hold") == 20
@@ -194,7 +174,7 @@ def test_search_language_subset(zd: httpx.Client) -> None:
     assert count('"contact form"') >= 1
     assert count("type:ticket ticket_type:task tags:seo") >= 1
     assert count("type:user") == 0
-    results = search(zd, f"{UNSOLVED_2ND} priority:urgent", include="tickets(users,organizations)")
+    results = desk.search(f"{UNSOLVED_2ND} priority:urgent", include="tickets(users,organizations)")
     assert results["results"]
     assert all(r["result_type"] == "ticket" for r in results["results"])
     assert all(r["priority"] == "urgent" for r in results["results"])
@@ -202,21 +182,21 @@ def test_search_language_subset(zd: httpx.Client) -> None:
     assert {o["id"] for o in results["organizations"]} == {r["organization_id"] for r in results["results"]}
 
 
-def test_search_pages_by_offset_and_refuses_past_1000_results(zd: httpx.Client) -> None:
-    first = search(zd, UNSOLVED_2ND, per_page=7, sort_by="created_at", sort_order="asc")
+def test_search_pages_by_offset_and_refuses_past_1000_results(desk: Desk) -> None:
+    first = desk.search(UNSOLVED_2ND, per_page=7, sort_by="created_at", sort_order="asc")
     assert first["count"] == 20
     assert len(first["results"]) == 7
     assert first["previous_page"] is None
     assert first["facets"] is None
     assert first["next_page"].startswith(f"{ZENDESK_URL}/api/v2/search.json?")
-    second = zd.get(first["next_page"]).json()
+    second = desk.zendesk.get(first["next_page"]).json()
     assert second["previous_page"]
     assert len(second["results"]) == 7
     created = [r["created_at"] for r in first["results"] + second["results"]]
     assert created == sorted(created)
-    assert search(zd, UNSOLVED_2ND, per_page=500)["results"].__len__() == 20  # per_page caps at 100
-    assert search(zd, UNSOLVED_2ND, page=10, per_page=100)["results"] == []
-    too_deep = zd.get("/api/v2/search", params={"query": UNSOLVED_2ND, "page": 11, "per_page": 100})
+    assert desk.search(UNSOLVED_2ND, per_page=500)["results"].__len__() == 20  # per_page caps at 100
+    assert desk.search(UNSOLVED_2ND, page=10, per_page=100)["results"] == []
+    too_deep = desk.zendesk.get("/api/v2/search", params={"query": UNSOLVED_2ND, "page": 11, "per_page": 100})
     assert too_deep.status_code == 422
     assert too_deep.json() == {
         "error": "invalid",
@@ -224,7 +204,7 @@ def test_search_pages_by_offset_and_refuses_past_1000_results(zd: httpx.Client) 
     }
 
 
-def test_export_walks_a_cursor_and_keeps_a_next_link_on_the_last_page(zd: httpx.Client) -> None:
+def test_export_walks_a_cursor_and_keeps_a_next_link_on_the_last_page(desk: Desk) -> None:
     params: dict[str, Any] = {
         "query": f"group:{SECOND_LINE}",
         "filter[type]": "ticket",
@@ -234,7 +214,7 @@ def test_export_walks_a_cursor_and_keeps_a_next_link_on_the_last_page(zd: httpx.
     seen: list[dict[str, Any]] = []
     pages = 0
     while True:
-        data = zd.get("/api/v2/search/export", params=params).json()
+        data = desk.zendesk.get("/api/v2/search/export", params=params).json()
         pages += 1
         assert "count" not in data
         assert data["links"]["prev"] is None
@@ -244,7 +224,7 @@ def test_export_walks_a_cursor_and_keeps_a_next_link_on_the_last_page(zd: httpx.
         if not data["meta"]["has_more"]:
             break
         params["page[after]"] = data["meta"]["after_cursor"]
-    expected = zd.get("/api/v2/search/count", params={"query": f"group:{SECOND_LINE}"}).json()["count"]
+    expected = desk.zendesk.get("/api/v2/search/count", params={"query": f"group:{SECOND_LINE}"}).json()["count"]
     assert expected > 22  # the 22 hand-written tickets and the month's solved and closed ones
     assert pages == -(-expected // 6)
     assert len(seen) == expected
@@ -254,15 +234,15 @@ def test_export_walks_a_cursor_and_keeps_a_next_link_on_the_last_page(zd: httpx.
     assert "users" in data
 
 
-def test_export_needs_filter_type_and_no_type_in_the_query(app: SandboxApp, zd: httpx.Client) -> None:
-    missing = zd.get("/api/v2/search/export", params={"query": "status:open"})
+def test_export_needs_filter_type_and_no_type_in_the_query(desk: Desk) -> None:
+    missing = desk.zendesk.get("/api/v2/search/export", params={"query": "status:open"})
     assert missing.status_code == 400
     assert "error" in missing.json()
-    typed = zd.get("/api/v2/search/export", params={"query": "type:ticket", "filter[type]": "ticket"})
+    typed = desk.zendesk.get("/api/v2/search/export", params={"query": "type:ticket", "filter[type]": "ticket"})
     assert typed.status_code == 400
     assert "error" in typed.json()
-    app.settings.export_sideloads = False
-    page = zd.get(
+    desk.app.settings.export_sideloads = False
+    page = desk.zendesk.get(
         "/api/v2/search/export",
         params={"query": "status:open", "filter[type]": "ticket", "include": "tickets(slas,users)"},
     ).json()
@@ -274,42 +254,42 @@ def test_export_needs_filter_type_and_no_type_in_the_query(app: SandboxApp, zd: 
 # --- reading tickets -----------------------------------------------------------------------------
 
 
-def test_show_many_sideloads_and_refuses_more_than_100_ids(zd: httpx.Client) -> None:
-    ids = [t["id"] for t in tickets(zd, UNSOLVED_2ND)]
-    data = zd.get(
+def test_show_many_sideloads_and_refuses_more_than_100_ids(desk: Desk) -> None:
+    ids = [t["id"] for t in tickets(desk, UNSOLVED_2ND)]
+    data = desk.zendesk.get(
         "/api/v2/tickets/show_many.json",
         params={"ids": ",".join(map(str, ids)), "include": "slas,users,organizations,groups"},
     ).json()
     assert [t["id"] for t in data["tickets"]] == ids
     assert {g["id"] for g in data["groups"]} == {SECOND_LINE}
-    assert {u["id"] for u in data["users"]} >= {SAM, PRIYA}
+    assert {u["id"] for u in data["users"]} >= {SAM.id, PRIYA.id}
     assert data["organizations"]
     assert sum("slas" in t for t in data["tickets"]) == 19  # one ticket has no slas key at all
-    too_many = zd.get("/api/v2/tickets/show_many", params={"ids": ",".join(str(i) for i in range(1, 102))})
+    too_many = desk.zendesk.get("/api/v2/tickets/show_many", params={"ids": ",".join(str(i) for i in range(1, 102))})
     assert too_many.status_code == 400
     assert too_many.json()["error"] == "TooManyValues"
     assert too_many.json()["max_count"] == 100
 
 
-def test_comments_page_by_cursor_and_offset(zd: httpx.Client) -> None:
-    target = tickets(zd, f"{UNSOLVED_2ND} assignee:me priority:urgent")[0]["id"]
+def test_comments_page_by_cursor_and_offset(desk: Desk) -> None:
+    target = tickets(desk, f"{UNSOLVED_2ND} assignee:me priority:urgent")[0]["id"]
     for n in range(4):
-        zd.put(
+        desk.zendesk.put(
             f"/api/v2/tickets/{target}",
             json={"ticket": {"comment": {"body": f"note {n}", "public": False}}},
         )
-    offset = zd.get(f"/api/v2/tickets/{target}/comments").json()
+    offset = desk.zendesk.get(f"/api/v2/tickets/{target}/comments").json()
     assert offset["count"] >= 5
     assert offset["next_page"] is None
     first = offset["comments"][0]
     assert first["public"] is True
     assert first["type"] == "Comment"
-    assert first["body"] == ticket(zd, target)["description"]
+    assert first["body"] == desk.ticket(target)["description"]
     assert {"id", "author_id", "body", "html_body", "plain_body", "public", "created_at"} <= set(first)
     bodies: list[str] = []
     params: dict[str, Any] = {"page[size]": 2}
     while True:
-        page = zd.get(f"/api/v2/tickets/{target}/comments", params=params).json()
+        page = desk.zendesk.get(f"/api/v2/tickets/{target}/comments", params=params).json()
         bodies.extend(c["body"] for c in page["comments"])
         assert page["links"]["next"]
         if not page["meta"]["has_more"]:
@@ -322,10 +302,10 @@ def test_comments_page_by_cursor_and_offset(zd: httpx.Client) -> None:
 # --- writing tickets -----------------------------------------------------------------------------
 
 
-def test_update_with_internal_note(zd: httpx.Client, clock: Clock) -> None:
-    target = tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open -priority:high")[0]
+def test_update_with_internal_note(desk: Desk, clock: Clock) -> None:
+    target = tickets(desk, f"{UNSOLVED_2ND} assignee:me status:open -priority:high")[0]
     clock.advance(minutes=3)
-    response = zd.put(
+    response = desk.zendesk.put(
         f"/api/v2/tickets/{target['id']}",
         json={
             "ticket": {
@@ -350,39 +330,39 @@ def test_update_with_internal_note(zd: httpx.Client, clock: Clock) -> None:
         "high",
         target["priority"],
     )
-    last = zd.get(f"/api/v2/tickets/{target['id']}/comments").json()["comments"][-1]
+    last = desk.zendesk.get(f"/api/v2/tickets/{target['id']}/comments").json()["comments"][-1]
     assert (last["body"], last["public"], last["author_id"]) == (
         "Handover: waiting on the client.",
         False,
-        SAM,
+        SAM.id,
     )
 
 
-def test_updated_at_moves_on_every_write_even_within_one_second(zd: httpx.Client) -> None:
-    target = tickets(zd, f"{UNSOLVED_2ND} assignee:me")[0]["id"]
-    stamps = [ticket(zd, target)["updated_at"]]
+def test_updated_at_moves_on_every_write_even_within_one_second(desk: Desk) -> None:
+    target = tickets(desk, f"{UNSOLVED_2ND} assignee:me")[0]["id"]
+    stamps = [desk.ticket(target)["updated_at"]]
     for n in range(3):  # the clock is frozen: all in the same second
-        zd.put(
+        desk.zendesk.put(
             f"/api/v2/tickets/{target}",
             json={"ticket": {"comment": {"body": f"n{n}", "public": False}}},
         )
-        stamps.append(ticket(zd, target)["updated_at"])
+        stamps.append(desk.ticket(target)["updated_at"])
     assert stamps == sorted(set(stamps))
     assert len(set(stamps)) == 4
 
 
-def test_safe_update_with_a_stale_stamp_is_409_and_writes_nothing(zd: httpx.Client, control: httpx.Client) -> None:
-    target = ticket(zd, tickets(zd, f"{UNSOLVED_2ND} assignee:me")[0]["id"])
-    touched = control.post(f"/_sandbox/tickets/{target['id']}/touch", json={"priority": "low"})
+def test_safe_update_with_a_stale_stamp_is_409_and_writes_nothing(desk: Desk) -> None:
+    target = desk.ticket(tickets(desk, f"{UNSOLVED_2ND} assignee:me")[0]["id"])
+    touched = desk.http.post(f"/_sandbox/tickets/{target['id']}/touch", json={"priority": "low"})
     assert touched.status_code == 200
     assert touched.json()["ticket"]["updated_at"] != target["updated_at"]
-    assert touched.json()["audit"]["author_id"] not in (SAM, None)
-    comments_before = zd.get(f"/api/v2/tickets/{target['id']}/comments").json()["count"]
-    stale = zd.put(
+    assert touched.json()["audit"]["author_id"] not in (SAM.id, None)
+    comments_before = desk.zendesk.get(f"/api/v2/tickets/{target['id']}/comments").json()["count"]
+    stale = desk.zendesk.put(
         f"/api/v2/tickets/{target['id']}",
         json={
             "ticket": {
-                "assignee_id": PRIYA,
+                "assignee_id": PRIYA.id,
                 "comment": {"body": "x", "public": False},
                 "safe_update": True,
                 "updated_stamp": target["updated_at"],
@@ -395,72 +375,72 @@ def test_safe_update_with_a_stale_stamp_is_409_and_writes_nothing(zd: httpx.Clie
         "description": "Safe Update prevented the update due to outdated ticket data. "
         "Please fetch the latest ticket data and try again.",
     }
-    after = ticket(zd, target["id"])
+    after = desk.ticket(target["id"])
     assert after["assignee_id"] == target["assignee_id"]
     assert after["priority"] == "low"
-    assert zd.get(f"/api/v2/tickets/{target['id']}/comments").json()["count"] == comments_before
-    fresh = zd.put(
+    assert desk.zendesk.get(f"/api/v2/tickets/{target['id']}/comments").json()["count"] == comments_before
+    fresh = desk.zendesk.put(
         f"/api/v2/tickets/{target['id']}",
         json={
             "ticket": {
-                "assignee_id": PRIYA,
+                "assignee_id": PRIYA.id,
                 "safe_update": True,
                 "updated_stamp": after["updated_at"],
             }
         },
     )
     assert fresh.status_code == 200
-    assert fresh.json()["ticket"]["assignee_id"] == PRIYA
+    assert fresh.json()["ticket"]["assignee_id"] == PRIYA.id
 
 
-def test_validation_errors_are_record_invalid(zd: httpx.Client) -> None:
-    target = tickets(zd, f"{UNSOLVED_2ND} assignee:me")[0]["id"]
-    not_member = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"assignee_id": TOM}})
+def test_validation_errors_are_record_invalid(desk: Desk) -> None:
+    target = tickets(desk, f"{UNSOLVED_2ND} assignee:me")[0]["id"]
+    not_member = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"assignee_id": TOM.id}})
     assert not_member.status_code == 422
     body = not_member.json()
     assert body["error"] == "RecordInvalid"
     assert body["description"] == "Record validation errors"
     assert body["details"]["assignee_id"][0]["description"]
-    bad = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"priority": "whenever", "status": "done"}})
+    bad = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"priority": "whenever", "status": "done"}})
     assert bad.status_code == 422
     assert set(bad.json()["details"]) == {"priority", "status"}
-    assert ticket(zd, target)["assignee_id"] == SAM
-    closed = tickets(zd, f"group:{SECOND_LINE} status:closed")[0]["id"]
-    refused = zd.put(f"/api/v2/tickets/{closed}", json={"ticket": {"comment": {"body": "late"}}})
+    assert desk.ticket(target)["assignee_id"] == SAM.id
+    closed = tickets(desk, f"group:{SECOND_LINE} status:closed")[0]["id"]
+    refused = desk.zendesk.put(f"/api/v2/tickets/{closed}", json={"ticket": {"comment": {"body": "late"}}})
     assert refused.status_code == 422
     assert refused.json()["details"]["status"][0]["description"] == "Status: closed prevents ticket update"
 
 
-def test_status_and_custom_status_follow_each_other(app: SandboxApp, zd: httpx.Client) -> None:
-    statuses = {s["agent_label"]: s for s in zd.get("/api/v2/custom_statuses").json()["custom_statuses"]}
-    target = tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")[0]["id"]
+def test_status_and_custom_status_follow_each_other(desk: Desk) -> None:
+    statuses = {s["agent_label"]: s for s in desk.zendesk.get("/api/v2/custom_statuses").json()["custom_statuses"]}
+    target = tickets(desk, f"{UNSOLVED_2ND} assignee:me status:open")[0]["id"]
     pbs = statuses["Pending believed solved"]["id"]
-    moved = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"custom_status_id": pbs}}).json()["ticket"]
+    moved = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"custom_status_id": pbs}}).json()["ticket"]
     assert (moved["status"], moved["custom_status_id"]) == ("pending", pbs)
-    held = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"status": "hold"}}).json()["ticket"]
+    held = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"status": "hold"}}).json()["ticket"]
     assert held["custom_status_id"] == statuses["On-hold"]["id"]
-    stage = ticket(zd, target, "slas")["slas"]["policy_metrics"][0]["stage"]
+    stage = desk.ticket(target, "slas")["slas"]["policy_metrics"][0]["stage"]
     assert stage == "paused"
 
 
-def test_custom_statuses_switched_off(app: SandboxApp, zd: httpx.Client) -> None:
-    app.settings.custom_statuses = False
-    refused = zd.get("/api/v2/custom_statuses")
+def test_custom_statuses_switched_off(desk: Desk) -> None:
+    desk.app.settings.custom_statuses = False
+    refused = desk.zendesk.get("/api/v2/custom_statuses")
     assert refused.status_code == 403
     assert refused.json()["error"] == "Forbidden"
-    assert "custom_status_id" not in ticket(zd, tickets(zd, UNSOLVED_2ND)[0]["id"])
-    assert all("custom_status_id" not in t for t in search(zd, UNSOLVED_2ND)["results"])
+    assert "custom_status_id" not in desk.ticket(tickets(desk, UNSOLVED_2ND)[0]["id"])
+    assert all("custom_status_id" not in t for t in desk.search(UNSOLVED_2ND)["results"])
 
 
-def test_create_ticket(zd: httpx.Client) -> None:
-    created = zd.post(
+def test_create_ticket(desk: Desk) -> None:
+    created = desk.zendesk.post(
         "/api/v2/tickets",
         json={
             "ticket": {
                 "subject": "Sandbox test",
                 "comment": {"body": "Please help."},
                 "group_id": SECOND_LINE,
-                "assignee_id": SAM,
+                "assignee_id": SAM.id,
                 "priority": "high",
                 "type": "task",
                 "due_at": "2026-12-01T09:00:00Z",
@@ -471,12 +451,12 @@ def test_create_ticket(zd: httpx.Client) -> None:
     new = created.json()["ticket"]
     assert (new["status"], new["assignee_id"], new["due_at"]) == (
         "open",
-        SAM,
+        SAM.id,
         "2026-12-01T09:00:00Z",
     )
     assert new["description"] == "Please help."
-    assert search(zd, f'{UNSOLVED_2ND} "Sandbox test"')["count"] == 1
-    blank = zd.post("/api/v2/tickets", json={"ticket": {"subject": "no body"}})
+    assert desk.search(f'{UNSOLVED_2ND} "Sandbox test"')["count"] == 1
+    blank = desk.zendesk.post("/api/v2/tickets", json={"ticket": {"subject": "no body"}})
     assert blank.status_code == 422
     assert blank.json()["details"]["base"][0]["error"] == "BlankValue"
 
@@ -484,14 +464,14 @@ def test_create_ticket(zd: httpx.Client) -> None:
 # --- bulk updates --------------------------------------------------------------------------------
 
 
-def test_update_many_applies_at_once_and_reports_through_the_job(zd: httpx.Client) -> None:
-    open_ids = [t["id"] for t in tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")][:3]
-    closed = tickets(zd, f"group:{SECOND_LINE} status:closed")[0]["id"]
+def test_update_many_applies_at_once_and_reports_through_the_job(desk: Desk) -> None:
+    open_ids = [t["id"] for t in tickets(desk, f"{UNSOLVED_2ND} assignee:me status:open")][:3]
+    closed = tickets(desk, f"group:{SECOND_LINE} status:closed")[0]["id"]
     ids = [*open_ids, closed, 999999]
-    queued = zd.put(
+    queued = desk.zendesk.put(
         "/api/v2/tickets/update_many.json",
         params={"ids": ",".join(map(str, ids))},
-        json={"ticket": {"assignee_id": PRIYA, "comment": {"body": "Handing over", "public": False}}},
+        json={"ticket": {"assignee_id": PRIYA.id, "comment": {"body": "Handing over", "public": False}}},
     )
     assert queued.status_code == 200
     job = queued.json()["job_status"]
@@ -502,11 +482,11 @@ def test_update_many_applies_at_once_and_reports_through_the_job(zd: httpx.Clien
         5,
     )
     assert job["url"] == f"{ZENDESK_URL}/api/v2/job_statuses/{job['id']}.json"
-    assert all(ticket(zd, i)["assignee_id"] == PRIYA for i in open_ids)  # applied already
-    working = zd.get(f"/api/v2/job_statuses/{job['id']}").json()["job_status"]
+    assert all(desk.ticket(i)["assignee_id"] == PRIYA.id for i in open_ids)  # applied already
+    working = desk.zendesk.get(f"/api/v2/job_statuses/{job['id']}").json()["job_status"]
     assert working["status"] == "working"
     assert working["results"] is None
-    done = zd.get(job["url"]).json()["job_status"]
+    done = desk.zendesk.get(job["url"]).json()["job_status"]
     assert done["status"] == "completed"
     assert done["progress"] == 5
     results = {r["id"]: r for r in done["results"]}
@@ -522,13 +502,13 @@ def test_update_many_applies_at_once_and_reports_through_the_job(zd: httpx.Clien
     assert "closed" in results[closed]["details"]
     assert results[999999]["success"] is False
     assert results[999999]["error"] == "RecordNotFound"
-    assert zd.get("/api/v2/job_statuses/0123456789abcdef").status_code == 404
+    assert desk.zendesk.get("/api/v2/job_statuses/0123456789abcdef").status_code == 404
 
 
-def test_update_many_items_with_their_own_safe_update(zd: httpx.Client, control: httpx.Client) -> None:
-    a, b = (ticket(zd, t["id"]) for t in tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")[:2])
-    control.post(f"/_sandbox/tickets/{b['id']}/touch", json={})
-    job = zd.put(
+def test_update_many_items_with_their_own_safe_update(desk: Desk) -> None:
+    a, b = (desk.ticket(t["id"]) for t in tickets(desk, f"{UNSOLVED_2ND} assignee:me status:open")[:2])
+    desk.http.post(f"/_sandbox/tickets/{b['id']}/touch", json={})
+    job = desk.zendesk.put(
         "/api/v2/tickets/update_many",
         json={
             "tickets": [
@@ -547,28 +527,30 @@ def test_update_many_items_with_their_own_safe_update(zd: httpx.Client, control:
             ]
         },
     ).json()["job_status"]
-    zd.get(job["url"])
-    results = zd.get(job["url"]).json()["job_status"]["results"]
+    desk.zendesk.get(job["url"])
+    results = desk.zendesk.get(job["url"]).json()["job_status"]["results"]
     assert [r["success"] for r in results] == [True, False]
     assert results[1]["error"] == "UpdateConflict"
-    assert ticket(zd, a["id"])["priority"] == "low"
-    assert ticket(zd, b["id"])["priority"] == b["priority"]
-    too_many = zd.put("/api/v2/tickets/update_many", json={"tickets": [{"id": i} for i in range(101)]})
+    assert desk.ticket(a["id"])["priority"] == "low"
+    assert desk.ticket(b["id"])["priority"] == b["priority"]
+    too_many = desk.zendesk.put("/api/v2/tickets/update_many", json={"tickets": [{"id": i} for i in range(101)]})
     assert too_many.status_code == 400
     assert too_many.json()["max_count"] == 100
 
 
-def test_job_results_expire_after_a_day(zd: httpx.Client, clock: Clock) -> None:
-    job = zd.put("/api/v2/tickets/update_many", params={"ids": "4021"}, json={"ticket": {}}).json()
+def test_job_results_expire_after_a_day(desk: Desk, clock: Clock) -> None:
+    job = desk.zendesk.put(
+        "/api/v2/tickets/update_many", params={"ids": str(SEED.breached_urgent)}, json={"ticket": {}}
+    ).json()
     clock.advance(hours=25)
-    assert zd.get(job["job_status"]["url"]).status_code == 404
+    assert desk.zendesk.get(job["job_status"]["url"]).status_code == 404
 
 
 # --- groups and memberships ----------------------------------------------------------------------
 
 
-def test_groups_list_by_offset_and_cursor(zd: httpx.Client) -> None:
-    offset = zd.get("/api/v2/groups").json()
+def test_groups_list_by_offset_and_cursor(desk: Desk) -> None:
+    offset = desk.zendesk.get("/api/v2/groups").json()
     names = [g["name"] for g in offset["groups"]]
     assert names[:4] == [
         "GovPress support triage",
@@ -578,56 +560,54 @@ def test_groups_list_by_offset_and_cursor(zd: httpx.Client) -> None:
     ]
     assert offset["count"] == 5
     assert offset["next_page"] is None
-    page = zd.get("/api/v2/groups", params={"page[size]": 3}).json()
+    page = desk.zendesk.get("/api/v2/groups", params={"page[size]": 3}).json()
     assert page["meta"]["has_more"] is True
     assert len(page["groups"]) == 3
-    rest = zd.get(page["links"]["next"]).json()
+    rest = desk.zendesk.get(page["links"]["next"]).json()
     assert [g["name"] for g in page["groups"] + rest["groups"]] == names
     assert rest["meta"]["has_more"] is False
     assert rest["links"]["next"]
 
 
-def test_membership_create_duplicate_and_delete_unassigns(
-    zd: httpx.Client, zd_as: Callable[[str], httpx.Client], clock: Clock
-) -> None:
-    created = zd.post(
+def test_membership_create_duplicate_and_delete_unassigns(desk: Desk, clock: Clock) -> None:
+    created = desk.zendesk.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert created.status_code == 201
     membership = created.json()["group_membership"]
     assert created.headers["location"].endswith(f"/api/v2/group_memberships/{membership['id']}.json")
     assert (membership["user_id"], membership["group_id"], membership["default"]) == (
-        TOM,
+        TOM.id,
         SECOND_LINE,
         False,
     )
-    again = zd.post(
+    again = desk.zendesk.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert again.status_code == 422
     assert again.json()["details"]["user_id"][0]["error"] == "DuplicateValue"
 
-    priyas = tickets(zd, f"{UNSOLVED_2ND} assignee:priya.shah@govpress.example")
+    priyas = tickets(desk, f"{UNSOLVED_2ND} assignee:priya.shah@govpress.example")
     assert len(priyas) == 2
-    theirs = zd.get(f"/api/v2/users/{PRIYA}/group_memberships").json()["group_memberships"]
+    theirs = desk.zendesk.get(f"/api/v2/users/{PRIYA.id}/group_memberships").json()["group_memberships"]
     second = next(m for m in theirs if m["group_id"] == SECOND_LINE)
     clock.advance(seconds=30)
-    assert zd.delete(f"/api/v2/group_memberships/{second['id']}").status_code == 204
-    assert zd.get(f"/api/v2/group_memberships/{second['id']}").status_code == 404
+    assert desk.zendesk.delete(f"/api/v2/group_memberships/{second['id']}").status_code == 204
+    assert desk.zendesk.get(f"/api/v2/group_memberships/{second['id']}").status_code == 404
     for before in priyas:
-        after = ticket(zd, before["id"])
+        after = desk.ticket(before["id"])
         assert after["assignee_id"] is None
         assert after["updated_at"] > before["updated_at"]
-    assert zd.delete(f"/api/v2/group_memberships/{second['id']}").status_code == 404
+    assert desk.zendesk.delete(f"/api/v2/group_memberships/{second['id']}").status_code == 404
 
 
-def test_memberships_are_admin_only(zd_as: Callable[[str], httpx.Client]) -> None:
-    priya = zd_as("priya.shah@govpress.example")
+def test_memberships_are_admin_only(desk: Desk) -> None:
+    priya = desk.as_agent(PRIYA.email).zendesk
     refused = priya.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert refused.status_code == 403
     assert refused.json() == {
@@ -635,130 +615,130 @@ def test_memberships_are_admin_only(zd_as: Callable[[str], httpx.Client]) -> Non
         "description": "You do not have access to this page. Please contact the account owner "
         "of this help desk for further help.",
     }
-    mine = priya.get(f"/api/v2/users/{PRIYA}/group_memberships").json()["group_memberships"]
+    mine = priya.get(f"/api/v2/users/{PRIYA.id}/group_memberships").json()["group_memberships"]
     assert priya.delete(f"/api/v2/group_memberships/{mine[0]['id']}").status_code == 403
 
 
-def test_users_search_and_show_many(zd: httpx.Client) -> None:
-    exact = zd.get("/api/v2/users/search", params={"query": "tom.hughes@govpress.example"}).json()
-    assert [u["id"] for u in exact["users"]] == [TOM]
+def test_users_search_and_show_many(desk: Desk) -> None:
+    exact = desk.zendesk.get("/api/v2/users/search", params={"query": "tom.hughes@govpress.example"}).json()
+    assert [u["id"] for u in exact["users"]] == [TOM.id]
     assert exact["count"] == 1
-    by_name = zd.get("/api/v2/users/search", params={"query": "Shah"}).json()["users"]
+    by_name = desk.zendesk.get("/api/v2/users/search", params={"query": "Shah"}).json()["users"]
     assert [u["name"] for u in by_name] == ["Priya Shah"]
-    many = zd.get("/api/v2/users/show_many", params={"ids": f"{SAM},{TOM}"}).json()["users"]
-    assert [u["id"] for u in many] == [SAM, TOM]
+    many = desk.zendesk.get("/api/v2/users/show_many", params={"ids": f"{SAM.id},{TOM.id}"}).json()["users"]
+    assert [u["id"] for u in many] == [SAM.id, TOM.id]
 
 
 # --- suspended tickets ---------------------------------------------------------------------------
 
 
-def test_suspended_tickets(zd: httpx.Client, control: httpx.Client) -> None:
-    listed = zd.get("/api/v2/suspended_tickets").json()["suspended_tickets"]
+def test_suspended_tickets(desk: Desk) -> None:
+    listed = desk.zendesk.get("/api/v2/suspended_tickets").json()["suspended_tickets"]
     assert len(listed) == 3
     assert {"Detected as spam", "Automated response mail", "Received from support address"} == {
         s["cause"] for s in listed
     }
     assert all({"name", "email"} <= set(s["author"]) for s in listed)
-    cursor = zd.get("/api/v2/suspended_tickets", params={"page[size]": 2}).json()
+    cursor = desk.zendesk.get("/api/v2/suspended_tickets", params={"page[size]": 2}).json()
     assert cursor["meta"]["has_more"] is True
     assert len(cursor["suspended_tickets"]) == 2
     gone = listed[0]["id"]
-    assert zd.delete(f"/api/v2/suspended_tickets/{gone}").status_code == 204
-    assert zd.get(f"/api/v2/suspended_tickets/{gone}").status_code == 404
-    control.put("/_sandbox/users/sam.okafor@govpress.example", json={"role": "end-user"})
-    assert zd.get("/api/v2/suspended_tickets").status_code == 403
-    assert zd.get("/api/v2/users/me").json()["user"]["role"] == "end-user"
+    assert desk.zendesk.delete(f"/api/v2/suspended_tickets/{gone}").status_code == 204
+    assert desk.zendesk.get(f"/api/v2/suspended_tickets/{gone}").status_code == 404
+    desk.http.put("/_sandbox/users/sam.okafor@govpress.example", json={"role": "end-user"})
+    assert desk.zendesk.get("/api/v2/suspended_tickets").status_code == 403
+    assert desk.zendesk.get("/api/v2/users/me").json()["user"]["role"] == "end-user"
 
 
 # --- limits --------------------------------------------------------------------------------------
 
 
-def test_account_rate_limit_is_enforced_and_resets_with_the_minute(
-    app: SandboxApp, zd: httpx.Client, clock: Clock
-) -> None:
+def test_account_rate_limit_is_enforced_and_resets_with_the_minute(desk: Desk, clock: Clock) -> None:
     remaining = []
     for _ in range(700):
-        response = zd.get("/api/v2/groups/360003")
+        response = desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}")
         assert response.status_code == 200
         remaining.append(int(response.headers["x-rate-limit-remaining"]))
     assert remaining[0] == 699
     assert remaining[-1] == 0
-    refused = zd.get("/api/v2/groups/360003")
+    refused = desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}")
     assert refused.status_code == 429
     assert refused.json()["error"] == "APIRateLimitExceeded"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     clock.advance(seconds=61)
-    assert zd.get("/api/v2/groups/360003").status_code == 200
-    app.settings.rate_limits = False
-    assert all(zd.get("/api/v2/users/me").status_code == 200 for _ in range(701))
+    assert desk.zendesk.get(f"/api/v2/groups/{SECOND_LINE}").status_code == 200
+    desk.app.settings.rate_limits = False
+    assert all(desk.zendesk.get("/api/v2/users/me").status_code == 200 for _ in range(701))
 
 
-def test_export_has_its_own_100_a_minute_limit(zd: httpx.Client) -> None:
+def test_export_has_its_own_100_a_minute_limit(desk: Desk) -> None:
     params = {"query": "status:new", "filter[type]": "ticket"}
-    assert all(zd.get("/api/v2/search/export", params=params).status_code == 200 for _ in range(100))
-    assert zd.get("/api/v2/search/export", params=params).status_code == 429
-    assert zd.get("/api/v2/search", params={"query": "status:new"}).status_code == 200
+    assert all(desk.zendesk.get("/api/v2/search/export", params=params).status_code == 200 for _ in range(100))
+    assert desk.zendesk.get("/api/v2/search/export", params=params).status_code == 429
+    assert desk.zendesk.get("/api/v2/search", params={"query": "status:new"}).status_code == 200
 
 
 @pytest.mark.parametrize("role", ["agent", "end-user"])
-def test_role_changes_take_effect(control: httpx.Client, zd: httpx.Client, role: str) -> None:
-    control.put("/_sandbox/users/sam.okafor@govpress.example", json={"role": role})
-    response = zd.post(
+def test_role_changes_take_effect(desk: Desk, role: str) -> None:
+    desk.http.put("/_sandbox/users/sam.okafor@govpress.example", json={"role": role})
+    response = desk.zendesk.post(
         "/api/v2/group_memberships",
-        json={"group_membership": {"user_id": TOM, "group_id": SECOND_LINE}},
+        json={"group_membership": {"user_id": TOM.id, "group_id": SECOND_LINE}},
     )
     assert response.status_code == 403
 
 
-def test_search_by_dates_people_and_organisations(zd: httpx.Client, clock: Clock) -> None:
-    everything = tickets(zd, f"group:{SECOND_LINE}")
+def test_search_by_dates_people_and_organisations(desk: Desk, clock: Clock) -> None:
+    everything = tickets(desk, f"group:{SECOND_LINE}")
     week_ago = timeutil.iso(clock.now - timedelta(days=7)) or ""
     recent = {t["id"] for t in everything if t["created_at"] > week_ago}
     assert 0 < len(recent) < len(everything)
-    assert {t["id"] for t in tickets(zd, f"group:{SECOND_LINE} created>7days")} == recent
+    assert {t["id"] for t in tickets(desk, f"group:{SECOND_LINE} created>7days")} == recent
     day = clock.now.date().isoformat()
-    assert {t["id"] for t in tickets(zd, f"group:{SECOND_LINE} created>={day}")} == {
+    assert {t["id"] for t in tickets(desk, f"group:{SECOND_LINE} created>={day}")} == {
         t["id"] for t in everything if t["created_at"] >= f"{day}T00:00:00Z"
     }
-    quiet = tickets(zd, f"{UNSOLVED_2ND} -updated>1hours")[0]["id"]
-    before = search(zd, f"{UNSOLVED_2ND} updated>1hours")["count"]
-    zd.put(f"/api/v2/tickets/{quiet}", json={"ticket": {"priority": "low"}})
-    assert search(zd, f"{UNSOLVED_2ND} updated>1hours")["count"] == before + 1
-    eastbrook = tickets(zd, 'organization:"Eastbrook Borough Council"')
+    quiet = tickets(desk, f"{UNSOLVED_2ND} -updated>1hours")[0]["id"]
+    before = desk.search(f"{UNSOLVED_2ND} updated>1hours")["count"]
+    desk.zendesk.put(f"/api/v2/tickets/{quiet}", json={"ticket": {"priority": "low"}})
+    assert desk.search(f"{UNSOLVED_2ND} updated>1hours")["count"] == before + 1
+    eastbrook = tickets(desk, 'organization:"Eastbrook Borough Council"')
     assert eastbrook
     assert {t["organization_id"] for t in eastbrook} == {30001}
-    hannah = tickets(zd, "requester:hannah.price@eastbrook.gov.example")
+    hannah = tickets(desk, "requester:hannah.price@eastbrook.gov.example")
     assert hannah
     assert {t["requester_id"] for t in hannah} == {20001}
-    org = zd.get("/api/v2/organizations/30001").json()["organization"]
+    org = desk.zendesk.get("/api/v2/organizations/30001").json()["organization"]
     assert org["name"] == "Eastbrook Borough Council"
     assert org["domain_names"] == ["eastbrook.gov.example"]
-    many = zd.get("/api/v2/organizations/show_many", params={"ids": "30002,30001"}).json()
+    many = desk.zendesk.get("/api/v2/organizations/show_many", params={"ids": "30002,30001"}).json()
     assert [o["id"] for o in many["organizations"]] == [30002, 30001]
 
 
-def test_search_sorts(zd: httpx.Client) -> None:
+def test_search_sorts(desk: Desk) -> None:
     ranks = {"urgent": 4, "high": 3, "normal": 2, "low": 1, None: 0}
-    by_priority = search(zd, UNSOLVED_2ND, sort_by="priority", sort_order="desc")["results"]
+    by_priority = desk.search(UNSOLVED_2ND, sort_by="priority", sort_order="desc")["results"]
     assert [ranks[t["priority"]] for t in by_priority] == sorted(
         (ranks[t["priority"]] for t in by_priority), reverse=True
     )
-    relevance = search(zd, UNSOLVED_2ND)["results"]
+    relevance = desk.search(UNSOLVED_2ND)["results"]
     assert [t["updated_at"] for t in relevance] == sorted((t["updated_at"] for t in relevance), reverse=True)
 
 
-def test_setting_the_same_status_keeps_its_custom_status(zd: httpx.Client) -> None:
-    statuses = {s["agent_label"]: s["id"] for s in zd.get("/api/v2/custom_statuses").json()["custom_statuses"]}
-    target = tickets(zd, f"{UNSOLVED_2ND} assignee:me status:open")[0]["id"]
-    zd.put(
+def test_setting_the_same_status_keeps_its_custom_status(desk: Desk) -> None:
+    statuses = {
+        s["agent_label"]: s["id"] for s in desk.zendesk.get("/api/v2/custom_statuses").json()["custom_statuses"]
+    }
+    target = tickets(desk, f"{UNSOLVED_2ND} assignee:me status:open")[0]["id"]
+    desk.zendesk.put(
         f"/api/v2/tickets/{target}",
         json={"ticket": {"custom_status_id": statuses["Pending believed solved"]}},
     )
-    same = zd.put(f"/api/v2/tickets/{target}", json={"ticket": {"status": "pending", "priority": "low"}})
+    same = desk.zendesk.put(f"/api/v2/tickets/{target}", json={"ticket": {"status": "pending", "priority": "low"}})
     assert same.json()["ticket"]["custom_status_id"] == statuses["Pending believed solved"]
-    created = zd.post(
+    created = desk.zendesk.post(
         "/api/v2/tickets",
-        json={"ticket": {"subject": "x", "comment": {"body": "y"}, "assignee_id": TOM}},
+        json={"ticket": {"subject": "x", "comment": {"body": "y"}, "assignee_id": TOM.id}},
     )
     assert created.status_code == 201
-    assert created.json()["ticket"]["group_id"] == 360002  # the assignee's default group
+    assert created.json()["ticket"]["group_id"] == FIRST_LINE  # the assignee's default group

@@ -18,8 +18,8 @@ from govpress_support.core.errors import (
     RateLimitedError,
 )
 from govpress_support.services.http import (
+    Attempt,
     HttpClient,
-    Outcome,
     Redactor,
     RetryPolicy,
     ServiceInfo,
@@ -32,48 +32,48 @@ SERVICE = ServiceInfo("Zendesk", "run `govpress-support auth login zendesk`")
 POLICY = RetryPolicy(max_retries=4, max_total_wait=30.0, backoff=0.5, max_backoff=8.0)
 
 
-def delay(outcome: Outcome, *, retry: int = 0, idempotent: bool = True, waited: float = 0.0) -> float | None:
+def delay(outcome: Attempt, *, retry: int = 0, idempotent: bool = True, waited: float = 0.0) -> float | None:
     return retry_delay(POLICY, outcome, retry=retry, idempotent=idempotent, waited=waited, rng=random.Random(1))
 
 
 class TestRetryDecisions:
     def test_429_honours_retry_after_even_for_post(self) -> None:
-        assert delay(Outcome(429, {"Retry-After": "7"}), idempotent=False) == 7.0
+        assert delay(Attempt(429, {"Retry-After": "7"}), idempotent=False) == 7.0
 
     def test_429_retry_after_as_http_date_in_the_past_is_zero(self) -> None:
         assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
 
     def test_429_without_retry_after_backs_off_exponentially(self) -> None:
-        first = delay(Outcome(429, {}), retry=0)
-        third = delay(Outcome(429, {}), retry=2)
+        first = delay(Attempt(429, {}), retry=0)
+        third = delay(Attempt(429, {}), retry=2)
         assert first is not None and third is not None
         assert 0.25 <= first <= 0.5
         assert 1.0 <= third <= 2.0
 
     def test_trello_spent_window_waits_for_the_window(self) -> None:
-        assert delay(Outcome(429, {"x-rate-limit-api-token-remaining": "0"})) == 5.0
+        assert delay(Attempt(429, {"x-rate-limit-api-token-remaining": "0"})) == 5.0
 
     def test_5xx_retried_only_when_idempotent(self) -> None:
-        assert delay(Outcome(503, {}), idempotent=True) is not None
-        assert delay(Outcome(503, {}), idempotent=False) is None
+        assert delay(Attempt(503, {}), idempotent=True) is not None
+        assert delay(Attempt(503, {}), idempotent=False) is None
 
     def test_refused_connection_is_retried_even_for_post(self) -> None:
-        assert delay(Outcome(error=httpx.ConnectError("refused")), idempotent=False) is not None
+        assert delay(Attempt(error=httpx.ConnectError("refused")), idempotent=False) is not None
 
     def test_dropped_response_is_not_retried_for_post(self) -> None:
-        assert delay(Outcome(error=httpx.RemoteProtocolError("dropped")), idempotent=False) is None
-        assert delay(Outcome(error=httpx.RemoteProtocolError("dropped")), idempotent=True) is not None
+        assert delay(Attempt(error=httpx.RemoteProtocolError("dropped")), idempotent=False) is None
+        assert delay(Attempt(error=httpx.RemoteProtocolError("dropped")), idempotent=True) is not None
 
     def test_client_errors_are_never_retried(self) -> None:
         for status in (400, 401, 403, 404, 409, 422):
-            assert delay(Outcome(status, {})) is None
+            assert delay(Attempt(status, {})) is None
 
     def test_retry_count_is_bounded(self) -> None:
-        assert delay(Outcome(429, {"Retry-After": "0"}), retry=4) is None
+        assert delay(Attempt(429, {"Retry-After": "0"}), retry=4) is None
 
     def test_total_wait_is_bounded(self) -> None:
-        assert delay(Outcome(429, {"Retry-After": "10"}), waited=25.0) is None
-        assert delay(Outcome(429, {"Retry-After": "5"}), waited=25.0) == 5.0
+        assert delay(Attempt(429, {"Retry-After": "10"}), waited=25.0) is None
+        assert delay(Attempt(429, {"Retry-After": "5"}), waited=25.0) == 5.0
 
 
 def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: object) -> tuple[HttpClient, FakeSleep]:

@@ -35,9 +35,9 @@ the ticket) · 8 `queue --exit-code` found tickets · 130 interrupted.
 COMMANDS: dict[str, tuple[str, str]] = {
     "queue": ("queue_cmd", "List a group's unsolved tickets, most urgent SLA first."),
     "ticket": ("ticket_cmd", "Work a ticket: show, note, triage, move, status, assign."),
-    "note": ("ticket_cmd", "Add an internal note (never public) to one or more tickets."),
-    "cascade": ("ticket_cmd", "Move tickets one step down the cascade."),
-    "suspended": ("ticket_cmd", "List suspended tickets: subject, author, cause and age."),
+    "note": ("ticket_change_cmd", "Add an internal note (never public) to one or more tickets."),
+    "cascade": ("ticket_change_cmd", "Move tickets one step down the cascade."),
+    "suspended": ("suspended_cmd", "List suspended tickets: subject, author, cause and age."),
     "card": ("card_cmd", "Trello cards for Zendesk tickets, linked both ways."),
     "weekly-tasks": ("card_cmd", "List the weekly jobs on the Week in Progress board."),
     "doctor": ("rotation_cmd", "Check you are ready for a rotation."),

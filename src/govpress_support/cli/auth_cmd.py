@@ -120,7 +120,15 @@ def status_cmd(
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    statuses = auth.status(rt.clients)
+    clients = rt.clients
+    statuses = auth.status(
+        clients.settings,
+        sandbox=clients.sandbox,
+        environ=clients.environ,
+        keyring=clients.keyring,
+        zendesk=lambda: clients.zendesk,
+        trello=lambda: clients.trello,
+    )
     if json_out:
         out.json([asdict(s) for s in statuses])
     else:

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
     from govpress_support.cli.output import Column, Output
     from govpress_support.cli.runtime import Runtime
-    from govpress_support.workflows.cards.link import LinkedCard, Plan, StepResult
+    from govpress_support.workflows.cards.link import CardPlan, CardStepResult
+    from govpress_support.workflows.cards.show import LinkedCard
 
 app = typer.Typer(
     help="Trello cards for Zendesk tickets, linked both ways: make them, and find them.",
@@ -140,6 +141,7 @@ def create_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import UsageError
+    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.cards import link as cards
 
@@ -149,13 +151,13 @@ def create_cmd(
         raise UsageError("give tickets or --missing, not both")
     if not missing and not tickets:
         raise UsageError("no tickets given", "name them (card create 4012 4013), or use --missing")
-    ids = [cards.parse_ticket_ref(value) for value in tickets or ()]
+    ids = parse_ticket_refs(tickets) if tickets else []
 
     clients = rt.clients
-    trello = clients.trello  # no Trello credentials: say so before anything else
+    trello, settings = clients.trello, clients.settings  # no Trello credentials: say so before anything else
     with out.status("reading the Trello board…"):
         destination = cards.resolve_destination(
-            trello, clients.settings, board=board, list_name=list_name, labels=tuple(label or ())
+            trello, settings, board=board, list_name=list_name, labels=tuple(label or ())
         )
     if missing:
         with out.status("fetching the 2nd line queue…") as update:
@@ -163,10 +165,14 @@ def create_cmd(
             def progress(fetched: int, total: int | None) -> None:
                 update(f"fetching the 2nd line queue… {fetched}" + (f" of {total}" if total else ""))
 
-            plan = cards.plan_missing(clients, destination, now=now(), join=join, on_progress=progress)
+            plan = cards.plan_missing(
+                clients.zendesk, trello, settings, destination, now=now(), join=join, on_progress=progress
+            )
     else:
         with out.status("reading the tickets…"):
-            plan = cards.plan_tickets(clients, destination, ids, now=now(), force=force, join=join)
+            plan = cards.plan_tickets(
+                clients.zendesk, trello, settings, destination, ids, now=now(), force=force, join=join
+            )
     for step in plan.steps:
         if step.warning:
             out.warn(f"{step.warning}; going on (--force)")
@@ -193,15 +199,15 @@ def create_cmd(
     _finish(out, results)
 
 
-def _execute(rt: "Runtime", plan: "Plan") -> "list[StepResult]":
-    from govpress_support.workflows.cards import link as cards
+def _execute(rt: "Runtime", plan: "CardPlan") -> "list[CardStepResult]":
+    from govpress_support.workflows.cards.apply import execute
 
-    out = rt.out
+    out, clients = rt.out, rt.clients
     if len(plan.work) == 1:
         with out.status("linking…"):
-            return cards.execute(rt.clients, plan)
+            return execute(clients.zendesk, clients.trello, clients.settings, plan)
     with out.progress(len(plan.steps), "linking cards") as advance:
-        return cards.execute(rt.clients, plan, on_result=lambda _: advance(1))
+        return execute(clients.zendesk, clients.trello, clients.settings, plan, on_result=lambda _: advance(1))
 
 
 def _subject(text: str, width: int = 48) -> str:
@@ -209,7 +215,7 @@ def _subject(text: str, width: int = 48) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _show_plan(out: "Output", plan: "Plan") -> None:
+def _show_plan(out: "Output", plan: "CardPlan") -> None:
     d = plan.destination
     out.info(f"Trello board {d.board.name!r} ({d.board.short_link}), list {d.list.name!r}:")
     if plan.joins:
@@ -222,7 +228,7 @@ def _show_plan(out: "Output", plan: "Plan") -> None:
         out.note(f"  ({plan.skipped} other tickets in {plan.group or 'the queue'} have a card already)")
 
 
-def _question(plan: "Plan") -> str:
+def _question(plan: "CardPlan") -> str:
     parts = []
     if plan.creates:
         parts.append(f"make {plan.creates} card{'s' if plan.creates != 1 else ''}")
@@ -231,7 +237,7 @@ def _question(plan: "Plan") -> str:
     return " and ".join(parts).capitalize() + "?"
 
 
-def _say_nothing_to_do(out: "Output", plan: "Plan") -> None:
+def _say_nothing_to_do(out: "Output", plan: "CardPlan") -> None:
     if plan.group is not None:
         out.success(f"every ticket in {plan.group} has a card ({plan.skipped}); nothing to do")
         return
@@ -240,7 +246,7 @@ def _say_nothing_to_do(out: "Output", plan: "Plan") -> None:
         out.success(f"ticket {step.ticket.id} already linked: {url}")
 
 
-def _finish(out: "Output", results: "Sequence[StepResult]") -> None:
+def _finish(out: "Output", results: "Sequence[CardStepResult]") -> None:
     from collections import Counter
 
     from govpress_support.core.errors import PartialFailure
@@ -271,7 +277,7 @@ def _finish(out: "Output", results: "Sequence[StepResult]") -> None:
     )
 
 
-def _render_results(out: "Output", results: "Sequence[StepResult]", plan: "Plan") -> None:
+def _render_results(out: "Output", results: "Sequence[CardStepResult]", plan: "CardPlan") -> None:
     records = [r.to_record(plan.destination) for r in results]
     out.rows(records, _result_columns(), tsv_fields=CREATE_TSV, empty="No tickets to link.")
 
@@ -312,13 +318,16 @@ def show_cmd(
 ) -> None:
     from govpress_support.cli.output import Mode
     from govpress_support.core.errors import GovPressError
-    from govpress_support.workflows.cards import link as cards
+    from govpress_support.core.refs import parse_ticket_refs
+    from govpress_support.workflows.cards.show import show_cards
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    ids = [cards.parse_ticket_ref(value) for value in tickets]
+    ids = parse_ticket_refs(tickets)
+    clients = rt.clients
+    trello = clients.trello  # no Trello credentials: say so first
     with out.status("looking for the cards…"):
-        shown = cards.show_cards(rt.clients, ids, board=board)
+        shown = show_cards(clients.zendesk, trello, clients.settings, ids, board=board)
     linked = [s for s in shown if s.card is not None]
     if linked:
         if out.mode is Mode.TABLE:

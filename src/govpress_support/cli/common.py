@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (an array of objects with stable field names).")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not on a terminal.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would change and change nothing.")]
+TicketIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).")]
 
 
 def optional_value(name: str, default: str) -> type[TyperCommand]:

@@ -1,48 +1,55 @@
-"""Opening the user's editor on a file, as git does: `$EDITOR`, else nano, else vi."""
+"""Opening the user's editor, the one way every command does it: `$VISUAL`, else `$EDITOR`,
+else a sensible default (click's: sensible-editor, vim, nano, vi).
+
+Off a terminal only an editor the user chose runs: a default one would wait for keys that never
+come. An editor that cannot run, or exits non-zero (vi's `:cq`), is one error, exit 1: nothing
+is sent.
+"""
 
 from __future__ import annotations
 
-import shlex
-import shutil
-import subprocess
+import os
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from govpress_support.core.errors import GovPressError, UsageError
 
-FALLBACKS = ("nano", "vi")
 
-
-def editor_command(environ: Mapping[str, str]) -> tuple[list[str], bool] | None:
-    """The editor to run and whether the user chose it (`$EDITOR`), or None when there is none."""
-    chosen = environ.get("EDITOR", "").strip()
-    if chosen:
-        try:
-            return shlex.split(chosen), True
-        except ValueError:
-            raise UsageError(f"cannot read EDITOR={chosen!r}", "fix its quoting") from None
-    for name in FALLBACKS:
-        if shutil.which(name):
-            return [name], False
+def chosen_editor(environ: Mapping[str, str]) -> str | None:
+    """The editor the user chose: `$VISUAL`, else `$EDITOR`; None when neither is set."""
+    for name in ("VISUAL", "EDITOR"):
+        value = environ.get(name, "").strip()
+        if value:
+            return value
     return None
 
 
-def edit(path: Path, environ: Mapping[str, str], *, terminal: bool, keep_hint: str) -> str:
-    """Open the editor on `path` and return what was saved. Raises when there is no editor, when
-    only a fallback editor exists and there is no terminal for it, or when the editor fails."""
-    found = editor_command(environ)
-    if found is None:
-        raise UsageError("no editor found (EDITOR is not set, and neither nano nor vi is installed)", keep_hint)
-    command, chosen = found
-    if not chosen and not terminal:
-        raise UsageError("not on a terminal, so no editor can be opened for the notes", keep_hint)
+def edit_file(path: Path, environ: Mapping[str, str], *, terminal: bool, hint: str) -> str:
+    """Open the editor on `path` and return what was saved. `hint` ends every error (how to go
+    on without the editor)."""
+    import click
+
+    editor = chosen_editor(environ)
+    if editor is None and not terminal:
+        raise UsageError("not on a terminal, and neither VISUAL nor EDITOR is set, so no editor can be opened", hint)
     try:
-        status = subprocess.call([*command, str(path)], env=dict(environ))
-    except OSError as exc:
-        raise UsageError(f"cannot run the editor {command[0]!r}: {exc.strerror or exc}", keep_hint) from None
-    if status != 0:
-        raise GovPressError(f"the editor exited with status {status}: nothing was sent", keep_hint)
+        click.edit(filename=str(path), editor=editor, env=dict(environ))
+    except click.ClickException as exc:
+        raise GovPressError(f"the editor failed ({exc.format_message()}): nothing was sent", hint) from None
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise GovPressError(f"cannot read the notes back from {path}: {exc.strerror or exc}") from None
+        raise GovPressError(f"cannot read back what was written in {path}: {exc.strerror or exc}", hint) from None
+
+
+def edit_text(environ: Mapping[str, str], *, terminal: bool, hint: str, name: str) -> str:
+    """Open the editor on a new empty file (`name` in its file name) and return what was saved;
+    the file is removed afterwards."""
+    fd, temp = tempfile.mkstemp(prefix=f"govpress-{name}-", suffix=".txt")
+    os.close(fd)
+    path = Path(temp)
+    try:
+        return edit_file(path, environ, terminal=terminal, hint=hint)
+    finally:
+        path.unlink(missing_ok=True)

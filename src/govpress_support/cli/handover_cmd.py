@@ -14,19 +14,20 @@ if TYPE_CHECKING:
     from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.handover.apply import Listener
-    from govpress_support.workflows.handover.models import HandoverResult, Plan
+    from govpress_support.workflows.handover.models import HandoverPlan, HandoverResult
     from govpress_support.workflows.handover.plan import PastRun
 
 HELP = """Hand your unsolved 2nd line tickets to the next engineer, with your notes.
 
 1. Who next: --to EMAIL, else the rota's next engineer after you. They must be a Zendesk agent.
 
-2. Notes: your editor ($EDITOR, else nano, else vi) opens on a template with one section per
-ticket, in SLA order. What you write under a ticket becomes an internal note on it; an empty
-section adds none. --notes-file FILE reads the same format instead; --note TEXT adds one line
-to every ticket's note. The format: a line '## #<id>' opens a ticket's section (the rest of the
-line is ignored); other lines starting with '#' are comments. Text before the first section, or
-a section for a ticket not being handed over, is an error before anything is sent.
+2. Notes: your editor ($VISUAL, else $EDITOR, else vim or nano; off a terminal only one you set)
+opens on a template with one section per ticket, in SLA order. What you write under a ticket
+becomes an internal note on it; an empty section adds none. --notes-file FILE reads the same
+format instead; --note TEXT adds one line to every ticket's note. The format: a line '## #<id>'
+opens a ticket's section (the rest of the line is ignored); other lines starting with '#' are
+comments. Text before the first section, or a section for a ticket not being handed over, is an
+error before anything is sent.
 
 3. Plan: each ticket with its new assignee and whether a note is added, the 2nd line membership
 change (the next engineer in before the tickets move, you out after; --keep-membership skips
@@ -172,8 +173,12 @@ def _handover(
     clients = rt.clients
     with out.status("reading your tickets, the rota, memberships and repositories…"):
         plan = handover.prepare(
-            clients,
+            clients.zendesk,
+            clients.trello_or_none,
+            clients.rota_or_none,
+            clients.settings,
             handover.HandoverOptions(to=to, keep_membership=keep_membership, repos=repos),
+            state_dir=rt.state_dir,
             now=now(),
         )
     if plan.left_out:
@@ -217,14 +222,16 @@ def _handover(
         out.info(f"nothing changed{kept}")
         raise typer.Exit(1)
 
-    result = _apply(out, lambda listener: handover.start(clients, plan, listener=listener))
+    result = _apply(
+        out, lambda listener: handover.start(clients.zendesk, plan, state_dir=rt.state_dir, listener=listener)
+    )
     if draft is not None:
         draft.unlink(missing_ok=True)  # the notes are in the journal now
     _finish(out, result, report)
 
 
-def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, str], Path]:
-    from govpress_support.cli.editor import edit
+def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dict[int, str], Path]:
+    from govpress_support.cli.editor import edit_file
     from govpress_support.workflows.handover import notes
     from govpress_support.workflows.handover.journal import new_run_id
     from govpress_support.workflows.handover.plan import journal_dir
@@ -261,7 +268,7 @@ def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, s
     draft = directory / f"notes-{new_run_id(plan.created_at)}.md"
     draft.write_text(notes.template(tickets, header), encoding="utf-8")
     hint = f"your notes file is {draft}: pass --notes-file {draft}, or --no-notes"
-    text = edit(draft, rt.environ, terminal=out.interactive, keep_hint=hint)
+    text = edit_file(draft, rt.environ, terminal=out.interactive, hint=hint)
     try:
         return notes.parse(text, [t.id for t in plan.tickets], source=str(draft)), draft
     except notes.NotesError as exc:
@@ -269,7 +276,7 @@ def _edit_notes(rt: "Runtime", out: "Output", plan: "Plan") -> tuple[dict[int, s
         raise
 
 
-def _show_plan(out: "Output", plan: "Plan") -> None:
+def _show_plan(out: "Output", plan: "HandoverPlan") -> None:
     """The plan on stderr: a table on a terminal, plain lines otherwise."""
     from govpress_support.workflows.handover.report import sla
 
@@ -404,7 +411,7 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool)
             result = handover.result_of(run)
             out.json(to_record(run.plan, status="dry_run", outcomes=result.outcomes, memberships=result.memberships))
         return
-    result = _apply(out, lambda listener: handover.resume(clients, run, listener=listener))
+    result = _apply(out, lambda listener: handover.resume(clients.zendesk, run, listener=listener))
     _finish(out, result, report)
 
 

@@ -43,21 +43,6 @@ Examples:
     govpress-support queue --watch 30
 """
 
-TSV_FIELDS = (
-    "id",
-    "priority",
-    "status_label",
-    "sla_metric",
-    "sla_stage",
-    "sla_breach_at",
-    "sla_breached",
-    "due_at",
-    "assignee_email",
-    "organization",
-    "trello_card_url",
-    "subject",
-)
-
 
 def register(app: typer.Typer) -> None:
     app.command("queue", help=HELP, cls=optional_value("watch", "60"))(queue_cmd)
@@ -139,15 +124,19 @@ def _fetch(rt: "Runtime", options: "QueueOptions") -> "QueueResult":
         def progress(fetched: int, total: int | None) -> None:
             update(f"fetching tickets… {fetched}" + (f" of {total}" if total else ""))
 
-        return fetch_queue(rt.clients, options, now=now(), on_progress=progress)
+        clients = rt.clients
+        return fetch_queue(
+            clients.zendesk, clients.trello_or_none, clients.settings, options, now=now(), on_progress=progress
+        )
 
 
 def _render(rt: "Runtime", result: "QueueResult", changed: set[int] | None = None) -> None:
     from govpress_support.cli.output import Mode
+    from govpress_support.core.records import QUEUE_TSV_FIELDS
 
     out = rt.out
     if out.mode is not Mode.TABLE:
-        out.rows(result.records(), queue_columns(result.now, result.warning_threshold), tsv_fields=TSV_FIELDS)
+        out.rows(result.records(), queue_columns(result.now, result.warning_threshold), tsv_fields=QUEUE_TSV_FIELDS)
         if result.trello.reason:
             out.note(result.trello.reason)
         return

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.rotation.doctor import Check
-    from govpress_support.workflows.rotation.start import Briefing, RotationPlan, StepResult
+    from govpress_support.workflows.rotation.start import Briefing, RotationPlan, RotationStepResult
 
 DOCTOR_HELP = """Check you are ready for a rotation: one line per check, ✓ or ✗ with its fix.
 
@@ -68,8 +68,16 @@ def _checks(rt: "Runtime") -> "list[Check]":
     config_check = doctor.check_config(rt.config_path, lambda: rt.settings)
     if not config_check.ok:
         return [config_check]
+    clients = rt.clients
     try:
-        return doctor.run_checks(rt.clients, rt.config_path, lambda: rt.settings)
+        return doctor.run_checks(
+            clients.settings,
+            zendesk=lambda: clients.zendesk,
+            trello=clients.trello_or_none,
+            rota=clients.rota_or_none,
+            config_path=rt.config_path,
+            load=lambda: rt.settings,
+        )
     except GovPressError as exc:  # pragma: no cover - checks turn failures into results
         return [config_check, doctor.Check("checks", False, exc.message, exc.hint)]
 
@@ -129,23 +137,35 @@ def start_rotation_cmd(
     clients = rt.clients
     when = now()
     with out.status("looking at the group, the rota and the boards…"):
-        plan = plan_rotation(clients, today=when.date(), previous_email=previous, first_time=first_time)
+        plan = plan_rotation(
+            clients.zendesk,
+            clients.trello_or_none,
+            clients.rota_or_none,
+            clients.settings,
+            today=when.date(),
+            previous_email=previous,
+            first_time=first_time,
+        )
     _show_plan(out, plan)
 
-    results: list[StepResult] = []
+    results: list[RotationStepResult] = []
     if plan.empty:
         out.success("nothing to change: you are set up for this rotation")
     elif dry_run:
         out.info("dry run: nothing changed")
     elif out.confirm(f"Make these {len(plan.steps)} change(s)?", yes=yes):
-        results = apply_rotation(clients, plan, on_step=lambda r: _show_result(out, r))
+        results = apply_rotation(
+            clients.zendesk, clients.trello_or_none, clients.settings, plan, on_step=lambda r: _show_result(out, r)
+        )
     else:
         out.info("nothing changed")
         raise typer.Exit(1)
 
     with out.status("preparing your briefing…"):
         failures = [c for c in _checks(rt) if not c.ok]
-        briefing = build_briefing(clients, now=when, doctor_failures=failures)
+        briefing = build_briefing(
+            clients.zendesk, clients.trello_or_none, clients.settings, now=when, doctor_failures=failures
+        )
     if json_out:
         out.json(_briefing_data(plan, results, briefing, dry_run))
     elif markdown:
@@ -170,7 +190,7 @@ def _show_plan(out: "Output", plan: "RotationPlan") -> None:
         out.error(blocked)
 
 
-def _show_result(out: "Output", result: "StepResult") -> None:
+def _show_result(out: "Output", result: "RotationStepResult") -> None:
     if result.ok:
         out.success(f"{result.step.description}: {result.detail}" + (f" {result.url}" if result.url else ""))
     else:
@@ -178,7 +198,7 @@ def _show_result(out: "Output", result: "StepResult") -> None:
 
 
 def _briefing_data(
-    plan: "RotationPlan", results: "list[StepResult]", briefing: "Briefing", dry_run: bool
+    plan: "RotationPlan", results: "list[RotationStepResult]", briefing: "Briefing", dry_run: bool
 ) -> dict[str, Any]:
     trello_checked = briefing.trello_checked
     return {
@@ -267,7 +287,7 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
         _print_checks(out, briefing.doctor_failures)
 
 
-def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list[StepResult]") -> str:
+def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list[RotationStepResult]") -> str:
     """The briefing as Markdown, for Slack or a stand-up doc."""
     from govpress_support.core.sla import metric_name
     from govpress_support.core.timeutil import relative

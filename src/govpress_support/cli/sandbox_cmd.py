@@ -1,5 +1,6 @@
 """`govpress-support sandbox reset|serve`: the built-in Zendesk + Trello + rota emulator."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -81,6 +82,14 @@ def serve_cmd(
             help="Freeze the sandbox's clock at this UTC time (or 'start'), so repeated runs see the same SLA times.",
         ),
     ] = None,
+    git_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--git-dir",
+            metavar="DIR",
+            help="Also make (or reuse) a local git remote and a working clone with unpushed branches in DIR.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the sandbox over HTTP on 127.0.0.1 until Ctrl-C.
 
@@ -91,6 +100,8 @@ def serve_cmd(
         govpress-support sandbox serve --port 8765
 
         govpress-support sandbox serve --port 0 --latency 50 --rate-limit-share 0.2 --error-share 0.05 --retry-after 0
+
+        govpress-support sandbox serve --git-dir /tmp/govpress-git
 
     A frozen clock (--now) also freezes the rate-limit windows: keep such runs short.
     """
@@ -117,12 +128,20 @@ def serve_cmd(
         seed=seed,
     )
 
+    remote = None
+    if git_dir is not None:
+        from govpress_support.sandbox.git_remote import ensure_git_remote
+
+        remote = ensure_git_remote(git_dir)
+
     def ready(actual: int) -> None:
         base = f"http://127.0.0.1:{actual}"
         out.text(base)
         out.info(f"sandbox serving on {base} (state in {rt.state_dir}); Ctrl-C stops it. Point the CLI at it with:")
         for name, value in sandbox.environment(base).items():
             out.info(f"  export {name}={value}")
+        if remote is not None:
+            out.info(f"git remote {remote.bare}; working clone {remote.clone} (handover --repos {remote.workdir})")
 
     try:
         sandbox.serve(rt.state_dir, port=port, faults=faults, on_ready=ready)

@@ -14,11 +14,13 @@ from rich.text import Text
 
 from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
 from govpress_support.cli.output import Column, Mode, Output, tsv_value
+from govpress_support.core.records import SHOW_TSV_FIELDS
 from govpress_support.core.sla import metric_name, ticket_sla
 from govpress_support.core.timeutil import relative
 from govpress_support.workflows.suspended import SuspendedResult
-from govpress_support.workflows.tickets.plan import Batch, ShowResult, TicketDetail
-from govpress_support.workflows.tickets.write import Outcome, Plan, TicketResult
+from govpress_support.workflows.tickets.plan import Batch
+from govpress_support.workflows.tickets.show import ShowResult, TicketDetail
+from govpress_support.workflows.tickets.write import ChangeOutcome, TicketPlan, TicketResult
 
 CARD_HINT = "govpress-support card create {id}"
 
@@ -44,29 +46,7 @@ def show(out: Output, result: ShowResult) -> None:
 def _tsv_block(record: Mapping[str, Any]) -> str:
     """`field<TAB>value` lines; SLA metrics and comments one a line, a comment's body below it,
     each line indented by a tab."""
-    lines: list[str] = []
-    for key in (
-        "id",
-        "url",
-        "subject",
-        "status",
-        "status_label",
-        "priority",
-        "type",
-        "group",
-        "requester_name",
-        "requester_email",
-        "organization",
-        "assignee_name",
-        "assignee_email",
-        "due_at",
-        "tags",
-        "created_at",
-        "updated_at",
-        "trello_card",
-        "trello_card_url",
-    ):
-        lines.append(f"{key}\t{tsv_value(record.get(key))}")
+    lines = [f"{key}\t{tsv_value(record.get(key))}" for key in SHOW_TSV_FIELDS]
     for metric in record["sla_metrics"]:
         values = (metric["metric"], metric["stage"], metric["breach_at"], metric["breached"])
         lines.append("sla\t" + "\t".join(tsv_value(v) for v in values))
@@ -177,7 +157,7 @@ def _card_cell(d: TicketDetail) -> Text:
 # --- plans and results ---------------------------------------------------------------------------
 
 
-def _subject(plan: Plan) -> str:
+def _subject(plan: TicketPlan) -> str:
     subject = plan.ticket.subject
     return subject if len(subject) <= 60 else subject[:59] + "…"
 
@@ -205,7 +185,7 @@ def show_plan(out: Output, batch: Batch, *, dry_run: bool) -> None:
 
 def show_results(out: Output, results: Sequence[TicketResult]) -> None:
     for result in results:
-        if result.outcome is Outcome.UPDATED:
+        if result.outcome is ChangeOutcome.UPDATED:
             out.success(f"#{result.ticket_id} updated" + (f": {'; '.join(result.changes)}" if result.changes else ""))
         elif not result.outcome.ok:
             out.err.print(

@@ -50,9 +50,16 @@ class ConfigError(UsageError):
 
 
 class AuthError(GovPressError):
-    """Credentials missing, rejected, or not allowed to do this (HTTP 401/403)."""
+    """Credentials missing, rejected, or not allowed to do this (HTTP 401/403).
+
+    `status` is the HTTP status that said so: 401 (who you are was not accepted) or 403 (you
+    may not do this); None when no request was made (credentials missing)."""
 
     exit_code = ExitCode.AUTH
+
+    def __init__(self, message: str, hint: str | None = None, *, status: int | None = None):
+        super().__init__(message, hint)
+        self.status = status
 
 
 class ApiError(GovPressError):

@@ -19,6 +19,9 @@ ALIASES = ("triage", "1st", "2nd", "scoping")
 # The cascade: work that grows moves one group down.
 CASCADE = {"triage": "1st", "1st": "2nd", "2nd": "scoping"}
 
+# The process puts a Trello card on every ticket in these groups.
+CARD_GROUPS = ("2nd", "scoping")
+
 
 def group_name(groups: GroupSettings, value: str) -> str:
     """The configured name for an alias (`2nd`, `1st-line`, `second`...), else `value` as given."""
@@ -49,3 +52,8 @@ def alias_of(groups: GroupSettings, group: Group) -> str | None:
         if name.casefold() == group.name.casefold():
             return alias
     return None
+
+
+def needs_card(groups: GroupSettings, group: Group | None) -> bool:
+    """Whether the process wants a Trello card for a ticket in this group."""
+    return group is not None and alias_of(groups, group) in CARD_GROUPS

@@ -13,14 +13,6 @@ from datetime import date, datetime
 PRIORITIES: tuple[str, ...] = ("urgent", "high", "normal", "low")
 TICKET_TYPES: tuple[str, ...] = ("problem", "incident", "question", "task")
 UNSOLVED_STATUSES: tuple[str, ...] = ("new", "open", "pending", "hold")
-STATUS_LABELS: dict[str, str] = {
-    "new": "New",
-    "open": "Open",
-    "pending": "Pending",
-    "hold": "On-hold",
-    "solved": "Solved",
-    "closed": "Closed",
-}
 
 
 @dataclass(frozen=True)

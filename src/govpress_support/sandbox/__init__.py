@@ -1,5 +1,6 @@
-"""The sandbox: a built-in emulator of the Zendesk Support API, the Trello REST API and the rota
-service, for trying the tool, practising a rotation, the test suite and the benchmarks.
+"""The sandbox: a built-in emulator of the Zendesk Support API, the Trello REST API, the rota
+service, GitHub's REST API and a Slack incoming webhook, for trying the tool, practising a
+rotation, the test suite and the benchmarks. `sandbox.git_remote` makes a local git remote to push to.
 
 In-process: `httpx.Client(transport=open_app(dir).transport(), base_url=ZENDESK_URL)`.
 Over HTTP: `serve(dir, port=8765)` on 127.0.0.1, then point the base URLs there.
@@ -10,14 +11,18 @@ from govpress_support.sandbox.constants import (
     AGENT_TOKEN,
     DB_NAME,
     DEFAULT_EMAIL,
+    GITHUB_API_URL,
+    GITHUB_EXPIRED_TOKEN,
+    GITHUB_TOKEN,
     ROTA_URL,
+    SLACK_WEBHOOK_URL,
     TRELLO_KEY,
     TRELLO_TOKEN,
     TRELLO_URL,
     ZENDESK_URL,
 )
 from govpress_support.sandbox.faults import Faults
-from govpress_support.sandbox.identity import environment, trello_token_for
+from govpress_support.sandbox.identity import environment, github_token_for, trello_token_for
 from govpress_support.sandbox.server import make_server, serve
 from govpress_support.sandbox.wire import ConnectionDropped, Request, Response
 
@@ -25,7 +30,11 @@ __all__ = [
     "AGENT_TOKEN",
     "DB_NAME",
     "DEFAULT_EMAIL",
+    "GITHUB_API_URL",
+    "GITHUB_EXPIRED_TOKEN",
+    "GITHUB_TOKEN",
     "ROTA_URL",
+    "SLACK_WEBHOOK_URL",
     "TRELLO_KEY",
     "TRELLO_TOKEN",
     "TRELLO_URL",
@@ -36,6 +45,7 @@ __all__ = [
     "Response",
     "SandboxApp",
     "environment",
+    "github_token_for",
     "make_server",
     "open_app",
     "reset",

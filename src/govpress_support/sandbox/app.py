@@ -1,16 +1,17 @@
-"""The sandbox application: one object answering Zendesk, Trello, the rota and its own control
-API by path, over a SQLite file that persists between processes."""
+"""The sandbox application: one object answering Zendesk, Trello, the rota, GitHub, a Slack webhook
+and its own control API by path, over a SQLite file that persists between processes."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
 from govpress_support.core import timeutil
-from govpress_support.sandbox.constants import DB_NAME
+from govpress_support.sandbox.constants import DB_NAME, GITHUB_API_PREFIX
 from govpress_support.sandbox.control_api import ControlAPI
 from govpress_support.sandbox.faults import FaultInjector, Faults
 from govpress_support.sandbox.rota_api import RotaAPI
@@ -21,6 +22,10 @@ from govpress_support.sandbox.store import SettingsValues, Store, loads
 from govpress_support.sandbox.trello_api import TrelloAPI
 from govpress_support.sandbox.wire import Request, Response, text_response
 from govpress_support.sandbox.zendesk_api import ZendeskAPI
+
+if TYPE_CHECKING:
+    from govpress_support.sandbox.github_api import GitHubAPI
+    from govpress_support.sandbox.slack_api import SlackAPI
 
 STALE_AFTER = 86400  # seconds: a desk older than a day is worth a `sandbox reset`
 
@@ -33,7 +38,7 @@ class Service(Protocol):
     def dispatch(self, req: Request, match: Match[Any] | None) -> Response: ...
 
 
-class Settings:
+class SandboxSettings:
     """The persisted switches, read from and written to the SQLite file on every access, so a
     change made by another process (the control API of a served sandbox) is seen at once."""
 
@@ -88,12 +93,26 @@ class SandboxApp:
         self.store = Store(self.state_dir / DB_NAME)
         ensure_seeded(self.store)
         self.stats = Stats()
-        self.settings = Settings(self.store)
+        self.settings = SandboxSettings(self.store)
         self._injector = FaultInjector(faults, self.stats)
         self.zendesk = ZendeskAPI(self.store, self.stats)
         self.trello = TrelloAPI(self.store, self.stats)
         self.rota = RotaAPI(self.store)
         self.control = ControlAPI(self)
+
+    @functools.cached_property
+    def github(self) -> GitHubAPI:
+        """GitHub's REST API, loaded on first use: a run that never asks for it does not pay for it."""
+        from govpress_support.sandbox.github_api import GitHubAPI
+
+        return GitHubAPI(self.store, self.stats)
+
+    @functools.cached_property
+    def slack(self) -> SlackAPI:
+        """The Slack incoming webhook, loaded on first use."""
+        from govpress_support.sandbox.slack_api import SlackAPI
+
+        return SlackAPI(self.store, self.stats)
 
     @property
     def seeded_at(self) -> datetime | None:
@@ -128,6 +147,10 @@ class SandboxApp:
         self.zendesk.account_window.clear()
         self.zendesk.export_window.clear()
         self.zendesk.incremental_window.clear()
+        if "github" in self.__dict__:
+            self.github.clear_windows()
+        if "slack" in self.__dict__:
+            self.slack.window.clear()
 
     def _service(self, path: str) -> Service | None:
         if path.startswith("/api/v2/"):
@@ -136,6 +159,10 @@ class SandboxApp:
             return self.trello
         if path.startswith("/v2/"):
             return self.rota
+        if path == GITHUB_API_PREFIX or path.startswith(GITHUB_API_PREFIX + "/"):
+            return self.github
+        if path.startswith("/services/"):
+            return self.slack
         return None
 
     def handle(self, request: Request) -> Response:

@@ -1,16 +1,20 @@
 """The sandbox's own control API under `/_sandbox/...` (no auth, JSON, never faulted): stats,
-faults, settings, reset, when the desk was seeded, user roles, "someone else edits this ticket"
-and "the requester answers"."""
+faults, settings, reset, when the desk was seeded, user roles, "someone else edits this ticket",
+"the requester answers", and the emails Zendesk would have sent."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import DEFAULT_EMAIL
 from govpress_support.sandbox.routing import Router
+from govpress_support.sandbox.store import dumps, loads
 from govpress_support.sandbox.wire import Request, Response, json_response
+from govpress_support.sandbox.zendesk_emails import email_via
+from govpress_support.sandbox.zendesk_emails import emails as recorded_emails
 from govpress_support.sandbox.zendesk_tickets import TicketError, View, render_ticket
 
 if TYPE_CHECKING:
@@ -94,13 +98,38 @@ class ControlAPI:
         return json_response(200, self.app.settings.as_dict())
 
     def user_role(self, req: Request, params: dict[str, str]) -> Response:
-        role = self._body(req).get("role")
-        if role not in ("agent", "admin", "end-user"):
+        """`{"role": "agent"|"admin"|"end-user"}` and/or `{"restricted": true|false}` (a restricted
+        agent: no suspended tickets)."""
+        body = self._body(req)
+        role, restricted = body.get("role"), body.get("restricted")
+        if role is None and restricted is None:
+            raise ControlError(400, "send role (agent, admin or end-user) and/or restricted (true or false)")
+        if role is not None and role not in ("agent", "admin", "end-user"):
             raise ControlError(400, "role must be agent, admin or end-user")
+        if restricted is not None and not isinstance(restricted, bool):
+            raise ControlError(400, "restricted must be true or false")
         with self.app.store.write() as conn:
-            if conn.execute("UPDATE users SET role = ? WHERE email = ?", (role, params["email"])).rowcount == 0:
+            row = conn.execute("SELECT role, doc FROM users WHERE email = ?", (params["email"],)).fetchone()
+            if row is None:
                 raise ControlError(404, f"no user {params['email']}")
-        return json_response(200, {"email": params["email"], "role": role})
+            doc = loads(row["doc"]) or {}
+            if restricted is not None:
+                doc["restricted_agent"] = restricted
+            role = role or row["role"]
+            conn.execute("UPDATE users SET role = ?, doc = ? WHERE email = ?", (role, dumps(doc), params["email"]))
+        return json_response(
+            200, {"email": params["email"], "role": role, "restricted": bool(doc.get("restricted_agent"))}
+        )
+
+    def emails(self, req: Request, params: dict[str, str]) -> Response:
+        """The emails Zendesk would have sent for public replies, oldest first; `?ticket_id=` for
+        one ticket's."""
+        raw = req.arg("ticket_id")
+        if raw is not None and not raw.strip().isdigit():
+            raise ControlError(400, "ticket_id must be a ticket number")
+        with self.app.store.snapshot() as conn:
+            found = recorded_emails(conn, int(raw) if raw is not None else None)
+        return json_response(200, {"emails": found, "count": len(found)})
 
     def touch(self, req: Request, params: dict[str, str]) -> Response:
         """Another agent edits the ticket: the changes apply as them and updated_at moves."""
@@ -139,9 +168,24 @@ class ControlAPI:
             changes["status"] = "open"
         settings = self.app.store.settings()
         author = current.requester_id or current.submitter_id
-        ticket, audit = tickets.update(current.id, changes, int(author or 0), custom_statuses=settings.custom_statuses)
+        person = self.app.store.one("SELECT name, email FROM users WHERE id = ?", (author,)) if author else None
+        via = email_via(person["name"], person["email"]) if person is not None else None
+        ticket, audit = tickets.update(
+            current.id, changes, int(author or 0), custom_statuses=settings.custom_statuses, via=via
+        )
         view = View(req.origin, timeutil.now(), settings.custom_statuses)
         return json_response(200, {"ticket": render_ticket(ticket, view, slas=True), "audit": audit})
+
+
+def _elsewhere(module: str, name: str) -> Handler:
+    """A control handler kept beside the emulator it switches (`github_api`, `slack_api`), imported
+    when first asked for."""
+
+    def handler(api: ControlAPI, req: Request, params: dict[str, str]) -> Response:
+        found: Handler = getattr(importlib.import_module(f"govpress_support.sandbox.{module}"), name)
+        return found(api, req, params)
+
+    return handler
 
 
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
@@ -156,4 +200,10 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("PUT", "/_sandbox/users/{email}", ControlAPI.user_role),
     ("POST", "/_sandbox/tickets/{id:int}/touch", ControlAPI.touch),
     ("POST", "/_sandbox/tickets/{id:int}/reply", ControlAPI.reply),
+    ("GET", "/_sandbox/emails", ControlAPI.emails),
+    ("GET", "/_sandbox/github", _elsewhere("github_api", "control_get")),
+    ("PUT", "/_sandbox/github", _elsewhere("github_api", "control_put")),
+    ("GET", "/_sandbox/slack", _elsewhere("slack_api", "control_get")),
+    ("PUT", "/_sandbox/slack", _elsewhere("slack_api", "control_put")),
+    ("DELETE", "/_sandbox/slack", _elsewhere("slack_api", "control_delete")),
 )

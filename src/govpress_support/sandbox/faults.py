@@ -7,6 +7,7 @@ faults whatever the shares are. Faults happen before the request is processed: n
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -134,6 +135,16 @@ def rate_limited(service: str, retry_after: float, variant: float) -> Response:
             }
             return json_response(429, body, headers)
         return text_response(429, "Too Many Requests", headers)
+    if service == "github":  # a secondary limit: 403 or 429, with retry-after
+        body = {
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+            "#about-secondary-rate-limits",
+            "status": "403" if variant < 0.5 else "429",
+        }
+        return json_response(403 if variant < 0.5 else 429, body, {"retry-after": f"{math.ceil(retry_after)}"})
+    if service == "slack":
+        return text_response(429, "rate_limited", {"retry-after": f"{math.ceil(retry_after)}"})
     return text_response(429, "Too Many Requests")
 
 

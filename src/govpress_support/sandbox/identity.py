@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from govpress_support.sandbox.constants import AGENT_TOKEN, DEFAULT_EMAIL, TRELLO_KEY, TRELLO_TOKEN
+from collections.abc import Iterable
+
+from govpress_support.sandbox.constants import (
+    AGENT_TOKEN,
+    DEFAULT_EMAIL,
+    GITHUB_API_PREFIX,
+    GITHUB_TOKEN,
+    SLACK_WEBHOOK_PATH,
+    TRELLO_KEY,
+    TRELLO_TOKEN,
+)
 from govpress_support.sandbox.seed_data import AGENTS
+
+
+def _for(email: str, people: Iterable[tuple[str, str]], default: str) -> str:
+    """The value paired with this email (case-insensitive), or `default`."""
+    wanted = (email or DEFAULT_EMAIL).strip().casefold()
+    return next((value for address, value in people if address.casefold() == wanted), default)
 
 
 def trello_token_for(email: str) -> str:
     """The Trello token of the seeded agent with this email (the default agent's otherwise)."""
-    wanted = (email or DEFAULT_EMAIL).strip().casefold()
-    for agent in AGENTS:
-        if agent.email.casefold() == wanted:
-            return agent.trello_token
-    return TRELLO_TOKEN
+    return _for(email, ((a.email, a.trello_token) for a in AGENTS), TRELLO_TOKEN)
+
+
+def github_token_for(email: str) -> str:
+    """The GitHub token of the seeded person with this email (Sam Okafor's otherwise)."""
+    from govpress_support.sandbox.seed_github import USERS as GITHUB_USERS
+
+    return _for(email, ((u.email, u.token) for u in GITHUB_USERS), GITHUB_TOKEN)
 
 
 def environment(base_url: str, email: str = DEFAULT_EMAIL) -> dict[str, str]:
@@ -26,4 +45,7 @@ def environment(base_url: str, email: str = DEFAULT_EMAIL) -> dict[str, str]:
         "ZENDESK_API_TOKEN": AGENT_TOKEN,
         "TRELLO_API_KEY": TRELLO_KEY,
         "TRELLO_TOKEN": trello_token_for(email),
+        "GITHUB_API_URL": f"{base}{GITHUB_API_PREFIX}",
+        "GITHUB_TOKEN": github_token_for(email),
+        "SLACK_WEBHOOK_URL": f"{base}{SLACK_WEBHOOK_PATH}",
     }

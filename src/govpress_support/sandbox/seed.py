@@ -61,6 +61,9 @@ def seed(store: Store, conn: sqlite3.Connection, *, seed: int = 1, bulk: int = 0
             "INSERT INTO rota (role, week_offset, name, email) VALUES (?, ?, ?, ?)",
             (role, week, name, email),
         )
+    from govpress_support.sandbox.seed_github import seed_github  # only when seeding
+
+    seed_github(conn, now)
     if bulk:
         add_bulk(conn, bulk, seed=seed, now=now)
     store.set_meta(conn, "seeded", dumps({"seed": seed, "bulk": bulk, "at": timeutil.iso(now)}))
@@ -148,6 +151,7 @@ def _zendesk(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> Non
             (sid, category, dumps(doc)),
         )
     keys = _tickets(conn, now, rng)
+    _macros(conn, now)
     for n, (subject, cause, author, email, content, follows, days) in enumerate(D.SUSPENDED):
         created = _iso(now - timedelta(days=days))
         doc = {
@@ -217,11 +221,13 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
             "due": {"at": _iso(now + timedelta(hours=t.due_hours))} if t.due_hours is not None else None,
             "custom_fields": _custom_fields(orgs.get(t.requester), t.estimate),
             "via": "email" if t.group == D.TRIAGE or n % 3 else "web",
+            "email_ccs": list(t.ccs),
+            "followers": list(t.followers),
         }
         comments = [(t.requester, t.description, True), *t.notes]
         span = (updated - created) / len(comments)
         notes = [(created + span * k, author, body, public) for k, (author, body, public) in enumerate(comments)][1:]
-        seeded = H.Seeded(t, tid, created, updated, doc["sla"], status_id, notes)
+        seeded = H.Seeded(t, tid, created, updated, doc["sla"], status_id, notes, channel=doc["via"])
         life, created = H.seeded_life(seeded, now)
         state, mx, last = player.play(life)
         _paused_remaining(doc, mx, t.status)
@@ -276,6 +282,29 @@ def _paused_remaining(doc: dict[str, Any], mx: dict[str, Any], status: str) -> N
         clock = mx["c"].get(EVENT_METRIC.get(metric["metric"], metric["metric"]))
         if sla is not None and clock is not None:
             metric["remaining"] = int(int(sla["target"]) * 60 - float(clock["used"]))
+
+
+def _macros(conn: sqlite3.Connection, now: datetime) -> None:
+    for position, m in enumerate(D.MACROS, start=1):
+        if m.owner is not None:
+            restriction: dict[str, Any] | None = {"type": "User", "id": m.owner}
+        elif m.groups:
+            restriction = {"type": "Group", "id": m.groups[0], "ids": list(m.groups)}
+        else:
+            restriction = None
+        created = now - timedelta(days=m.days_ago)
+        doc = {
+            "description": m.description,
+            "actions": [{"field": f, "value": v} for f, v in m.actions],
+            "restriction": restriction,
+            "default": False,
+            "created_at": _iso(created),
+            "updated_at": _iso(created + timedelta(days=m.days_ago / 3)),
+        }
+        conn.execute(
+            "INSERT INTO macros (id, title, active, position, doc) VALUES (?, ?, ?, ?, ?)",
+            (m.id, m.title, int(m.active), position, dumps(doc)),
+        )
 
 
 def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) -> None:

@@ -192,6 +192,8 @@ class SeedTicket:
     notes: tuple[tuple[int, str, bool], ...] = ()  # (author, body, public) after the description
     card: str | None = None  # list on the Backlog board when the ticket has a Trello card
     estimate: float | None = None
+    ccs: tuple[int, ...] = ()  # email CCs (user ids): public replies are emailed to them too
+    followers: tuple[int, ...] = ()  # agents following the ticket
 
 
 def nrt(minutes: float | None, stage: str | None = None, hours: int = 24) -> Metric:
@@ -226,6 +228,8 @@ TICKETS: tuple[SeedTicket, ...] = (
         sla=(nrt(-190, hours=4),),
         days_ago=3.2,
         tags=("forms", "gravity_forms", "email"),
+        ccs=(20002,),
+        followers=(MORGAN,),
         notes=(
             (
                 SAM,
@@ -253,6 +257,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         days_ago=2.5,
         tags=("search", "privacy"),
         card="In progress",
+        ccs=(20004,),
     ),
     SeedTicket(
         key="cookie-banner",
@@ -271,6 +276,8 @@ TICKETS: tuple[SeedTicket, ...] = (
         sla=(nrt(14, hours=8),),
         days_ago=1.8,
         tags=("accessibility", "styling"),
+        ccs=(20012,),
+        followers=(PRIYA,),
     ),
     SeedTicket(
         key="yoast-update",
@@ -525,6 +532,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         tags=("dns",),
         due_hours=48,
         card="Ready",
+        ccs=(20008,),
     ),
     SeedTicket(
         key="wpml-conflict",
@@ -933,6 +941,133 @@ SUSPENDED: tuple[tuple[str, str, str, str, str, str | None, float], ...] = (
         "---------- Forwarded message ----------\nA new submission...",
         None,
         2.3,
+    ),
+)
+
+# --- macros --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedMacro:
+    id: int
+    title: str
+    description: str
+    actions: tuple[tuple[str, str], ...]  # (field, value) as Zendesk's actions reference names them
+    active: bool = True
+    owner: int | None = None  # a personal macro: only its owner applies it
+    groups: tuple[int, ...] = ()  # restricted to these groups' members
+    days_ago: float = 200
+
+
+SIGN_OFF = "Thanks,\n{{current_user.first_name}}\nGovPress Support"
+
+MACROS: tuple[SeedMacro, ...] = (
+    SeedMacro(
+        360090001,
+        "Pending believed solved",
+        "Public reply saying we believe it is fixed; sets the status to Pending believed solved.",
+        (
+            ("custom_status_id", "1260000006"),
+            ("comment_mode_is_public", "true"),
+            (
+                "comment_value",
+                "Hi {{ticket.requester.first_name}},\n\nWe believe this is now fixed. Could you check "
+                "it looks right to you?\n\nIf anything is still wrong, just reply to this email and the "
+                "ticket will reopen. If we don't hear from you, we will close it in a few days.\n\n" + SIGN_OFF,
+            ),
+        ),
+        days_ago=400,
+    ),
+    SeedMacro(
+        360090002,
+        "Ask for more detail",
+        "Public reply asking the client for the page, the steps and a screenshot; sets the status to pending.",
+        (
+            ("status", "pending"),
+            ("comment_mode_is_public", "true"),
+            (
+                "comment_value",
+                "Hi {{ticket.requester.first_name}},\n\nThanks for getting in touch about "
+                '"{{ticket.title}}". So that we can look into it, could you send us:\n\n'
+                "- the address (URL) of the page where you see the problem\n"
+                "- what you did just before it happened, and what you expected to see\n"
+                "- a screenshot, if you can\n\n" + SIGN_OFF,
+            ),
+        ),
+        days_ago=380,
+    ),
+    SeedMacro(
+        360090003,
+        "Scoped: moving to scoping",
+        "Internal note; moves the ticket to GovPress scoping and discussion and tags it scoping.",
+        (
+            ("group_id", str(SCOPING)),
+            ("current_tags", "scoping"),
+            ("comment_mode_is_public", "false"),
+            (
+                "comment_value",
+                "Moving to GovPress scoping and discussion: this is more than half a day of development. "
+                "Please scope it and agree an estimate with the client before any work starts.",
+            ),
+        ),
+        groups=(TRIAGE, SECOND_LINE),
+        days_ago=300,
+    ),
+    SeedMacro(
+        360090004,
+        "Solved: thanks for confirming",
+        "Public reply thanking the client for confirming the fix; solves the ticket.",
+        (
+            ("status", "solved"),
+            ("comment_mode_is_public", "true"),
+            (
+                "comment_value",
+                "Hi {{ticket.requester.first_name}},\n\nThanks for confirming. We have marked this "
+                "ticket as solved; reply to this email if you need anything else on it.\n\n" + SIGN_OFF,
+            ),
+        ),
+        days_ago=350,
+    ),
+    SeedMacro(
+        360090005,
+        "Sam: chase for sign-off",
+        "Sam's own: a friendly public nudge, ticket to pending.",
+        (
+            ("status", "pending"),
+            ("comment_mode_is_public", "true"),
+            (
+                "comment_value",
+                "Hi {{ticket.requester.first_name}},\n\nJust checking in on this one: are you happy for us "
+                "to go ahead? As soon as you confirm we will schedule the work.\n\nThanks,\n"
+                "{{current_user.first_name}}",
+            ),
+        ),
+        owner=SAM,
+        days_ago=40,
+    ),
+    SeedMacro(
+        360090006,
+        "Priya: deployed, watching logs",
+        "Priya's own: internal note after a deploy.",
+        (
+            ("comment_mode_is_public", "false"),
+            ("comment_value", "Deployed to production; watching the error logs for an hour before replying."),
+        ),
+        owner=PRIYA,
+        days_ago=20,
+    ),
+    SeedMacro(
+        360090007,
+        "Escalate to Helpful hosting (retired)",
+        "Retired when hosting moved to Technical Operations.",
+        (
+            ("group_id", str(TECH_OPS)),
+            ("priority", "high"),
+            ("comment_mode_is_public", "false"),
+            ("comment_value", "Escalated to Helpful hosting support."),
+        ),
+        active=False,
+        days_ago=600,
     ),
 )
 

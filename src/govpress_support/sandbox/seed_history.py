@@ -2,11 +2,14 @@
 and went before the moment of seeding.
 
 Each ticket's life is a list of steps (created in triage, triaged, moved, replied to, put on hold,
-solved, closed...). `play` writes a life as Zendesk would have kept it: the comments, one audit per
-step, and the metric events of the ticket's clocks (`metric_events`). The lives of the hand-written
-tickets are built backwards from their `slas` metrics, so that the breach events in the export
-fall exactly at the `breach_at` the sideload shows; the month's other tickets are generated from
-the seed number and end solved or closed.
+solved, closed...). `play` writes a life as Zendesk would have kept it: the comments (the
+requester's by email or the web form, the agents' from the agent workspace, a public reply
+addressed to the requester and the ticket's CCs as `zendesk_emails` addresses one), one audit per
+step (with the trigger's `Notification` for a public reply), and the metric events of the ticket's
+clocks (`metric_events`). The lives of the hand-written tickets are built backwards from their
+`slas` metrics, so that the breach events in the export fall exactly at the `breach_at` the
+sideload shows; the month's other tickets are generated from the seed number and end solved or
+closed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from govpress_support.core import timeutil
 from govpress_support.sandbox import seed_data as D
+from govpress_support.sandbox import zendesk_emails as emails
 from govpress_support.sandbox.metric_events import (
     EVENT_METRIC,
     Clocks,
@@ -71,6 +75,8 @@ class Life:
     policy: int | str | None  # SLA policy id; 0: none applies
     targets: dict[str, int] = field(default_factory=dict)  # minutes by `slas` metric name
     tags: tuple[str, ...] = ()
+    channel: str = "email"  # how the requester writes: "email" or "web" (the ticket's `via`)
+    ccs: tuple[int, ...] = ()  # the ticket's email CCs: public replies are addressed to them too
 
 
 # --- playing a life ------------------------------------------------------------------------------
@@ -89,6 +95,8 @@ class Player:
         self.defaults = statuses  # status category -> its default custom status id
         self.comments: list[tuple[Any, ...]] = []
         self.audits: list[tuple[Any, ...]] = []
+        domains = {oid: domain for oid, _, domain in D.ORGANIZATIONS}
+        self.people = {uid: (name, f"{local}@{domains[oid]}") for uid, name, local, oid in D.END_USERS}
         self._ids: dict[str, int] = {}
         for name, start in ID_STARTS.items():
             row = conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
@@ -101,8 +109,8 @@ class Player:
     def flush(self) -> None:
         self.ledger.flush()
         self.conn.executemany(
-            "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, audit_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, audit_id, via) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.comments,
         )
         self.conn.executemany("INSERT INTO audits (id, ticket_id, created_at, doc) VALUES (?, ?, ?, ?)", self.audits)
@@ -175,15 +183,35 @@ class Player:
             return
         clocks.apply(EVENT_METRIC[name], at, policy, target)
 
+    def _via(self, life: Life, step: Step) -> dict[str, Any]:
+        """Where a step came from, as its comment's and audit's `via` say it (as `seed` and
+        `zendesk_emails` write them): the requester by email or the web form, the system's rule,
+        an agent in the agent workspace, whose public reply went to the requester and the CCs."""
+        if step.author == SYSTEM:
+            return {"channel": "rule", "source": {"from": {}, "to": {}, "rel": None}}
+        if step.author == life.requester:
+            person = self.people.get(life.requester)
+            return emails.email_via(*person) if life.channel == "email" and person else emails.web_via()
+        public = step.comment is not None and step.comment[1]
+        return emails.web_via(emails.addressed_to(self.people.get(life.requester), list(life.ccs)) if public else None)
+
     def _audit(self, life: Life, step: Step, before: dict[str, Any], after: dict[str, Any], *, created: bool) -> None:
         audit_id = self._next("audit")
         stamp = timeutil.iso(step.at) or ""
         events: list[dict[str, Any]] = []
+        via = self._via(life, step)
+        notification: dict[str, Any] | None = None
         if step.comment is not None:
             body, public = step.comment
             markup = html_of(body)
             comment_id = self._next("comment")
-            self.comments.append((comment_id, life.ticket_id, step.author, body, markup, int(public), stamp, audit_id))
+            self.comments.append(
+                (comment_id, life.ticket_id, step.author, body, markup, int(public), stamp, audit_id, dumps(via))
+            )
+            if public and step.author in AGENT_IDS:
+                recipients = [i for i in dict.fromkeys([life.requester, *life.ccs]) if i != step.author]
+                if recipients:
+                    notification = emails.notification(life.subject, body, recipients)
             events.append(
                 {
                     "id": self._next("event"),
@@ -213,14 +241,15 @@ class Player:
                         "previous_value": before.get(name),
                     }
                 )
-        channel = "api" if step.author in AGENT_IDS else ("rule" if step.author == SYSTEM else "email")
+        if notification is not None:
+            events.append({"id": self._next("event"), **notification})
         audit = {
             "id": audit_id,
             "ticket_id": life.ticket_id,
             "created_at": stamp,
             "author_id": step.author,
             "metadata": {"system": {"client": "govpress-support sandbox"}, "custom": {}},
-            "via": {"channel": channel, "source": {"from": {}, "to": {}, "rel": None}},
+            "via": via,
             "events": events,
         }
         self.audits.append((audit_id, life.ticket_id, stamp, dumps(audit)))
@@ -240,6 +269,7 @@ class Seeded:
     sla: list[dict[str, Any]] | None  # the `slas` metrics with absolute breach_at
     custom_status_id: int
     notes: list[tuple[datetime, int, str, bool]]  # (at, author, body, public)
+    channel: str = "email"  # the ticket's `via`: how its requester writes
 
 
 def _path(t: D.SeedTicket) -> list[int]:
@@ -359,7 +389,9 @@ def seeded_life(s: Seeded, now: datetime, *, fit: bool = True) -> tuple[Life, da
     if s.sla:
         found = policy_for(t.group)
         policy = found.id if found is not None else 0
-    life = Life(s.ticket_id, requester, t.subject, t.description, anchors, policy, targets, t.tags)
+    life = Life(
+        s.ticket_id, requester, t.subject, t.description, anchors, policy, targets, t.tags, s.channel, tuple(t.ccs)
+    )
     return life, created
 
 

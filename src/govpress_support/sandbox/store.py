@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,8 +50,15 @@ CREATE INDEX tickets_status ON tickets (status);
 CREATE TABLE comments (
     id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL, author_id INTEGER, body TEXT NOT NULL,
     html_body TEXT NOT NULL, public INTEGER NOT NULL, created_at TEXT NOT NULL,
-    audit_id INTEGER);
+    audit_id INTEGER, via TEXT);
 CREATE INDEX comments_ticket ON comments (ticket_id, id);
+CREATE TABLE emails (
+    id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL, comment_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX emails_ticket ON emails (ticket_id, id);
+CREATE TABLE macros (
+    id INTEGER PRIMARY KEY, title TEXT NOT NULL, active INTEGER NOT NULL, position INTEGER NOT NULL,
+    doc TEXT NOT NULL);
 CREATE TABLE jobs (
     id TEXT PRIMARY KEY, created REAL NOT NULL, polls INTEGER NOT NULL DEFAULT 0,
     doc TEXT NOT NULL);
@@ -97,6 +104,25 @@ CREATE INDEX trello_actions_card ON trello_actions (card_id, date);
 
 CREATE TABLE rota (
     role TEXT NOT NULL, week_offset INTEGER NOT NULL, name TEXT NOT NULL, email TEXT NOT NULL);
+
+CREATE TABLE gh_users (
+    id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE COLLATE NOCASE, token TEXT UNIQUE,
+    doc TEXT NOT NULL);
+CREATE TABLE gh_repos (
+    id INTEGER PRIMARY KEY, owner TEXT NOT NULL COLLATE NOCASE, name TEXT NOT NULL COLLATE NOCASE,
+    doc TEXT NOT NULL, UNIQUE (owner, name));
+CREATE TABLE gh_issues (
+    id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL, number INTEGER NOT NULL,
+    is_pull INTEGER NOT NULL, state TEXT NOT NULL, user_id INTEGER NOT NULL, head_ref TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, doc TEXT NOT NULL,
+    UNIQUE (repo_id, number));
+CREATE TABLE gh_comments (
+    id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, user_id INTEGER NOT NULL, body TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX gh_comments_issue ON gh_comments (issue_id, id);
+CREATE TABLE slack_posts (
+    id INTEGER PRIMARY KEY, hook TEXT NOT NULL, status INTEGER NOT NULL, answer TEXT NOT NULL,
+    body TEXT NOT NULL, content_type TEXT NOT NULL, at TEXT NOT NULL);
 """
 
 DATA_TABLES = (
@@ -108,6 +134,8 @@ DATA_TABLES = (
     "custom_statuses",
     "tickets",
     "comments",
+    "emails",
+    "macros",
     "jobs",
     "suspended",
     "audits",
@@ -122,6 +150,11 @@ DATA_TABLES = (
     "trello_actions",
     "rota",
     "settings",
+    "gh_users",
+    "gh_repos",
+    "gh_issues",
+    "gh_comments",
+    "slack_posts",
 )
 
 
@@ -133,6 +166,7 @@ class SettingsValues:
     export_sideloads: bool = True  # search/export honours `include=tickets(...)`
     rota: str = "ok"  # ok | down (503 HTML) | junk (200 with a body that is not a rota)
     rate_limits: bool = True  # enforce the real Zendesk and Trello request limits
+    comment_limit: int = 5000  # comments a ticket holds; lower it to reach the limit in a test
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -151,6 +185,9 @@ def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
         if key == "rota":
             if value not in ROTA_MODES:
                 raise ValueError(f"rota must be one of {', '.join(ROTA_MODES)}")
+        elif known[key].type in (int, "int"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{key} must be a whole number of at least 1")
         elif not isinstance(value, bool):
             raise ValueError(f"{key} must be true or false")
         clean[key] = value

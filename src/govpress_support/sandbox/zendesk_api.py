@@ -125,9 +125,11 @@ class ZendeskAPI:
         self.export_window = Window(EXPORT_LIMIT, 60)
         self.incremental_window = Window(INCREMENTAL_LIMIT, 60)
         self.router: Router[Handler] = Router()
-        from govpress_support.sandbox.zendesk_metrics import ROUTES as METRIC_ROUTES  # they build on this module
+        # Resources kept in their own modules; they import this one, so they are imported here.
+        from govpress_support.sandbox import zendesk_macros, zendesk_metrics, zendesk_suspended
 
-        for method, pattern, handler in ROUTES + METRIC_ROUTES:
+        routes = (*ROUTES, *zendesk_macros.ROUTES, *zendesk_suspended.ROUTES, *zendesk_metrics.ROUTES)
+        for method, pattern, handler in routes:
             self.router.add(method, pattern, handler)
 
     # --- dispatch --------------------------------------------------------------------------------
@@ -212,6 +214,7 @@ class ZendeskAPI:
     def render_user(self, row: sqlite3.Row, origin: str) -> dict[str, Any]:
         doc = loads(row["doc"]) or {}
         agent = row["role"] in ("agent", "admin")
+        restricted = row["role"] == "agent" and bool(doc.get("restricted_agent"))
         return {
             "id": row["id"],
             "url": f"{origin}/api/v2/users/{row['id']}.json",
@@ -243,9 +246,9 @@ class ZendeskAPI:
             "role_type": None,
             "custom_role_id": None,
             "moderator": agent,
-            "ticket_restriction": None if agent else "requested",
+            "ticket_restriction": ("groups" if restricted else None) if agent else "requested",
             "only_private_comments": False,
-            "restricted_agent": False,
+            "restricted_agent": restricted,
             "suspended": False,
             "default_group_id": doc.get("default_group_id") if agent else None,
             "report_csv": agent,
@@ -634,7 +637,11 @@ class ZendeskAPI:
             (c.pid(),),
         )
         items = [render_comment(r) for r in rows]
-        return json_response(200, paginate(c.req, "comments", items, descending=order == "DESC"))
+        body = paginate(c.req, "comments", items, descending=order == "DESC")
+        if "users" in _includes(c.req):  # the authors and the CC'd users of this page's comments
+            ids = {i for item in body["comments"] for i in [item["author_id"], *_cc_ids(item)] if i}
+            body["users"] = [self.render_user(r, c.req.origin) for r in _by_ids(self.store, "users", sorted(ids))]
+        return json_response(200, body)
 
     # --- search ----------------------------------------------------------------------------------
 
@@ -776,17 +783,20 @@ class ZendeskAPI:
         return json_response(200, {"custom_statuses": [self.render_custom_status(r, c.req.origin) for r in rows]})
 
     def suspended_list(self, c: Call) -> Response:
+        _manages_suspended(c)
         rows = self.store.all("SELECT * FROM suspended ORDER BY id")
         items = [self.render_suspended(r, c.req.origin) for r in rows]
         return json_response(200, paginate(c.req, "suspended_tickets", items))
 
     def suspended_show(self, c: Call) -> Response:
+        _manages_suspended(c)
         row = self.store.one("SELECT * FROM suspended WHERE id = ?", (c.pid(),))
         if row is None:
             raise not_found()
         return json_response(200, {"suspended_ticket": self.render_suspended(row, c.req.origin)})
 
     def suspended_delete(self, c: Call) -> Response:
+        _manages_suspended(c)
         with self.store.write() as conn:
             if conn.execute("DELETE FROM suspended WHERE id = ?", (c.pid(),)).rowcount == 0:
                 raise not_found()
@@ -871,6 +881,18 @@ def _nested_includes(req: Request) -> set[str]:
 def _admin_only(c: Call) -> None:
     if c.me["role"] != "admin":
         raise ApiError(403, dict(FORBIDDEN))
+
+
+def _manages_suspended(c: Call) -> None:
+    """Suspended tickets are for admins and unrestricted agents; restricted agents get 403."""
+    restricted = bool((loads(c.me["doc"]) or {}).get("restricted_agent"))
+    if c.me["role"] != "admin" and (c.me["role"] != "agent" or restricted):
+        raise ApiError(403, dict(FORBIDDEN))
+
+
+def _cc_ids(comment: dict[str, Any]) -> list[int]:
+    to = comment.get("via", {}).get("source", {}).get("to") or {}
+    return [int(i) for i in to.get("email_ccs") or []]
 
 
 def _job_url(origin: str, job_id: str) -> str:

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govpress_support.core import timeutil
+from govpress_support.sandbox import zendesk_emails as emails
 from govpress_support.sandbox.metric_events import Clocks, Ledger, Snapshot, sync_display
 from govpress_support.sandbox.seed_data import TICKET_FIELDS
 from govpress_support.sandbox.store import Store, dumps, loads
@@ -222,9 +223,9 @@ def render_ticket(state: TicketState, view: View, *, slas: bool = False) -> dict
         "assignee_id": state.assignee_id,
         "organization_id": state.organization_id,
         "group_id": state.group_id,
-        "collaborator_ids": [],
-        "follower_ids": [],
-        "email_cc_ids": [],
+        "collaborator_ids": emails.collaborator_ids(doc),
+        "follower_ids": emails.follower_ids(doc),
+        "email_cc_ids": emails.cc_ids(doc),
         "forum_topic_id": None,
         "problem_id": None,
         "has_incidents": False,
@@ -274,7 +275,7 @@ def render_comment(row: sqlite3.Row) -> dict[str, Any]:
         "public": bool(row["public"]),
         "attachments": [],
         "audit_id": row["audit_id"],
-        "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+        "via": loads(row["via"]) or emails.api_via(),
         "metadata": {"system": {}, "custom": {}},
         "created_at": row["created_at"],
     }
@@ -323,9 +324,11 @@ class Tickets:
         *,
         custom_statuses: bool = True,
         touch: bool = False,
+        via: dict[str, Any] | None = None,
     ) -> tuple[TicketState, dict[str, Any]]:
         """Apply one ticket's changes in its own transaction; raises TicketError (nothing written).
-        `touch` moves `updated_at` even when nothing else changes."""
+        `touch` moves `updated_at` even when nothing else changes; `via` is where the change came
+        from when not the API (the control API's requester answering by email)."""
         with self.store.write() as conn:
             current = self.get(ticket_id, conn)
             if current is None:
@@ -343,7 +346,7 @@ class Tickets:
             if current.status == "closed":
                 raise record_invalid({"status": [{"description": CLOSED_DESCRIPTION, "error": "InvalidValue"}]})
             new, events, comment = self._apply(conn, current, changes, author_id, custom_statuses=custom_statuses)
-            audit = self._write(conn, current, new, events, comment, author_id, created=False, touch=touch)
+            audit = self._write(conn, current, new, events, comment, author_id, created=False, touch=touch, via=via)
             return new, audit
 
     def create(
@@ -528,6 +531,11 @@ class Tickets:
                 public = raw.get("public", True) if isinstance(raw, dict) else True
                 markup = raw.get("html_body") if isinstance(raw, dict) and raw.get("html_body") else html_of(body)
                 comment = {"body": body, "html_body": markup, "public": public is not False}
+                limit = self.store.settings().comment_limit
+                held = conn.execute("SELECT COUNT(*) FROM comments WHERE ticket_id = ?", (current.id,)).fetchone()[0]
+                if int(held) >= limit:
+                    # Refused whole; an update that adds no comment still applies (the documented rule).
+                    invalid("base", f"Ticket has reached the maximum number of comments ({limit})")
 
         if errors:
             raise record_invalid(errors)
@@ -585,6 +593,7 @@ class Tickets:
         *,
         created: bool,
         touch: bool = False,
+        via: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         now = timeutil.now()
         audit_id = self.store.next_id(conn, "audit", 900001)
@@ -609,12 +618,28 @@ class Tickets:
                 [*(v for k, v in cols.items() if k != "id"), new.id],
             )
         audit_events: list[dict[str, Any]] = []
+        notification: dict[str, Any] | None = None
         if comment is not None:
             cid = self.store.next_id(conn, "comment", 800001)
+            comment_via = via or emails.api_via()
+            if comment["public"] and not created and _is_agent(conn, author_id):
+                comment_via, notification = emails.send_reply(
+                    conn,
+                    ticket_id=new.id,
+                    subject=new.subject,
+                    requester_id=new.requester_id,
+                    doc=new.doc,
+                    author_id=author_id,
+                    comment_id=cid,
+                    audit_id=audit_id,
+                    body=comment["body"],
+                    html_body=comment["html_body"],
+                    at=new.updated_at,
+                )
             conn.execute(
                 "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, "
-                "created_at, audit_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "created_at, audit_id, via) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     cid,
                     new.id,
@@ -624,6 +649,7 @@ class Tickets:
                     int(comment["public"]),
                     new.updated_at,
                     audit_id,
+                    dumps(comment_via),
                 ),
             )
             audit_events.append(
@@ -645,13 +671,16 @@ class Tickets:
                 event["type"] = "Create"
                 event.pop("previous_value", None)
             audit_events.append(event)
+        if notification is not None:
+            notification["id"] = self.store.next_id(conn, "event", 950001)
+            audit_events.append(notification)
         audit = {
             "id": audit_id,
             "ticket_id": new.id,
             "created_at": new.updated_at,
             "author_id": author_id,
             "metadata": {"system": {"client": "govpress-support sandbox"}, "custom": {}},
-            "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+            "via": via or emails.api_via(),
             "events": audit_events,
         }
         if changed:

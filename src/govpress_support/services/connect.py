@@ -2,7 +2,11 @@
 
 Clients are built on first use, so a command that only needs Trello never asks for Zendesk
 credentials. In sandbox mode the three clients share one in-process emulator and fixed
-credentials, and nothing is read from the keyring.
+credentials, and nothing is read from the keyring. Workflows never see `Clients`: the CLI hands
+each one the clients it uses.
+
+`transport=` sends every request through that httpx transport instead (tests wrap the sandbox's
+in one that injects faults); it wins over the sandbox's own.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import os
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, UsageError
+from govpress_support.core.models import Member, User
 from govpress_support.core.redact import SECRETS
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.credentials import (
@@ -43,6 +48,8 @@ ZENDESK = ServiceInfo(
 TRELLO = ServiceInfo("Trello", "run `govpress-support auth login trello`, or set TRELLO_API_KEY and TRELLO_TOKEN")
 ROTA = ServiceInfo("the rota service", "check ROTA_URL")
 
+T = TypeVar("T")
+
 SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
 
 
@@ -63,6 +70,7 @@ class Clients:
         notice: Callable[[str], None] | None = None,
         keyring: Keyring | None = None,
         stats: HttpStats | None = None,
+        transport: httpx.BaseTransport | None = None,
     ):
         self.settings = settings
         self.sandbox = sandbox
@@ -72,6 +80,7 @@ class Clients:
         self.notice = notice
         self.keyring = keyring or Keyring()
         self.stats = stats or HttpStats()
+        self.transport = transport
         self._made: list[HttpClient] = []
         self.cache = MetadataCache(state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds)
 
@@ -87,6 +96,8 @@ class Clients:
         return app
 
     def _transport(self) -> httpx.BaseTransport | None:
+        if self.transport is not None:
+            return self.transport
         return self.sandbox_app.transport() if self.sandbox else None
 
     def _http(
@@ -193,3 +204,35 @@ def _offline_hint(base_url: str) -> str | None:
     if host in ("127.0.0.1", "localhost", "::1"):
         return "is `govpress-support sandbox serve` (or your tunnel) running on that port?"
     return None
+
+
+# --- checking credentials before they are stored (`auth login`) -----------------------------------
+
+
+def _probe(
+    settings: Settings,
+    state_dir: Path,
+    environ: Mapping[str, str],
+    credentials: Mapping[str, str],
+    ask: Callable[[Clients], T],
+) -> T:
+    """`ask` of clients that use these credentials and no others (none from the keyring)."""
+    others = (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN, ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
+    env = {**{k: v for k, v in environ.items() if k not in others}, **credentials}
+    probe = Clients(settings, sandbox=False, state_dir=state_dir, environ=env)
+    try:
+        return ask(probe)
+    finally:
+        probe.close()
+
+
+def probe_zendesk(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], email: str, token: str) -> User:
+    """Who Zendesk says these credentials are (AuthError when it rejects them)."""
+    credentials = {ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token}
+    return _probe(settings, state_dir, environ, credentials, lambda clients: clients.zendesk.me())
+
+
+def probe_trello(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], key: str, token: str) -> Member:
+    """Who Trello says these credentials are (AuthError when it rejects them)."""
+    credentials = {ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token}
+    return _probe(settings, state_dir, environ, credentials, lambda clients: clients.trello.me())

@@ -60,7 +60,7 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Attempt:
     """What happened to one attempt: a status and headers, or a transport error."""
 
     status: int | None = None
@@ -70,7 +70,7 @@ class Outcome:
 
 def retry_delay(
     policy: RetryPolicy,
-    outcome: Outcome,
+    outcome: Attempt,
     *,
     retry: int,
     idempotent: bool,
@@ -288,10 +288,10 @@ class HttpClient:
                 self._log_request(request)
                 response = self._client.send(request)
                 response.read()
-                outcome = Outcome(status=response.status_code, headers=response.headers)
+                outcome = Attempt(status=response.status_code, headers=response.headers)
                 self._log_response(response, time.monotonic() - started)
             except httpx.TransportError as exc:
-                outcome = Outcome(error=exc)
+                outcome = Attempt(error=exc)
                 self._debug(f"! {type(exc).__name__}: {exc}")
             if response is not None and (response.is_success or response.status_code in allowed):
                 return response
@@ -330,7 +330,7 @@ class HttpClient:
 
     def _failure(
         self,
-        outcome: Outcome,
+        outcome: Attempt,
         response: httpx.Response | None,
         method: str,
         path: str,
@@ -364,11 +364,12 @@ class HttpClient:
         code, detail = describe_body(response)
         detail_text = f": {detail}" if detail else ""
         if status == 401:
-            return AuthError(f"{name} rejected the credentials (401{detail_text})", self.service.login_hint)
+            return AuthError(f"{name} rejected the credentials (401{detail_text})", self.service.login_hint, status=401)
         if status == 403:
             return AuthError(
                 f"{name} does not allow {_action(what, who='you')} (403{detail_text})",
                 "your account's role may not do this: ask an admin",
+                status=403,
             )
         if status == 404:
             if what:

@@ -36,9 +36,10 @@ def classify_error(response: httpx.Response, what: str | None) -> GovPressError 
         return AuthError(
             f"Trello does not allow {action} ({text})",
             "join the board first (`govpress-support start-rotation` does it)",
+            status=401,
         )
     if response.status_code == 401:
-        return AuthError(f"Trello rejected the credentials (401: {text or 'unauthorized'})", LOGIN_HINT)
+        return AuthError(f"Trello rejected the credentials (401: {text or 'unauthorized'})", LOGIN_HINT, status=401)
     if response.status_code == 400 and "invalid id" in lowered and what:
         return NotFoundError(f"{what} not found (Trello: invalid id)", status=400)
     return None

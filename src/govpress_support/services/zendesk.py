@@ -1,6 +1,7 @@
 """Zendesk Support API client: typed methods over the shared HTTP layer.
 
-It turns API JSON into `models` records and back; it does not decide anything.
+It turns API JSON into `models` records (with `zendesk_json`) and back; it does not decide
+anything.
 Pagination follows the API's rules: cursor pages stop on `meta.has_more` (real responses keep a
 non-null `links.next` on the last page), offset pages on a null `next_page`. Search is capped at
 1,000 results by Zendesk, so larger result sets go through the export endpoint.
@@ -8,6 +9,7 @@ non-null `links.next` on the last page), offset pages on a null `next_page`. Sea
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,15 +22,13 @@ from govpress_support.core.models import (
     CustomStatus,
     Group,
     GroupMembership,
-    JobResult,
     JobStatus,
     Organization,
-    SlaMetric,
     SuspendedTicket,
     Ticket,
     User,
 )
-from govpress_support.core.timeutil import parse_iso
+from govpress_support.services import zendesk_json as read
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.http import HttpClient
 
@@ -78,38 +78,50 @@ class ZendeskClient:
             )
         return url
 
-    def paginate_cursor(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Every item of a cursor-paginated list. Stops on `meta.has_more`, not `links.next`."""
-        query: dict[str, Any] = {"page[size]": PAGE_SIZE, **(params or {})}
+    def cursor_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Any]:
+        """Every page of a cursor-paginated list, as sent. Stops on `meta.has_more`: real
+        responses keep a non-null `links.next` on the last page."""
+        query = dict(params)
         while True:
             data = self.http.get_json(path, query)
-            yield from _items(data, key)
+            yield data
             meta = data.get("meta") or {} if isinstance(data, dict) else {}
             if not meta.get("has_more") or not meta.get("after_cursor"):
                 return
             query = {**query, "page[after]": meta["after_cursor"]}
 
-    def paginate_offset(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Every item of an offset-paginated list, following `next_page` until it is null."""
+    def offset_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Any]:
+        """Every page of an offset-paginated list, as sent, following `next_page` (on our own
+        host only) until it is null."""
         url: str | None = path
-        query: Mapping[str, Any] | None = {"per_page": PAGE_SIZE, **(params or {})}
+        query: Mapping[str, Any] | None = params
         while url:
             data = self.http.get_json(url, query)
-            yield from _items(data, key)
+            yield data
             nxt = data.get("next_page") if isinstance(data, dict) else None
             url = self._next(nxt) if isinstance(nxt, str) and nxt else None
             query = None  # the next_page URL carries them
+
+    def paginate_cursor(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every item of a cursor-paginated list, 100 a page."""
+        for data in self.cursor_pages(path, {"page[size]": PAGE_SIZE, **(params or {})}):
+            yield from read.items(data, key)
+
+    def paginate_offset(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every item of an offset-paginated list, 100 a page."""
+        for data in self.offset_pages(path, {"per_page": PAGE_SIZE, **(params or {})}):
+            yield from read.items(data, key)
 
     # --- who and where ------------------------------------------------------------------------
 
     def me(self) -> User:
         if self._me is None:
             data = self.http.get_json("api/v2/users/me")
-            user = _user(data.get("user") if isinstance(data, dict) else None)
+            user = read.user(data.get("user") if isinstance(data, dict) else None)
             if user is None or user.id <= 0:
                 # Zendesk answers an anonymous user rather than 401 for some bad credentials.
                 raise AuthError(
-                    "Zendesk did not recognise the credentials", "run `govpress-support auth login zendesk`"
+                    "Zendesk did not recognise the credentials", "run `govpress-support auth login zendesk`", status=401
                 )
             self._me = user
         return self._me
@@ -123,7 +135,7 @@ class ZendeskClient:
             raw = list(self.paginate_offset("api/v2/groups", "groups"))
             if self.cache is not None:
                 self.cache.put(key, raw)
-        self._groups = [g for g in (_group(item) for item in raw) if g is not None and not g.deleted]
+        self._groups = [g for g in (read.group(item) for item in raw) if g is not None and not g.deleted]
         return self._groups
 
     def group(self, name_or_id: str | int) -> Group:
@@ -140,7 +152,7 @@ class ZendeskClient:
 
     def user(self, user_id: int) -> User:
         data = self.http.get_json(f"api/v2/users/{int(user_id)}", what=f"user {user_id}")
-        user = _user(data.get("user") if isinstance(data, dict) else None)
+        user = read.user(data.get("user") if isinstance(data, dict) else None)
         if user is None:
             raise NotFoundError(f"user {user_id} not found")
         return user
@@ -149,8 +161,8 @@ class ZendeskClient:
         found: dict[int, User] = {}
         for chunk in _chunks(sorted({int(i) for i in ids if i}), SHOW_MANY_LIMIT):
             data = self.http.get_json("api/v2/users/show_many", {"ids": ",".join(map(str, chunk))})
-            for item in _items(data, "users"):
-                user = _user(item)
+            for item in read.items(data, "users"):
+                user = read.user(item)
                 if user is not None:
                     found[user.id] = user
         return found
@@ -158,7 +170,7 @@ class ZendeskClient:
     def user_by_email(self, email: str) -> User | None:
         wanted = email.strip().casefold()
         for item in self.paginate_offset("api/v2/users/search", "users", {"query": email.strip()}):
-            user = _user(item)
+            user = read.user(item)
             if user is not None and (user.email or "").casefold() == wanted:
                 return user
         return None
@@ -167,8 +179,8 @@ class ZendeskClient:
         found: dict[int, Organization] = {}
         for chunk in _chunks(sorted({int(i) for i in ids if i}), SHOW_MANY_LIMIT):
             data = self.http.get_json("api/v2/organizations/show_many", {"ids": ",".join(map(str, chunk))})
-            for item in _items(data, "organizations"):
-                org = _organization(item)
+            for item in read.items(data, "organizations"):
+                org = read.organization(item)
                 if org is not None:
                     found[org.id] = org
         return found
@@ -183,10 +195,14 @@ class ZendeskClient:
             raw = cached["statuses"]
         else:
             response = self.http.request("GET", "api/v2/custom_statuses", allow=(403, 404))
-            raw = None if response.status_code in (403, 404) else _items(self.http.json_of(response), "custom_statuses")
+            raw = (
+                None
+                if response.status_code in (403, 404)
+                else read.items(self.http.json_of(response), "custom_statuses")
+            )
             if self.cache is not None:
                 self.cache.put(key, {"statuses": raw})
-        statuses = None if raw is None else [s for s in (_custom_status(item) for item in raw) if s is not None]
+        statuses = None if raw is None else [s for s in (read.custom_status(item) for item in raw) if s is not None]
         self._custom_statuses = statuses
         return statuses
 
@@ -207,7 +223,7 @@ class ZendeskClient:
             if sideload:
                 params["include"] = ",".join(sideload)
             data = self.http.get_json("api/v2/tickets/show_many", params)
-            self._absorb(result, data, _items(data, "tickets"))
+            self._absorb(result, data, read.items(data, "tickets"))
         self._complete(result, sideload)
         return result
 
@@ -243,28 +259,17 @@ class ZendeskClient:
         }
         if include:
             params["include"] = include
-        data = self.http.get_json("api/v2/search", params)
-        total = data.get("count") if isinstance(data, dict) else None
+        pages = self.offset_pages("api/v2/search", params)
+        first = next(pages)
+        total = first.get("count") if isinstance(first, dict) else None
         if isinstance(total, int):
             self._remember_size(size_key, total)
         if isinstance(total, int) and total > SEARCH_LIMIT:
             return self._export_tickets(query, include, sideload, on_page, total)
-        while True:
-            fresh = [
-                t
-                for t in _items(data, "results")
-                if t.get("result_type", "ticket") == "ticket" and t.get("id") not in seen
-            ]
-            seen.update(
-                int(t["id"]) for t in fresh if _int(t.get("id")) is not None
-            )  # offset paging can repeat results
-            self._absorb(result, data, fresh)
+        for data in itertools.chain([first], pages):
+            self._absorb(result, data, _fresh(data, seen))  # offset paging can repeat results
             if on_page:
                 on_page(len(result.tickets), total if isinstance(total, int) else None)
-            nxt = data.get("next_page") if isinstance(data, dict) else None
-            if not isinstance(nxt, str) or not nxt:
-                break
-            data = self.http.get_json(self._next(nxt))
         self._complete(result, sideload)
         return result
 
@@ -285,31 +290,24 @@ class ZendeskClient:
         params: dict[str, Any] = {"query": query, "filter[type]": "ticket", "page[size]": EXPORT_PAGE_SIZE}
         if include:
             params["include"] = include
-        while True:
-            data = self.http.get_json("api/v2/search/export", params)
-            fresh = [t for t in _items(data, "results") if t.get("id") not in seen]
-            seen.update(int(t["id"]) for t in fresh if _int(t.get("id")) is not None)
-            self._absorb(result, data, fresh)
+        for data in self.cursor_pages("api/v2/search/export", params):
+            self._absorb(result, data, _fresh(data, seen))
             if on_page:
                 on_page(len(result.tickets), total)
-            meta = data.get("meta") or {} if isinstance(data, dict) else {}
-            if not meta.get("has_more") or not meta.get("after_cursor"):
-                break
-            params = {**params, "page[after]": meta["after_cursor"]}
         self._complete(result, sideload)
         return result
 
     def _absorb(self, result: TicketSet, data: Any, items: Iterable[dict[str, Any]]) -> None:
         for item in items:
-            ticket = _ticket(item, self.agent_url)
+            ticket = read.ticket(item, self.agent_url)
             if ticket is not None:
                 result.tickets.append(ticket)
-        for item in _items(data, "users"):
-            user = _user(item)
+        for item in read.items(data, "users"):
+            user = read.user(item)
             if user is not None:
                 result.users[user.id] = user
-        for item in _items(data, "organizations"):
-            org = _organization(item)
+        for item in read.items(data, "organizations"):
+            org = read.organization(item)
             if org is not None:
                 result.organizations[org.id] = org
 
@@ -326,8 +324,8 @@ class ZendeskClient:
                     data = self.http.get_json(
                         "api/v2/tickets/show_many", {"ids": ",".join(map(str, chunk)), "include": "slas"}
                     )
-                    for item in _items(data, "tickets"):
-                        t = _ticket(item, self.agent_url)
+                    for item in read.items(data, "tickets"):
+                        t = read.ticket(item, self.agent_url)
                         if t is not None:
                             with_slas[t.id] = t
                 result.tickets = [with_slas.get(t.id, t) for t in result.tickets]
@@ -343,7 +341,7 @@ class ZendeskClient:
     def comments(self, ticket_id: int) -> list[Comment]:
         items = self.paginate_cursor(f"api/v2/tickets/{int(ticket_id)}/comments", "comments")
         try:
-            return [c for c in (_comment(item) for item in items) if c is not None]
+            return [c for c in (read.comment(item) for item in items) if c is not None]
         except NotFoundError:
             raise NotFoundError(f"ticket {ticket_id} not found") from None
 
@@ -364,7 +362,7 @@ class ZendeskClient:
             what=f"ticket {ticket_id}",
         )
         data = self.http.json_of(response)
-        ticket = _ticket(data.get("ticket") if isinstance(data, dict) else None, self.agent_url)
+        ticket = read.ticket(data.get("ticket") if isinstance(data, dict) else None, self.agent_url)
         if ticket is None:
             raise ApiError(f"Zendesk's answer to the update of ticket {ticket_id} had no ticket")
         return ticket
@@ -376,7 +374,7 @@ class ZendeskClient:
         response = self.http.request(
             "PUT", "api/v2/tickets/update_many", json={"tickets": list(updates)}, idempotent=False
         )
-        return _job(self.http.json_of(response))
+        return read.job_status(self.http.json_of(response))
 
     def update_many_same(self, ids: Sequence[int], changes: Mapping[str, Any]) -> JobStatus:
         """Queue the same change for up to 100 tickets."""
@@ -390,10 +388,10 @@ class ZendeskClient:
             json={"ticket": dict(changes)},
             idempotent=idempotent,
         )
-        return _job(self.http.json_of(response))
+        return read.job_status(self.http.json_of(response))
 
     def job_status(self, job_id: str) -> JobStatus:
-        return _job(self.http.get_json(f"api/v2/job_statuses/{job_id}", what=f"job {job_id}"))
+        return read.job_status(self.http.get_json(f"api/v2/job_statuses/{job_id}", what=f"job {job_id}"))
 
     def wait_for_job(
         self,
@@ -425,11 +423,11 @@ class ZendeskClient:
 
     def group_memberships(self, group_id: int) -> list[GroupMembership]:
         items = self.paginate_offset(f"api/v2/groups/{int(group_id)}/memberships", "group_memberships")
-        return [m for m in (_membership(item) for item in items) if m is not None]
+        return [m for m in (read.membership(item) for item in items) if m is not None]
 
     def user_memberships(self, user_id: int) -> list[GroupMembership]:
         items = self.paginate_offset(f"api/v2/users/{int(user_id)}/group_memberships", "group_memberships")
-        return [m for m in (_membership(item) for item in items) if m is not None]
+        return [m for m in (read.membership(item) for item in items) if m is not None]
 
     def add_membership(self, user_id: int, group_id: int) -> GroupMembership:
         response = self.http.request(
@@ -439,7 +437,7 @@ class ZendeskClient:
             what="to change group memberships",
         )
         data = self.http.json_of(response)
-        membership = _membership(data.get("group_membership") if isinstance(data, dict) else None)
+        membership = read.membership(data.get("group_membership") if isinstance(data, dict) else None)
         if membership is None:
             raise ApiError("Zendesk's answer to the new group membership had no membership")
         return membership
@@ -458,7 +456,7 @@ class ZendeskClient:
         found: list[SuspendedTicket] = []
         params = {"page[size]": min(PAGE_SIZE, limit)} if limit else None
         for item in self.paginate_cursor("api/v2/suspended_tickets", "suspended_tickets", params):
-            ticket = _suspended(item)
+            ticket = read.suspended_ticket(item)
             if ticket is not None:
                 found.append(ticket)
             if limit and len(found) >= limit:
@@ -466,201 +464,17 @@ class ZendeskClient:
         return found
 
 
-# --- JSON to models ------------------------------------------------------------------------------
-
-
-def _items(data: Any, key: str) -> list[dict[str, Any]]:
-    if not isinstance(data, dict):
-        return []
-    items = data.get(key)
-    return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+def _fresh(data: Any, seen: set[int]) -> list[dict[str, Any]]:
+    """The ticket results of a search page not seen on an earlier page (noting them as seen)."""
+    fresh: list[dict[str, Any]] = []
+    for item in read.items(data, "results"):
+        ticket_id = read.as_int(item.get("id"))
+        if item.get("result_type", "ticket") == "ticket" and ticket_id is not None and ticket_id not in seen:
+            seen.add(ticket_id)
+            fresh.append(item)
+    return fresh
 
 
 def _chunks(values: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(values), size):
         yield list(values[start : start + size])
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _sla(item: dict[str, Any]) -> tuple[SlaMetric, ...] | None:
-    if "slas" not in item:
-        return None
-    slas = item.get("slas")
-    metrics = slas.get("policy_metrics") if isinstance(slas, dict) else None
-    if not isinstance(metrics, list):
-        return ()
-    out: list[SlaMetric] = []
-    for metric in metrics:
-        if not isinstance(metric, dict):
-            continue
-        out.append(
-            SlaMetric(
-                metric=_str(metric.get("metric")) or "unknown",
-                stage=(_str(metric.get("stage")) or "unknown").lower(),
-                breach_at=parse_iso(metric.get("breach_at")),
-            )
-        )
-    return tuple(out)
-
-
-def _ticket(item: Any, agent_url: Callable[[int], str]) -> Ticket | None:
-    if not isinstance(item, dict):
-        return None
-    ticket_id = _int(item.get("id"))
-    if ticket_id is None:
-        return None
-    fields = item.get("custom_fields")
-    custom: list[tuple[int, object]] = []
-    if isinstance(fields, list):
-        for f in fields:
-            fid = _int(f.get("id")) if isinstance(f, dict) else None
-            if fid is not None and isinstance(f, dict):
-                custom.append((fid, f.get("value")))
-    tags = item.get("tags")
-    return Ticket(
-        id=ticket_id,
-        subject=_str(item.get("subject")) or _str(item.get("raw_subject")) or "(no subject)",
-        status=(_str(item.get("status")) or "new").lower(),
-        priority=_str(item.get("priority")),
-        type=_str(item.get("type")),
-        group_id=_int(item.get("group_id")),
-        assignee_id=_int(item.get("assignee_id")),
-        requester_id=_int(item.get("requester_id")),
-        organization_id=_int(item.get("organization_id")),
-        created_at=parse_iso(item.get("created_at")),
-        updated_at=parse_iso(item.get("updated_at")),
-        updated_stamp=_str(item.get("updated_at")),
-        agent_url=agent_url(ticket_id),
-        custom_status_id=_int(item.get("custom_status_id")),
-        due_at=parse_iso(item.get("due_at")),
-        tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
-        custom_fields=tuple(custom),
-        description=_str(item.get("description")) or "",
-        sla_metrics=_sla(item),
-    )
-
-
-def _user(item: Any) -> User | None:
-    if not isinstance(item, dict) or _int(item.get("id")) is None:
-        return None
-    return User(
-        id=_int(item.get("id")) or 0,
-        name=_str(item.get("name")) or "",
-        email=_str(item.get("email")),
-        role=_str(item.get("role")) or "end-user",
-        default_group_id=_int(item.get("default_group_id")),
-        time_zone=_str(item.get("time_zone")),
-        active=item.get("active", True) is not False,
-    )
-
-
-def _group(item: Any) -> Group | None:
-    if not isinstance(item, dict) or _int(item.get("id")) is None:
-        return None
-    return Group(
-        id=_int(item.get("id")) or 0,
-        name=_str(item.get("name")) or "",
-        description=_str(item.get("description")) or "",
-        default=item.get("default") is True,
-        deleted=item.get("deleted") is True,
-    )
-
-
-def _membership(item: Any) -> GroupMembership | None:
-    if not isinstance(item, dict):
-        return None
-    ids = [_int(item.get(k)) for k in ("id", "user_id", "group_id")]
-    if any(i is None for i in ids):
-        return None
-    return GroupMembership(
-        id=ids[0] or 0, user_id=ids[1] or 0, group_id=ids[2] or 0, default=item.get("default") is True
-    )
-
-
-def _organization(item: Any) -> Organization | None:
-    if not isinstance(item, dict) or _int(item.get("id")) is None:
-        return None
-    return Organization(id=_int(item.get("id")) or 0, name=_str(item.get("name")) or "")
-
-
-def _custom_status(item: Any) -> CustomStatus | None:
-    if not isinstance(item, dict) or _int(item.get("id")) is None:
-        return None
-    return CustomStatus(
-        id=_int(item.get("id")) or 0,
-        status_category=_str(item.get("status_category")) or "open",
-        agent_label=_str(item.get("agent_label")) or "",
-        end_user_label=_str(item.get("end_user_label")) or "",
-        active=item.get("active", True) is not False,
-        default=item.get("default") is True,
-    )
-
-
-def _comment(item: Any) -> Comment | None:
-    if not isinstance(item, dict) or _int(item.get("id")) is None:
-        return None
-    return Comment(
-        id=_int(item.get("id")) or 0,
-        author_id=_int(item.get("author_id")),
-        body=_str(item.get("body")) or _str(item.get("plain_body")) or "",
-        public=item.get("public") is not False,
-        created_at=parse_iso(item.get("created_at")),
-    )
-
-
-def _suspended(item: Any) -> SuspendedTicket | None:
-    if not isinstance(item, dict) or _int(item.get("id")) is None:
-        return None
-    raw_author = item.get("author")
-    author: dict[str, Any] = raw_author if isinstance(raw_author, dict) else {}
-    return SuspendedTicket(
-        id=_int(item.get("id")) or 0,
-        subject=_str(item.get("subject")) or "(no subject)",
-        cause=_str(item.get("cause")) or "unknown",
-        author_name=_str(author.get("name")),
-        author_email=_str(author.get("email")),
-        ticket_id=_int(item.get("ticket_id")),
-        created_at=parse_iso(item.get("created_at")),
-    )
-
-
-def _job(data: Any) -> JobStatus:
-    job = data.get("job_status") if isinstance(data, dict) else None
-    if not isinstance(job, dict) or not job.get("id"):
-        raise ApiError("Zendesk's answer had no job status")
-    results: list[JobResult] = []
-    raw_results = job.get("results")
-    if isinstance(raw_results, list):
-        for r in raw_results:
-            if isinstance(r, dict):
-                results.append(
-                    JobResult(
-                        id=_int(r.get("id")),
-                        success=r.get("success") is True or (r.get("success") is None and not r.get("error")),
-                        action=_str(r.get("action")),
-                        status=_str(r.get("status")),
-                        error=_str(r.get("error")),
-                        details=_str(r.get("details")),
-                    )
-                )
-    return JobStatus(
-        id=str(job["id"]),
-        status=_str(job.get("status")) or "queued",
-        total=_int(job.get("total")),
-        progress=_int(job.get("progress")),
-        message=_str(job.get("message")),
-        results=tuple(results),
-    )

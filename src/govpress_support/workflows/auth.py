@@ -8,7 +8,7 @@ from pathlib import Path
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, GovPressError
-from govpress_support.services.connect import Clients
+from govpress_support.services.connect import probe_trello, probe_zendesk
 from govpress_support.services.credentials import (
     ENV_TRELLO_KEY,
     ENV_TRELLO_TOKEN,
@@ -21,6 +21,8 @@ from govpress_support.services.credentials import (
     trello_credentials,
     zendesk_credentials,
 )
+from govpress_support.services.trello import TrelloClient
+from govpress_support.services.zendesk import ZendeskClient
 
 SERVICES = ("zendesk", "trello")
 
@@ -38,57 +40,68 @@ class ServiceStatus:
     fix: str | None = None
 
 
-def status(clients: Clients) -> list[ServiceStatus]:
-    """Who each service says we are, or why not. Never raises for a missing credential."""
-    settings = clients.settings
-    zendesk = (
-        zendesk_credentials(clients.environ, clients.keyring, settings.zendesk.email) if not clients.sandbox else None
-    )
-    trello = trello_credentials(clients.environ, clients.keyring) if not clients.sandbox else None
+def status(
+    settings: Settings,
+    *,
+    sandbox: bool,
+    environ: Mapping[str, str],
+    keyring: Keyring,
+    zendesk: Callable[[], ZendeskClient],
+    trello: Callable[[], TrelloClient],
+) -> list[ServiceStatus]:
+    """Who each service says we are, or why not. Never raises for a missing credential: the
+    clients are built (`zendesk()`, `trello()`) only once their credentials are found."""
+    zendesk_creds = zendesk_credentials(environ, keyring, settings.zendesk.email) if not sandbox else None
+    trello_creds = trello_credentials(environ, keyring) if not sandbox else None
+
+    def zendesk_who() -> tuple[str, str]:
+        client = zendesk()
+        me = client.me()
+        return f"{me.name} <{me.email}> ({me.role})", client.base_url
+
+    def trello_who() -> tuple[str, str]:
+        client = trello()
+        me = client.me()
+        return f"{me.full_name} (@{me.username})" + (f" <{me.email}>" if me.email else ""), client.http.base_url
+
     return [
         _status(
-            clients,
             "zendesk",
             settings.zendesk.base_url(),
-            zendesk.token if zendesk else None,
-            lambda: _zendesk_who(clients),
+            zendesk_creds.token if zendesk_creds else None,
+            zendesk_who,
             f"run `govpress-support auth login zendesk`, or set {ENV_ZENDESK_EMAIL} and {ENV_ZENDESK_TOKEN}",
+            sandbox=sandbox,
+            keyring=keyring,
         ),
         _status(
-            clients,
             "trello",
             settings.trello.url,
-            trello.token if trello else None,
-            lambda: _trello_who(clients),
+            trello_creds.token if trello_creds else None,
+            trello_who,
             f"run `govpress-support auth login trello`, or set {ENV_TRELLO_KEY} and {ENV_TRELLO_TOKEN}",
+            sandbox=sandbox,
+            keyring=keyring,
         ),
     ]
 
 
-def _zendesk_who(clients: Clients) -> tuple[str, str]:
-    me = clients.zendesk.me()
-    return f"{me.name} <{me.email}> ({me.role})", clients.zendesk.base_url
-
-
-def _trello_who(clients: Clients) -> tuple[str, str]:
-    me = clients.trello.me()
-    return f"{me.full_name} (@{me.username})" + (f" <{me.email}>" if me.email else ""), clients.trello.http.base_url
-
-
 def _status(
-    clients: Clients,
     service: str,
     url: str,
     token: Secret | None,
     who: Callable[[], tuple[str, str]],
     fix: str,
+    *,
+    sandbox: bool,
+    keyring: Keyring,
 ) -> ServiceStatus:
-    if not clients.sandbox and token is None:
-        why = clients.keyring.unavailable_reason
+    if not sandbox and token is None:
+        why = keyring.unavailable_reason
         problem = "not logged in" + (f" ({why})" if why else "")
         return ServiceStatus(service, url, ok=False, logged_in=False, problem=problem, fix=fix)
     source, masked = (
-        ("sandbox", None) if clients.sandbox else (token.source if token else None, token.masked if token else None)
+        ("sandbox", None) if sandbox else (token.source if token else None, token.masked if token else None)
     )
     try:
         name, url = who()
@@ -121,34 +134,14 @@ def login(
 
     Nothing is stored when the service rejects them.
     """
-    base_env = {
-        k: v
-        for k, v in environ.items()
-        if k not in (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN, ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
-    }
     if service == "zendesk":
         if not email or "@" not in email:
             raise AuthError("a Zendesk login needs your agent email", "pass --email or set ZENDESK_EMAIL")
-        probe = Clients(
-            settings,
-            sandbox=False,
-            state_dir=state_dir,
-            environ={**base_env, ENV_ZENDESK_EMAIL: email, ENV_ZENDESK_TOKEN: token},
-        )
-        try:
-            me = probe.zendesk.me()
-        finally:
-            probe.close()
+        me = probe_zendesk(settings, state_dir=state_dir, environ=environ, email=email, token=token)
         store_zendesk(keyring, email, token)
         return f"{me.name} <{me.email}> ({me.role})"
     if not key:
         raise AuthError("a Trello login needs your API key", "pass --key or set TRELLO_API_KEY")
-    probe = Clients(
-        settings, sandbox=False, state_dir=state_dir, environ={**base_env, ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token}
-    )
-    try:
-        member = probe.trello.me()
-    finally:
-        probe.close()
+    member = probe_trello(settings, state_dir=state_dir, environ=environ, key=key, token=token)
     store_trello(keyring, key, token)
     return f"{member.full_name} (@{member.username})"

@@ -1,5 +1,10 @@
 """Suspended tickets: the mail Zendesk held back (spam checks, unknown senders, loops), which
-the process asks the rota to check regularly. Oldest first: the longest waiting comes first."""
+the process asks the rota to check regularly. Oldest first: the longest waiting comes first.
+
+Zendesk shows them to admins and unrestricted agents only. `suspended` says so (exit 4); the
+queue footer, the briefing and the handover report just leave them out (`peek_suspended`). A
+403 is told from a 401 (credentials rejected: always an error) by the error's status.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ from typing import Any
 
 from govpress_support.core.errors import AuthError
 from govpress_support.core.models import SuspendedTicket
-from govpress_support.services.connect import Clients
+from govpress_support.services.zendesk import ZendeskClient
+
+PEEK = 100  # one page: enough to count "100+"
 
 
 @dataclass(frozen=True)
@@ -33,16 +40,38 @@ class SuspendedResult:
         ]
 
 
-def fetch_suspended(clients: Clients, *, now: datetime) -> SuspendedResult:
+def fetch_suspended(zendesk: ZendeskClient, *, now: datetime) -> SuspendedResult:
     """Every suspended ticket (cursor pages of 100), oldest first."""
     try:
-        tickets = clients.zendesk.suspended_tickets()
+        tickets = zendesk.suspended_tickets()
     except AuthError as exc:
-        if "(401" in exc.message:
+        if exc.status != 403:
             raise
         raise AuthError(
             "Zendesk does not show you suspended tickets (403)",
             "only admins and unrestricted agents may see them: ask a Zendesk admin",
+            status=403,
         ) from None
     ordered = sorted(tickets, key=lambda t: (t.created_at is None, t.created_at or now, t.id))
     return SuspendedResult(ordered, now)
+
+
+@dataclass(frozen=True)
+class SuspendedPeek:
+    tickets: list[SuspendedTicket]
+    more: bool  # the page was full: there may be more than these
+
+    @property
+    def count(self) -> int:
+        return len(self.tickets)
+
+
+def peek_suspended(zendesk: ZendeskClient, *, limit: int | None = PEEK) -> SuspendedPeek | None:
+    """Up to `limit` suspended tickets (None: all of them); None when you may not see them."""
+    try:
+        tickets = zendesk.suspended_tickets(limit=limit)
+    except AuthError as exc:
+        if exc.status != 403:
+            raise
+        return None
+    return SuspendedPeek(tickets, more=limit is not None and len(tickets) >= limit)

@@ -10,8 +10,10 @@ import pytest
 from govpress_support.core.config import ZendeskSettings
 from govpress_support.core.errors import UsageError
 from govpress_support.core.models import Attachment, Board, Card, Label, Member, SlaMetric, Ticket, TrelloList
+from govpress_support.core.refs import parse_ticket_ref
 from govpress_support.core.sla import TicketSla, Urgency, ticket_sla
 from govpress_support.workflows.cards import link as cards
+from govpress_support.workflows.cards import text as card_text
 from govpress_support.workflows.cards.boards import find_labels, find_list
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
@@ -59,22 +61,22 @@ class TestTicketRefs:
         [("4012", 4012), ("#4012", 4012), (" 12 ", 12), (URL, 4012), (URL + "/events", 4012)],
     )
     def test_accepted(self, value: str, expected: int) -> None:
-        assert cards.parse_ticket_ref(value) == expected
+        assert parse_ticket_ref(value) == expected
 
     @pytest.mark.parametrize("value", ["", "abc", "0", "#", "12a", "https://trello.com/c/AbCd1234"])
     def test_rejected(self, value: str) -> None:
         with pytest.raises(UsageError, match="is not a ticket"):
-            cards.parse_ticket_ref(value)
+            parse_ticket_ref(value)
 
 
 class TestCardText:
     def test_name_is_hash_id_and_one_line_subject(self) -> None:
-        assert cards.card_name(make_ticket()) == "#4012 Menu overlaps the banner on mobile"
+        assert card_text.card_name(make_ticket()) == "#4012 Menu overlaps the banner on mobile"
 
     def test_description_holds_everything_the_issue_names(self) -> None:
         breach = NOW + timedelta(minutes=42)
         sla = ticket_sla((SlaMetric("next_reply_time", "active", breach),), NOW)
-        text = cards.card_description(make_ticket(), organization="Camden Council", sla=sla)
+        text = card_text.card_description(make_ticket(), organization="Camden Council", sla=sla)
         lines = text.splitlines()
         assert lines[0] == f"Zendesk ticket #4012: {URL}"
         assert "- **Priority:** high" in lines
@@ -82,11 +84,11 @@ class TestCardText:
         assert "- **Organisation:** Camden Council" in lines
         assert "- **SLA:** next reply time breaches at 2026-11-30 10:42 UTC (when the card was made)" in lines
         assert "- **Due:** 2026-12-02 10:00 UTC" in lines
-        assert cards.MARKER in lines[-1]
+        assert card_text.MARKER in lines[-1]
 
     def test_description_says_what_is_missing(self) -> None:
         ticket = make_ticket(priority=None, type=None, due_at=None)
-        text = cards.card_description(ticket, organization=None, sla=TicketSla(Urgency.NONE))
+        text = card_text.card_description(ticket, organization=None, sla=TicketSla(Urgency.NONE))
         assert "- **Priority:** not set" in text
         assert "- **Type:** not set" in text
         assert "- **Organisation:** none" in text
@@ -96,24 +98,25 @@ class TestCardText:
     def test_sla_summaries(self) -> None:
         past = NOW - timedelta(hours=3)
         assert (
-            cards.sla_summary(TicketSla(Urgency.BREACHED, "first_reply_time", "active", past))
+            card_text.sla_summary(TicketSla(Urgency.BREACHED, "first_reply_time", "active", past))
             == "first reply time breached at 2026-11-30 07:00 UTC"
         )
         assert (
-            cards.sla_summary(TicketSla(Urgency.PAUSED, "next_reply_time", "paused", None)) == "next reply time paused"
+            card_text.sla_summary(TicketSla(Urgency.PAUSED, "next_reply_time", "paused", None))
+            == "next reply time paused"
         )
 
     def test_due_only_for_tasks(self) -> None:
-        assert cards.card_due(make_ticket()) == NOW + timedelta(days=2)
-        assert cards.card_due(make_ticket(type="problem")) is None
-        assert cards.card_due(make_ticket(due_at=None)) is None
+        assert card_text.card_due(make_ticket()) == NOW + timedelta(days=2)
+        assert card_text.card_due(make_ticket(type="problem")) is None
+        assert card_text.card_due(make_ticket(due_at=None)) is None
 
     def test_note_names_the_card_short_url(self) -> None:
         card = make_card()
-        note = cards.ticket_note(card, "GovPress Support and Maintenance Backlog", "Backlog")
+        note = card_text.ticket_note(card, "GovPress Support and Maintenance Backlog", "Backlog")
         assert note.startswith("Trello card: https://trello.com/c/AbCd1234\n")
-        assert cards.mentions_card(note, card)
-        assert not cards.mentions_card(note, make_card("Zz999999"))
+        assert card_text.mentions_card(note, card)
+        assert not card_text.mentions_card(note, make_card("Zz999999"))
 
     @pytest.mark.parametrize(
         ("desc", "expected"),
@@ -127,11 +130,11 @@ class TestCardText:
         ],
     )
     def test_first_line(self, desc: str, expected: str) -> None:
-        assert cards.first_line(desc) == expected
+        assert card_text.first_line(desc) == expected
 
     def test_card_links_in_keeps_order_without_repeats(self) -> None:
         texts = ["see https://trello.com/c/AAAA1111/3-x", "moved: https://trello.com/c/BBBB2222", "AAAA1111 again"]
-        assert cards.card_links_in([*texts, "https://trello.com/c/AAAA1111"]) == ["AAAA1111", "BBBB2222"]
+        assert card_text.card_links_in([*texts, "https://trello.com/c/AAAA1111"]) == ["AAAA1111", "BBBB2222"]
 
 
 class TestZendeskHalf:
@@ -140,34 +143,34 @@ class TestZendeskHalf:
     def test_new_card_needs_note_and_tag(self) -> None:
         ticket = make_ticket()
         card = make_card()
-        changes = cards.zendesk_changes(ticket, card, self.settings, has_note=False, note="the note")
+        changes = card_text.zendesk_changes(ticket, card, self.settings, has_note=False, note="the note")
         assert changes == {"comment": {"body": "the note", "public": False}, "additional_tags": ["trello_card"]}
 
     def test_linked_ticket_needs_nothing(self) -> None:
         ticket = make_ticket(tags=("styling", "Trello_Card"))
-        assert cards.zendesk_changes(ticket, make_card(), self.settings, has_note=True, note="x") == {}
-        assert cards.ticket_lacks(ticket, make_card(), self.settings, has_note=True) == ()
+        assert card_text.zendesk_changes(ticket, make_card(), self.settings, has_note=True, note="x") == {}
+        assert card_text.ticket_lacks(ticket, make_card(), self.settings, has_note=True) == ()
 
     def test_a_missing_tag_alone_adds_no_second_note(self) -> None:
-        changes = cards.zendesk_changes(make_ticket(), make_card(), self.settings, has_note=True, note="x")
+        changes = card_text.zendesk_changes(make_ticket(), make_card(), self.settings, has_note=True, note="x")
         assert changes == {"additional_tags": ["trello_card"]}
 
     def test_custom_field_when_configured(self) -> None:
         settings = replace(self.settings, trello_card_field_id=360001)
         card = make_card()
         ticket = make_ticket(tags=("trello_card",))
-        assert cards.zendesk_changes(ticket, card, settings, has_note=True, note="x") == {
+        assert card_text.zendesk_changes(ticket, card, settings, has_note=True, note="x") == {
             "custom_fields": [{"id": 360001, "value": "https://trello.com/c/AbCd1234"}]
         }
         holding = replace(ticket, custom_fields=((360001, "https://trello.com/c/AbCd1234"),))
-        assert cards.zendesk_changes(holding, card, settings, has_note=True, note="x") == {}
+        assert card_text.zendesk_changes(holding, card, settings, has_note=True, note="x") == {}
         other = replace(ticket, custom_fields=((360001, "https://trello.com/c/Zz999999"),))
-        assert cards.ticket_lacks(other, card, settings, has_note=True) == ("field",)
-        assert cards.ticket_lacks(ticket, None, settings, has_note=False) == ("note", "field")
+        assert card_text.ticket_lacks(other, card, settings, has_note=True) == ("field",)
+        assert card_text.ticket_lacks(ticket, None, settings, has_note=False) == ("note", "field")
 
     def test_no_tag_configured(self) -> None:
         settings = replace(self.settings, trello_card_tag="")
-        assert cards.ticket_lacks(make_ticket(), make_card(), settings, has_note=False) == ("note",)
+        assert card_text.ticket_lacks(make_ticket(), make_card(), settings, has_note=False) == ("note",)
 
 
 class TestSteps:
@@ -177,8 +180,8 @@ class TestSteps:
         board, backlog, (backlog,), (), Member("m1", "sam", "Sam Okafor"), membership="normal"
     )
 
-    def step(self, card: Card | None, **changes: object) -> cards.Step:
-        base = cards.Step(make_ticket(), "Camden Council", TicketSla(Urgency.NONE), card, zendesk=("note", "tag"))
+    def step(self, card: Card | None, **changes: object) -> cards.CardStep:
+        base = cards.CardStep(make_ticket(), "Camden Council", TicketSla(Urgency.NONE), card, zendesk=("note", "tag"))
         return replace(base, **changes)  # type: ignore[arg-type]
 
     def test_actions(self) -> None:
@@ -204,7 +207,7 @@ class TestSteps:
 
     def test_preview_and_records(self) -> None:
         card = make_card(attachments=(Attachment("a1", URL, URL),))
-        plan = cards.Plan(self.destination, [self.step(None), self.step(card, zendesk=())], join=False)
+        plan = cards.CardPlan(self.destination, [self.step(None), self.step(card, zendesk=())], join=False)
         assert plan.creates == 1 and plan.links == 0 and len(plan.work) == 1
         would, already = cards.preview(plan)
         record = would.to_record(self.destination)
@@ -228,7 +231,7 @@ class TestSteps:
     )
     def test_membership(self, membership: str | None, join: bool, problem: str | None) -> None:
         destination = replace(self.destination, membership=membership)
-        plan = cards.Plan(destination, [self.step(None)], join=join)
+        plan = cards.CardPlan(destination, [self.step(None)], join=join)
         error = plan.membership_error()
         if problem is None:
             assert error is None
@@ -236,7 +239,7 @@ class TestSteps:
             assert error is not None and problem in error.message and "--join" in (error.hint or "")
         assert plan.joins is (join and membership not in ("normal", "admin"))
         # Linking the ticket alone writes nothing to Trello: no membership needed.
-        only_zendesk = cards.Plan(destination, [self.step(make_card(attachments=(Attachment("a", URL, URL),)))])
+        only_zendesk = cards.CardPlan(destination, [self.step(make_card(attachments=(Attachment("a", URL, URL),)))])
         assert only_zendesk.membership_error() is None and not only_zendesk.joins
 
 

@@ -6,18 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from govpress_support.workflows.handover.apply import membership_outcomes, replay
 from govpress_support.workflows.handover.models import (
     FAILED,
     HANDED_OVER,
+    HandoverPlan,
     HandoverResult,
     MembershipChange,
     Person,
-    Plan,
     PlannedTicket,
     TicketOutcome,
 )
 from govpress_support.workflows.handover.report import render
+from govpress_support.workflows.handover.state import membership_outcomes, replay
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 SAM, TOM = Person(1, "Sam Okafor", "sam@x.example"), Person(3, "Tom Hughes", "tom@x.example")
@@ -43,8 +43,8 @@ def ticket(ticket_id: int, **changes: object) -> PlannedTicket:
     return PlannedTicket(**values)  # type: ignore[arg-type]
 
 
-def plan() -> Plan:
-    return Plan(
+def plan() -> HandoverPlan:
+    return HandoverPlan(
         zendesk_url="https://z.example",
         me=SAM,
         target=TOM,
@@ -67,7 +67,7 @@ def plan() -> Plan:
 
 def test_plan_survives_the_journal_form() -> None:
     original = plan()
-    assert Plan.from_dict(original.to_dict()) == original
+    assert HandoverPlan.from_dict(original.to_dict()) == original
 
 
 def test_replay_settles_what_the_journal_says_and_nothing_more() -> None:

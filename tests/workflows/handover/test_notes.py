@@ -76,9 +76,3 @@ def test_compose_heading_text_and_general_line() -> None:
     )
     assert notes.compose(None, "Ask me.", heading) == "Handover from Sam to Tom:\n\nAsk me."
     assert notes.compose("  ", None, heading) is None
-
-
-def test_contains_note_ignores_rewrapping() -> None:
-    note = "Handover from Sam:\n\nLine one\nline two"
-    assert notes.contains_note("Handover from Sam: Line one line two", note)
-    assert not notes.contains_note("Handover from Sam: Line one", note)

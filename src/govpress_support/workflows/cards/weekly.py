@@ -14,7 +14,7 @@ from govpress_support.core.config import TrelloSettings
 from govpress_support.core.models import Board, Card, TrelloList
 from govpress_support.services.trello import TrelloClient
 from govpress_support.workflows.cards.boards import find_board, find_list
-from govpress_support.workflows.cards.link import first_line
+from govpress_support.workflows.cards.text import first_line
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,7 @@ read. An earlier request that is still queued carries an older stamp, so if it r
 Zendesk refuses it (409) instead of adding the note twice. A ticket changed by someone else
 (solved, closed, reassigned, moved, deleted) is reported with the reason and the rest go on.
 
-Journal records (JSON lines, see `journal.py`): `plan`, `membership` (action, state),
-`batch` (number, ticket ids and stamps, before sending), `job` (its id, before polling),
-`batch_result`, `batch_unknown`, `ticket` (a final outcome found by reading), `finished`.
+What is journaled, and how a run's state is read back from it, is in `state.py`.
 """
 
 from __future__ import annotations
@@ -27,10 +25,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from govpress_support.core.comments import is_note
 from govpress_support.core.errors import (
     ApiError,
     AuthError,
@@ -41,7 +39,6 @@ from govpress_support.core.errors import (
 )
 from govpress_support.core.models import JobStatus, Ticket
 from govpress_support.core.timeutil import now as clock_now
-from govpress_support.core.timeutil import parse_iso
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
 from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.models import (
@@ -49,10 +46,9 @@ from govpress_support.workflows.handover.models import (
     HANDED_OVER,
     MembershipChange,
     MembershipOutcome,
-    Plan,
     TicketOutcome,
 )
-from govpress_support.workflows.handover.notes import contains_note
+from govpress_support.workflows.handover.state import BatchState, RunState, membership_outcomes
 
 MAX_SENDS = 5  # times one ticket may be sent before it is reported as failed
 SEND_WORKERS = 4  # batches sent, and jobs polled, at once
@@ -75,82 +71,6 @@ class Listener:
 
     progress: Callable[[int, int], None] = lambda done, total: None
     step: Callable[[str], None] = lambda message: None
-
-
-# --- the journal, read back -------------------------------------------------------------------
-
-
-@dataclass
-class BatchState:
-    number: int
-    items: list[tuple[int, str | None]]  # (ticket id, stamp sent)
-    job_id: str | None = None
-    results: dict[int, dict[str, Any]] | None = None  # ticket id -> {success, error, details}
-    unknown: str | None = None  # why its outcome is not known
-
-
-@dataclass
-class RunState:
-    plan: Plan
-    outcomes: dict[int, TicketOutcome] = field(default_factory=dict)
-    batches: dict[int, BatchState] = field(default_factory=dict)
-    sends: dict[int, list[int]] = field(default_factory=dict)  # ticket id -> batch numbers
-    membership: dict[str, dict[str, Any]] = field(default_factory=dict)  # action -> last record
-    finished_at: datetime | None = None
-
-    @property
-    def next_batch(self) -> int:
-        return max(self.batches, default=0) + 1
-
-
-def replay(records: Sequence[Mapping[str, Any]]) -> RunState:
-    """The state of a run from its journal. Pure."""
-    if not records or records[0].get("type") != "plan":
-        raise ValueError("a handover journal starts with its plan")
-    state = RunState(plan=Plan.from_dict(records[0]["plan"]))
-    for record in records[1:]:
-        kind = record.get("type")
-        if kind == "membership":
-            state.membership[str(record["action"])] = dict(record)
-        elif kind == "batch":
-            number = int(record["batch"])
-            items = [(int(i["id"]), i.get("stamp")) for i in record.get("items") or []]
-            state.batches[number] = BatchState(number, items)
-            for ticket_id, _ in items:
-                state.sends.setdefault(ticket_id, []).append(number)
-        elif kind == "job":
-            state.batches[int(record["batch"])].job_id = str(record["job_id"])
-        elif kind == "batch_result":
-            batch = state.batches[int(record["batch"])]
-            batch.results = {int(r["id"]): dict(r) for r in record.get("results") or [] if r.get("id") is not None}
-            for ticket_id, result in batch.results.items():
-                if result.get("success"):
-                    state.outcomes[ticket_id] = TicketOutcome(ticket_id, HANDED_OVER)
-        elif kind == "batch_unknown":
-            state.batches[int(record["batch"])].unknown = str(record.get("reason") or "outcome unknown")
-        elif kind == "ticket":
-            ticket_id = int(record["id"])
-            state.outcomes[ticket_id] = TicketOutcome(
-                ticket_id, str(record["outcome"]), record.get("reason"), bool(record.get("still_yours"))
-            )
-        elif kind == "finished":
-            state.finished_at = parse_iso(record.get("at")) or clock_now()
-    return state
-
-
-def membership_outcomes(state: RunState) -> list[MembershipOutcome]:
-    """What became of the planned membership changes ("planned" when not yet settled)."""
-    found: list[MembershipOutcome] = []
-    for change in (state.plan.add_member, state.plan.remove_member):
-        if change is None:
-            continue
-        record = state.membership.get(change.action, {})
-        status = str(record.get("state") or "planned")
-        found.append(MembershipOutcome(change, "planned" if status == "sending" else status, record.get("reason")))
-    return found
-
-
-# --- carrying it out --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -444,7 +364,7 @@ class Runner:
             comments = self.zendesk.comments(ticket_id)
         except NotFoundError:
             return False
-        return any(not c.public and c.author_id == self.plan.me.id and contains_note(c.body, note) for c in comments)
+        return any(is_note(c, note, self.plan.me.id) for c in comments)
 
     def _now_with(self, ticket: Ticket, names: Mapping[int, str]) -> str:
         if ticket.assignee_id in (None, self.plan.me.id):

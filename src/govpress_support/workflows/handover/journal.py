@@ -6,7 +6,7 @@ the journal back tells exactly which steps may have reached the server, so a res
 those and repeats nothing. A last line cut short by a crash was never followed by its request,
 so the reader drops it.
 
-The meaning of the records belongs to the workflow (see `handover.py`); this module only keeps
+The meaning of the records belongs to the workflow (see `state.py`); this module only keeps
 them safe.
 """
 

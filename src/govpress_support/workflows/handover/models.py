@@ -133,7 +133,7 @@ class Suspended:
 
 
 @dataclass(frozen=True)
-class Plan:
+class HandoverPlan:
     zendesk_url: str
     me: Person
     target: Person
@@ -170,7 +170,7 @@ class Plan:
     def note_heading(self) -> str:
         return f"Handover from {self.me.name or self.me.email} to {self.target.name or self.target.email}:"
 
-    def with_notes_from(self, texts: dict[int, str], general: str | None) -> Plan:
+    def with_notes_from(self, texts: dict[int, str], general: str | None) -> HandoverPlan:
         """The plan with each ticket's note composed from its text and the general line."""
         from govpress_support.workflows.handover.notes import compose
 
@@ -209,7 +209,7 @@ class Plan:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Plan:
+    def from_dict(cls, data: dict[str, Any]) -> HandoverPlan:
         git = data.get("git") or {}
         suspended = data.get("suspended")
         created = parse_iso(data.get("created_at"))
@@ -262,7 +262,7 @@ class MembershipOutcome:
 
 @dataclass(frozen=True)
 class HandoverResult:
-    plan: Plan
+    plan: HandoverPlan
     run_id: str
     outcomes: dict[int, TicketOutcome]
     memberships: tuple[MembershipOutcome, ...]
@@ -287,7 +287,7 @@ class HandoverResult:
 
 
 def to_record(
-    plan: Plan,
+    plan: HandoverPlan,
     *,
     status: str,
     outcomes: dict[int, TicketOutcome] | None = None,

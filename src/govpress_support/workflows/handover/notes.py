@@ -113,15 +113,6 @@ def compose(text: str | None, general: str | None, heading: str) -> str | None:
     return "\n\n".join([heading, *parts])
 
 
-def normalise(text: str) -> str:
-    """Whitespace-insensitive form, to recognise a note Zendesk has stored (it may rewrap it)."""
-    return " ".join(text.split())
-
-
-def contains_note(body: str, note: str) -> bool:
-    return normalise(note) in normalise(body)
-
-
 def _body(lines: list[str]) -> str:
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():

@@ -2,8 +2,8 @@
 
 `prepare` builds the plan (who next, which tickets in SLA order, the membership changes, the
 unpushed git work, the suspended tickets); the CLI adds the notes and asks; `start` journals
-the plan and carries it out (see `handover_apply.py` for the order and the exactly-once rule);
-`resume` finishes an interrupted run from its journal. Nothing here prints.
+the plan and carries it out (see `apply.py` for the order and the exactly-once rule);
+`resume` finishes an interrupted run from its journal (`state.py`). Nothing here prints.
 
 Journals live in `<state dir>/handover/`, one JSON-lines file per run. A run is "yours" when
 its plan names the same Zendesk and the same agent, so one state dir can serve the sandbox and
@@ -18,32 +18,29 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from govpress_support.core.errors import AuthError, UsageError
+from govpress_support.core.config import Settings
+from govpress_support.core.errors import UsageError
 from govpress_support.core.groups import resolve_group
 from govpress_support.core.models import Group, GroupMembership, User
+from govpress_support.core.records import card_state
 from govpress_support.core.timeutil import iso
-from govpress_support.services.connect import Clients
-from govpress_support.services.rota import next_engineer
-from govpress_support.services.zendesk import SHOW_MANY_LIMIT
-from govpress_support.workflows.handover.apply import (
-    Listener,
-    PollPolicy,
-    Runner,
-    RunState,
-    membership_outcomes,
-    replay,
-)
+from govpress_support.services.rota import RotaClient, next_engineer
+from govpress_support.services.trello import TrelloClient
+from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
+from govpress_support.workflows.handover.apply import Listener, PollPolicy, Runner
 from govpress_support.workflows.handover.gitwork import GitReport, unpushed_work
 from govpress_support.workflows.handover.journal import Journal, JournalError, journals, new_run_id
 from govpress_support.workflows.handover.models import (
+    HandoverPlan,
     HandoverResult,
     MembershipChange,
     Person,
-    Plan,
     PlannedTicket,
     Suspended,
 )
+from govpress_support.workflows.handover.state import RunState, membership_outcomes, replay
 from govpress_support.workflows.queue import QueueOptions, fetch_queue
+from govpress_support.workflows.suspended import peek_suspended
 
 JOURNAL_DIR = "handover"
 PLAN_WORKERS = 5
@@ -61,7 +58,7 @@ class PastRun:
     """A journaled run of yours, for "nothing to do" and "unfinished" messages."""
 
     journal: Journal
-    plan: Plan
+    plan: HandoverPlan
     finished_at: datetime | None
 
     def describe(self) -> str:
@@ -107,17 +104,24 @@ def unfinished_run(state_dir: Path, zendesk_url: str, me_id: int) -> PastRun | N
 # --- the plan ------------------------------------------------------------------------------------
 
 
-def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Plan:
+def prepare(
+    zendesk: ZendeskClient,
+    trello: TrelloClient | None,
+    rota: RotaClient | None,
+    settings: Settings,
+    options: HandoverOptions,
+    *,
+    state_dir: Path,
+    now: datetime,
+) -> HandoverPlan:
     """Everything the handover will do, read from Zendesk, the rota, Trello and git. Changes nothing.
 
     Raises `UsageError` when there is an unfinished run (resume it first), when the target is
     unknown, not an agent or you, or when `--keep-membership` would leave the target outside
     the group (Zendesk would refuse every reassignment).
     """
-    settings = clients.settings
-    zendesk = clients.zendesk
     me = zendesk.me()
-    pending = unfinished_run(clients.state_dir, zendesk.base_url, me.id)
+    pending = unfinished_run(state_dir, zendesk.base_url, me.id)
     if pending is not None:
         raise UsageError(
             f"{pending.describe()} and is not finished",
@@ -127,10 +131,10 @@ def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Pla
     roots = options.repos if options.repos is not None else [Path(p) for p in settings.handover.repos]
     # Independent reads, side by side: the plan costs the longest chain, not the sum.
     with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="plan") as pool:
-        asked_target = pool.submit(_target, clients, options.to, me, now)
-        asked_tickets = pool.submit(_tickets, clients, me, group, now)
+        asked_target = pool.submit(_target, zendesk, rota, settings, options.to, me, now)
+        asked_tickets = pool.submit(_tickets, zendesk, trello, settings, me, group, now)
         asked_members = pool.submit(zendesk.group_memberships, group.id)
-        asked_suspended = pool.submit(_suspended, clients)
+        asked_suspended = pool.submit(_suspended, zendesk)
         asked_git = pool.submit(unpushed_work, [Path(p).expanduser() for p in roots]) if roots else None
         target, source = asked_target.result()  # a bad target is the first thing to say
         tickets, queue_rows, trello_reason = asked_tickets.result()
@@ -138,8 +142,8 @@ def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Pla
         suspended, more = asked_suspended.result()
         git = asked_git.result() if asked_git is not None else GitReport()
 
-    add, remove, membership_notes = _memberships(clients, members, me, target, group, options.keep_membership)
-    return Plan(
+    add, remove, membership_notes = _memberships(settings, members, me, target, group, options.keep_membership)
+    return HandoverPlan(
         zendesk_url=zendesk.base_url,
         me=_person(me),
         target=_person(target),
@@ -159,15 +163,17 @@ def prepare(clients: Clients, options: HandoverOptions, *, now: datetime) -> Pla
     )
 
 
-def _tickets(clients: Clients, me: User, group: Group, now: datetime) -> tuple[list[PlannedTicket], int, str | None]:
+def _tickets(
+    zendesk: ZendeskClient, trello: TrelloClient | None, settings: Settings, me: User, group: Group, now: datetime
+) -> tuple[list[PlannedTicket], int, str | None]:
     """Your unsolved tickets in the group in SLA order (the queue's), confirmed by reading them:
     the search index lags behind writes. Returns them, how many the search listed, and why the
     Trello column could not be filled (if so)."""
-    queue = fetch_queue(clients, QueueOptions(group="2nd", assignee="me"), now=now)
+    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd", assignee="me"), now=now)
     ids = [row.ticket.id for row in queue.rows]
     chunks = [ids[i : i + SHOW_MANY_LIMIT] for i in range(0, len(ids), SHOW_MANY_LIMIT)]
     with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="read") as pool:
-        read = pool.map(lambda chunk: clients.zendesk.tickets(chunk, sideload=()).tickets, chunks)
+        read = pool.map(lambda chunk: zendesk.tickets(chunk, sideload=()).tickets, chunks)
         fresh = {t.id: t for found in read for t in found}
     tickets: list[PlannedTicket] = []
     for row in queue.rows:
@@ -186,7 +192,7 @@ def _tickets(clients: Clients, me: User, group: Group, now: datetime) -> tuple[l
                 sla_urgency=row.sla.urgency.name.lower(),
                 sla_breach_at=row.sla.breach_at,
                 due_at=current.due_at,
-                trello_card=str(row.to_record(group.name, queue.trello.checked)["trello_card"]),
+                trello_card=card_state(row.card, queue.trello.checked),
                 trello_card_url=row.card.short_url if row.card else None,
                 stamp=current.updated_stamp,
             )
@@ -194,20 +200,20 @@ def _tickets(clients: Clients, me: User, group: Group, now: datetime) -> tuple[l
     return tickets, len(queue.rows), queue.trello.reason
 
 
-def _target(clients: Clients, to: str | None, me: User, now: datetime) -> tuple[User, str]:
-    zendesk = clients.zendesk
+def _target(
+    zendesk: ZendeskClient, rota: RotaClient | None, settings: Settings, to: str | None, me: User, now: datetime
+) -> tuple[User, str]:
     if to is not None:
         email, source, where = to.strip(), "--to", f"--to {to.strip()}"
         if "@" not in email:
             raise UsageError(f"--to {to!r} is not an email address", "give the next engineer's Zendesk email")
     else:
-        rota = clients.rota_or_none
         if rota is None:
             raise UsageError(
                 "who is next? No --to, and no rota service is configured",
                 "pass --to EMAIL, or set ROTA_URL (rota.url in the config file)",
             )
-        entry = next_engineer(rota.entries(clients.settings.rota.role), me.email or "", now.date())
+        entry = next_engineer(rota.entries(settings.rota.role), me.email or "", now.date())
         if entry is None:
             raise UsageError("the rota has nobody after you", "pass --to EMAIL")
         email, source, where = entry.email, "rota", f"the rota's next engineer ({entry.name}, {entry.email})"
@@ -224,7 +230,7 @@ def _target(clients: Clients, to: str | None, me: User, now: datetime) -> tuple[
 
 
 def _memberships(
-    clients: Clients, members: list[GroupMembership], me: User, target: User, group: Group, keep: bool
+    settings: Settings, members: list[GroupMembership], me: User, target: User, group: Group, keep: bool
 ) -> tuple[MembershipChange | None, MembershipChange | None, list[str]]:
     group_id, group_name = group.id, group.name
     target_in = any(m.user_id == target.id for m in members)
@@ -244,7 +250,7 @@ def _memberships(
     else:
         add = MembershipChange("add", _person(target), group_id, group_name)
     remove = None
-    permanent = {e.strip().casefold() for e in clients.settings.groups.permanent_members}
+    permanent = {e.strip().casefold() for e in settings.groups.permanent_members}
     if mine is None:
         notes.append(f"you are not in {group_name}")
     elif (me.email or "").casefold() in permanent:
@@ -254,10 +260,9 @@ def _memberships(
     return add, remove, notes
 
 
-def _suspended(clients: Clients) -> tuple[tuple[Suspended, ...] | None, bool]:
-    try:
-        found = clients.zendesk.suspended_tickets(limit=100)
-    except AuthError:
+def _suspended(zendesk: ZendeskClient) -> tuple[tuple[Suspended, ...] | None, bool]:
+    peek = peek_suspended(zendesk)
+    if peek is None:
         return None, False  # restricted agents may not see them
     items = tuple(
         Suspended(
@@ -267,9 +272,9 @@ def _suspended(clients: Clients) -> tuple[tuple[Suspended, ...] | None, bool]:
             author=s.author_email or s.author_name,
             created_at=s.created_at,
         )
-        for s in found
+        for s in peek.tickets
     )
-    return items, len(found) >= 100
+    return items, peek.more
 
 
 def _person(user: User) -> Person:
@@ -280,22 +285,23 @@ def _person(user: User) -> Person:
 
 
 def start(
-    clients: Clients,
-    plan: Plan,
+    zendesk: ZendeskClient,
+    plan: HandoverPlan,
     *,
+    state_dir: Path,
     listener: Listener | None = None,
     poll: PollPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> HandoverResult:
     """Journal the plan, then carry it out."""
-    journal = Journal.create(journal_dir(clients.state_dir), new_run_id(plan.created_at))
+    journal = Journal.create(journal_dir(state_dir), new_run_id(plan.created_at))
     plan = replace(plan, run_id=journal.run_id)
     journal.append({"type": "plan", "plan": plan.to_dict()})
-    return _run(clients, journal, RunState(plan=plan), listener, poll, sleep, resumed=False)
+    return _run(zendesk, journal, RunState(plan=plan), listener, poll, sleep, resumed=False)
 
 
 def resume(
-    clients: Clients,
+    zendesk: ZendeskClient,
     run: PastRun,
     *,
     listener: Listener | None = None,
@@ -304,7 +310,7 @@ def resume(
 ) -> HandoverResult:
     """Finish an interrupted run from its journal: nothing done twice."""
     state = replay(run.journal.records())
-    return _run(clients, run.journal, state, listener, poll, sleep, resumed=True)
+    return _run(zendesk, run.journal, state, listener, poll, sleep, resumed=True)
 
 
 def result_of(run: PastRun) -> HandoverResult:
@@ -313,7 +319,7 @@ def result_of(run: PastRun) -> HandoverResult:
 
 
 def _run(
-    clients: Clients,
+    zendesk: ZendeskClient,
     journal: Journal,
     state: RunState,
     listener: Listener | None,
@@ -323,7 +329,7 @@ def _run(
     resumed: bool,
 ) -> HandoverResult:
     runner = Runner(
-        clients.zendesk,
+        zendesk,
         journal,
         state,
         listener=listener,

@@ -1,5 +1,8 @@
 """`doctor`: is this machine and account ready for a rotation? One check a line, each failure
-with its fix. Checks never raise: a failure is a result."""
+with its fix. Checks never raise: a failure is a result.
+
+Zendesk comes as a function that builds its client: a missing credential is then a failed
+check, like a rejected one, not an error before any check has run."""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from govpress_support.core.config import Settings
+from govpress_support.core.config import GroupSettings, Settings
 from govpress_support.core.errors import GovPressError
 from govpress_support.core.groups import group_name
-from govpress_support.services.connect import Clients
+from govpress_support.services.rota import RotaClient
+from govpress_support.services.trello import TrelloClient
+from govpress_support.services.zendesk import ZendeskClient
 
 
 @dataclass(frozen=True)
@@ -35,18 +40,18 @@ def check_config(config_path: object, load: Callable[[], Settings]) -> Check:
     return Check("config", True, f"readable and valid: {where}")
 
 
-def check_zendesk(clients: Clients) -> list[Check]:
-    settings = clients.settings
+def check_zendesk(connect: Callable[[], ZendeskClient], groups: GroupSettings) -> list[Check]:
     try:
-        me = clients.zendesk.me()
+        zendesk = connect()
+        me = zendesk.me()
     except GovPressError as exc:
         return [Check("Zendesk login", False, exc.message, exc.hint)]
-    checks = [Check("Zendesk login", True, f"{me.name} <{me.email}> ({me.role}) at {clients.zendesk.base_url}")]
+    checks = [Check("Zendesk login", True, f"{me.name} <{me.email}> ({me.role}) at {zendesk.base_url}")]
     try:
-        names = {g.name.casefold() for g in clients.zendesk.groups()}
+        names = {g.name.casefold() for g in zendesk.groups()}
     except GovPressError as exc:
         return [*checks, Check("Zendesk groups", False, exc.message, exc.hint)]
-    for alias, name in settings.groups.by_alias().items():
+    for alias, name in groups.by_alias().items():
         found = name.casefold() in names
         checks.append(
             Check(
@@ -66,7 +71,7 @@ def check_zendesk(clients: Clients) -> list[Check]:
                 "group memberships",
                 False,
                 f"your role ({me.role}) cannot change group memberships",
-                f"ask {_admins(clients)} to add you to {group_name(settings.groups, '2nd')!r} "
+                f"ask {_admins(zendesk, groups)} to add you to {group_name(groups, '2nd')!r} "
                 "at the start of your rotation",
             )
         )
@@ -77,22 +82,20 @@ def _setting_key(alias: str) -> str:
     return {"1st": "first_line", "2nd": "second_line"}.get(alias, alias)
 
 
-def _admins(clients: Clients) -> str:
+def _admins(zendesk: ZendeskClient, groups: GroupSettings) -> str:
     """Who to ask: the admins in the 2nd line group, else the process's answer."""
     fallback = "someone in the Maintenance and Support Team or a Delivery Lead"
     try:
-        group = clients.zendesk.group(group_name(clients.settings.groups, "2nd"))
-        members = clients.zendesk.group_memberships(group.id)
-        users = clients.zendesk.users(m.user_id for m in members)
+        group = zendesk.group(group_name(groups, "2nd"))
+        members = zendesk.group_memberships(group.id)
+        users = zendesk.users(m.user_id for m in members)
     except GovPressError:
         return fallback
     admins = sorted(u.name for u in users.values() if u.role == "admin")
     return " or ".join(admins) if admins else fallback
 
 
-def check_trello(clients: Clients) -> list[Check]:
-    settings = clients.settings
-    trello = clients.trello_or_none
+def check_trello(trello: TrelloClient | None, settings: Settings) -> list[Check]:
     if trello is None:
         return [
             Check(
@@ -129,15 +132,14 @@ def check_trello(clients: Clients) -> list[Check]:
     return checks
 
 
-def check_rota(clients: Clients) -> list[Check]:
-    rota = clients.rota_or_none
+def check_rota(rota: RotaClient | None, role: str) -> list[Check]:
     if rota is None:
         return [Check("rota service", True, "not configured (set ROTA_URL to use it)")]
     try:
-        entries = rota.entries(clients.settings.rota.role)
+        entries = rota.entries(role)
     except GovPressError as exc:
         return [Check("rota service", False, exc.message, exc.hint or "check ROTA_URL")]
-    return [Check("rota service", True, f"answers: {len(entries)} {clients.settings.rota.role} entries")]
+    return [Check("rota service", True, f"answers: {len(entries)} {role} entries")]
 
 
 def check_tools(tools: Mapping[str, str], which: Callable[[str], str | None] = shutil.which) -> list[Check]:
@@ -148,10 +150,18 @@ def check_tools(tools: Mapping[str, str], which: Callable[[str], str | None] = s
     return checks
 
 
-def run_checks(clients: Clients, config_path: object, load: Callable[[], Settings]) -> list[Check]:
+def run_checks(
+    settings: Settings,
+    *,
+    zendesk: Callable[[], ZendeskClient],
+    trello: TrelloClient | None,
+    rota: RotaClient | None,
+    config_path: object,
+    load: Callable[[], Settings],
+) -> list[Check]:
     checks = [check_config(config_path, load)]
-    checks += check_zendesk(clients)
-    checks += check_trello(clients)
-    checks += check_rota(clients)
-    checks += check_tools(clients.settings.rotation.tools)
+    checks += check_zendesk(zendesk, settings.groups)
+    checks += check_trello(trello, settings)
+    checks += check_rota(rota, settings.rota.role)
+    checks += check_tools(settings.rotation.tools)
     return checks

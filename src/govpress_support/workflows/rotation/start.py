@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, GovPressError, NotFoundError, UsageError
 from govpress_support.core.groups import group_name
 from govpress_support.core.models import Board, Card, Group, Member, SuspendedTicket, User
-from govpress_support.services.connect import Clients
-from govpress_support.services.rota import has_served, previous_engineer
+from govpress_support.services.rota import RotaClient, has_served, previous_engineer
+from govpress_support.services.trello import TrelloClient
+from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.workflows.queue import QueueOptions, QueueRow, fetch_queue
 from govpress_support.workflows.rotation.doctor import Check
+from govpress_support.workflows.suspended import peek_suspended
 
 
 class StepKind(StrEnum):
@@ -29,7 +32,7 @@ class StepKind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Step:
+class RotationStep:
     kind: StepKind
     description: str
     user_id: int | None = None
@@ -43,8 +46,8 @@ class Step:
 
 
 @dataclass(frozen=True)
-class StepResult:
-    step: Step
+class RotationStepResult:
+    step: RotationStep
     ok: bool
     detail: str
     url: str | None = None
@@ -54,7 +57,7 @@ class StepResult:
 class RotationPlan:
     me: User
     group: Group
-    steps: list[Step] = field(default_factory=list)
+    steps: list[RotationStep] = field(default_factory=list)
     done: list[str] = field(default_factory=list)  # what is already as it should be
     warnings: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)  # parts that cannot be done at all (exit 3)
@@ -68,14 +71,15 @@ class RotationPlan:
 
 
 def plan_rotation(
-    clients: Clients,
+    zendesk: ZendeskClient,
+    trello: TrelloClient | None,
+    rota: RotaClient | None,
+    settings: Settings,
     *,
     today: date,
     previous_email: str | None = None,
     first_time: bool = False,
 ) -> RotationPlan:
-    settings = clients.settings
-    zendesk = clients.zendesk
     me = zendesk.me()
     group = zendesk.group(group_name(settings.groups, "2nd"))
     plan = RotationPlan(me=me, group=group)
@@ -89,7 +93,9 @@ def plan_rotation(
         plan.done.append(f"you are already in {group.name!r}")
     else:
         plan.steps.append(
-            Step(StepKind.ADD_MEMBER, f"add you ({me.name}) to {group.name!r}", user_id=me.id, group_id=group.id)
+            RotationStep(
+                StepKind.ADD_MEMBER, f"add you ({me.name}) to {group.name!r}", user_id=me.id, group_id=group.id
+            )
         )
 
     # Who was on before you.
@@ -104,7 +110,7 @@ def plan_rotation(
         plan.previous, plan.previous_source = previous, "--previous"
         candidates = [previous]
     else:
-        rota_previous, served_before = _from_rota(clients, me, today, plan)
+        rota_previous, served_before = _from_rota(zendesk, rota, settings, me, today, plan)
         if rota_previous is not None:
             plan.previous, plan.previous_source = rota_previous, "rota"
             candidates = [rota_previous]
@@ -132,7 +138,7 @@ def plan_rotation(
             plan.done.append(f"{user.name} (previous engineer) is not in {group.name!r}")
             continue
         plan.steps.append(
-            Step(
+            RotationStep(
                 StepKind.REMOVE_MEMBER,
                 f"remove {user.name} from {group.name!r}",
                 user_id=user.id,
@@ -141,7 +147,7 @@ def plan_rotation(
                 name=user.name,
             )
         )
-        held = _held_tickets(clients, user, group)
+        held = _held_tickets(zendesk, user, group)
         if held:
             ids = ", ".join(f"#{i}" for i in held[:10]) + (" …" if len(held) > 10 else "")
             plan.warnings.append(
@@ -150,16 +156,17 @@ def plan_rotation(
             )
 
     plan.first_time = first_time or (plan.previous_source == "rota" and not served_before)
-    _plan_trello(clients, plan)
+    _plan_trello(trello, settings, plan)
     return plan
 
 
-def _from_rota(clients: Clients, me: User, today: date, plan: RotationPlan) -> tuple[User | None, bool]:
-    rota = clients.rota_or_none
+def _from_rota(
+    zendesk: ZendeskClient, rota: RotaClient | None, settings: Settings, me: User, today: date, plan: RotationPlan
+) -> tuple[User | None, bool]:
     if rota is None:
         return None, False
     try:
-        entries = rota.entries(clients.settings.rota.role)
+        entries = rota.entries(settings.rota.role)
     except GovPressError as exc:
         plan.warnings.append(f"rota service unavailable ({exc.message}); falling back to the group's members")
         return None, False
@@ -169,7 +176,7 @@ def _from_rota(clients: Clients, me: User, today: date, plan: RotationPlan) -> t
         plan.previous_source = "rota"
         plan.done.append("the rota names nobody before you")
         return None, served
-    user = clients.zendesk.user_by_email(entry.email)
+    user = zendesk.user_by_email(entry.email)
     if user is None:
         plan.warnings.append(
             f"the rota's previous engineer {entry.name} <{entry.email}> has no Zendesk account; nobody is removed"
@@ -179,8 +186,8 @@ def _from_rota(clients: Clients, me: User, today: date, plan: RotationPlan) -> t
     return user, served
 
 
-def _held_tickets(clients: Clients, user: User, group: Group) -> list[int]:
-    found = clients.zendesk.search_tickets(f'group:"{group.name}" status<solved assignee:{user.email}', sideload=())
+def _held_tickets(zendesk: ZendeskClient, user: User, group: Group) -> list[int]:
+    found = zendesk.search_tickets(f'group:"{group.name}" status<solved assignee:{user.email}', sideload=())
     return sorted(t.id for t in found.tickets if t.assignee_id == user.id)
 
 
@@ -188,9 +195,7 @@ def template_copy_name(member_name: str) -> str:
     return f"Add {member_name} to the support rota"
 
 
-def _plan_trello(clients: Clients, plan: RotationPlan) -> None:
-    settings = clients.settings
-    trello = clients.trello_or_none
+def _plan_trello(trello: TrelloClient | None, settings: Settings, plan: RotationPlan) -> None:
     if trello is None:
         plan.warnings.append("no Trello credentials: boards not joined (run `govpress-support auth login trello`)")
         return
@@ -203,7 +208,7 @@ def _plan_trello(clients: Clients, plan: RotationPlan) -> None:
             plan.done.append(f"you are a member of the Trello board {board.name!r}")
         else:
             plan.steps.append(
-                Step(
+                RotationStep(
                     StepKind.JOIN_BOARD,
                     f"join the Trello board {board.name!r}",
                     board_id=board.id,
@@ -212,17 +217,16 @@ def _plan_trello(clients: Clients, plan: RotationPlan) -> None:
                 )
             )
     if plan.first_time:
-        _plan_template(clients, plan, me, boards[0])
+        _plan_template(trello, settings, plan, me, boards[0])
 
 
-def _plan_template(clients: Clients, plan: RotationPlan, me: Member, backlog: Board) -> None:
-    trello = clients.trello
+def _plan_template(trello: TrelloClient, settings: Settings, plan: RotationPlan, me: Member, backlog: Board) -> None:
     name = template_copy_name(me.full_name or me.username)
     mine = _own_template_copy(trello.cards(backlog.id), me, name)
     if mine is not None:
         plan.done.append(f"you already have the card {mine.name!r} ({mine.short_url})")
         return
-    ref = clients.settings.trello.rota_template_card
+    ref = settings.trello.rota_template_card
     try:
         template = trello.card(ref)
     except NotFoundError:
@@ -232,7 +236,7 @@ def _plan_template(clients: Clients, plan: RotationPlan, me: Member, backlog: Bo
         )
         return
     plan.steps.append(
-        Step(
+        RotationStep(
             StepKind.COPY_TEMPLATE,
             f"copy {template.name!r} to {backlog.name!r} as {name!r}, assigned to you",
             card_id=template.id,
@@ -258,44 +262,50 @@ def _own_template_copy(cards: list[Card], me: Member, name: str) -> Card | None:
 
 
 def apply_rotation(
-    clients: Clients, plan: RotationPlan, on_step: Callable[[StepResult], None] | None = None
-) -> list[StepResult]:
+    zendesk: ZendeskClient,
+    trello: TrelloClient | None,
+    settings: Settings,
+    plan: RotationPlan,
+    on_step: Callable[[RotationStepResult], None] | None = None,
+) -> list[RotationStepResult]:
     """Apply each step; a step that fails is recorded and the rest go on."""
-    results: list[StepResult] = []
+    results: list[RotationStepResult] = []
     for step in plan.steps:
         try:
-            result = _apply(clients, plan, step)
+            result = _apply(zendesk, trello, settings, step)
         except AuthError as exc:
-            result = StepResult(step, False, _forbidden_advice(clients, plan, step, exc))
+            result = RotationStepResult(step, False, _forbidden_advice(plan, step, exc))
         except GovPressError as exc:
-            result = StepResult(step, False, exc.one_line())
+            result = RotationStepResult(step, False, exc.one_line())
         results.append(result)
         if on_step:
             on_step(result)
     return results
 
 
-def _apply(clients: Clients, plan: RotationPlan, step: Step) -> StepResult:
-    zendesk = clients.zendesk
+def _apply(
+    zendesk: ZendeskClient, trello: TrelloClient | None, settings: Settings, step: RotationStep
+) -> RotationStepResult:
     if step.kind is StepKind.ADD_MEMBER:
         assert step.user_id is not None and step.group_id is not None
         if any(m.user_id == step.user_id for m in zendesk.group_memberships(step.group_id)):
-            return StepResult(step, True, "already a member")
+            return RotationStepResult(step, True, "already a member")
         zendesk.add_membership(step.user_id, step.group_id)
-        return StepResult(step, True, "added")
+        return RotationStepResult(step, True, "added")
     if step.kind is StepKind.REMOVE_MEMBER:
         assert step.membership_id is not None
         removed = zendesk.remove_membership(step.membership_id)
-        return StepResult(step, True, "removed" if removed else "already removed")
-    trello = clients.trello
+        return RotationStepResult(step, True, "removed" if removed else "already removed")
+    if trello is None:  # Trello steps are planned only with Trello credentials
+        raise UsageError(f"{step.description}: no Trello credentials", "run `govpress-support auth login trello`")
     if step.kind is StepKind.JOIN_BOARD:
         assert step.board_id is not None and step.member_id is not None
         trello.add_board_member(step.board_id, step.member_id)
-        return StepResult(step, True, "joined")
+        return RotationStepResult(step, True, "joined")
     assert (
         step.card_id is not None and step.board_id is not None and step.member_id is not None and step.name is not None
     )
-    list_id = step.list_id or trello.list_named(step.board_id, clients.settings.trello.backlog_list).id
+    list_id = step.list_id or trello.list_named(step.board_id, settings.trello.backlog_list).id
     card = trello.create_card(
         list_id,
         step.name,
@@ -304,10 +314,10 @@ def _apply(clients: Clients, plan: RotationPlan, step: Step) -> StepResult:
         member_ids=[step.member_id],
         pos="top",
     )
-    return StepResult(step, True, "copied", url=card.short_url)
+    return RotationStepResult(step, True, "copied", url=card.short_url)
 
 
-def _forbidden_advice(clients: Clients, plan: RotationPlan, step: Step, exc: AuthError) -> str:
+def _forbidden_advice(plan: RotationPlan, step: RotationStep, exc: AuthError) -> str:
     cannot = "your Zendesk role may not change group memberships"
     if step.kind is StepKind.ADD_MEMBER:
         return f"{cannot}: ask an admin to add {plan.me.name} <{plan.me.email}> to {plan.group.name!r}"
@@ -339,18 +349,22 @@ class Briefing:
         return [r for r in self.rows if r.card is None] if self.trello_checked else []
 
 
-def build_briefing(clients: Clients, *, now: datetime, doctor_failures: list[Check]) -> Briefing:
-    queue = fetch_queue(clients, QueueOptions(group="2nd"), now=now)
-    try:
-        suspended: list[SuspendedTicket] | None = clients.zendesk.suspended_tickets()
-    except AuthError:
-        suspended = None
+def build_briefing(
+    zendesk: ZendeskClient,
+    trello: TrelloClient | None,
+    settings: Settings,
+    *,
+    now: datetime,
+    doctor_failures: list[Check],
+) -> Briefing:
+    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now)
+    peek = peek_suspended(zendesk, limit=None)
     return Briefing(
         group=queue.group,
         now=now,
         rows=queue.rows,
         trello_checked=queue.trello.checked,
-        suspended=suspended,
-        channels=list(clients.settings.rotation.slack_channels),
+        suspended=peek.tickets if peek is not None else None,
+        channels=list(settings.rotation.slack_channels),
         doctor_failures=doctor_failures,
     )

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from govpress_support.core.comments import is_note
 from govpress_support.core.errors import ApiError, AuthError, ConflictError, GovPressError, NetworkError
-from govpress_support.core.models import STATUS_LABELS, Comment, CustomStatus, JobResult, Ticket
+from govpress_support.core.models import Comment, CustomStatus, JobResult, Ticket
+from govpress_support.core.statuses import status_label
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
 
 POLL_INTERVAL = 0.5  # first wait before polling a bulk job; it grows to 5 s
@@ -33,7 +35,7 @@ CLOSED_HINT = "Zendesk refuses changes to closed tickets: open a follow-up ticke
 
 
 @dataclass
-class Plan:
+class TicketPlan:
     """What one ticket will get: API fields, an optional internal note, and why, in words.
 
     `refusal` set: this ticket cannot take the change (closed, no priority to leave triage...).
@@ -65,7 +67,7 @@ class Plan:
         return lines
 
 
-class Outcome(Enum):
+class ChangeOutcome(Enum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     PLANNED = "planned"  # --dry-run
@@ -75,13 +77,13 @@ class Outcome(Enum):
 
     @property
     def ok(self) -> bool:
-        return self in (Outcome.UPDATED, Outcome.UNCHANGED, Outcome.PLANNED)
+        return self in (ChangeOutcome.UPDATED, ChangeOutcome.UNCHANGED, ChangeOutcome.PLANNED)
 
 
 @dataclass(frozen=True)
 class TicketResult:
     ticket_id: int
-    outcome: Outcome
+    outcome: ChangeOutcome
     changes: tuple[str, ...] = ()
     message: str | None = None
 
@@ -94,13 +96,13 @@ class TicketResult:
         }
 
 
-def planned(plan: Plan) -> TicketResult:
+def planned(plan: TicketPlan) -> TicketResult:
     """The result a plan has without writing: refused, unchanged, or what it would change."""
     if plan.refusal is not None:
-        return TicketResult(plan.ticket.id, Outcome.REFUSED, message=plan.refusal.one_line())
+        return TicketResult(plan.ticket.id, ChangeOutcome.REFUSED, message=plan.refusal.one_line())
     if not plan.to_write:
-        return TicketResult(plan.ticket.id, Outcome.UNCHANGED, message=plan.unchanged)
-    return TicketResult(plan.ticket.id, Outcome.PLANNED, tuple(plan.describe()))
+        return TicketResult(plan.ticket.id, ChangeOutcome.UNCHANGED, message=plan.unchanged)
+    return TicketResult(plan.ticket.id, ChangeOutcome.PLANNED, tuple(plan.describe()))
 
 
 class TicketConflict(ConflictError):
@@ -133,8 +135,10 @@ class Names:
     """Group, agent and status names for plans and conflict messages, fetched once and only
     when a message needs them."""
 
-    def __init__(self, zendesk: ZendeskClient):
+    def __init__(self, zendesk: ZendeskClient, *, fallback_tag: str | None = None):
+        """`fallback_tag`: the believed-solved tag, for status names (see `core.statuses`)."""
         self.zendesk = zendesk
+        self.fallback_tag = fallback_tag
         self._users: dict[int, str] = {}
         self._statuses: list[CustomStatus] | bool | None = False
 
@@ -167,11 +171,8 @@ class Names:
         return self._statuses  # type: ignore[return-value]
 
     def status(self, ticket: Ticket) -> str:
-        if ticket.custom_status_id is not None:
-            for status in self.custom_statuses() or []:
-                if status.id == ticket.custom_status_id and status.agent_label:
-                    return status.agent_label
-        return STATUS_LABELS.get(ticket.status, ticket.status.capitalize())
+        custom = self.custom_statuses() if ticket.custom_status_id is not None else None
+        return status_label(ticket, custom, fallback_tag=self.fallback_tag)
 
 
 def differences(before: Ticket, after: Ticket, comments: Sequence[Comment], names: Names) -> list[str]:
@@ -220,18 +221,13 @@ def field_applied(ticket: Ticket, key: str, value: Any) -> bool:
     return False
 
 
-def note_present(plan: Plan, comments: Sequence[Comment], me_id: int) -> bool:
+def note_present(plan: TicketPlan, comments: Sequence[Comment], me_id: int) -> bool:
     """Our internal note is on the ticket, by us, made after the planning read."""
-    if plan.note is None:
-        return True
-    wanted = " ".join(plan.note.split())
-    return any(
-        c.author_id == me_id and not c.public and " ".join(c.body.split()) == wanted
-        for c in new_comments(plan.ticket, comments)
-    )
+    note = plan.note
+    return note is None or any(is_note(c, note, me_id) for c in new_comments(plan.ticket, comments))
 
 
-def already_applied(plan: Plan, fresh: Ticket, comments: Sequence[Comment], me_id: int) -> bool:
+def already_applied(plan: TicketPlan, fresh: Ticket, comments: Sequence[Comment], me_id: int) -> bool:
     return all(field_applied(fresh, k, v) for k, v in plan.changes.items()) and note_present(plan, comments, me_id)
 
 
@@ -254,7 +250,7 @@ class Writer:
 
     # --- one ticket ---
 
-    def write_one(self, plan: Plan) -> TicketResult:
+    def write_one(self, plan: TicketPlan) -> TicketResult:
         """PUT one ticket with the collision guard; raises `TicketConflict` (exit 5) when someone
         else changed it, and the API's error when the write surely failed."""
         ticket = plan.ticket
@@ -264,7 +260,7 @@ class Writer:
             # A retry of our own write that had gone through also answers 409: look first.
             fresh, comments = self._reread_one(ticket.id)
             if already_applied(plan, fresh, comments, self.zendesk.me().id):
-                return TicketResult(ticket.id, Outcome.UPDATED, tuple(plan.describe()))
+                return TicketResult(ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe()))
             raise TicketConflict(ticket.id, differences(ticket, fresh, comments, self.names)) from None
         except AuthError as exc:
             raise _not_allowed(ticket.id, exc) from None
@@ -272,16 +268,16 @@ class Writer:
             if _refused(exc):
                 raise _refusal(ticket.id, exc) from None
             return self._settle_one(plan, exc)
-        return TicketResult(ticket.id, Outcome.UPDATED, tuple(plan.describe()))
+        return TicketResult(ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe()))
 
-    def _settle_one(self, plan: Plan, error: GovPressError) -> TicketResult:
+    def _settle_one(self, plan: TicketPlan, error: GovPressError) -> TicketResult:
         """The answer was lost: read the ticket back to learn whether the write happened."""
         try:
             fresh, comments = self._reread_one(plan.ticket.id)
         except GovPressError:
             raise error from None
         if already_applied(plan, fresh, comments, self.zendesk.me().id):
-            return TicketResult(plan.ticket.id, Outcome.UPDATED, tuple(plan.describe()))
+            return TicketResult(plan.ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe()))
         if fresh.updated_stamp == plan.ticket.updated_stamp:
             raise type(error)(error.message, "nothing was written: run the command again") from None
         raise TicketConflict(plan.ticket.id, differences(plan.ticket, fresh, comments, self.names)) from None
@@ -294,14 +290,16 @@ class Writer:
 
     # --- several tickets ---
 
-    def write_many(self, plans: Sequence[Plan], on_progress: Callable[[int], None] | None = None) -> list[TicketResult]:
+    def write_many(
+        self, plans: Sequence[TicketPlan], on_progress: Callable[[int], None] | None = None
+    ) -> list[TicketResult]:
         """`update_many`, 100 tickets a job, each with its stamp; a result for every plan."""
         results: dict[int, TicketResult] = {}
         pending = list(plans)
         for attempt in range(MAX_ATTEMPTS):
             if not pending:
                 break
-            again: list[Plan] = []
+            again: list[TicketPlan] = []
             for start in range(0, len(pending), SHOW_MANY_LIMIT):
                 chunk = pending[start : start + SHOW_MANY_LIMIT]
                 settled, resend = self._send_chunk(chunk, final=attempt == MAX_ATTEMPTS - 1)
@@ -312,29 +310,31 @@ class Writer:
             pending = again
         for plan in pending:
             results[plan.ticket.id] = TicketResult(
-                plan.ticket.id, Outcome.FAILED, message=f"Zendesk did not take the change after {MAX_ATTEMPTS} tries"
+                plan.ticket.id,
+                ChangeOutcome.FAILED,
+                message=f"Zendesk did not take the change after {MAX_ATTEMPTS} tries",
             )
         return [results[p.ticket.id] for p in plans]
 
-    def _send_chunk(self, chunk: Sequence[Plan], *, final: bool) -> tuple[list[TicketResult], list[Plan]]:
+    def _send_chunk(self, chunk: Sequence[TicketPlan], *, final: bool) -> tuple[list[TicketResult], list[TicketPlan]]:
         items = [
             {"id": p.ticket.id, **p.body(), "safe_update": True, "updated_stamp": p.ticket.updated_stamp} for p in chunk
         ]
         settled: list[TicketResult] = []
-        unknown: list[Plan] = []
-        conflicts: list[Plan] = []
+        unknown: list[TicketPlan] = []
+        conflicts: list[TicketPlan] = []
         lost: GovPressError | None = None
         try:
             job = self.zendesk.update_many(items)
             job = self.zendesk.wait_for_job(job, interval=self.poll_interval, sleep=self.sleep)
         except AuthError as exc:
             return [
-                TicketResult(p.ticket.id, Outcome.FAILED, message=_not_allowed(p.ticket.id, exc).one_line())
+                TicketResult(p.ticket.id, ChangeOutcome.FAILED, message=_not_allowed(p.ticket.id, exc).one_line())
                 for p in chunk
             ], []
         except (ApiError, NetworkError) as exc:
             if _refused(exc):
-                return [TicketResult(p.ticket.id, Outcome.FAILED, message=exc.one_line()) for p in chunk], []
+                return [TicketResult(p.ticket.id, ChangeOutcome.FAILED, message=exc.one_line()) for p in chunk], []
             lost, unknown = exc, list(chunk)
         else:
             if job.status != "completed":
@@ -346,20 +346,22 @@ class Writer:
                     if result is None:
                         unknown.append(plan)
                     elif result.success:
-                        settled.append(TicketResult(plan.ticket.id, Outcome.UPDATED, tuple(plan.describe())))
+                        settled.append(TicketResult(plan.ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe())))
                     elif _is_conflict(result):
                         conflicts.append(plan)
                     else:
-                        settled.append(TicketResult(plan.ticket.id, Outcome.FAILED, message=_job_error(result)))
+                        settled.append(TicketResult(plan.ticket.id, ChangeOutcome.FAILED, message=_job_error(result)))
         if not unknown and not conflicts:
             return settled, []
-        resend: list[Plan] = []
+        resend: list[TicketPlan] = []
         checked = self._reread_many([*unknown, *conflicts])
         if checked is None:  # cannot even read: say the change may or may not be there
             why = lost.one_line() if lost else "Zendesk could not be reached"
             for plan in [*unknown, *conflicts]:
                 settled.append(
-                    TicketResult(plan.ticket.id, Outcome.FAILED, message=f"{why}; check the ticket before retrying")
+                    TicketResult(
+                        plan.ticket.id, ChangeOutcome.FAILED, message=f"{why}; check the ticket before retrying"
+                    )
                 )
             return settled, []
         me_id = self.zendesk.me().id
@@ -367,22 +369,26 @@ class Writer:
         for plan in [*unknown, *conflicts]:
             fresh, comments = checked.get(plan.ticket.id, (None, []))
             if fresh is None:
-                settled.append(TicketResult(plan.ticket.id, Outcome.FAILED, message="ticket not found"))
+                settled.append(TicketResult(plan.ticket.id, ChangeOutcome.FAILED, message="ticket not found"))
             elif already_applied(plan, fresh, comments, me_id):
-                settled.append(TicketResult(plan.ticket.id, Outcome.UPDATED, tuple(plan.describe())))
+                settled.append(TicketResult(plan.ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe())))
             elif fresh.updated_stamp == plan.ticket.updated_stamp and plan.ticket.id in unsent and not final:
                 resend.append(plan)  # provably not written: safe to send again
             elif fresh.updated_stamp == plan.ticket.updated_stamp:
                 why = lost.one_line() if lost else "no result"
-                settled.append(TicketResult(plan.ticket.id, Outcome.FAILED, message=f"{why}; nothing was written"))
+                settled.append(
+                    TicketResult(plan.ticket.id, ChangeOutcome.FAILED, message=f"{why}; nothing was written")
+                )
             else:
                 diff = differences(plan.ticket, fresh, comments, self.names)
                 settled.append(
-                    TicketResult(plan.ticket.id, Outcome.CONFLICT, message=TicketConflict(plan.ticket.id, diff).message)
+                    TicketResult(
+                        plan.ticket.id, ChangeOutcome.CONFLICT, message=TicketConflict(plan.ticket.id, diff).message
+                    )
                 )
         return settled, resend
 
-    def _reread_many(self, plans: Sequence[Plan]) -> dict[int, tuple[Ticket | None, list[Comment]]] | None:
+    def _reread_many(self, plans: Sequence[TicketPlan]) -> dict[int, tuple[Ticket | None, list[Comment]]] | None:
         try:
             found = {t.id: t for t in self.zendesk.tickets([p.ticket.id for p in plans], sideload=()).tickets}
             out: dict[int, tuple[Ticket | None, list[Comment]]] = {}
@@ -410,11 +416,12 @@ def _refusal(ticket_id: int, exc: GovPressError) -> GovPressError:
 
 
 def _not_allowed(ticket_id: int, exc: AuthError) -> AuthError:
-    if "(401" in exc.message:
+    if exc.status != 403:
         return exc
     return AuthError(
         f"your Zendesk role may not change ticket {ticket_id} (403)",
         "ask a Zendesk admin, or check `govpress-support auth status`",
+        status=403,
     )
 
 

@@ -1,0 +1,1 @@
+"""End-to-end tests: the installed command against `sandbox serve` on a loopback port."""
