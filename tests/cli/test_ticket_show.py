@@ -35,7 +35,8 @@ def test_json_has_every_field_the_issue_names(cli: Invoke) -> None:
     assert "basic_auth" in ticket["tags"]
     assert ticket["trello_card"] == "missing"
     kinds = [(c["author_name"], c["internal"]) for c in ticket["comments"]]
-    assert kinds == [("Rajesh Kumar", False), ("Sam Okafor", True)]
+    # The request, Sam's first reply, his note, the client's answer that started the next reply.
+    assert kinds == [("Rajesh Kumar", False), ("Sam Okafor", False), ("Sam Okafor", True), ("Rajesh Kumar", False)]
 
 
 def test_custom_status_label_linked_card_and_breached_sla(cli: Invoke) -> None:

@@ -3,7 +3,7 @@
 Supported: `type:ticket`, `group:"Name"`/`group:<id>`/`group_id:`, `status:x` and `status<solved`
 (also `<=`, `>`, `>=`, in the order new<open<pending<hold<solved<closed), `assignee:me|none|<email>|
 "<name>"`, `assignee_id:`, `requester:`, `organization:`, `priority:` (with comparisons),
-`ticket_type:`, `tags:`, `created`/`updated` against dates, date-times or `4hours`-style ages,
+`ticket_type:`, `tags:`, `created`/`updated`/`solved` against dates, date-times or `4hours`-style ages,
 `subject:`, `description:`, `-field:value` negation, quoted phrases and free text over subject and
 description. Several positive `field:value` terms on one field are ORed, everything else ANDed.
 """
@@ -20,6 +20,7 @@ from typing import Any
 from govpress_support.core import timeutil
 from govpress_support.sandbox.zendesk_tickets import PRIORITIES, STATUSES
 
+SOLVED_AT = "(CASE WHEN status IN ('solved', 'closed') THEN json_extract(doc, '$.mx.ms.solved_at') END)"
 OBJECT_TYPES = ("ticket", "user", "organization", "group", "entry", "topic", "article")
 
 _TOKEN = re.compile(r'(-)?(?:([A-Za-z_]+)(:|<=|>=|<|>))?("([^"]*)"?|[^\s"]+)')
@@ -210,6 +211,10 @@ class Compiler:
     def updated(self, t: Term) -> tuple[str, list[Any]]:
         return self._date("updated_at", t)
 
+    def solved(self, t: Term) -> tuple[str, list[Any]]:
+        """When a solved (or closed) ticket was last solved, from its metric set."""
+        return self._date(SOLVED_AT, t)
+
     def _date(self, column: str, t: Term) -> tuple[str, list[Any]]:
         value = t.value.strip()
         age = _AGE.match(value)
@@ -281,11 +286,11 @@ _FIELDS: dict[str, Callable[[Compiler, Term], tuple[str, list[Any]]]] = {
     for name in (
         "status", "priority", "ticket_type", "group", "group_id", "assignee", "assignee_id",
         "requester", "requester_id", "submitter", "organization", "organization_id", "tags",
-        "custom_status_id", "subject", "description", "created", "updated",
+        "custom_status_id", "subject", "description", "created", "updated", "solved",
     )
 }  # fmt: skip
 # Positive `field:value` terms on these fields are ORed; text and date terms are ANDed.
-_OR_FIELDS = set(_FIELDS) - {"subject", "description", "created", "updated"}
+_OR_FIELDS = set(_FIELDS) - {"subject", "description", "created", "updated", "solved"}
 
 SORTS = {
     "created_at": "created_at {d}, id {d}",
