@@ -71,14 +71,14 @@ class TestStatus:
         self, cli: Invoke, desk: Desk, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         assert cli("--sandbox", "ticket", "status", SEED.mine_open, "solved").code == 2  # off a terminal: needs --yes
-        monkeypatch.setattr(output, "_isatty", lambda stream: True)
-        declined = cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="n\n")
-        assert declined.code == 1
-        assert "reopens solved tickets" in declined.stderr and "believed-solved" in declined.stderr
-        assert desk.ticket(SEED.mine_open)["status"] == "open"
-        assert cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="y\n").code == 0
-        assert desk.ticket(SEED.mine_open)["status"] == "solved"
-        monkeypatch.undo()
+        with monkeypatch.context() as terminal:  # only the terminal goes back after: never the isolation
+            terminal.setattr(output, "_isatty", lambda stream: True)
+            declined = cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="n\n")
+            assert declined.code == 1
+            assert "reopens solved tickets" in declined.stderr and "believed-solved" in declined.stderr
+            assert desk.ticket(SEED.mine_open)["status"] == "open"
+            assert cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="y\n").code == 0
+            assert desk.ticket(SEED.mine_open)["status"] == "solved"
         scripted = cli("--sandbox", "ticket", "status", SEED.mine_open_with_card, "solved", "--yes")
         assert scripted.code == 0 and "the team marks work done with `believed-solved`" in scripted.stderr
 
