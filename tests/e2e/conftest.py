@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.proxy import Proxy, Rule
+
 COMMAND = Path(sys.executable).parent / "govpress-support"
 
 # Short waits so fault tests stay fast; the defaults stay as real as the API. Ten retries are
@@ -168,3 +170,21 @@ def run_cli(tmp_path: Path) -> RunCli:
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+MakeProxy = Callable[[Server, Rule], Proxy]
+
+
+@pytest.fixture
+def proxy() -> Iterator[MakeProxy]:
+    """A proxy in front of a served sandbox: `proxy(server, rule)` (tests/e2e/proxy.py); stopped
+    after the test. Point the CLI at it with `env=made.environment(server.env)`."""
+    made: list[Proxy] = []
+
+    def start(server: Server, rule: Rule) -> Proxy:
+        made.append(Proxy(server.url, rule).start())
+        return made[-1]
+
+    yield start
+    for item in made:
+        item.stop()

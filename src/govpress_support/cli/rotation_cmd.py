@@ -256,7 +256,7 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
         console.print(out.table(records, queue_columns(briefing.now, warn)))
     else:
         console.print("No unsolved tickets in the group.")
-    console.print("\n[bold]Client deadlines[/bold]")
+    console.print("\n[bold]Client deadlines[/bold]", markup=True)
     for row in briefing.deadlines or []:
         assert row.ticket.due_at is not None
         console.print(
@@ -268,7 +268,8 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
         console.print("  none")
     if briefing.trello_checked:
         console.print(
-            "\n[bold]Tickets with no Trello card[/bold] (2nd line tickets need one: `govpress-support card create ID`)"
+            "\n[bold]Tickets with no Trello card[/bold] (2nd line tickets need one: `govpress-support card create ID`)",
+            markup=True,
         )
         for row in briefing.without_cards:
             console.print(f"  #{row.ticket.id} {row.ticket.subject}", markup=False)
@@ -276,14 +277,15 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
             console.print("  none")
     if briefing.suspended:
         console.print(
-            f"\n[bold]Suspended tickets waiting: {len(briefing.suspended)}[/bold] (`govpress-support suspended`)"
+            f"\n[bold]Suspended tickets waiting: {len(briefing.suspended)}[/bold] (`govpress-support suspended`)",
+            markup=True,
         )
         for s in briefing.suspended[:10]:
             console.print(f"  {s.subject} from {s.author_email or s.author_name or 'unknown'}: {s.cause}", markup=False)
-    console.print("\n[bold]Slack channels to join[/bold]")
+    console.print("\n[bold]Slack channels to join[/bold]", markup=True)
     console.print("  " + "  ".join(briefing.channels), markup=False)
     if briefing.doctor_failures:
-        console.print("\n[bold]Still to sort out[/bold] (from `govpress-support doctor`)")
+        console.print("\n[bold]Still to sort out[/bold] (from `govpress-support doctor`)", markup=True)
         _print_checks(out, briefing.doctor_failures)
 
 

@@ -65,9 +65,7 @@ class Runtime:
                 sandbox=self.sandbox,
                 state_dir=self.state_dir,
                 environ=self.environ,
-                log=(lambda line: out.err.print(line, markup=False, highlight=False, style="dim"))
-                if self.debug
-                else None,
+                log=out.log if self.debug else None,
                 notice=out.note,
             )
         return self._clients
