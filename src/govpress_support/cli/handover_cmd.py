@@ -232,6 +232,7 @@ def _handover(
 
 def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dict[int, str], Path]:
     from govpress_support.cli.editor import edit_file
+    from govpress_support.core.private import private_dir, write_private
     from govpress_support.workflows.handover import notes
     from govpress_support.workflows.handover.journal import new_run_id
     from govpress_support.workflows.handover.plan import journal_dir
@@ -263,10 +264,8 @@ def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dic
         "'## #<id>' lines. Save and quit to see the plan: nothing is sent before you confirm it.",
         "To abort, quit with an error (vi: ':cq'); the file is kept for --notes-file.",
     ]
-    directory = journal_dir(rt.state_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    draft = directory / f"notes-{new_run_id(plan.created_at)}.md"
-    draft.write_text(notes.template(tickets, header), encoding="utf-8")
+    draft = private_dir(journal_dir(rt.state_dir)) / f"notes-{new_run_id(plan.created_at)}.md"
+    write_private(draft, notes.template(tickets, header))
     hint = f"your notes file is {draft}: pass --notes-file {draft}, or --no-notes"
     text = edit_file(draft, rt.environ, terminal=out.interactive, hint=hint)
     try:

@@ -34,6 +34,11 @@ class Runtime:
     _output: Output | None = None
     _clients: Clients | None = None
 
+    def __post_init__(self) -> None:
+        from govpress_support.core.private import tighten
+
+        tighten(self.state_dir)  # what an older version left open to others (core/private.py)
+
     @property
     def settings(self) -> Settings:
         if self._settings is None:
