@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,6 +63,7 @@ def register(app: typer.Typer) -> None:
     app.command("handover", help=HELP)(handover_cmd)
 
 
+@mutating("handover")
 def handover_cmd(
     ctx: typer.Context,
     to: Annotated[

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from govpress_support.cli.output import Output
@@ -110,6 +110,7 @@ def doctor_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
         raise typer.Exit(1)
 
 
+@mutating("start-rotation")
 def start_rotation_cmd(
     ctx: typer.Context,
     previous: Annotated[

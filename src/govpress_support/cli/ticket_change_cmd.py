@@ -76,7 +76,24 @@ def _mutate(
     json_out: bool,
 ) -> None:
     """The flow of every change: read and plan (`prepare(clients, ticket ids, progress)`), show
-    the plan, ask, write, report."""
+    the plan, ask, write, report; holding the desk's lock for the change from the first read to the
+    last write (`Runtime.writing`), except with --dry-run."""
+    from contextlib import nullcontext
+
+    rt = runtime.get(ctx)
+    with nullcontext() if dry_run else rt.writing(f"ticket {ctx.info_name}"):
+        _change(ctx, ids, prepare, yes=yes, dry_run=dry_run, json_out=json_out)
+
+
+def _change(
+    ctx: typer.Context,
+    ids: Sequence[str],
+    prepare: Prepare,
+    *,
+    yes: bool,
+    dry_run: bool,
+    json_out: bool,
+) -> None:
     from govpress_support.cli import ticket_view
     from govpress_support.core.errors import PartialFailure
     from govpress_support.core.refs import parse_ticket_refs
