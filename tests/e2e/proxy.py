@@ -52,7 +52,9 @@ class Proxy:
                     status, content_type, body = answer
                     self._reply(status, {"Content-Type": content_type}, body)
                     return
-                headers = {k: v for k, v in seen.headers.items() if k.lower() not in ("host", "content-length")}
+                headers = {
+                    k: v for k, v in seen.headers.items() if k.lower() != "content-length"
+                }  # Host kept: links name the proxy
                 forwarded = proxy._client.request(
                     seen.method, proxy.upstream + seen.path, headers=headers, content=seen.body
                 )
