@@ -370,6 +370,30 @@ class Output:
         except EOFError:
             return False
 
+    def choose(self, question: str, options: Sequence[str]) -> int | None:
+        """Offer a numbered choice on a terminal; the index picked, or None (Enter, or off a
+        terminal, where nothing is asked)."""
+        if not self.interactive or not options:
+            return None
+        from rich.prompt import Prompt
+        from rich.text import Text
+
+        for number, option in enumerate(options, start=1):
+            self.err.print(Text(f"  {number}. {option}"))
+        numbers = [str(n) for n in range(1, len(options) + 1)]
+        try:
+            answer = Prompt.ask(
+                Text(question),
+                console=self.err,
+                choices=["", *numbers],
+                default="",
+                show_choices=False,
+                stream=self.stdin,  # type: ignore[arg-type]
+            )
+        except EOFError:
+            return None
+        return int(answer) - 1 if answer in numbers else None
+
     @contextmanager
     def progress(self, total: int | None, description: str) -> Iterator[Callable[[int], None]]:
         """A progress bar on stderr when it is a terminal; nothing when piped.

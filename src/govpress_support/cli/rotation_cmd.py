@@ -33,9 +33,11 @@ START_HELP = """Start your 2nd line rotation: group membership, Trello boards, a
 Shows its plan and asks once (--yes for scripts, --dry-run to only show), then:
 
 1. adds you to the 2nd line group and removes the previous rota engineer: --previous EMAIL,
-else the rota service's engineer before you, else every member who is not you and not in
-groups.permanent_members. Permanent members are never removed. If your role may not change
-memberships, it says what to ask an admin for, carries on, and exits 3.
+else the rota service's engineer before you. With neither, nobody is removed: the members are
+listed (on a terminal you may pick one). Permanent members (groups.permanent_members) are never
+removed, nor anyone who still holds an unsolved ticket in the group (Zendesk would unassign it:
+exit 3, naming the tickets). If your role may not change memberships, it says what to ask an
+admin for, carries on, and exits 3.
 
 2. joins you to the Backlog and Week in Progress boards; with --first-time (or when the rota
 has never had you), copies the "Add a new developer to the support rota (copy me!)" card to the
@@ -147,6 +149,22 @@ def start_rotation_cmd(
             previous_email=previous,
             first_time=first_time,
         )
+    if plan.choices and not yes and not json_out:
+        picked = out.choose(
+            "Who was on 2nd line before you? Their membership ends (Enter: nobody)",
+            [f"{u.name} <{u.email}>" for u in plan.choices],
+        )
+        if picked is not None:
+            with out.status("looking at the group and the boards again…"):
+                plan = plan_rotation(
+                    clients.zendesk,
+                    clients.trello_or_none,
+                    clients.rota_or_none,
+                    clients.settings,
+                    today=when.date(),
+                    previous_email=plan.choices[picked].email,
+                    first_time=first_time,
+                )
     _show_plan(out, plan)
 
     results: list[RotationStepResult] = []
