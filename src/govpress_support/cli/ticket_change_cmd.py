@@ -123,12 +123,16 @@ def _change(
     if not out.confirm(question, yes=yes):
         out.info("nothing changed")
         raise typer.Exit(1)
+
+    def replan(again: Sequence[int]) -> "Batch":
+        return prepare(rt.clients, list(again), lambda _: None)
+
     if len(batch.plans) == 1:
         with out.status(f"updating {what}…"):
-            results = tickets.apply(rt.clients.zendesk, batch)
+            results = tickets.apply(rt.clients.zendesk, batch, replan=replan)
     else:
         with out.progress(len(todo), "updating tickets") as advance:
-            results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance)
+            results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance, replan=replan)
     ticket_view.show_results(out, results)
     if json_out:
         out.json([r.to_record() for r in results])
