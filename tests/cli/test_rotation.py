@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
-from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, SECOND_LINE_NAME, WEEK
+from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, SECOND_LINE_NAME, TOM, WEEK
 
 TEMPLATE_COPY = "Add Sam Okafor to the support rota"
 
@@ -67,8 +67,9 @@ def test_doctor_names_missing_tools_with_their_hint(cli: Invoke, config: Path) -
 
 
 def test_doctor_for_an_agent_says_who_to_ask(cli: Invoke, desk: Desk) -> None:
-    desk.set_role(SAM.email, "agent")
-    checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json").json()}
+    """Tom, an agent outside 2nd line, cannot join it himself."""
+    assert TOM.id not in desk.members(SECOND_LINE)
+    checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json", env={"ZENDESK_EMAIL": TOM.email}).json()}
     assert not checks["group memberships"]["ok"]
     assert "Morgan Lee" in checks["group memberships"]["fix"]  # the admin in the 2nd line group
 
@@ -233,3 +234,17 @@ def test_template_card_gone(cli: Invoke, config: Path) -> None:
     result = cli("--sandbox", "start-rotation", "--yes")
     assert result.code == 3
     assert "the rota template card ZZZZZZZZ is gone" in result.stderr
+
+
+def test_the_next_engineer_added_by_the_handover_is_not_told_to_ask_for_it(cli: Invoke, desk: Desk) -> None:
+    """Tom, an agent, was added to 2nd line by Sam's handover: doctor and his briefing say he is in
+    it, not "ask Morgan Lee to add you"."""
+    assert cli("--sandbox", "handover", "--to", TOM.email, "--no-notes", "--yes").code == 0
+    assert TOM.id in desk.members(SECOND_LINE)
+    as_tom = {"ZENDESK_EMAIL": TOM.email}
+    checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json", env=as_tom).json()}
+    membership = checks["group memberships"]
+    assert membership["ok"] and membership["fix"] is None
+    assert membership["detail"].startswith("you are in 'GovPress 2nd line support' (your role, agent")
+    briefing = cli("--sandbox", "start-rotation", "--dry-run", "--json", env=as_tom).json()
+    assert "group memberships" not in [c["name"] for c in briefing["doctor_failures"]]

@@ -63,8 +63,18 @@ def check_zendesk(connect: Callable[[], ZendeskClient], groups: GroupSettings) -
                 else f"check groups.{_setting_key(alias)} in the config file (see `govpress-support config show`)",
             )
         )
+    second = group_name(groups, "2nd")
     if me.role == "admin":
         checks.append(Check("group memberships", True, "your role (admin) can change group memberships"))
+    elif _member_of(zendesk, me.id, second):
+        # Already in 2nd line (a handover adds the next engineer): nothing to ask an admin for.
+        checks.append(
+            Check(
+                "group memberships",
+                True,
+                f"you are in {second!r} (your role, {me.role}, cannot change memberships; none is needed to start)",
+            )
+        )
     else:
         checks.append(
             Check(
@@ -76,6 +86,14 @@ def check_zendesk(connect: Callable[[], ZendeskClient], groups: GroupSettings) -
             )
         )
     return checks
+
+
+def _member_of(zendesk: ZendeskClient, user_id: int, name: str) -> bool:
+    try:
+        group = zendesk.group(name)
+        return any(m.group_id == group.id for m in zendesk.user_memberships(user_id))
+    except GovPressError:
+        return False
 
 
 def _setting_key(alias: str) -> str:
