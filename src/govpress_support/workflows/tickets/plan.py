@@ -21,7 +21,8 @@ from govpress_support.core.groups import ALIASES, alias_of, group_name
 from govpress_support.core.models import PRIORITIES, TICKET_TYPES, Group, Ticket
 from govpress_support.services.zendesk import TicketSet, ZendeskClient
 from govpress_support.workflows.agents import resolve_agent
-from govpress_support.workflows.tickets.write import Names, TicketPlan, TicketResult, Writer, closed_error, planned
+from govpress_support.workflows.tickets.names import Names
+from govpress_support.workflows.tickets.write import TicketPlan, TicketResult, Writer, closed_error, planned
 
 # --- input ---------------------------------------------------------------------------------------
 

@@ -30,7 +30,12 @@ from govpress_support.core.comments import is_note
 from govpress_support.core.errors import ApiError, AuthError, ConflictError, GovPressError, NetworkError
 from govpress_support.core.models import Comment, JobResult, Ticket
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
-from govpress_support.workflows.tickets.names import Names, clip, differences, new_comments
+
+# Re-exported (`X as X`): their home is names.py now, and callers may still import them from here.
+from govpress_support.workflows.tickets.names import Names as Names
+from govpress_support.workflows.tickets.names import clip as clip
+from govpress_support.workflows.tickets.names import differences as differences
+from govpress_support.workflows.tickets.names import new_comments as new_comments
 
 POLL_INTERVAL = 0.5  # first wait before polling a bulk job; it grows to 5 s
 # Fields a result is checked against (what `field_applied` can read on a ticket), and those whose
