@@ -234,3 +234,21 @@ def test_ctrl_c_mid_request_exits_130(serve: Serve, tmp_path: Path) -> None:
     assert err.strip().endswith("error: interrupted (nothing half-written: journaled work resumes with --resume)")
     assert out == ""
     assert "Traceback" not in err
+
+
+def test_one_person_per_run_against_a_served_sandbox(serve: Serve, run_cli: RunCli) -> None:
+    """The environment `sandbox serve` prints is Sam's; with ZENDESK_EMAIL set to Tom, Trello and
+    "you" on the rota are Tom too, as with --sandbox."""
+    server = serve()
+    as_tom = {"ZENDESK_EMAIL": "tom.hughes@govpress.example"}
+    doctor = run_cli(server, "doctor", "--json", env=as_tom)
+    checks = {c["name"]: c for c in doctor.json()}
+    assert checks["Zendesk login"]["detail"].startswith("Tom Hughes <tom.hughes@govpress.example>")
+    assert (checks["Trello login"]["ok"], checks["Trello login"]["detail"]) == (True, "Tom Hughes (@tomhughes)")
+
+    start = run_cli(server, "start-rotation", "--dry-run", "--json", env=as_tom)
+    data = start.json()
+    assert data["me"]["email"] == "tom.hughes@govpress.example"
+    assert data["previous"] == {"name": "Sam Okafor", "email": "sam.okafor@govpress.example", "source": "rota"}
+    [copy] = [p["description"] for p in data["planned"] if p["kind"] == "copy_template"]
+    assert "as 'Add Tom Hughes to the support rota', assigned to you" in copy

@@ -152,9 +152,24 @@ class Clients:
             if creds is None:
                 return None
             key, token, base = creds.key.value, creds.token.value, self.settings.trello.url
+            token = self._served_sandbox_token(base, key, token)
         SECRETS.add(key, token)
         http = self._http(TRELLO, base, headers=oauth_header(key, token), classify=classify_error)
         return TrelloClient(http, self.cache, identity=identity_hash(f"{base} {token}"))
+
+    def _served_sandbox_token(self, base: str, key: str, token: str) -> str:
+        """A served sandbox's public Trello credentials act as the agent ZENDESK_EMAIL names, as the
+        in-process sandbox's do: one person per run, whichever sandbox. A token the sandbox never
+        gave out is left to be refused. (Loopback only: a real Trello is never there, and the
+        sandbox package is imported only then.)"""
+        if httpx.URL(base).host not in LOOPBACK:
+            return token
+        from govpress_support import sandbox
+
+        if key != sandbox.TRELLO_KEY or not sandbox.is_seeded_trello_token(token):
+            return token
+        creds = zendesk_credentials(self.environ, self.keyring, self.settings.zendesk.email)
+        return sandbox.trello_token_for(creds.email) if creds is not None else token
 
     @property
     def trello(self) -> TrelloClient:
@@ -199,9 +214,12 @@ class Clients:
             client.close()
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _offline_hint(base_url: str) -> str | None:
     host = httpx.URL(base_url).host
-    if host in ("127.0.0.1", "localhost", "::1"):
+    if host in LOOPBACK:
         return "is `govpress-support sandbox serve` (or your tunnel) running on that port?"
     return None
 

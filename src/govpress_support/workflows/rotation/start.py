@@ -24,6 +24,7 @@ from govpress_support.core.models import Board, Card, Group, Member, SuspendedTi
 from govpress_support.services.rota import RotaClient, has_served, previous_engineer
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import ZendeskClient
+from govpress_support.workflows.agents import ONE_PERSON_HINT, other_person
 from govpress_support.workflows.memberships import Member as GroupMember
 from govpress_support.workflows.memberships import held_tickets, remove_member
 from govpress_support.workflows.queue import QueueOptions, QueueRow, fetch_queue
@@ -216,6 +217,10 @@ def _plan_trello(trello: TrelloClient | None, settings: Settings, plan: Rotation
         plan.warnings.append("no Trello credentials: boards not joined (run `govpress-support auth login trello`)")
         return
     me = trello.me()
+    problem = other_person(plan.me, me)
+    if problem is not None:  # joining boards and copying the card as someone else: no
+        plan.blocked.append(f"{problem}: the Trello boards and the rota card are left alone ({ONE_PERSON_HINT})")
+        return
     boards: list[Board] = []
     for ref in (settings.trello.backlog_board, settings.trello.week_board):
         board = trello.board(ref)
