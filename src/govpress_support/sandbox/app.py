@@ -4,11 +4,13 @@ and its own control API by path, over a SQLite file that persists between proces
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import DB_NAME, GITHUB_API_PREFIX
 from govpress_support.sandbox.control_api import ControlAPI
 from govpress_support.sandbox.faults import FaultInjector, Faults
@@ -16,7 +18,7 @@ from govpress_support.sandbox.rota_api import RotaAPI
 from govpress_support.sandbox.routing import Match
 from govpress_support.sandbox.seed import seed as seed_store
 from govpress_support.sandbox.stats import Stats
-from govpress_support.sandbox.store import SettingsValues, Store
+from govpress_support.sandbox.store import SettingsValues, Store, loads
 from govpress_support.sandbox.trello_api import TrelloAPI
 from govpress_support.sandbox.wire import Request, Response, text_response
 from govpress_support.sandbox.zendesk_api import ZendeskAPI
@@ -109,6 +111,12 @@ class SandboxApp:
         from govpress_support.sandbox.slack_api import SlackAPI
 
         return SlackAPI(self.store, self.stats)
+
+    @property
+    def seeded_at(self) -> datetime | None:
+        """When the desk was (last) seeded: `sandbox reset` moves it to now."""
+        seeded = loads(self.store.meta("seeded"))
+        return timeutil.parse_iso(seeded.get("at")) if isinstance(seeded, dict) else None
 
     @property
     def faults(self) -> Faults:

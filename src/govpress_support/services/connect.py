@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -24,6 +25,7 @@ from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, UsageError
 from govpress_support.core.models import Member, User
 from govpress_support.core.redact import SECRETS
+from govpress_support.core.timeutil import format_duration, now
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.credentials import (
     ENV_TRELLO_KEY,
@@ -51,6 +53,11 @@ ROTA = ServiceInfo("the rota service", "check ROTA_URL")
 T = TypeVar("T")
 
 SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
+SANDBOX_STALE_AFTER = timedelta(days=1)
+SANDBOX_STALE = (
+    "The sandbox desk was seeded {age} ago: `govpress-support sandbox reset` refreshes it "
+    "(its tickets, SLA times and due dates start again from now)."
+)
 
 
 def identity_hash(secret: str) -> str:
@@ -93,6 +100,9 @@ class Clients:
         app = sandbox.open_app(self.state_dir)
         if self.notice is not None:
             self.notice(SANDBOX_NOTICE.format(path=self.state_dir))
+            seeded = app.seeded_at
+            if seeded is not None and now() - seeded > SANDBOX_STALE_AFTER:  # said once a run
+                self.notice(SANDBOX_STALE.format(age=format_duration(now() - seeded)))
         return app
 
     def _transport(self) -> httpx.BaseTransport | None:
