@@ -31,11 +31,10 @@ def mutating(name: str) -> Callable[[Command], Command]:
         def run(*args: Any, **kwargs: Any) -> Any:
             from govpress_support.cli import runtime
 
-            if kwargs.get("dry_run"):
-                return command(*args, **kwargs)
-            ctx = kwargs["ctx"] if "ctx" in kwargs else args[0]
-            with runtime.get(ctx).writing(name):
-                return command(*args, **kwargs)
+            if not kwargs.get("dry_run"):
+                ctx = kwargs["ctx"] if "ctx" in kwargs else args[0]
+                ctx.with_resource(runtime.get(ctx).writing(name))  # released when the command ends
+            return command(*args, **kwargs)
 
         return run  # type: ignore[return-value]
 

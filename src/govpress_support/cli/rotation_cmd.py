@@ -139,32 +139,27 @@ def start_rotation_cmd(
     out = rt.output(json_out)
     clients = rt.clients
     when = now()
-    with out.status("looking at the group, the rota and the boards…"):
-        plan = plan_rotation(
-            clients.zendesk,
-            clients.trello_or_none,
-            clients.rota_or_none,
-            clients.settings,
-            today=when.date(),
-            previous_email=previous,
-            first_time=first_time,
-        )
+
+    def plan_with(previous_email: str | None) -> "RotationPlan":
+        with out.status("looking at the group, the rota and the boards…"):
+            return plan_rotation(
+                clients.zendesk,
+                clients.trello_or_none,
+                clients.rota_or_none,
+                clients.settings,
+                today=when.date(),
+                previous_email=previous_email,
+                first_time=first_time,
+            )
+
+    plan = plan_with(previous)
     if plan.choices and not yes and not json_out:
         picked = out.choose(
             "Who was on 2nd line before you? Their membership ends (Enter: nobody)",
             [f"{u.name} <{u.email}>" for u in plan.choices],
         )
         if picked is not None:
-            with out.status("looking at the group and the boards again…"):
-                plan = plan_rotation(
-                    clients.zendesk,
-                    clients.trello_or_none,
-                    clients.rota_or_none,
-                    clients.settings,
-                    today=when.date(),
-                    previous_email=plan.choices[picked].email,
-                    first_time=first_time,
-                )
+            plan = plan_with(plan.choices[picked].email)
     _show_plan(out, plan)
 
     results: list[RotationStepResult] = []

@@ -77,23 +77,7 @@ def _mutate(
 ) -> None:
     """The flow of every change: read and plan (`prepare(clients, ticket ids, progress)`), show
     the plan, ask, write, report; holding the desk's lock for the change from the first read to the
-    last write (`Runtime.writing`), except with --dry-run."""
-    from contextlib import nullcontext
-
-    rt = runtime.get(ctx)
-    with nullcontext() if dry_run else rt.writing(f"ticket {ctx.info_name}"):
-        _change(ctx, ids, prepare, yes=yes, dry_run=dry_run, json_out=json_out)
-
-
-def _change(
-    ctx: typer.Context,
-    ids: Sequence[str],
-    prepare: Prepare,
-    *,
-    yes: bool,
-    dry_run: bool,
-    json_out: bool,
-) -> None:
+    end of the command (`Runtime.writing`), except with --dry-run."""
     from govpress_support.cli import ticket_view
     from govpress_support.core.errors import PartialFailure
     from govpress_support.core.refs import parse_ticket_refs
@@ -101,6 +85,8 @@ def _change(
     from govpress_support.workflows.tickets.write import ChangeOutcome
 
     rt = runtime.get(ctx)
+    if not dry_run:
+        ctx.with_resource(rt.writing(f"ticket {ctx.info_name}"))  # released when the command ends
     out = rt.output(json_out)
     ticket_ids = parse_ticket_refs(ids)
     with out.status("reading tickets…") as update:
