@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 
 from govpress_support import __version__
 from govpress_support.cli.entry import main
+from govpress_support.core import timeutil
 from tests.cli.conftest import Invoke
+from tests.desk import Desk
 
 
 def test_version_fast_path(capsys: object) -> None:
@@ -145,3 +149,27 @@ def test_help_imports_no_command_module_and_nothing_heavy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+class TestAnOldSandboxDesk:
+    """A sandbox desk seeded more than a day ago says so, once a run, with how to refresh it."""
+
+    def seeded(self, desk: Desk, ago: timedelta) -> None:
+        assert desk.app is not None
+        at = timeutil.iso(timeutil.now() - ago)
+        with desk.app.store.write() as conn:
+            desk.app.store.set_meta(conn, "seeded", json.dumps({"seed": 1, "bulk": 0, "at": at}))
+
+    def test_a_day_old_desk_says_so_once(self, cli: Invoke, desk: Desk) -> None:
+        self.seeded(desk, timedelta(days=2, hours=3))
+        result = cli("--sandbox", "queue")
+        assert result.code == 0, result.stderr
+        line = "The sandbox desk was seeded 2d 3h ago: `govpress-support sandbox reset` refreshes it"
+        assert result.stderr.count(line) == 1
+
+    def test_a_fresh_desk_says_nothing_and_reset_refreshes_it(self, cli: Invoke, desk: Desk) -> None:
+        self.seeded(desk, timedelta(hours=20))
+        assert "seeded" not in cli("--sandbox", "queue").stderr
+        self.seeded(desk, timedelta(days=3))
+        assert cli("--sandbox", "sandbox", "reset", "--yes").code == 0
+        assert "seeded" not in cli("--sandbox", "queue").stderr

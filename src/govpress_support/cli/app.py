@@ -159,7 +159,11 @@ def root(
 
 
 def _print_error(error: GovPressError) -> None:
-    sys.stderr.write(f"error: {error.one_line()}\n")
+    """The one `error:` line: redacted, and its service text shown, never obeyed."""
+    from govpress_support.cli.output import visible
+    from govpress_support.core.redact import SECRETS
+
+    sys.stderr.write(visible(SECRETS(f"error: {error.one_line()}")) + "\n")
     sys.stderr.flush()
 
 
@@ -198,6 +202,7 @@ def run(args: Sequence[str]) -> int:
 def _print_traceback() -> None:
     import traceback
 
+    from govpress_support.cli.output import visible
     from govpress_support.core.redact import SECRETS
 
-    sys.stderr.write(SECRETS(traceback.format_exc()))
+    sys.stderr.write(visible(SECRETS(traceback.format_exc())))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -111,6 +111,7 @@ def register(root: typer.Typer) -> None:
 
 
 @app.command("create", help=CREATE_HELP)
+@mutating("card create")
 def create_cmd(
     ctx: typer.Context,
     tickets: Annotated[

@@ -1,7 +1,9 @@
 """Options and cells that several commands share."""
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperCommand
@@ -13,6 +15,30 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (an array o
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not on a terminal.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would change and change nothing.")]
 TicketIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).")]
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def mutating(name: str) -> Callable[[Command], Command]:
+    """For a command that changes the desk: it holds the desk's lock for `name` from its first read
+    to its last write (`Runtime.writing`), so two runs at once cannot both act on what they read;
+    the second stops at once, naming the first (exit 1). Not with `--dry-run`, which writes nothing.
+    The command takes `ctx` (and `dry_run`) by those names."""
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            from govpress_support.cli import runtime
+
+            if not kwargs.get("dry_run"):
+                ctx = kwargs["ctx"] if "ctx" in kwargs else args[0]
+                ctx.with_resource(runtime.get(ctx).writing(name))  # released when the command ends
+            return command(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    return decorate
 
 
 def optional_value(name: str, default: str) -> type[TyperCommand]:

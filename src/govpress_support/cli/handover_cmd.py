@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,6 +63,7 @@ def register(app: typer.Typer) -> None:
     app.command("handover", help=HELP)(handover_cmd)
 
 
+@mutating("handover")
 def handover_cmd(
     ctx: typer.Context,
     to: Annotated[
@@ -93,6 +94,8 @@ def handover_cmd(
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
+    if report is not None:
+        _check_report(report)  # before anything is read or sent
     if resume:
         clashing = [
             name
@@ -227,11 +230,12 @@ def _handover(
     )
     if draft is not None:
         draft.unlink(missing_ok=True)  # the notes are in the journal now
-    _finish(out, result, report)
+    _finish(rt, out, result, report)
 
 
 def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dict[int, str], Path]:
     from govpress_support.cli.editor import edit_file
+    from govpress_support.core.private import private_dir, write_private
     from govpress_support.workflows.handover import notes
     from govpress_support.workflows.handover.journal import new_run_id
     from govpress_support.workflows.handover.plan import journal_dir
@@ -263,10 +267,8 @@ def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dic
         "'## #<id>' lines. Save and quit to see the plan: nothing is sent before you confirm it.",
         "To abort, quit with an error (vi: ':cq'); the file is kept for --notes-file.",
     ]
-    directory = journal_dir(rt.state_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    draft = directory / f"notes-{new_run_id(plan.created_at)}.md"
-    draft.write_text(notes.template(tickets, header), encoding="utf-8")
+    draft = private_dir(journal_dir(rt.state_dir)) / f"notes-{new_run_id(plan.created_at)}.md"
+    write_private(draft, notes.template(tickets, header))
     hint = f"your notes file is {draft}: pass --notes-file {draft}, or --no-notes"
     text = edit_file(draft, rt.environ, terminal=out.interactive, hint=hint)
     try:
@@ -341,15 +343,20 @@ def _apply(out: "Output", run: "Callable[[Listener], HandoverResult]") -> "Hando
         return run(Listener(progress=progress, step=out.note))
 
 
-def _finish(out: "Output", result: "HandoverResult", report: Path | None) -> None:
-    from govpress_support.core.errors import PartialFailure
+def _finish(rt: "Runtime", out: "Output", result: "HandoverResult", report: Path | None) -> None:
+    from govpress_support.core.errors import GovPressError, PartialFailure
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.handover.models import to_record
     from govpress_support.workflows.handover.report import render
 
     text = render(result, now())
+    unwritten: str | None = None  # why the report could not go where asked
     if report is not None:
-        _write(report, text)
+        unwritten = _write(report, text)
+        if unwritten is not None:
+            kept = _keep_report(rt, result, text)
+            out.warn(f"cannot write the report to {report}: {unwritten}; it is kept in {kept}")
+            report, unwritten = kept, f"cannot write the report to {report}: {unwritten}"
     if out.mode.value == "json":
         status = "done" if result.complete else "partial"
         out.json(
@@ -374,12 +381,35 @@ def _finish(out: "Output", result: "HandoverResult", report: Path | None) -> Non
             f"not done: {'; '.join(problems)}",
             "see the report; change those tickets by hand, or run `govpress-support handover` again",
         )
+    if unwritten is not None:
+        raise GovPressError(unwritten, f"the handover itself is done; the report is kept in {report}")
 
 
-def _write(path: Path, text: str) -> None:
+def _check_report(path: Path) -> None:
+    """Refuse a --report path that cannot be written, before anything is sent (exit 2)."""
     import os
 
     from govpress_support.core.errors import UsageError
+
+    target = path.expanduser()
+    folder = target.parent
+    problem = None
+    if target.is_dir():
+        problem = "it is a directory"
+    elif not folder.is_dir():
+        problem = f"there is no directory {folder}"
+    elif not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        problem = "permission denied"
+    if problem is not None:
+        raise UsageError(
+            f"cannot write the report to {path}: {problem}; nothing was sent",
+            "give --report a file in an existing directory, or leave it out to print the report",
+        )
+
+
+def _write(path: Path, text: str) -> str | None:
+    """Write the report; None when done, else why not."""
+    import os
 
     target = path.expanduser()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -388,7 +418,18 @@ def _write(path: Path, text: str) -> None:
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+        return str(exc.strerror or exc)
+    return None
+
+
+def _keep_report(rt: "Runtime", result: "HandoverResult", text: str) -> Path:
+    """The report in the state dir (private, beside the journal), when it could not go where asked."""
+    from govpress_support.core.private import write_private
+    from govpress_support.workflows.handover.plan import journal_dir
+
+    kept = journal_dir(rt.state_dir) / f"report-{result.run_id}.md"
+    write_private(kept, text)
+    return kept
 
 
 def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool) -> None:
@@ -412,7 +453,7 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool)
             out.json(to_record(run.plan, status="dry_run", outcomes=result.outcomes, memberships=result.memberships))
         return
     result = _apply(out, lambda listener: handover.resume(clients.zendesk, run, listener=listener))
-    _finish(out, result, report)
+    _finish(rt, out, result, report)
 
 
 def _show_remaining(out: "Output", run: "PastRun") -> None:

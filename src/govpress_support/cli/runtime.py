@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,11 @@ class Runtime:
     _settings: Settings | None = None
     _output: Output | None = None
     _clients: Clients | None = None
+
+    def __post_init__(self) -> None:
+        from govpress_support.core.private import tighten
+
+        tighten(self.state_dir)  # what an older version left open to others (core/private.py)
 
     @property
     def settings(self) -> Settings:
@@ -65,12 +71,26 @@ class Runtime:
                 sandbox=self.sandbox,
                 state_dir=self.state_dir,
                 environ=self.environ,
-                log=(lambda line: out.err.print(line, markup=False, highlight=False, style="dim"))
-                if self.debug
-                else None,
+                log=out.log if self.debug else None,
                 notice=out.note,
             )
         return self._clients
+
+    @contextmanager
+    def writing(self, command: str) -> Iterator[None]:
+        """Hold this desk's lock for `command` (services/lock.py) while the block runs: a second
+        run of the command on the same desk stops at once, naming who holds it (exit 1)."""
+        from govpress_support.services.lock import DeskLock
+
+        desk = "sandbox" if self.sandbox else self.settings.zendesk.base_url()
+        lock = DeskLock(self.state_dir, desk, command)
+        left = lock.acquire()
+        try:
+            if left is not None and left.pid != os.getpid():
+                self.out.note(f"took over the lock of an earlier `{command}` that did not finish ({left.describe()})")
+            yield
+        finally:
+            lock.release()
 
     def close(self) -> None:
         if self._clients is not None:

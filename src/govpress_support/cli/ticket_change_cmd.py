@@ -76,7 +76,8 @@ def _mutate(
     json_out: bool,
 ) -> None:
     """The flow of every change: read and plan (`prepare(clients, ticket ids, progress)`), show
-    the plan, ask, write, report."""
+    the plan, ask, write, report; holding the desk's lock for the change from the first read to the
+    end of the command (`Runtime.writing`), except with --dry-run."""
     from govpress_support.cli import ticket_view
     from govpress_support.core.errors import PartialFailure
     from govpress_support.core.refs import parse_ticket_refs
@@ -84,6 +85,8 @@ def _mutate(
     from govpress_support.workflows.tickets.write import ChangeOutcome
 
     rt = runtime.get(ctx)
+    if not dry_run:
+        ctx.with_resource(rt.writing(f"ticket {ctx.info_name}"))  # released when the command ends
     out = rt.output(json_out)
     ticket_ids = parse_ticket_refs(ids)
     with out.status("reading tickets…") as update:
@@ -106,12 +109,16 @@ def _mutate(
     if not out.confirm(question, yes=yes):
         out.info("nothing changed")
         raise typer.Exit(1)
+
+    def replan(again: Sequence[int]) -> "Batch":
+        return prepare(rt.clients, list(again), lambda _: None)
+
     if len(batch.plans) == 1:
         with out.status(f"updating {what}…"):
-            results = tickets.apply(rt.clients.zendesk, batch)
+            results = tickets.apply(rt.clients.zendesk, batch, replan=replan)
     else:
         with out.progress(len(todo), "updating tickets") as advance:
-            results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance)
+            results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance, replan=replan)
     ticket_view.show_results(out, results)
     if json_out:
         out.json([r.to_record() for r in results])

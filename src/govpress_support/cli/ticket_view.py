@@ -187,6 +187,8 @@ def show_results(out: Output, results: Sequence[TicketResult]) -> None:
     for result in results:
         if result.outcome is ChangeOutcome.UPDATED:
             out.success(f"#{result.ticket_id} updated" + (f": {'; '.join(result.changes)}" if result.changes else ""))
+            if result.message:  # e.g. planned again with fresh metadata, and why
+                out.note(f"  {result.message}")
         elif not result.outcome.ok:
             out.err.print(
                 f"✗ #{result.ticket_id} {result.outcome.value}: {result.message or ''}",

@@ -1,18 +1,19 @@
 """A small JSON file cache for metadata that rarely changes (group ids, custom statuses).
 
 Entries expire after `ttl` seconds; a broken or unreadable file is treated as empty, never as
-an error: the cache can only save requests, not cause failures.
+an error: the cache can only save requests, not cause failures. The file is private (0600).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from govpress_support.core.private import write_private
 
 
 class MetadataCache:
@@ -36,21 +37,15 @@ class MetadataCache:
             return
         data = self._load()
         data[key] = {"at": self.clock(), "value": value}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+        with contextlib.suppress(OSError):
+            write_private(self.path, json.dumps(data))
 
     def forget(self, key: str) -> None:
         data = self._load()
         if key in data:
             del data[key]
             with contextlib.suppress(OSError):
-                self.path.write_text(json.dumps(data), encoding="utf-8")
+                write_private(self.path, json.dumps(data))
 
     def _load(self) -> dict[str, Any]:
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -24,6 +25,7 @@ from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, UsageError
 from govpress_support.core.models import Member, User
 from govpress_support.core.redact import SECRETS
+from govpress_support.core.timeutil import format_duration, now
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.credentials import (
     ENV_TRELLO_KEY,
@@ -51,6 +53,11 @@ ROTA = ServiceInfo("the rota service", "check ROTA_URL")
 T = TypeVar("T")
 
 SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
+SANDBOX_STALE_AFTER = timedelta(days=1)
+SANDBOX_STALE = (
+    "The sandbox desk was seeded {age} ago: `govpress-support sandbox reset` refreshes it "
+    "(its tickets, SLA times and due dates start again from now)."
+)
 
 
 def identity_hash(secret: str) -> str:
@@ -93,6 +100,9 @@ class Clients:
         app = sandbox.open_app(self.state_dir)
         if self.notice is not None:
             self.notice(SANDBOX_NOTICE.format(path=self.state_dir))
+            seeded = app.seeded_at
+            if seeded is not None and now() - seeded > SANDBOX_STALE_AFTER:  # said once a run
+                self.notice(SANDBOX_STALE.format(age=format_duration(now() - seeded)))
         return app
 
     def _transport(self) -> httpx.BaseTransport | None:
@@ -152,9 +162,24 @@ class Clients:
             if creds is None:
                 return None
             key, token, base = creds.key.value, creds.token.value, self.settings.trello.url
+            token = self._served_sandbox_token(base, key, token)
         SECRETS.add(key, token)
         http = self._http(TRELLO, base, headers=oauth_header(key, token), classify=classify_error)
         return TrelloClient(http, self.cache, identity=identity_hash(f"{base} {token}"))
+
+    def _served_sandbox_token(self, base: str, key: str, token: str) -> str:
+        """A served sandbox's public Trello credentials act as the agent ZENDESK_EMAIL names, as the
+        in-process sandbox's do: one person per run, whichever sandbox. A token the sandbox never
+        gave out is left to be refused. (Loopback only: a real Trello is never there, and the
+        sandbox package is imported only then.)"""
+        if httpx.URL(base).host not in LOOPBACK:
+            return token
+        from govpress_support import sandbox
+
+        if key != sandbox.TRELLO_KEY or not sandbox.is_seeded_trello_token(token):
+            return token
+        creds = zendesk_credentials(self.environ, self.keyring, self.settings.zendesk.email)
+        return sandbox.trello_token_for(creds.email) if creds is not None else token
 
     @property
     def trello(self) -> TrelloClient:
@@ -199,9 +224,12 @@ class Clients:
             client.close()
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _offline_hint(base_url: str) -> str | None:
     host = httpx.URL(base_url).host
-    if host in ("127.0.0.1", "localhost", "::1"):
+    if host in LOOPBACK:
         return "is `govpress-support sandbox serve` (or your tunnel) running on that port?"
     return None
 

@@ -1,9 +1,10 @@
-"""Resolving the agent a user names: `me`, `none`, or an agent's email (see `core.refs`)."""
+"""Resolving the agent a user names: `me`, `none`, or an agent's email (see `core.refs`), and
+who "you" are: one person per run, in Zendesk and in Trello."""
 
 from __future__ import annotations
 
-from govpress_support.core.errors import UsageError
-from govpress_support.core.models import User
+from govpress_support.core.errors import AuthError, UsageError
+from govpress_support.core.models import Member, User
 from govpress_support.core.refs import ME, NOBODY, parse_agent_ref
 from govpress_support.services.zendesk import ZendeskClient
 
@@ -35,3 +36,29 @@ def assignee_term(zendesk: ZendeskClient, value: str | None) -> str | None:
     if who in (ME, NOBODY):
         return who
     return agent_by_email(zendesk, who).email or who
+
+
+def other_person(zendesk_me: User, trello_me: Member) -> str | None:
+    """Why Zendesk and Trello credentials of this run are two people, or None (the same person, or
+    no way to tell: Trello shows a member's email only to themself, with the account scope). The
+    rota follows Zendesk: "you" on it is your Zendesk email."""
+    ours, theirs = (zendesk_me.email or "").casefold(), (trello_me.email or "").casefold()
+    if not ours or not theirs or ours == theirs:
+        return None
+    return (
+        f"Zendesk says you are {zendesk_me.name} <{zendesk_me.email}>, but the Trello token is "
+        f"{trello_me.full_name or trello_me.username}'s <{trello_me.email}>"
+    )
+
+
+ONE_PERSON_HINT = (
+    "one person per run: log in to Trello as the same person (`govpress-support auth login trello`), "
+    "or set TRELLO_API_KEY and TRELLO_TOKEN (or ZENDESK_EMAIL) to match"
+)
+
+
+def same_person(zendesk_me: User, trello_me: Member) -> None:
+    """Refuse (exit 4) a run whose Zendesk and Trello credentials are two people."""
+    problem = other_person(zendesk_me, trello_me)
+    if problem is not None:
+        raise AuthError(problem, ONE_PERSON_HINT)

@@ -28,6 +28,7 @@ from govpress_support.core.models import Board, Card, Label, Member, Ticket, Tre
 from govpress_support.core.sla import TicketSla, ticket_sla
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import ZendeskClient
+from govpress_support.workflows.agents import same_person
 from govpress_support.workflows.cards.boards import find_board, find_labels, find_list
 from govpress_support.workflows.cards.find import cards_by_ticket
 from govpress_support.workflows.cards.text import MARKER, card_in_notes, has_tag, ticket_lacks
@@ -205,6 +206,7 @@ def plan_tickets(
 ) -> CardPlan:
     """The plan for named tickets. Checks every ticket before anything is written: unknown,
     closed, or (without `force`) outside 2nd line and scoping is an error for the whole run."""
+    same_person(zendesk.me(), destination.me)  # cards and notes made as one person
     found = zendesk.tickets(ticket_ids, sideload=("organizations", "slas"))
     by_id = {t.id: t for t in found.tickets}
     unknown = [i for i in dict.fromkeys(ticket_ids) if i not in by_id]
@@ -265,6 +267,7 @@ def plan_missing(
 ) -> CardPlan:
     """Every ticket in the 2nd line queue without a card on the board; and any card this tool
     made whose ticket never got its half of the link (a run that failed half-way)."""
+    same_person(zendesk.me(), destination.me)  # cards and notes made as one person
     queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now, on_progress=on_progress)
     backlog = trello.board(settings.trello.backlog_board)
     if queue.trello.checked and backlog.id == destination.board.id:
