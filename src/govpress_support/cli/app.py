@@ -153,6 +153,7 @@ def root(
         sandbox=sandbox or config_module.sandbox_from_env(environ),
         debug=debug,
         environ=environ,
+        config_named=config_module.named_by(environ, config),
     )
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)

@@ -141,7 +141,6 @@ def create_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import UsageError
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.cards import link as cards
 
@@ -151,7 +150,7 @@ def create_cmd(
         raise UsageError("give tickets or --missing, not both")
     if not missing and not tickets:
         raise UsageError("no tickets given", "name them (card create 4012 4013), or use --missing")
-    ids = parse_ticket_refs(tickets) if tickets else []
+    ids = rt.ticket_ids(tickets) if tickets else []
 
     clients = rt.clients
     trello, settings = clients.trello, clients.settings  # no Trello credentials: say so before anything else
@@ -318,12 +317,11 @@ def show_cmd(
 ) -> None:
     from govpress_support.cli.output import Mode
     from govpress_support.core.errors import GovPressError
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.workflows.cards.show import show_cards
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    ids = parse_ticket_refs(tickets)
+    ids = rt.ticket_ids(tickets)
     clients = rt.clients
     trello = clients.trello  # no Trello credentials: say so first
     with out.status("looking for the cards…"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ class Runtime:
     sandbox: bool
     debug: bool
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    config_named: str | None = None  # who named the config file (then it must exist): --config or the env
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     _settings: Settings | None = None
     _output: Output | None = None
@@ -39,7 +40,7 @@ class Runtime:
         if self._settings is None:
             from govpress_support.core import config as config_module
 
-            self._settings = config_module.load(self.config_path, self.environ, self.overrides)
+            self._settings = config_module.load(self.config_path, self.environ, self.overrides, named=self.config_named)
         return self._settings
 
     def output(self, json_mode: bool = False) -> Output:
@@ -71,6 +72,12 @@ class Runtime:
                 notice=out.note,
             )
         return self._clients
+
+    def ticket_ids(self, values: Sequence[str]) -> list[int]:
+        """The tickets the user named (numbers, or URLs on this desk), each once; at least one."""
+        from govpress_support.core.refs import parse_ticket_refs
+
+        return parse_ticket_refs(values, desk=self.clients.zendesk_url)
 
     def close(self) -> None:
         if self._clients is not None:

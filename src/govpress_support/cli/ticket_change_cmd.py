@@ -79,13 +79,12 @@ def _mutate(
     the plan, ask, write, report."""
     from govpress_support.cli import ticket_view
     from govpress_support.core.errors import PartialFailure
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.workflows.tickets import plan as tickets
     from govpress_support.workflows.tickets.write import ChangeOutcome
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    ticket_ids = parse_ticket_refs(ids)
+    ticket_ids = rt.ticket_ids(ids)
     with out.status("reading tickets…") as update:
         batch = prepare(rt.clients, ticket_ids, update)
     if batch.single and batch.plans[0].refusal is not None:
@@ -174,7 +173,7 @@ def note_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.cli.editor import edit_text
-    from govpress_support.core.refs import parse_ticket_refs, ticket_id_in
+    from govpress_support.core.refs import ticket_id_in
     from govpress_support.workflows.tickets.plan import prepare_note
 
     rt = runtime.get(ctx)
@@ -182,7 +181,7 @@ def note_cmd(
     text = message
     if text is None and values and (values[-1] == "-" or ticket_id_in(values[-1]) is None):
         text = values.pop()
-    ticket_ids = parse_ticket_refs(values)  # a bad id is said before the editor opens
+    ticket_ids = rt.ticket_ids(values)  # a bad id is said before the editor opens
     if text == "-" or (text is None and not rt.out.stdin_tty):
         text = rt.out.stdin.read()
     elif text is None:

@@ -121,6 +121,15 @@ class Clients:
 
     # --- the clients ---
 
+    @property
+    def zendesk_url(self) -> str:
+        """The desk's base URL, known without credentials (ticket URLs are checked against it)."""
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            return sandbox.ZENDESK_URL
+        return self.settings.zendesk.base_url()
+
     @cached_property
     def zendesk(self) -> ZendeskClient:
         if self.sandbox:

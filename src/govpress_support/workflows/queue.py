@@ -15,7 +15,7 @@ from typing import Any
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import UsageError
-from govpress_support.core.groups import group_name
+from govpress_support.core.groups import group_id_in, group_name
 from govpress_support.core.models import Card, CustomStatus, Organization, Ticket, User
 from govpress_support.core.records import QUEUE_FIELDS, TicketFacts, record
 from govpress_support.core.sla import TicketSla, Urgency, breaching_within, in_queue_order
@@ -102,7 +102,7 @@ class QueueResult:
 def search_query(settings: Settings, group: str, assignee: str | None) -> str:
     """The Zendesk search for a group's unsolved tickets, optionally one assignee's."""
     name = group_name(settings.groups, group)
-    terms = [f"group:{name}" if name.isdigit() else f'group:"{name}"', "status<solved"]
+    terms = [f"group:{name}" if group_id_in(name) is not None else f'group:"{name}"', "status<solved"]
     if assignee:
         terms.append(f"assignee:{assignee}")
     return " ".join(terms)
@@ -139,7 +139,7 @@ def fetch_queue(
     found = zendesk.search_tickets(
         search_query(settings, options.group, assignee_term(zendesk, options.assignee)), on_page=on_progress
     )
-    if name.isdigit() or not found.tickets:
+    if group_id_in(name) is not None or not found.tickets:
         # An id needs its name; an empty result may be a misspelt group: both need the list.
         name = zendesk.group(name).name
 
