@@ -49,9 +49,10 @@ def value_or_usage_error(parse: Callable[[str], T], text: str) -> T | None:
     try:
         return parse(text)
     except UsageError as error:
-        assert error.one_line(), "a usage error says what was wrong"
-        assert "\n" not in error.one_line()
-        return None
+        line = error.one_line()
+    assert line, "a usage error says what was wrong"
+    assert "\n" not in line
+    return None
 
 
 @QUICK

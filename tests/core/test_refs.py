@@ -36,7 +36,7 @@ def test_a_number_a_hash_number_or_a_ticket_url(value: str, expected: int) -> No
 
 def test_a_url_on_the_served_sandbox_names_its_port() -> None:
     assert parse_ticket_ref("http://127.0.0.1:8765/agent/tickets/7", desk="http://127.0.0.1:8765") == 7
-    with pytest.raises(UsageError, match="is a ticket on 127.0.0.1:9999, not on this desk"):
+    with pytest.raises(UsageError, match=r"is a ticket on 127\.0\.0\.1:9999, not on this desk"):
         parse_ticket_ref("http://127.0.0.1:9999/agent/tickets/7", desk="http://127.0.0.1:8765")
 
 
