@@ -12,11 +12,10 @@ from govpress_support.cli.entry import main
 from tests.cli.conftest import Invoke
 
 
-def test_version_fast_path(capsys: object) -> None:
-    import pytest
-
-    assert isinstance(capsys, pytest.CaptureFixture)
-    main(["--version"])
+def test_version_fast_path(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
     assert capsys.readouterr().out == f"govpress-support {__version__}\n"
 
 
@@ -69,7 +68,7 @@ def test_every_command_has_help_with_a_summary_and_an_example(cli: Invoke) -> No
 def test_unknown_option_is_usage_error(cli: Invoke) -> None:
     result = cli("queue", "--frobnicate")
     assert result.code == 2
-    assert "No such option" in result.stderr
+    assert result.stderr == "error: no such option --frobnicate (see `govpress-support queue --help`)\n"
 
 
 def test_config_init_show_and_path(cli: Invoke, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import JsonOption, optional_value
+from govpress_support.cli.common import DURATION, JsonOption, optional_value
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -61,12 +61,13 @@ def queue_cmd(
         ),
     ] = None,
     breaching_within: Annotated[
-        str | None,
+        timedelta | None,
         typer.Option(
             "--breaching-within",
             "-b",
             metavar="DURATION",
-            help="Only tickets breached or breaching within it: 90m, 2h, 1d, 1h30m.",
+            click_type=DURATION,
+            help="Only tickets breached or breaching within it: 90m, 2h, 1d, 1h30m (at most 365d).",
         ),
     ] = None,
     limit: Annotated[
@@ -82,13 +83,13 @@ def queue_cmd(
             "-w",
             metavar="[SECONDS]",
             min=5,
+            max=86_400,
             help="Redraw in place every SECONDS (default 60) until Ctrl-C; marks changed tickets.",
         ),
     ] = None,
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import ExitCode, UsageError
-    from govpress_support.core.timeutil import parse_duration
     from govpress_support.workflows.queue import QueueOptions
 
     rt = runtime.get(ctx)
@@ -97,7 +98,7 @@ def queue_cmd(
         group=group,
         assignee=assignee,
         statuses=tuple(status or ()),
-        breaching_within=parse_duration(breaching_within) if breaching_within else None,
+        breaching_within=breaching_within,
         limit=limit,
     )
     if watch is not None:
@@ -226,22 +227,20 @@ def _watch(rt: "Runtime", options: "QueueOptions", interval: int) -> None:
     out = rt.out
     seen: dict[int, str | None] = {}
     first = True
-    try:
-        with Live(console=out.console, auto_refresh=False, transient=False) as live:
-            while True:
-                try:
-                    result = _fetch(rt, options)
-                    stamps = {row.ticket.id: row.ticket.updated_stamp for row in result.rows}
-                    changed = set() if first else {i for i, s in stamps.items() if seen.get(i, "new") != s}
-                    seen, first = stamps, False
-                    table = out.table(result.records(), queue_columns(result.now, result.warning_threshold, changed))
-                    stamp = Text(
-                        f"updated {now().astimezone().strftime('%H:%M:%S')} · every {interval}s · Ctrl-C stops",
-                        style="dim",
-                    )
-                    live.update(Group(table, _footer(result), stamp), refresh=True)
-                except GovPressError as exc:
-                    live.update(Text(f"error: {exc.one_line()} (retrying in {interval}s)", style="red"), refresh=True)
-                time.sleep(interval)
-    except KeyboardInterrupt:
-        return
+    # Ctrl-C stops it: exit 130 like every command (the root turns it into `Interrupted`).
+    with Live(console=out.console, auto_refresh=False, transient=False) as live:
+        while True:
+            try:
+                result = _fetch(rt, options)
+                stamps = {row.ticket.id: row.ticket.updated_stamp for row in result.rows}
+                changed = set() if first else {i for i, s in stamps.items() if seen.get(i, "new") != s}
+                seen, first = stamps, False
+                table = out.table(result.records(), queue_columns(result.now, result.warning_threshold, changed))
+                stamp = Text(
+                    f"updated {now().astimezone().strftime('%H:%M:%S')} · every {interval}s · Ctrl-C stops",
+                    style="dim",
+                )
+                live.update(Group(table, _footer(result), stamp), refresh=True)
+            except GovPressError as exc:
+                live.update(Text(f"error: {exc.one_line()} (retrying in {interval}s)", style="red"), refresh=True)
+            time.sleep(interval)

@@ -31,6 +31,7 @@ class Runtime:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     config_named: str | None = None  # who named the config file (then it must exist): --config or the env
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    command: Any = None  # the click context of the command being run (set by `get`)
     _settings: Settings | None = None
     _output: Output | None = None
     _clients: Clients | None = None
@@ -79,6 +80,14 @@ class Runtime:
 
         return parse_ticket_refs(values, desk=self.clients.zendesk_url)
 
+    def resume_command(self) -> str | None:
+        """`govpress-support handover --resume` when the running command takes --resume, else None."""
+        ctx = self.command
+        params = getattr(getattr(ctx, "command", None), "params", [])
+        if any("--resume" in getattr(p, "opts", ()) for p in params):
+            return f"{ctx.command_path} --resume"
+        return None
+
     def close(self) -> None:
         if self._clients is not None:
             if self.debug:
@@ -93,4 +102,5 @@ def get(ctx: typer.Context) -> Runtime:
     runtime = root.obj
     if not isinstance(runtime, Runtime):  # pragma: no cover - the root callback always sets it
         raise RuntimeError("the root callback did not run")
+    runtime.command = ctx
     return runtime
