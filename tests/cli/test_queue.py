@@ -231,7 +231,8 @@ def test_watch_redraws_and_marks_changed_tickets(
     monkeypatch.setattr(time, "sleep", fake_sleep)
     env = {"GOVPRESS_SUPPORT_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "200"}
     result = cli("--sandbox", "queue", "--watch", "30", env=env)
-    assert result.code == 0
+    assert result.code == 130, "Ctrl-C stops it, as it stops every command"
+    assert result.stderr.splitlines()[-1].endswith("error: interrupted")
     assert sleeps == [30, 30]
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x1b]*\x1b\\", "", result.stdout)
     assert "every 30s" in text

@@ -150,6 +150,5 @@ def test_trello_errors_in_plain_text_and_json(serve: Serve, run_cli: RunCli, des
     )
     assert limited.code == 1
     assert limited.stderr.strip().splitlines()[-1] == (
-        "error: Trello is still rate limiting after 0 retries over 0s (429: Rate limit exceeded) "
-        "(wait a minute and try again)"
+        "error: Trello is still rate limiting (429: Rate limit exceeded) (wait a minute and try again)"
     )

@@ -131,6 +131,7 @@ class Output:
         self._out: Console | None = None
         self._err: Console | None = None
         self._forced = forced
+        self._activity: Callable[[str | None], None] | None = None  # the live spinner's or bar's wait text
 
     # --- consoles ---
 
@@ -313,7 +314,11 @@ class Output:
             def advance(n: int = 1) -> None:
                 progress.advance(task, n)
 
-            yield advance
+            def wait(text: str | None) -> None:
+                progress.update(task, description=f"{description} · {text}" if text else description)
+
+            with self._showing(wait):
+                yield advance
 
     @contextmanager
     def status(self, message: str) -> Iterator[Callable[[str], None]]:
@@ -322,7 +327,34 @@ class Output:
             yield lambda text: None
             return
         with self.err.status(message) as status:
-            yield lambda text: status.update(text)
+            current = [message]
+
+            def update(text: str) -> None:
+                current[0] = text
+                status.update(text)
+
+            def wait(text: str | None) -> None:
+                status.update(f"{current[0]} · {text}" if text else current[0])
+
+            with self._showing(wait):
+                yield update
+
+    @contextmanager
+    def _showing(self, wait: Callable[[str | None], None]) -> Iterator[None]:
+        """While a spinner or bar is live, long waits are said in its text."""
+        previous, self._activity = self._activity, wait
+        try:
+            yield
+        finally:
+            self._activity = previous
+
+    def waiting(self, text: str | None) -> None:
+        """A long wait (a rate limit, a retry), said while it lasts: in the live spinner's or
+        progress bar's text on a terminal, else as one line on stderr. None: it is over."""
+        if self._activity is not None:
+            self._activity(text)
+        elif text is not None:
+            self.note(text)
 
 
 def _width(cell: Any) -> int:

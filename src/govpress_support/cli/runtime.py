@@ -71,6 +71,7 @@ class Runtime:
                 if self.debug
                 else None,
                 notice=out.note,
+                on_wait=lambda wait: out.waiting(str(wait) if wait is not None else None),
             )
         return self._clients
 

@@ -34,7 +34,7 @@ from govpress_support.services.credentials import (
     trello_credentials,
     zendesk_credentials,
 )
-from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo
+from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo, Wait
 from govpress_support.services.rota import RotaClient
 from govpress_support.services.trello import TrelloClient, classify_error, oauth_header
 from govpress_support.services.zendesk import ZendeskClient
@@ -49,6 +49,8 @@ TRELLO = ServiceInfo("Trello", "run `govpress-support auth login trello`, or set
 ROTA = ServiceInfo("the rota service", "check ROTA_URL")
 
 T = TypeVar("T")
+
+ROTA_DEADLINE = 15.0  # the rota is optional and every caller has a fallback: a short time budget
 
 SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
 
@@ -68,6 +70,7 @@ class Clients:
         environ: Mapping[str, str] | None = None,
         log: Callable[[str], None] | None = None,
         notice: Callable[[str], None] | None = None,
+        on_wait: Callable[[Wait | None], None] | None = None,
         keyring: Keyring | None = None,
         stats: HttpStats | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -78,6 +81,7 @@ class Clients:
         self.environ = os.environ if environ is None else environ
         self.log = log
         self.notice = notice
+        self.on_wait = on_wait  # long waits (rate limits, retries) to say while they last
         self.keyring = keyring or Keyring()
         self.stats = stats or HttpStats()
         self.transport = transport
@@ -109,11 +113,15 @@ class Clients:
             base_url,
             timeout=h.timeout,
             connect_timeout=h.connect_timeout,
-            retry=retry or RetryPolicy(max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff),
+            retry=retry
+            or RetryPolicy(
+                max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff, deadline=h.deadline
+            ),
             transport=self._transport(),
             log=self.log,
             stats=self.stats,
             offline_hint=_offline_hint(base_url),
+            on_wait=self.on_wait,
             **kwargs,  # type: ignore[arg-type]
         )
         self._made.append(client)
@@ -192,7 +200,10 @@ class Clients:
         # The rota is optional and every caller has a fallback: a short retry budget.
         h = self.settings.http
         retry = RetryPolicy(
-            max_retries=min(2, h.max_retries), max_total_wait=min(5.0, h.max_retry_wait), backoff=h.backoff
+            max_retries=min(2, h.max_retries),
+            max_total_wait=min(5.0, h.max_retry_wait),
+            backoff=h.backoff,
+            deadline=min(ROTA_DEADLINE, h.deadline),
         )
         return RotaClient(self._http(ROTA, url, retry=retry), url)
 

@@ -5,7 +5,12 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
 - Retries: 429 for any method (the request was refused, not processed), honouring `Retry-After`
   and backing off on Trello's rate-limit headers when there is none; 5xx and dropped
   connections only for idempotent requests; a refused connection for any request (nothing was
-  sent). Never a blind retry of a POST or of a PUT that adds a note. A bounded total wait.
+  sent). Never a blind retry of a POST or of a PUT that adds a note.
+- Time: one deadline per request (`RetryPolicy.deadline`, config `http.deadline`) covers
+  connecting, reading, every retry and every wait; each attempt's timeouts are cut to what is
+  left. A host that cannot be reached at all (DNS failure, TLS or protocol mismatch, a refused
+  connection before it ever answered) gets one quick retry, not the back-off a 503 gets. Waits
+  over `LONG_WAIT` are told to `on_wait` (the CLI says them); this layer never prints.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
   JSON, plain-text and HTML bodies are all read.
 - `--debug`: each request and response on stderr, with every secret redacted.
@@ -41,6 +46,9 @@ RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
 # Trello sends no Retry-After; its windows are 10 s long.
 TRELLO_REMAINING_HEADERS = ("x-rate-limit-api-token-remaining", "x-rate-limit-api-key-remaining")
 TRELLO_WINDOW_SECONDS = 10.0
+LONG_WAIT = 2.0  # a wait longer than this is said (`on_wait`)
+QUICK_RETRY_WAIT = 0.5  # the one retry after a host that cannot be reached at all
+MIN_ATTEMPT = 0.5  # an attempt needs at least this long before the deadline to be worth making
 
 
 # --- retry decisions (pure) -----------------------------------------------------------------------
@@ -49,9 +57,10 @@ TRELLO_WINDOW_SECONDS = 10.0
 @dataclass(frozen=True)
 class RetryPolicy:
     max_retries: int = 6
-    max_total_wait: float = 120.0
+    max_total_wait: float = 120.0  # seconds of sleeps between tries
     backoff: float = 0.5
     max_backoff: float = 30.0
+    deadline: float = 60.0  # seconds for the whole request: every attempt and every wait
 
     def backoff_for(self, retry: int, rng: random.Random) -> float:
         """Exponential backoff with jitter: retry 0 waits about `backoff`, then doubles."""
@@ -68,6 +77,25 @@ class Attempt:
     error: Exception | None = None
 
 
+def unreachable(error: Exception | None, *, answered: bool) -> str | None:
+    """Why the host cannot be reached at all, when the error says so, else None: `dns`, `tls`,
+    `protocol` (it does not speak HTTP), or `refused` before it ever `answered`. Not transient
+    as a 503 is: one quick retry at most."""
+    text = str(error).lower()
+    if isinstance(error, httpx.ConnectError):
+        if any(
+            s in text for s in ("name or service not known", "nodename nor servname", "getaddrinfo", "name resolution")
+        ):
+            return "dns"
+        if "ssl" in text or "tls" in text or "certificate" in text:
+            return "tls"
+        if "refused" in text and not answered:
+            return "refused"
+    if isinstance(error, httpx.RemoteProtocolError) and "illegal" in text:
+        return "protocol"
+    return None
+
+
 def retry_delay(
     policy: RetryPolicy,
     outcome: Attempt,
@@ -76,13 +104,18 @@ def retry_delay(
     idempotent: bool,
     waited: float,
     rng: random.Random,
+    answered: bool = True,
 ) -> float | None:
     """Seconds to wait before retrying, or None when this outcome must not be retried.
 
-    `retry` counts retries already made; `waited` is the total already spent waiting.
+    `retry` counts retries already made; `waited` is the total already spent waiting;
+    `answered` whether the host has answered this client before (a refused connection then is a
+    restart, worth the usual retries).
     """
     if retry >= policy.max_retries:
         return None
+    if unreachable(outcome.error, answered=answered) is not None:
+        return QUICK_RETRY_WAIT if retry == 0 else None
     delay: float | None = None
     if outcome.error is not None:
         if isinstance(outcome.error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
@@ -208,6 +241,70 @@ class ServiceInfo:
     login_hint: str  # "run `govpress-support auth login zendesk`"
 
 
+@dataclass(frozen=True)
+class Wait:
+    """A wait before the next try, long enough to be said: "Trello rate limit: waiting 10 s
+    (try 2 of 7)"."""
+
+    service: str
+    reason: str  # "rate limit", "HTTP 503", "timed out", "connection dropped"
+    seconds: float
+    next_try: int
+    tries: int
+
+    def __str__(self) -> str:
+        what = f"{self.service} rate limit" if self.reason == "rate limit" else f"{self.service}: {self.reason}"
+        return f"{what}: waiting {self.seconds:.0f} s (try {self.next_try} of {self.tries})"
+
+
+@dataclass(frozen=True)
+class Tries:
+    """What one request went through: each attempt's outcome, the time it took, and whether the
+    deadline ended it (its seconds, else None). Said in the error when it fails."""
+
+    outcomes: list[Attempt]
+    elapsed: float
+    deadline: float | None = None
+
+    def said(self) -> str:
+        """`after 3 tries over 58 s (timed out ×2, HTTP 503), stopped at the 60 s deadline`; ``
+        for one try."""
+        if len(self.outcomes) < 2 and self.deadline is None:
+            return ""
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            counts[_kind(outcome)] = counts.get(_kind(outcome), 0) + 1
+        kinds = ", ".join(k if n == 1 else f"{k} ×{n}" for k, n in counts.items())
+        tries = f"{len(self.outcomes)} tries" if len(self.outcomes) > 1 else "1 try"
+        text = f"after {tries} over {self.elapsed:.0f} s" + (f" ({kinds})" if len(counts) > 1 else "")
+        if self.deadline is not None:
+            text += f", stopped at the {self.deadline:g} s deadline"
+        return text
+
+
+def _kind(outcome: Attempt) -> str:
+    """One attempt's outcome in a few words: `HTTP 503`, `timed out`, `connection refused`."""
+    if outcome.error is None:
+        return "rate limited" if outcome.status == 429 else f"HTTP {outcome.status}"
+    if isinstance(outcome.error, httpx.TimeoutException):
+        return "timed out"
+    cause = unreachable(outcome.error, answered=False)
+    if cause is not None:
+        return CAUSES[cause][0]
+    if isinstance(outcome.error, httpx.ConnectError):
+        return "could not connect"
+    return "connection dropped"
+
+
+# Why a host cannot be reached at all: (in a few words, what probably causes it).
+CAUSES = {
+    "dns": ("host not found", "the DNS lookup failed: check the URL and your network"),
+    "refused": ("connection refused", "nothing is listening there: check the URL and port"),
+    "tls": ("TLS handshake failed", "the port may speak plain HTTP, or a proxy intercepts TLS: check the URL"),
+    "protocol": ("not an HTTP answer", "the port speaks something else, or TLS: check the URL's scheme and port"),
+}
+
+
 class HttpClient:
     def __init__(
         self,
@@ -224,9 +321,11 @@ class HttpClient:
         redactor: Redactor | None = None,
         stats: HttpStats | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         offline_hint: str | None = None,
         classify: Callable[[httpx.Response, str | None], GovPressError | None] | None = None,
+        on_wait: Callable[[Wait | None], None] | None = None,
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -235,9 +334,13 @@ class HttpClient:
         self.redact = redactor or SECRETS
         self.stats = stats or HttpStats()
         self.sleep = sleep
+        self.clock = clock
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.offline_hint = offline_hint
         self.classify = classify  # a service's own reading of its error bodies, tried first
+        self.on_wait = on_wait  # told of each wait over LONG_WAIT, then None when the next try starts
+        self.timeout, self.connect_timeout = timeout, connect_timeout
+        self._answered = False  # the host has answered this client at least once
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -276,35 +379,73 @@ class HttpClient:
         method = method.upper()
         safe = idempotent if idempotent is not None else method in IDEMPOTENT_METHODS
         allowed = set(allow)
-        retries = 0
+        outcomes: list[Attempt] = []
         waited = 0.0
+        started = self.clock()
+        give_up_at = started + self.retry.deadline
         while True:
-            started = time.monotonic()
+            attempt_started = time.monotonic()
             self.stats.requests += 1
             self.stats.by_service[self.service.name] = self.stats.by_service.get(self.service.name, 0) + 1
             response: httpx.Response | None = None
             try:
-                request = self._client.build_request(method, self.url(path), params=_params(params), json=json)
+                request = self._client.build_request(
+                    method,
+                    self.url(path),
+                    params=_params(params),
+                    json=json,
+                    timeout=self._timeout(give_up_at - self.clock()),
+                )
                 self._log_request(request)
                 response = self._client.send(request)
                 response.read()
+                self._answered = True
                 outcome = Attempt(status=response.status_code, headers=response.headers)
-                self._log_response(response, time.monotonic() - started)
+                self._log_response(response, time.monotonic() - attempt_started)
             except httpx.TransportError as exc:
                 outcome = Attempt(error=exc)
                 self._debug(f"! {type(exc).__name__}: {exc}")
+            outcomes.append(outcome)
             if response is not None and (response.is_success or response.status_code in allowed):
                 return response
-            delay = retry_delay(self.retry, outcome, retry=retries, idempotent=safe, waited=waited, rng=self.rng)
-            if delay is None:
-                raise self._failure(outcome, response, method, path, what, retries, waited)
-            reason = f"{outcome.status}" if outcome.status else type(outcome.error).__name__
-            self._debug(f"  retrying in {delay:.2f}s after {reason} (retry {retries + 1} of {self.retry.max_retries})")
-            self.sleep(delay)
-            retries += 1
+            retries = len(outcomes) - 1
+            delay = retry_delay(
+                self.retry,
+                outcome,
+                retry=retries,
+                idempotent=safe,
+                waited=waited,
+                rng=self.rng,
+                answered=self._answered,
+            )
+            late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
+            if delay is None or late:
+                tries = Tries(outcomes, self.clock() - started, self.retry.deadline if late else None)
+                raise self._failure(outcome, response, method, path, what, tries)
+            self._debug(
+                f"  retrying in {delay:.2f}s after {_kind(outcome)} (retry {retries + 1} of {self.retry.max_retries})"
+            )
+            self._wait(delay, outcome, next_try=retries + 2)
             waited += delay
             self.stats.retries += 1
             self.stats.waited += delay
+
+    def _timeout(self, remaining: float) -> httpx.Timeout:
+        """This attempt's timeouts: the configured ones, cut to what the deadline leaves."""
+        left = max(remaining, 0.001)
+        return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, left))
+
+    def _wait(self, seconds: float, outcome: Attempt, *, next_try: int) -> None:
+        """Sleep before the next try; a long wait is told to `on_wait` first (and its end after)."""
+        said = self.on_wait is not None and seconds > LONG_WAIT
+        if said and self.on_wait is not None:
+            reason = "rate limit" if outcome.status == 429 else _kind(outcome)
+            self.on_wait(Wait(self.service.name, reason, seconds, next_try, self.retry.max_retries + 1))
+        try:
+            self.sleep(seconds)
+        finally:
+            if said and self.on_wait is not None:
+                self.on_wait(None)
 
     def get_json(
         self, path: str, params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None, *, what: str | None = None
@@ -335,18 +476,22 @@ class HttpClient:
         method: str,
         path: str,
         what: str | None,
-        retries: int,
-        waited: float,
+        tries: Tries,
     ) -> GovPressError:
         name = self.service.name
+        tried = f" {tries.said()}" if tries.said() else ""
         if outcome.error is not None or response is None:
             error = outcome.error
             host = _host(httpx.URL(self.url(path)))
-            tried = f" after {retries + 1} tries" if retries else ""
+            cause = unreachable(error, answered=self._answered)
+            if cause is not None:
+                reason, likely = CAUSES[cause]
+                hint = self.offline_hint if cause == "refused" and self.offline_hint else likely
+                return NetworkError(f"cannot reach {name} at {host}: {reason}{tried}", hint)
             if isinstance(error, httpx.TimeoutException):
-                reason = "timed out"
+                reason = "no answer in time" if tries.deadline is not None else "timed out"
             elif isinstance(error, httpx.ConnectError):
-                reason = _connect_reason(error)
+                reason = _kind(outcome)
             else:
                 reason = f"the connection failed ({type(error).__name__})"
             hint = (
@@ -384,13 +529,12 @@ class HttpClient:
             )
         if status == 429:
             return RateLimitedError(
-                f"{name} is still rate limiting after {retries} retries over {waited:.0f}s (429{detail_text})",
+                f"{name} is still rate limiting{tried} (429{detail_text})",
                 "wait a minute and try again",
                 status=429,
                 code=code,
             )
         if status >= 500:
-            tried = f" after {retries + 1} tries" if retries else ""
             hint = (
                 "try again in a moment"
                 if method in IDEMPOTENT_METHODS
@@ -455,19 +599,3 @@ def _clip(text: str, limit: int = 600) -> str:
 def _host(url: httpx.URL) -> str:
     port = f":{url.port}" if url.port else ""
     return f"{url.host}{port}"
-
-
-def _connect_reason(error: Exception) -> str:
-    text = str(error).lower()
-    if "refused" in text:
-        return "connection refused"
-    if (
-        "name or service not known" in text
-        or "nodename nor servname" in text
-        or "getaddrinfo" in text
-        or "name resolution" in text
-    ):
-        return "host not found"
-    if "ssl" in text or "certificate" in text:
-        return "TLS failed"
-    return "could not connect"
