@@ -30,7 +30,9 @@ Invoke = Callable[..., Result]
 
 @pytest.fixture
 def cli() -> Invoke:
-    def invoke(*args: str | int, input: str | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+    def invoke(
+        *args: str | int, input: str | bytes | None = None, env: Mapping[str, str | None] | None = None
+    ) -> Result:
         """Run `govpress-support *args` (a ticket id may be given as an int)."""
         runner = CliRunner()
         with runner.isolation(input=input, env=dict(env or {})) as streams:

@@ -170,6 +170,14 @@ def test_bad_notes_file_changes_nothing(cli: Invoke, desk: Desk, tmp_path: Path,
     assert_still_sams(desk, ids)
 
 
+def test_a_handover_note_over_the_comment_limit_changes_nothing(cli: Invoke, desk: Desk) -> None:
+    ids = ids_of(plan(cli))
+    result = cli("--sandbox", "handover", "--note", "x" * (65 * 1024), "--no-notes", "--yes")
+    assert result.code == 2
+    assert f"error: the note for #{ids[0]} is 65 KB, over the 64 KB Zendesk takes in one comment" in result.stderr
+    assert_still_sams(desk, ids)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

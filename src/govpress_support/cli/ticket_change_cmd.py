@@ -143,8 +143,9 @@ NOTE_HELP = (
     """Add an internal note (never public) to one or more tickets.
 
 The text comes from the last argument, from stdin with `-` (or when it is omitted and stdin is
-not a terminal), or from your $VISUAL/$EDITOR when it is omitted on a terminal. An empty note is
-an error and nothing is sent. A ticket whose latest comment is already this note by you is left
+not a terminal), or from your $VISUAL/$EDITOR when it is omitted on a terminal. An empty note,
+one over 64 KB (Zendesk's limit for one comment: attach a big log as a file instead) or stdin
+that is not UTF-8 is an error and nothing is sent. A ticket whose latest comment is already this note by you is left
 alone, so running it twice adds it once. Use -m when the text itself is a number.
 """
     + MUTATION_NOTE
@@ -172,7 +173,7 @@ def note_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.cli.editor import edit_text
+    from govpress_support.cli.comment_text import comment_text
     from govpress_support.core.refs import ticket_id_in
     from govpress_support.workflows.tickets.plan import prepare_note
 
@@ -182,12 +183,7 @@ def note_cmd(
     if text is None and values and (values[-1] == "-" or ticket_id_in(values[-1]) is None):
         text = values.pop()
     ticket_ids = rt.ticket_ids(values)  # a bad id is said before the editor opens
-    if text == "-" or (text is None and not rt.out.stdin_tty):
-        text = rt.out.stdin.read()
-    elif text is None:
-        hint = "set VISUAL or EDITOR, or pass the note as an argument"
-        text = edit_text(rt.environ, terminal=rt.out.interactive, hint=hint, name=f"note-{ticket_ids[0]}")
-    note = text or ""
+    note = comment_text(rt, text, what="note", name=f"note-{ticket_ids[0]}")
     _mutate(
         ctx,
         values,
