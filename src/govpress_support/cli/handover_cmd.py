@@ -90,9 +90,13 @@ def handover_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import UsageError
+    from govpress_support.services.state import writable_dir
+    from govpress_support.workflows.handover.plan import journal_dir
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
+    if not dry_run:  # the journal makes it resumable: it must be writable before anything is sent
+        writable_dir(journal_dir(rt.state_dir), "the handover journal")
     if resume:
         clashing = [
             name

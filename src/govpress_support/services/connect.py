@@ -36,6 +36,7 @@ from govpress_support.services.credentials import (
 )
 from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo, Wait
 from govpress_support.services.rota import RotaClient
+from govpress_support.services.state import state_dir_error, writable_dir
 from govpress_support.services.trello import TrelloClient, classify_error, oauth_header
 from govpress_support.services.zendesk import ZendeskClient
 
@@ -86,15 +87,16 @@ class Clients:
         self.stats = stats or HttpStats()
         self.transport = transport
         self._made: list[HttpClient] = []
-        self.cache = MetadataCache(state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds)
+        self.cache = MetadataCache(
+            state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds, on_error=log
+        )
 
     # --- the emulator ---
 
     @cached_property
     def sandbox_app(self) -> SandboxApp:
-        from govpress_support import sandbox
 
-        app = sandbox.open_app(self.state_dir)
+        app = open_sandbox(self.state_dir)
         if self.notice is not None:
             self.notice(SANDBOX_NOTICE.format(path=self.state_dir))
         return app
@@ -217,6 +219,19 @@ class Clients:
     def close(self) -> None:
         for client in self._made:
             client.close()
+
+
+def open_sandbox(state_dir: Path) -> SandboxApp:
+    """The sandbox in `state_dir`, or one line saying why it cannot be written there."""
+    import sqlite3
+
+    from govpress_support import sandbox
+
+    writable_dir(state_dir, "the sandbox's database")
+    try:
+        return sandbox.open_app(state_dir)
+    except (OSError, sqlite3.Error) as exc:
+        raise state_dir_error(state_dir, "the sandbox's database", exc) from None
 
 
 def _offline_hint(base_url: str) -> str | None:
