@@ -200,3 +200,14 @@ def test_resume_with_nothing_journaled(cli: Invoke) -> None:
     result = cli("--sandbox", "handover", "--resume", "--json")
     assert result.code == 0
     assert result.json() == {"status": "nothing_to_resume", "run_id": None}
+
+
+def test_a_general_note_off_a_terminal_is_enough_intent(cli: Invoke, desk: Desk) -> None:
+    """`--note TEXT --yes` from a script: no editor is looked for, nothing more is asked."""
+    ids = ids_of(plan(cli))
+    result = cli("--sandbox", "handover", "--to", PRIYA.email, "--note", "Ask me on Slack", "--yes")
+    assert result.code == 0, result.stderr
+    assert "editor" not in result.stderr
+    assert all(desk.ticket(i)["assignee_id"] == PRIYA.id for i in ids)
+    for ticket_id in ids:
+        assert [n for n in desk.notes_by(ticket_id, SAM.id) if n.endswith("Ask me on Slack")], ticket_id

@@ -269,14 +269,15 @@ class Output:
 
     # --- interaction ---
 
-    def confirm(self, question: str, *, yes: bool = False, default: bool = False) -> bool:
-        """Ask on a terminal; without one, `--yes` is required."""
+    def confirm(self, question: str, *, yes: bool = False, default: bool = False, dry_run: bool = True) -> bool:
+        """Ask on a terminal; without one, `--yes` is required. `dry_run`: whether the command
+        takes --dry-run, which the hint then offers."""
         if yes:
             return True
         if not self.interactive:
             raise UsageError(
                 "not on a terminal, so cannot ask for confirmation",
-                "pass --yes to go ahead, or --dry-run to see the plan",
+                "pass --yes to go ahead, or --dry-run to see the plan" if dry_run else "pass --yes to go ahead",
             )
         from rich.prompt import Confirm
 

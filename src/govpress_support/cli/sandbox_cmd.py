@@ -39,7 +39,8 @@ def reset_cmd(
 
     rt = runtime.get(ctx)
     out = rt.out
-    if not out.confirm(f"Reset the sandbox in {rt.state_dir}? Every change made in it is lost.", yes=yes):
+    question = f"Reset the sandbox in {rt.state_dir}? Every change made in it is lost."
+    if not out.confirm(question, yes=yes, dry_run=False):
         out.info("nothing changed")
         raise typer.Exit(1)
     writable_dir(rt.state_dir, "the sandbox's database")
