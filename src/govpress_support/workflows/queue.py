@@ -108,20 +108,28 @@ def search_query(settings: Settings, group: str, assignee: str | None) -> str:
     return " ".join(terms)
 
 
-def _status_filter(statuses: Sequence[str], custom: Sequence[CustomStatus] | None) -> Callable[[Ticket], bool] | None:
+def _status_filter(
+    statuses: Sequence[str], custom: Sequence[CustomStatus] | None, group: str
+) -> Callable[[Ticket], bool] | None:
     if not statuses:
         return None
     plain: set[str] = set()
     chosen: set[int] = set()
-    known = {s.agent_label.casefold(): s for s in custom or []}
+    everything = {s.agent_label.casefold(): s for s in custom or []}
+    known = {label: s for label, s in everything.items() if s.status_category != "solved"}
     for raw in statuses:
         word = status_word(raw)
         if word in UNSOLVED_WORDS:
             plain.add(api_status(word))
         elif raw.strip().casefold() in known:
             chosen.add(known[raw.strip().casefold()].id)
+        elif word in ("solved", "closed") or raw.strip().casefold() in everything:
+            raise UsageError(
+                f"the queue lists unsolved tickets only, so none is {raw.strip()!r}",
+                f'Zendesk\'s search finds them: status:{"closed" if word == "closed" else "solved"} group:"{group}"',
+            )
         else:
-            valid = ", ".join([*UNSOLVED_WORDS, *sorted(s.agent_label for s in known.values())])
+            valid = ", ".join(dict.fromkeys([*UNSOLVED_WORDS, *sorted(s.agent_label for s in known.values())]))
             raise UsageError(f"unknown status {raw!r}", f"use one of: {valid}")
     return lambda t: t.status in plain or t.custom_status_id in chosen
 
@@ -144,7 +152,7 @@ def fetch_queue(
         name = zendesk.group(name).name
 
     custom = zendesk.custom_statuses() if any(t.custom_status_id for t in found.tickets) or options.statuses else None
-    keep = _status_filter(options.statuses, custom)
+    keep = _status_filter(options.statuses, custom, name)
     threshold = parse_duration(settings.queue.sla_warning)
     cards = board_cards(trello, settings.trello.backlog_board)
     fallback_tag = settings.zendesk.believed_solved_tag
