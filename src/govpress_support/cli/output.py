@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -52,28 +52,45 @@ class Column:
     drop: int = 0  # on a narrow terminal, columns with a higher `drop` go first; 0 never goes
 
 
-def fit(columns: Sequence[Column], widths: Sequence[int], width: int) -> list[Column]:
-    """Columns that fit `width`: drop optional ones (highest `drop` first) while the table is too
-    wide, then give the flexible (`ratio`) column exactly the room left, so Rich never has to
-    squeeze a column to nothing. `widths` are the columns' content widths."""
-    kept = list(zip(columns, widths, strict=True))
+def fit(
+    columns: Sequence[Column], widths: Sequence[int], width: int, *, empty: Collection[str] = ()
+) -> tuple[list[Column], list[Column]]:
+    """(the columns that fit `width`, the ones dropped). While the table is too wide, optional
+    columns go: empty ones first (keys in `empty`), then the highest `drop`. The flexible
+    (`ratio`) column then gets the room left, so Rich never squeezes a column to nothing, and
+    room still left widens columns cut at their `max_width`. `widths` are the columns' content
+    widths (header and cells, uncut)."""
+    capped = [min(c.max_width or w, w) for c, w in zip(columns, widths, strict=True)]
+    kept = list(zip(columns, capped, widths, strict=True))
+    dropped: list[Column] = []
 
     def needed() -> int:
-        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w in kept)
+        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w, _ in kept)
 
     while needed() > width:
-        optional = [pair for pair in kept if pair[0].drop]
+        optional = [entry for entry in kept if entry[0].drop]
         if not optional:
             break
-        kept.remove(max(optional, key=lambda pair: pair[0].drop))
-    room = width - sum(w + 3 for c, w in kept if not c.ratio)
+        gone = max(optional, key=lambda entry: (entry[0].key in empty, entry[0].drop))
+        kept.remove(gone)
+        dropped.append(gone[0])
+    room = width - sum(w + 3 for c, w, _ in kept if not c.ratio)
+    spare = room
     out: list[Column] = []
-    for column, content in kept:
+    for column, content, _ in kept:
         if column.ratio:
             size = max(column.min_width or 8, min(content, room - 3))
+            spare = room - 3 - size
             column = replace(column, ratio=None, min_width=size, max_width=size)
         out.append(column)
-    return out
+    for index, (column, shown, whole) in enumerate(kept):
+        if spare <= 0:
+            break
+        if not column.ratio and whole > shown:  # cut at its max_width: give it what is left
+            grow = min(spare, whole - shown)
+            out[index] = replace(out[index], max_width=shown + grow)
+            spare -= grow
+    return out, dropped
 
 
 def to_jsonable(value: Any) -> Any:
@@ -206,13 +223,16 @@ class Output:
             for record in records
         ]
         widths = [
-            min(
-                column.max_width or 10_000,
-                max([column.min_width or 0, len(column.header), *(_width(row[i]) for row in cells)]),
-            )
+            max([column.min_width or 0, len(column.header), *(_width(row[i]) for row in cells)])
             for i, column in enumerate(columns)
         ]
-        fitted = fit(columns, widths, self.console.width)
+        empty = {c.key for i, c in enumerate(columns) if all(_blank(row[i]) for row in cells)}
+        fitted, dropped = fit(columns, widths, self.console.width, empty=empty)
+        shown = [c.header for c in dropped if c.key not in empty and c.header]
+        if shown:  # said under the table: a column never vanishes without notice
+            table.caption = f"Hidden to fit the terminal: {', '.join(shown)} (widen it, or use --json)"
+            table.caption_justify = "left"
+            table.caption_style = "dim"
         kept_keys = {f.key for f in fitted}
         keep = [i for i, c in enumerate(columns) if c.key in kept_keys]
         for column in fitted:
@@ -356,6 +376,11 @@ class Output:
             self._activity(text)
         elif text is not None:
             self.note(text)
+
+
+def _blank(cell: Any) -> bool:
+    plain = getattr(cell, "plain", cell)
+    return isinstance(plain, str) and plain.strip() in ("", "—")
 
 
 def _width(cell: Any) -> int:

@@ -143,16 +143,19 @@ def _render(rt: "Runtime", result: "QueueResult", changed: set[int] | None = Non
         return
     out.rows(
         result.records(),
-        queue_columns(result.now, result.warning_threshold, changed),
+        queue_columns(result.now, result.warning_threshold, changed, cards_needed=result.cards_needed),
         footer=_footer(result),
         empty=f"No unsolved tickets in {result.group}.",
     )
     if result.trello.reason:
-        out.note(result.trello.reason)
+        out.note(result.trello.reason)  # and in the footer, where the eye is
 
 
-def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = None) -> "list[Column]":
-    """The queue's table columns; `changed` adds a marker column (watch mode)."""
+def queue_columns(
+    now: datetime, warn: timedelta, changed: set[int] | None = None, *, cards_needed: bool = True
+) -> "list[Column]":
+    """The queue's table columns; `changed` adds a marker column (watch mode). `cards_needed`:
+    the group's tickets should have a Trello card (else a missing one is no news: `—`)."""
     from rich.text import Text
 
     from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
@@ -165,7 +168,7 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
         if r["trello_card"] == "linked":
             return link_text("✓ card", r["trello_card_url"], "green")
         if r["trello_card"] == "missing":
-            return Text("missing", style="red")
+            return Text("missing", style="red") if cards_needed else Text("—", style="dim")
         return Text("?", style="dim")
 
     columns = [
@@ -193,24 +196,32 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
 
 
 def _footer(result: "QueueResult") -> "RenderableType":
+    """`4 breached · 3 breaching within 1h · 20 tickets in GovPress 2nd line support`; when the
+    listing is filtered, `3 of 20 shown · in GovPress 2nd line support: 4 breached · ...`. The
+    counts are always the whole group's. Then what is missing: suspended tickets, Trello."""
     from rich.text import Text
 
     from govpress_support.core.timeutil import format_duration
 
+    counts = result.in_group
     footer = Text()
-    footer.append(f"{result.breached} breached", style="bold red" if result.breached else "")
+    shown = len(result.rows)
+    if shown != result.total:
+        footer.append(f"{shown} of {result.total} shown · in {result.group}: ")
+    footer.append(f"{counts.breached} breached", style="bold red" if counts.breached else "")
     footer.append(" · ")
     footer.append(
-        f"{result.warnings} breaching within {format_duration(result.warning_threshold)}",
-        style="dark_orange" if result.warnings else "",
+        f"{counts.warnings} breaching within {format_duration(result.warning_threshold)}",
+        style="dark_orange" if counts.warnings else "",
     )
-    shown = len(result.rows)
-    footer.append(f" · {shown} of {result.total} tickets" if shown != result.total else f" · {shown} tickets")
-    footer.append(f" in {result.group}")
+    if shown == result.total:
+        footer.append(f" · {shown} tickets in {result.group}")
     if result.suspended:
         more = "+" if result.suspended_more else ""
         footer.append(f"\n{result.suspended}{more} suspended tickets waiting: ", style="yellow")
         footer.append("govpress-support suspended", style="bold")
+    if result.trello.reason and result.rows:
+        footer.append(f"\nTrello column unknown (?): {result.trello.reason}", style="yellow")
     return footer
 
 
@@ -235,7 +246,8 @@ def _watch(rt: "Runtime", options: "QueueOptions", interval: int) -> None:
                 stamps = {row.ticket.id: row.ticket.updated_stamp for row in result.rows}
                 changed = set() if first else {i for i, s in stamps.items() if seen.get(i, "new") != s}
                 seen, first = stamps, False
-                table = out.table(result.records(), queue_columns(result.now, result.warning_threshold, changed))
+                columns = queue_columns(result.now, result.warning_threshold, changed, cards_needed=result.cards_needed)
+                table = out.table(result.records(), columns)
                 stamp = Text(
                     f"updated {now().astimezone().strftime('%H:%M:%S')} · every {interval}s · Ctrl-C stops",
                     style="dim",

@@ -69,6 +69,9 @@ def alias_of(groups: GroupSettings, group: Group) -> str | None:
     return None
 
 
-def needs_card(groups: GroupSettings, group: Group | None) -> bool:
-    """Whether the process wants a Trello card for a ticket in this group."""
-    return group is not None and alias_of(groups, group) in CARD_GROUPS
+def needs_card(groups: GroupSettings, group: Group | str | None) -> bool:
+    """Whether the process wants a Trello card for a ticket in this group (or group name)."""
+    if group is None:
+        return False
+    name = group if isinstance(group, str) else group.name
+    return any(groups.by_alias()[alias].casefold() == name.casefold() for alias in CARD_GROUPS)
