@@ -42,7 +42,10 @@ def cli() -> Invoke:
             sys.stdout.flush()
             sys.stderr.flush()
             out, err = streams[0], streams[1]
-            return Result(code, out.getvalue().decode(), err.getvalue().decode())
+            result = Result(code, out.getvalue().decode(), err.getvalue().decode())
+        # Whatever a test feeds the tool, a bug is the only way to an "unexpected failure".
+        assert "unexpected failure" not in result.stderr, result.stderr
+        return result
 
     return invoke
 
