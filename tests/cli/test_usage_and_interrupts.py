@@ -11,7 +11,6 @@ import gc
 import os
 import signal
 import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -106,16 +105,12 @@ def test_no_arguments_still_prints_the_help(cli: Invoke) -> None:
 # --- Ctrl-C -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def restored_signals() -> Iterator[None]:
-    handler, hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
-    yield
-    assert signal.getsignal(signal.SIGINT) is handler, "main() puts the SIGINT handler back"
-    assert sys.unraisablehook is hook
+def signals() -> tuple[object, object]:
+    return signal.getsignal(signal.SIGINT), sys.unraisablehook
 
 
 def test_ctrl_c_during_the_imports_is_one_line_and_130(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], restored_signals: None
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The first ~70 ms are imports: a Ctrl-C there once printed a traceback."""
 
@@ -124,14 +119,16 @@ def test_ctrl_c_during_the_imports_is_one_line_and_130(
         raise AssertionError("the signal raises before this line")
 
     monkeypatch.setattr(entry, "_run", interrupted_import)
+    before = signals()
     with pytest.raises(SystemExit) as exited:
         entry.main(["queue"])
+    assert signals() == before, "main() puts the SIGINT handler and the unraisable hook back"
     assert exited.value.code == 130
     assert capsys.readouterr().err == "error: interrupted\n"
 
 
 def test_a_ctrl_c_python_cannot_raise_is_not_swallowed(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], restored_signals: None
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A Ctrl-C landing in a finaliser is "Exception ignored" and the command went on to exit 0."""
 
@@ -145,8 +142,10 @@ def test_a_ctrl_c_python_cannot_raise_is_not_swallowed(
         return 0
 
     monkeypatch.setattr(entry, "_run", finishes_fine)
+    before = signals()
     with pytest.raises(SystemExit) as exited:
         entry.main(["queue"])
+    assert signals() == before
     assert exited.value.code == 130
     err = capsys.readouterr().err
     assert err == "error: interrupted\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +27,8 @@ from govpress_support.core.numbers import MAX_ID, whole_number
 from govpress_support.core.refs import ME, NOBODY, parse_agent_ref, parse_email, parse_ticket_ref, ticket_id_in
 from govpress_support.core.sla import Urgency, in_queue_order
 from govpress_support.core.timeutil import MAX_DURATION, parse_duration, parse_iso
+from tests.core.test_sla import NOW
+from tests.core.test_sla import ticket as sla_ticket  # the SLA tests' hand-made ticket
 
 T = TypeVar("T")
 
@@ -191,7 +193,6 @@ def _toml(value: Any) -> str:
 
 # --- the SLA order -----------------------------------------------------------------------------
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 OFFSETS = st.integers(min_value=-5000, max_value=5000).map(lambda m: NOW + timedelta(minutes=m))
 METRICS = st.builds(
     SlaMetric,
@@ -206,22 +207,13 @@ def tickets(draw: st.DrawFn) -> list[Ticket]:
     count = draw(st.integers(min_value=0, max_value=25))
     ids = draw(st.lists(st.integers(min_value=1, max_value=10**6), min_size=count, max_size=count, unique=True))
     return [
-        Ticket(
-            id=tid,
-            subject=f"ticket {tid}",
-            status="open",
+        sla_ticket(
+            tid,
+            *draw(st.lists(METRICS, max_size=3)),
             priority=draw(st.sampled_from([*PRIORITIES, None])),
-            type=None,
-            group_id=1,
-            assignee_id=None,
-            requester_id=None,
-            organization_id=None,
-            created_at=NOW,
-            updated_at=draw(st.none() | OFFSETS),
-            updated_stamp=None,
-            agent_url=f"https://x/agent/tickets/{tid}",
-            due_at=draw(st.none() | OFFSETS),
-            sla_metrics=draw(st.none() | st.lists(METRICS, max_size=3).map(tuple)),
+            due=draw(st.none() | OFFSETS),
+            updated=draw(st.none() | OFFSETS),
+            slas=draw(st.booleans()),
         )
         for tid in ids
     ]

@@ -200,7 +200,7 @@ def usage_error(error: click.UsageError) -> GovPressError:
     ctx = error.ctx
     see = f"see `{ctx.command_path} --help`" if ctx is not None else f"see `{PROG} --help`"
     hint: str | None = getattr(error, "hint", None)
-    text = " ".join(error.format_message().split())
+    text = " ".join(_clicks_message(error).split())
     message = (text[:1].lower() + text[1:]).rstrip(".")
     unknown_command = re.match(r"No such command '(.+?)'", error.message)
     if isinstance(error, click.NoSuchOption):
@@ -226,6 +226,19 @@ def usage_error(error: click.UsageError) -> GovPressError:
         close = difflib.get_close_matches(name, ctx.command.list_commands(ctx), n=1)
         hint = f"did you mean {close[0]!r}? {see}" if close else see
     return GovPressError(message, hint or see, exit_code=ExitCode.USAGE)
+
+
+def _clicks_message(error: click.UsageError) -> str:
+    """Click's message, with a bad or missing option named by its flags alone (Click 8.2 adds
+    "(env var: 'None')" to it)."""
+    param = getattr(error, "param", None)
+    if isinstance(param, click.Option) and getattr(error, "param_hint", None) is None:
+        flags = " / ".join(f"'{opt}'" for opt in param.opts)
+        if isinstance(error, click.MissingParameter):
+            return f"missing option {flags}"
+        if isinstance(error, click.BadParameter):
+            return f"invalid value for {flags}: {error.message}"
+    return error.format_message()
 
 
 def _option(command: click.Command, name: str) -> click.Option | None:
