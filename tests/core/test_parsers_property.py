@@ -123,6 +123,24 @@ def test_emails_and_agents(text: str) -> None:
 
 
 @QUICK
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=30),
+            st.builds(lambda n, rest: f"## #{n}{rest}", BIG_NUMBERS | NEAR, st.text(max_size=10)),
+            st.just("# a comment"),
+        ),
+        max_size=8,
+    ).map("\n".join)
+)
+def test_handover_notes_files(text: str) -> None:
+    from govpress_support.workflows.handover import notes
+
+    found = value_or_usage_error(lambda t: notes.parse(t, [1, 2, 4012]), text)
+    assert found is None or set(found) <= {1, 2, 4012}
+
+
+@QUICK
 @given(USER_TEXT)
 def test_whole_numbers(text: str) -> None:
     number = whole_number(text)  # never raises
