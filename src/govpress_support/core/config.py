@@ -29,12 +29,9 @@ ENV_SANDBOX = "GOVPRESS_SUPPORT_SANDBOX"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
-def _help(
-    text: str, *, least: float | None = None, above: float | None = None, most: float | None = None
-) -> dict[str, Any]:
-    """A setting's metadata: its help line, and for a number the range it must be in (`least` <=
-    value, `above` < value, value <= `most`)."""
-    return {"help": text, "least": least, "above": above, "most": most}
+def _help(text: str, **limits: float) -> dict[str, Any]:
+    """A setting's help line, and for a number its range: `least` <= it, `above` < it, it <= `most`."""
+    return {"help": text, **limits}
 
 
 DAY = 86_400.0  # the longest any wait, timeout or deadline may be, seconds
