@@ -24,7 +24,8 @@ HELP = """Hand your unsolved 2nd line tickets to the next engineer, with your no
 2. Notes: your editor ($VISUAL, else $EDITOR, else vim or nano; off a terminal only one you set)
 opens on a template with one section per ticket, in SLA order. What you write under a ticket
 becomes an internal note on it; an empty section adds none. --notes-file FILE reads the same
-format instead; --note TEXT adds one line to every ticket's note. The format: a line '## #<id>'
+format instead; --note TEXT adds one line to every ticket's note (off a terminal --note alone is
+enough: no editor opens). The format: a line '## #<id>'
 opens a ticket's section (the rest of the line is ignored); other lines starting with '#' are
 comments. Text before the first section, or a section for a ticket not being handed over, is an
 error before anything is sent.
@@ -74,7 +75,12 @@ def handover_cmd(
         typer.Option("--notes-file", metavar="FILE", help="Notes in the template's format, instead of the editor."),
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="One general line added to every ticket's note.")
+        str | None,
+        typer.Option(
+            "--note",
+            metavar="TEXT",
+            help="One general line added to every ticket's note (off a terminal, enough: no editor opens).",
+        ),
     ] = None,
     no_notes: Annotated[bool, typer.Option("--no-notes", help="No per-ticket notes: do not open the editor.")] = False,
     keep_membership: Annotated[bool, typer.Option("--keep-membership", help="Change no group membership.")] = False,
@@ -91,11 +97,15 @@ def handover_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import UsageError
+    from govpress_support.services.state import writable_dir
+    from govpress_support.workflows.handover.plan import journal_dir
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
     if report is not None:
         _check_report(report)  # before anything is read or sent
+    if not dry_run:  # the journal makes it resumable: it must be writable before anything is sent
+        writable_dir(journal_dir(rt.state_dir), "the handover journal")
     if resume:
         clashing = [
             name
@@ -202,7 +212,8 @@ def _handover(
     ids = [t.id for t in plan.tickets]
     if notes_text is not None:
         texts = notes.parse(notes_text, ids, source=notes_source or "notes file")
-    elif plan.tickets and not no_notes:
+    elif plan.tickets and not no_notes and (general is None or out.interactive):
+        # Off a terminal a general --note is enough: no editor, nothing more to ask.
         if dry_run:
             out.note("notes: the editor opens when you run this without --dry-run (or pass --notes-file)")
         else:

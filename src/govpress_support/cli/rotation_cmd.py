@@ -45,6 +45,7 @@ backlog, named for you and assigned to you, unless you have one.
 
 3. prints a briefing: every 2nd line ticket in SLA order, client deadlines, tickets with no
 Trello card, suspended tickets, the Slack channels to join and anything doctor found missing.
+On a terminal as tables; piped (or with --markdown) as Markdown; --json as one object.
 
 Running it twice changes nothing the second time, and says so.
 
@@ -129,6 +130,7 @@ def start_rotation_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
+    from govpress_support.cli.output import Mode
     from govpress_support.core.errors import ExitCode, UsageError
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.rotation.start import apply_rotation, build_briefing, plan_rotation
@@ -182,7 +184,7 @@ def start_rotation_cmd(
         )
     if json_out:
         out.json(_briefing_data(plan, results, briefing, dry_run))
-    elif markdown:
+    elif markdown or out.mode is not Mode.TABLE:  # piped: plain text, never a drawn table
         out.text(briefing_markdown(briefing, plan, results))
     else:
         _print_briefing(rt, briefing)
