@@ -155,6 +155,7 @@ def run_cli(desk: Desk, notes_file: Path, cli_state: Path) -> float:
         "GOVPRESS_SUPPORT_CONFIG": str(cli_state / "none.toml"),
     }
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode
+    (cli_state / "none.toml").touch()  # a named config file must exist: empty, every setting its default
     started = time.perf_counter()
     done = subprocess.run(
         [command(), "handover", "--notes-file", str(notes_file), "--yes", "--report", str(cli_state / "report.md")],

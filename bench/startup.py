@@ -50,6 +50,7 @@ def main() -> None:
             "GOVPRESS_SUPPORT_STATE_DIR": state,
             "GOVPRESS_SUPPORT_CONFIG": str(Path(state) / "none.toml"),
         }
+        (Path(state) / "none.toml").touch()  # a named config file must exist: empty, every setting its default
         # pip writes bytecode when it installs, so a user's start-up never compiles source; an
         # editable install under PYTHONDONTWRITEBYTECODE would compile every module every run.
         env.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -121,12 +122,24 @@ def _describe_json(data: dict[str, Any]) -> tuple[str | None, str]:
 
 @dataclass
 class HttpStats:
-    """Counts shared by every client of one command run: for `--debug` and the benchmarks."""
+    """Counts shared by every client of one command run: for `--debug` and the benchmarks.
+    Counted under a lock: requests may go side by side (`parallel.py`)."""
 
     requests: int = 0
     retries: int = 0
     waited: float = 0.0
     by_service: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def sent(self, service: str) -> None:
+        with self._lock:
+            self.requests += 1
+            self.by_service[service] = self.by_service.get(service, 0) + 1
+
+    def retried(self, seconds: float) -> None:
+        with self._lock:
+            self.retries += 1
+            self.waited += seconds
 
 
 @dataclass(frozen=True)
@@ -173,6 +186,10 @@ class HttpClient:
         self.on_wait = on_wait  # told of each wait over LONG_WAIT, then None when the next try starts
         self.timeout, self.connect_timeout = timeout, connect_timeout
         self._answered = False  # the host has answered this client at least once
+        # A 429 holds back every request of this client until its wait is over (requests may go
+        # side by side: one rate limit slows them all rather than drawing a 429 each).
+        self._paused_until = 0.0
+        self._pause_lock = threading.Lock()
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -215,10 +232,11 @@ class HttpClient:
         waited = 0.0
         started = self.clock()
         give_up_at = started + self.retry.deadline
+        slept_out = 0.0  # the pause this request has already slept through itself
         while True:
+            self._hold(give_up_at, slept_out)
             attempt_started = time.monotonic()
-            self.stats.requests += 1
-            self.stats.by_service[self.service.name] = self.stats.by_service.get(self.service.name, 0) + 1
+            self.stats.sent(self.service.name)
             response: httpx.Response | None = None
             try:
                 request = self._client.build_request(
@@ -250,6 +268,8 @@ class HttpClient:
                 rng=self.rng,
                 answered=self._answered,
             )
+            if delay is not None and outcome.status == 429:
+                slept_out = self._pause(delay)
             late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
             if delay is None or late:
                 tries = Tries(outcomes, self.clock() - started, self.retry.deadline if late else None)
@@ -258,8 +278,26 @@ class HttpClient:
             self._debug(f"  retrying in {delay:.2f}s after {outcome_kind(outcome)} ({of})")
             self._wait(delay, outcome, next_try=retries + 2)
             waited += delay
-            self.stats.retries += 1
-            self.stats.waited += delay
+            self.stats.retried(delay)
+
+    def _pause(self, seconds: float) -> float:
+        """Hold back this client's requests for `seconds` (a 429's wait): the shared Retry-After.
+        Returns the pause's end, which the request that drew the 429 sleeps through itself."""
+        with self._pause_lock:
+            self._paused_until = max(self._paused_until, self.clock() + seconds)
+            return self._paused_until
+
+    def _hold(self, give_up_at: float, slept_out: float) -> None:
+        """Wait out a pause another request's 429 started (one this request has not already slept
+        through), never past this request's deadline."""
+        with self._pause_lock:
+            until = self._paused_until
+        if until <= slept_out:
+            return
+        wait = min(until, give_up_at - MIN_ATTEMPT) - self.clock()
+        if wait > 0:
+            self._debug(f"  waiting {wait:.2f}s: {self.service.name} asked to slow down")
+            self.sleep(wait)
 
     def _timeout(self, remaining: float) -> httpx.Timeout:
         """This attempt's timeouts: the configured ones, cut to what the deadline leaves."""
