@@ -91,6 +91,42 @@ def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) ->
     return http, sleep
 
 
+class TestSharedRateLimit:
+    """A 429 on one request holds back the client's others (requests go side by side): one
+    rate limit slows them all, it does not draw a 429 each."""
+
+    def test_a_429_holds_back_the_next_request_until_retry_after(self) -> None:
+        clock = FakeClock()
+        seen: list[tuple[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append((request.url.path, clock()))
+            if request.url.path.endswith("/limited"):
+                return httpx.Response(429, headers={"Retry-After": "3"}, json={"error": "slow down"})
+            return httpx.Response(200, json={"ok": True})
+
+        http, _ = client(handler, clock=clock, sleep=clock.sleep, retry=RetryPolicy(max_retries=0))
+        with pytest.raises(RateLimitedError):
+            http.get_json("api/v2/limited")  # no retries left: it gives up, the pause stays
+        assert http.get_json("api/v2/other") == {"ok": True}
+        assert seen == [("/api/v2/limited", 0.0), ("/api/v2/other", 3.0)]
+        assert clock.sleeps == [3.0]
+        assert http.get_json("api/v2/other") == {"ok": True}
+        assert clock.sleeps == [3.0]  # the pause is over: nothing more to wait
+
+    def test_the_request_that_drew_the_429_waits_once(self) -> None:
+        clock = FakeClock()
+        answers = iter([httpx.Response(429, headers={"Retry-After": "2"})])
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            return next(answers, httpx.Response(200, json={"ok": True}))
+
+        http, _ = client(handler, clock=clock, sleep=clock.sleep)
+        assert http.get_json("api/v2/users/me") == {"ok": True}
+        assert clock.sleeps == [2.0]
+        assert http.stats.requests == 2 and http.stats.retries == 1
+
+
 class TestRequests:
     def test_retries_then_succeeds_and_counts(self) -> None:
         answers = iter([httpx.Response(429, headers={"Retry-After": "2"}), httpx.Response(502, text="bad gateway")])

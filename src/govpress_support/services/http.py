@@ -268,8 +268,10 @@ class HttpClient:
                 rng=self.rng,
                 answered=self._answered,
             )
-            if delay is not None and outcome.status == 429:
-                slept_out = self._pause(delay)
+            if outcome.status == 429:  # the server's wait holds for every request, retried or not
+                pause = delay if delay is not None else retry_after(outcome.headers)
+                if pause:
+                    slept_out = self._pause(pause)
             late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
             if delay is None or late:
                 tries = Tries(outcomes, self.clock() - started, self.retry.deadline if late else None)
