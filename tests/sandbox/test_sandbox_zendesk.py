@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from govpress_support.core import timeutil
@@ -773,5 +774,5 @@ def test_search_lag_shows_tickets_as_they_were_until_the_lag_has_passed(desk: De
     after = in_search()
     assert after["status"] == "open" and "lagged" in after["tags"]
     assert desk.search(f"tags:lagged {query}")["count"] == 1
-    with pytest.raises(Exception, match="400|422"):
+    with pytest.raises(httpx.HTTPStatusError, match=r"400|422"):
         desk.settings(search_lag=-1)

@@ -5,7 +5,6 @@ order, that reading the pages one after another gives, faults and rate limits in
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +46,11 @@ class Overlap(httpx.BaseTransport):
 
 
 @pytest.fixture
-def big_desk(isolated: Path, desk: Desk) -> Iterator[Path]:
+def big_desk(isolated: Path, desk: Desk) -> Path:
     app = sandbox.open_app(isolated)
     app.reset(bulk=BULK)
     app.close()
-    yield isolated
+    return isolated
 
 
 def clients_on(state: Path, transport: httpx.BaseTransport) -> Clients:
