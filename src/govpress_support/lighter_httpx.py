@@ -2,7 +2,7 @@
 
 httpx's package imports its command-line client whenever click, rich and pygments are installed,
 and here they always are (Typer needs click, rich needs pygments): rich's console, progress and
-syntax modules and pygments' lexers, 25 to 40 ms of every run, for a program the tool never runs.
+syntax modules and pygments' lexers, about 25 ms of every run, for a program the tool never runs.
 httpx itself falls back to a stub when that import fails. So while httpx is being imported, and
 only then, importing pygments fails; once httpx is in, this finder takes itself out and pygments
 imports as usual (rich's tracebacks under --debug use it).
