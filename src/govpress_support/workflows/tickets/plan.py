@@ -123,6 +123,8 @@ class Batch:
     missing_cards: list[int] = field(default_factory=list)  # moved into 2nd line or scoping, no card
     card_check: str | None = None  # why cards could not be checked
     question: str | None = None  # a confirmation question other than the usual
+    # More writes once these are done (a reply's reason note): (client, results) -> the results.
+    follow_up: Callable[[ZendeskClient, list[TicketResult]], list[TicketResult]] | None = None
 
     @property
     def single(self) -> bool:
@@ -148,9 +150,11 @@ def apply(
     writer = Writer(zendesk, Names(zendesk), poll_interval=poll_interval)
     todo = batch.to_write
     if batch.single and todo:
-        return [writer.write_one(todo[0])]
-    written = {r.ticket_id: r for r in writer.write_many(todo, on_progress)} if todo else {}
-    return [written.get(p.ticket.id) or planned(p) for p in batch.plans]
+        results = [writer.write_one(todo[0])]
+    else:
+        written = {r.ticket_id: r for r in writer.write_many(todo, on_progress)} if todo else {}
+        results = [written.get(p.ticket.id) or planned(p) for p in batch.plans]
+    return batch.follow_up(zendesk, results) if batch.follow_up is not None else results
 
 
 def exit_partial(results: Sequence[TicketResult]) -> bool:
