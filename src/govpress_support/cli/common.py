@@ -9,10 +9,74 @@ from typer.core import TyperCommand
 if TYPE_CHECKING:
     from rich.text import Text
 
+# --- completion of values (from local caches only: see cli/complete.py) ---------------------------
+
+
+def _complete(kind: str, incomplete: str) -> list[tuple[str, str]]:
+    from govpress_support.cli.complete import values
+
+    return values(kind, incomplete)
+
+
+def complete_group(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("group", incomplete)
+
+
+def complete_queue_status(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("queue_status", incomplete)
+
+
+def complete_status(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("status", incomplete)
+
+
+def complete_priority(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("priority", incomplete)
+
+
+def complete_type(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("type", incomplete)
+
+
+def complete_ticket(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("ticket", incomplete)
+
+
+def complete_agent(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("agent", incomplete)
+
+
+def complete_ticket_or_agent(incomplete: str) -> list[tuple[str, str]]:
+    """`ticket assign ID... WHO`: ticket ids, and who the tickets go to."""
+    return _complete("ticket", incomplete) + _complete("agent", incomplete)
+
+
+def complete_ticket_or_status(incomplete: str) -> list[tuple[str, str]]:
+    """`ticket status ID... STATUS`: ticket ids, and the statuses."""
+    return _complete("ticket", incomplete) + _complete("status", incomplete)
+
+
+# --- options ------------------------------------------------------------------------------------
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (an array of objects with stable field names).")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not on a terminal.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would change and change nothing.")]
-TicketIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).")]
+WebOption = Annotated[bool, typer.Option("--web", help="Open it in the browser instead (BROWSER honoured).")]
+GROUP = {"autocompletion": complete_group, "show_default": False}  # for an option naming a group
+PriorityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--priority", "-p", help="urgent, high, normal or low (sets the SLA).", autocompletion=complete_priority
+    ),
+]
+TypeOption = Annotated[
+    str | None,
+    typer.Option("--type", "-t", help="problem, incident, question or task.", autocompletion=complete_type),
+]
+TicketIds = Annotated[
+    list[str],
+    typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).", autocompletion=complete_ticket),
+]
 
 
 def optional_value(name: str, default: str) -> type[TyperCommand]:

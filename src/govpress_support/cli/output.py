@@ -3,8 +3,12 @@
 - stdout gets data only: a rich table on a terminal, tab-separated text when piped (one header
   line of field names, no colour, no truncation, ISO 8601 UTC times), JSON with `--json`.
 - stderr gets everything else (progress, warnings, hints), through its own console.
-- `NO_COLOR` or `CLICOLOR=0` turn colour off; `GOVPRESS_SUPPORT_FORCE_TTY=1` renders for a
-  terminal even when piped (tests, `watch`, `less -R`).
+- `NO_COLOR` or `CLICOLOR=0` turn colour off; `CLICOLOR_FORCE=1` (other than 0) or `FORCE_COLOR`
+  (any value) keep the table and its colour when piped (`watch`, `less -R`); `NO_COLOR` still
+  wins over them for colour. `GOVPRESS_SUPPORT_FORCE_TTY=1` renders for a terminal even when
+  piped (tests).
+- Output taller than the terminal goes through a pager, on a terminal only, never when piped:
+  `GOVPRESS_SUPPORT_PAGER`, else `PAGER`, else `less -FRX` (`paged()`).
 
 Rich is imported on first use, not at start-up.
 """
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 ENV_FORCE_TTY = "GOVPRESS_SUPPORT_FORCE_TTY"
+ENV_PAGER = "GOVPRESS_SUPPORT_PAGER"
+DEFAULT_PAGER = "less -FRX"
 
 
 class Mode(Enum):
@@ -108,6 +114,11 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     return environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def colour_forced(environ: Mapping[str, str]) -> bool:
+    """`CLICOLOR_FORCE` set and not 0, or `FORCE_COLOR` set and not empty (whatever its value)."""
+    return environ.get("CLICOLOR_FORCE", "0").strip() not in ("", "0") or bool(environ.get("FORCE_COLOR", ""))
+
+
 class Output:
     def __init__(
         self,
@@ -122,11 +133,14 @@ class Output:
         self.stderr = stderr or sys.stderr
         self.stdin = stdin or sys.stdin
         env = os.environ if environ is None else environ
+        self.environ = env
         forced = _flag(env, ENV_FORCE_TTY)
-        self.stdout_tty = forced or _isatty(self.stdout)
+        self.colour_forced = colour_forced(env)
+        self.stdout_terminal = _isatty(self.stdout)  # a real one: the only place a pager runs
+        self.stdout_tty = forced or self.colour_forced or self.stdout_terminal
         self.stderr_tty = forced or _isatty(self.stderr)
         self.stdin_tty = _isatty(self.stdin)
-        self.color = not ("NO_COLOR" in env or env.get("CLICOLOR") == "0")
+        self.color = "NO_COLOR" not in env and (self.colour_forced or env.get("CLICOLOR") != "0")
         self.mode = Mode.JSON if json_mode else (Mode.TABLE if self.stdout_tty else Mode.TSV)
         self._out: Console | None = None
         self._err: Console | None = None
@@ -149,9 +163,10 @@ class Output:
     def _console(self, stream: IO[str], tty: bool) -> Console:
         from rich.console import Console
 
+        force = True if self.colour_forced and self.color else (tty if self._forced else None)
         return Console(
             file=stream,
-            force_terminal=tty if self._forced else None,
+            force_terminal=force,
             no_color=not self.color,
             highlight=False,
             soft_wrap=not tty,
@@ -227,6 +242,39 @@ class Output:
         for row in cells:
             table.add_row(*(row[i] for i in keep))
         return table
+
+    # --- the pager ---
+
+    def pager_command(self) -> list[str] | None:
+        """The pager to use, or None: only for the table on a real terminal, never when piped.
+        `GOVPRESS_SUPPORT_PAGER`, else `PAGER`, else `less -FRX`; an empty one or `cat` means none."""
+        if self.mode is not Mode.TABLE or not self.stdout_terminal:
+            return None
+        raw = self.environ.get(ENV_PAGER)
+        if raw is None:
+            raw = self.environ.get("PAGER", DEFAULT_PAGER)
+        import shlex
+
+        try:
+            command = shlex.split(raw)
+        except ValueError:
+            return None
+        return command if command and command != ["cat"] else None
+
+    @contextmanager
+    def paged(self) -> Iterator[None]:
+        """What is printed to stdout inside goes through the pager when it is taller than the
+        terminal; otherwise (and off a terminal) it is printed as usual."""
+        command = self.pager_command()
+        if command is None:
+            yield
+            return
+        with self.console.capture() as captured:
+            yield
+        text = captured.get()
+        if text.count("\n") < self.console.size.height or not _page(command, text, self.environ):
+            self.stdout.write(text)
+            self.stdout.flush()
 
     def json(self, data: Any) -> None:
         self.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
@@ -338,6 +386,28 @@ def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _page(command: list[str], text: str, environ: Mapping[str, str]) -> bool:
+    """Show `text` in the pager; False when the pager cannot be started (then print it)."""
+    import subprocess
+
+    try:
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, text=True, encoding="utf-8", env=dict(environ))
+    except OSError:
+        return False
+    try:
+        assert pager.stdin is not None
+        pager.stdin.write(text)
+        pager.stdin.close()
+    except (BrokenPipeError, OSError):
+        pass  # quit before reading it all: nothing more to show
+    while True:
+        try:
+            pager.wait()
+            return True
+        except KeyboardInterrupt:
+            continue  # Ctrl-C is the pager's to handle (less clears its prompt)
 
 
 def _isatty(stream: IO[str]) -> bool:
