@@ -6,7 +6,8 @@ machine, an in-memory keyring, and the system clock unless it freezes one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,20 @@ CREDENTIAL_VARS = (
     "CLICOLOR",
     "VISUAL",  # the editor: tests choose it with EDITOR or VISUAL
     "EDITOR",
+    "PAGER",  # the pager: off unless a test chooses one (see `isolated`)
+    "GOVPRESS_SUPPORT_PAGER",
+    "CLICOLOR_FORCE",
+    "FORCE_COLOR",
+    "LINES",
+    "COLUMNS",
 )
+
+# Stands in for the browser (BROWSER): records each URL it is asked to open, one a line.
+RECORDING_BROWSER = """\
+import sys
+with open(sys.argv[1], "a", encoding="utf-8") as log:
+    log.write(sys.argv[2] + "\\n")
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +53,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.delenv(name, raising=False)
     state = tmp_path / "state"
     monkeypatch.setenv("GOVPRESS_SUPPORT_STATE_DIR", str(state))
+    # No test ever opens a real browser or pager: BROWSER records instead, the pager is `cat` (none).
+    script = tmp_path / "browser.py"
+    script.write_text(RECORDING_BROWSER)
+    monkeypatch.setenv("BROWSER", f"{sys.executable} {script} {tmp_path / 'browser.log'}")
+    monkeypatch.setenv("GOVPRESS_SUPPORT_PAGER", "cat")
     monkeypatch.setenv("GOVPRESS_SUPPORT_CONFIG", str(tmp_path / "config.toml"))
     import keyring
 
@@ -47,6 +66,13 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield state
     keyring.set_keyring(previous)
     timeutil.set_clock(None)
+
+
+@pytest.fixture
+def opened(isolated: Path) -> Callable[[], list[str]]:
+    """The URLs the recording browser was asked to open, so far."""
+    log = isolated.parent / "browser.log"
+    return lambda: log.read_text(encoding="utf-8").splitlines() if log.exists() else []
 
 
 @pytest.fixture

@@ -86,6 +86,19 @@ class Seed:
 SEED = Seed()
 
 
+# --- suspended tickets, weekly tasks ------------------------------------------------------------------
+
+# The seed numbers suspended tickets from 70001 in the order of `SUSPENDED` (sandbox/seed.py).
+_SUSPENDED = {cause: 70001 + n for n, (_, cause, *_) in enumerate(data.SUSPENDED)}
+SPAM = _SUSPENDED["Detected as spam"]  # recoverable: a new ticket
+OUT_OF_OFFICE = _SUSPENDED["Automated response mail"]  # answers a ticket: recovered as a comment on it
+FROM_SUPPORT = _SUSPENDED["Received from support address"]  # Zendesk will not recover it
+OUT_OF_OFFICE_TICKET = TICKET_IDS[next(s[5] for s in data.SUSPENDED if s[1] == "Automated response mail") or ""]
+
+FREE_WEEKLY_TASK = "Check backups completed"  # in Weekly tasks, nobody on it
+TAKEN_WEEK_CARD = "Move Papertrail alerts to incident.io"  # in Doing, Morgan on it
+
+
 # --- what each name promises ---------------------------------------------------------------------------
 
 
