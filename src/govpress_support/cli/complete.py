@@ -3,7 +3,8 @@ queue's) and agent emails (the agents met so far).
 
 Local caches only (`services.completions`): no request, no credentials, no clients, and nothing
 heavy imported, so a Tab answers in about the time the command takes to start. Each function
-takes what was typed so far and returns `(value, help)` pairs that start with it.
+takes what was typed so far and returns `(value, help)` pairs that start with it (Typer keeps
+only those that start with it exactly).
 """
 
 from __future__ import annotations
@@ -74,10 +75,11 @@ def types(incomplete: str) -> Choices:
 
 
 def tickets(incomplete: str) -> Choices:
-    """The ticket ids the last `queue` listed, in its order, each with its subject."""
-    typed = incomplete.lstrip("#")
-    found = [(str(i), subject) for i, subject in completions.cached_tickets(_state_dir())]
-    return _starting(found, typed)
+    """The ticket ids the last `queue` listed, in its order, each with its subject (`#4012` once
+    a `#` is typed)."""
+    mark = "#" if incomplete.startswith("#") else ""
+    found = [(f"{mark}{i}", subject) for i, subject in completions.cached_tickets(_state_dir())]
+    return _starting(found, incomplete)
 
 
 def agents(incomplete: str) -> Choices:
