@@ -3,6 +3,7 @@ what the plan says, what is asked, what Zendesk recorded (the thread and the ema
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,19 @@ class TestDue:
         assert result.code == 2
         assert "error: invalid due date 'someday' (use a date (2026-12-04), a weekday (friday)" in result.stderr
         assert sent.call_count == 0
+
+
+def test_ticket_show_says_whom_a_reply_was_emailed_to(cli: Invoke, desk: Desk) -> None:
+    assert cli("--sandbox", "reply", CONTACT, TEXT, "--yes").code == 0
+    shown = cli("--sandbox", "ticket", "show", CONTACT, env={"GOVPRESS_SUPPORT_FORCE_TTY": "1", "COLUMNS": "200"})
+    page = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.stdout)  # the styles, not the words
+    assert "public reply, emailed to Hannah Price <hannah.price@eastbrook.gov.example> + 1 CC" in page
+    assert page.count("emailed to") == 1  # the client's own mail came in: it was emailed to no one
+
+
+def test_a_ticket_that_holds_all_the_comments_it_may_refuses_the_reply(cli: Invoke, desk: Desk) -> None:
+    desk.settings(comment_limit=len(desk.comments(CONTACT)))
+    result = cli("--sandbox", "reply", CONTACT, TEXT, "--yes")
+    assert result.code == 1
+    assert "Ticket has reached the maximum number of comments" in result.stderr
+    assert replies(desk, CONTACT) == [] and desk.emails(CONTACT) == []

@@ -1,5 +1,6 @@
 """Options and cells that several commands share."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -77,6 +78,24 @@ TicketIds = Annotated[
     list[str],
     typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).", autocompletion=complete_ticket),
 ]
+
+
+def listing_group(name: str, help_text: str, lister: Callable[[typer.Context, bool], None]) -> typer.Typer:
+    """A command group that lists when run bare (`suspended`), as its `list` subcommand does
+    (`suspended list`), beside subcommands that act (`suspended recover`)."""
+    group = typer.Typer(help=help_text, invoke_without_command=True)
+    list_help = help_text.replace(f"govpress-support {name}\n", f"govpress-support {name} list\n", 1)
+
+    @group.callback(invoke_without_command=True)
+    def bare(ctx: typer.Context, json_out: JsonOption = False) -> None:
+        if ctx.invoked_subcommand is None:
+            lister(ctx, json_out)
+
+    @group.command("list", help=list_help)
+    def list_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
+        lister(ctx, json_out)
+
+    return group
 
 
 def optional_value(name: str, default: str) -> type[TyperCommand]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, listing_group
 
 if TYPE_CHECKING:
     from govpress_support.cli.output import Output
@@ -73,26 +73,11 @@ Examples:
 """
 )
 
-LIST_HELP = SUSPENDED_HELP.replace("govpress-support suspended\n", "govpress-support suspended list\n", 1)
-
 SuspendedIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Suspended ticket ids (from `suspended`).")]
-
-app = typer.Typer(help=SUSPENDED_HELP, invoke_without_command=True)
 
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="suspended")
-
-
-@app.callback(invoke_without_command=True)
-def suspended_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
-    if ctx.invoked_subcommand is None:
-        _list(ctx, json_out)
-
-
-@app.command("list", help=LIST_HELP)
-def list_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
-    _list(ctx, json_out)
 
 
 def _list(ctx: typer.Context, json_out: bool) -> None:
@@ -106,6 +91,9 @@ def _list(ctx: typer.Context, json_out: bool) -> None:
         result = fetch_suspended(rt.clients.zendesk, now=now())
     with out.paged():
         ticket_view.suspended(out, result)
+
+
+app = listing_group("suspended", SUSPENDED_HELP, _list)
 
 
 @app.command("recover", help=RECOVER_HELP)

@@ -107,6 +107,9 @@ def _detail(d: TicketDetail, result: ShowResult) -> RenderableType:
         head.append(item.author.name if item.author else f"user {c.author_id}", style="bold")
         head.append(f" · {_when(c.created_at, now)} · ")
         head.append("internal note" if not c.public else "public reply", style="bold yellow" if not c.public else "")
+        if c.public and c.emailed_to:
+            ccs = f" + {c.emailed_ccs} CC{'s' if c.emailed_ccs != 1 else ''}" if c.emailed_ccs else ""
+            head.append(f", emailed to {c.emailed_to}{ccs}", style="dim")
         parts.append(
             Panel(
                 Text(c.body or ""),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, listing_group
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -29,8 +29,6 @@ Examples:
 
     govpress-support weekly-tasks take "Check backups completed"
 """
-
-LIST_HELP = WEEKLY_HELP.replace("govpress-support weekly-tasks\n", "govpress-support weekly-tasks list\n", 1)
 
 TAKE_HELP = """Take a weekly job: join its card, and move it to the board's doing list.
 
@@ -56,22 +54,9 @@ Examples:
 
 WEEKLY_TSV = ("name", "due", "due_complete", "labels", "summary", "url")
 
-app = typer.Typer(help=WEEKLY_HELP, invoke_without_command=True)
-
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="weekly-tasks")
-
-
-@app.callback(invoke_without_command=True)
-def weekly_tasks_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
-    if ctx.invoked_subcommand is None:
-        _list(ctx, json_out)
-
-
-@app.command("list", help=LIST_HELP)
-def list_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
-    _list(ctx, json_out)
 
 
 def _list(ctx: typer.Context, json_out: bool) -> None:
@@ -111,6 +96,9 @@ def _weekly_columns() -> "list[Column]":
         Column("labels", "Labels", cell=lambda r: Text(", ".join(r["labels"]), style="dim"), max_width=20, drop=1),
         Column("summary", "What", ratio=1, min_width=30),
     ]
+
+
+app = listing_group("weekly-tasks", WEEKLY_HELP, _list)
 
 
 @app.command("take", help=TAKE_HELP)

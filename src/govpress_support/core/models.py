@@ -115,6 +115,8 @@ class Comment:
     body: str
     public: bool
     created_at: datetime | None
+    emailed_to: str | None = None  # a public reply Zendesk emailed: the requester it went to
+    emailed_ccs: int = 0  # ... and how many CCs
 
 
 @dataclass(frozen=True)

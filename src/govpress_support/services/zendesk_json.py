@@ -176,12 +176,21 @@ def custom_status(item: Any) -> CustomStatus | None:
 def comment(item: Any) -> Comment | None:
     if not isinstance(item, dict) or as_int(item.get("id")) is None:
         return None
+    via = item.get("via")
+    source = via.get("source") if isinstance(via, dict) else None
+    to = source.get("to") if isinstance(source, dict) else None
+    outgoing = item.get("public") is not False and isinstance(via, dict) and via.get("channel") != "email"
+    to = to if isinstance(to, dict) and outgoing else {}  # mail that came in was to us, not from us
+    named = as_str(to.get("name"))
+    address = as_str(to.get("address"))
     return Comment(
         id=as_int(item.get("id")) or 0,
         author_id=as_int(item.get("author_id")),
         body=as_str(item.get("body")) or as_str(item.get("plain_body")) or "",
         public=item.get("public") is not False,
         created_at=parse_iso(item.get("created_at")),
+        emailed_to=f"{named} <{address}>" if named and address else address or named,
+        emailed_ccs=len(int_list(to.get("email_ccs"))),
     )
 
 
