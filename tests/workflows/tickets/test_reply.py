@@ -78,6 +78,15 @@ def test_one_ticket_a_reply_is_public_and_a_note_internal_whatever_happens_to_th
     assert sent_comments(faults, f"/tickets/{CONTACT}")  # something was sent, every time as a reply
     assert all(c["public"] is True for c in sent_comments(faults, f"/tickets/{CONTACT}"))
     assert all(c["public"] is False for c in sent_comments(faults, f"/tickets/{OTHER}"))
+    # Any second send carries the stamp of the first read, so Zendesk refuses it if the first landed;
+    # without retries, a lost answer is read back instead of sending again.
+    for ticket_id, batch in ((CONTACT, replying), (OTHER, noting)):
+        puts = faults.sent("PUT", f"/tickets/{ticket_id}")
+        assert {(p["ticket"]["safe_update"], p["ticket"]["updated_stamp"]) for p in puts} == {
+            (True, batch.plans[0].ticket.updated_stamp)
+        }
+        if retries == 0:
+            assert len(puts) == 1
     # Exactly once, unless the one send never arrived and was not retried: then not at all.
     once = not (retries == 0 and fault in ("dropped", "502"))
     assert thread(desk, CONTACT, REPLY) == ([True] if once else [])

@@ -232,7 +232,7 @@ def new_comments(before: Ticket, comments: Sequence[Comment]) -> list[Comment]:
 
 def field_applied(ticket: Ticket, key: str, value: Any) -> bool:
     """Whether a ticket already shows one planned field change (False when we cannot tell)."""
-    if key in ("group_id", "assignee_id", "priority", "type", "status", "custom_status_id"):
+    if key in ("group_id", "assignee_id", "priority", "type", "status", "custom_status_id", "subject"):
         return bool(getattr(ticket, key) == value)
     if key == "due_at":
         return ticket.due_at == (parse_iso(value) if isinstance(value, str) else value)
