@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from govpress_support.sandbox import seed_data as data
 from govpress_support.sandbox.seed_data import Agent, SeedTicket
+from govpress_support.sandbox.seed_history import CASCADED, FIRST_HISTORY_ID
 
 # --- groups, boards ---------------------------------------------------------------------------------
 
@@ -66,7 +67,9 @@ class Seed:
     breaching_soon_no_card = _id("cookie-banner")  # next reply due within the hour, no card
     # 2nd line, others'
     breached_with_card = _id("php-warnings")  # Priya's, next reply breached, its card In progress
+    cascaded_with_group_sla = _id("wpml-conflict")  # came through 1st line; the plugin group SLA runs
     unassigned_2nd_line = _id("survey-embed")  # open, normal, nobody's, no card
+    breached_listed_after_active = _id("wpml-conflict")  # an active metric sent first, a breached one after it
     closed_in_2nd_line = _id("twitter-embed")
     # other groups
     untriaged = _id("site-down")  # triage, new, no priority or type
@@ -84,6 +87,10 @@ class Seed:
 
 
 SEED = Seed()
+
+# The month before the moment of seeding: its solved and closed tickets are numbered from here,
+# oldest first (how many depends on the day the desk is seeded).
+FIRST_OF_MONTH = FIRST_HISTORY_ID
 
 
 # --- suspended tickets, weekly tasks ------------------------------------------------------------------
@@ -140,8 +147,17 @@ PROMISES: dict[str, Callable[[SeedTicket], bool]] = {
     "breached_with_card": lambda t: (
         _in(t, SECOND_LINE) and t.assignee == PRIYA.id and _breached(t) and t.card is not None
     ),
+    "breached_listed_after_active": lambda t: (
+        len(t.sla or ()) >= 2 and t.sla[0].stage is None and (t.sla[0].minutes or 0) > 0 and _breached(t)
+    ),
     "unassigned_2nd_line": lambda t: (
         _in(t, SECOND_LINE) and t.assignee is None and t.priority == "normal" and t.card is None
+    ),
+    "cascaded_with_group_sla": lambda t: (
+        _in(t, SECOND_LINE)
+        and t.key in CASCADED
+        and "plugin" in t.tags
+        and any(m.metric == "group_ownership_time" for m in t.sla or ())
     ),
     "closed_in_2nd_line": lambda t: _in(t, SECOND_LINE, "closed"),
     "untriaged": lambda t: _in(t, TRIAGE, "new") and t.priority is None and t.type is None,
@@ -175,6 +191,7 @@ __all__ = [
     "CHRIS",
     "CUSTOM_STATUSES",
     "FIRST_LINE",
+    "FIRST_OF_MONTH",
     "JO",
     "ME",
     "MORGAN",

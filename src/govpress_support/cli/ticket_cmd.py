@@ -36,13 +36,12 @@ def show_cmd(ctx: typer.Context, ids: TicketIds, web: WebOption = False, json_ou
         govpress-support ticket show 4012 --web
     """
     from govpress_support.cli import ticket_view
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.tickets.show import fetch_details
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    ticket_ids = parse_ticket_refs(ids)
+    ticket_ids = rt.ticket_ids(ids)
     clients = rt.clients
     if web:
         from govpress_support.cli.browser import open_in_browser

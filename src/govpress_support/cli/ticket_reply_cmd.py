@@ -98,12 +98,11 @@ def reply_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.cli.text_input import read_text, split_text
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.workflows.tickets.reply import ReplyRequest, check_request, prepare_reply
 
     rt = runtime.get(ctx)
     values, text = split_text(args, message)
-    ticket_ids = parse_ticket_refs(values)  # a bad id is said before the editor opens
+    ticket_ids = rt.ticket_ids(values)  # a bad id is said before the editor opens
     request = ReplyRequest("", status=status, reason=reason, macro=macro, bulk=bulk)
     check_request(request, ticket_ids)  # and so is a bad combination of options
 

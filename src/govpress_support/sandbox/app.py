@@ -4,11 +4,13 @@ and its own control API by path, over a SQLite file that persists between proces
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import DB_NAME, GITHUB_API_PREFIX
 from govpress_support.sandbox.control_api import ControlAPI
 from govpress_support.sandbox.faults import FaultInjector, Faults
@@ -16,7 +18,7 @@ from govpress_support.sandbox.rota_api import RotaAPI
 from govpress_support.sandbox.routing import Match
 from govpress_support.sandbox.seed import seed as seed_store
 from govpress_support.sandbox.stats import Stats
-from govpress_support.sandbox.store import SettingsValues, Store
+from govpress_support.sandbox.store import SettingsValues, Store, loads
 from govpress_support.sandbox.trello_api import TrelloAPI
 from govpress_support.sandbox.wire import Request, Response, text_response
 from govpress_support.sandbox.zendesk_api import ZendeskAPI
@@ -24,6 +26,8 @@ from govpress_support.sandbox.zendesk_api import ZendeskAPI
 if TYPE_CHECKING:
     from govpress_support.sandbox.github_api import GitHubAPI
     from govpress_support.sandbox.slack_api import SlackAPI
+
+STALE_AFTER = 86400  # seconds: a desk older than a day is worth a `sandbox reset`
 
 
 class Service(Protocol):
@@ -111,6 +115,25 @@ class SandboxApp:
         return SlackAPI(self.store, self.stats)
 
     @property
+    def seeded_at(self) -> datetime | None:
+        """When the desk was seeded: every time on it (SLA breaches, due dates, its history) was
+        placed from this moment, and runs on from it as the clock does."""
+        return timeutil.parse_iso(self.desk().get("seeded_at"))
+
+    def desk(self) -> dict[str, Any]:
+        """How this desk was seeded: when, with which seed number and how many bulk tickets."""
+        meta = loads(self.store.meta("seeded")) or {}
+        seeded = timeutil.parse_iso(meta.get("at"))
+        age = None if seeded is None else int((timeutil.now() - seeded).total_seconds())
+        return {
+            "seeded_at": timeutil.iso(seeded),
+            "seed": meta.get("seed"),
+            "bulk": meta.get("bulk"),
+            "age_seconds": age,
+            "stale": age is not None and age > STALE_AFTER,
+        }
+
+    @property
     def faults(self) -> Faults:
         return self._injector.faults
 
@@ -123,6 +146,7 @@ class SandboxApp:
         reseed(self.store, seed=seed, bulk=bulk)
         self.zendesk.account_window.clear()
         self.zendesk.export_window.clear()
+        self.zendesk.incremental_window.clear()
         if "github" in self.__dict__:
             self.github.clear_windows()
         if "slack" in self.__dict__:

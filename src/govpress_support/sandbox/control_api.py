@@ -1,6 +1,6 @@
 """The sandbox's own control API under `/_sandbox/...` (no auth, JSON, never faulted): stats,
-faults, settings, reset, user roles, "someone else edits this ticket", and the emails Zendesk
-would have sent."""
+faults, settings, reset, when the desk was seeded, user roles, "someone else edits this ticket",
+"the requester answers", and the emails Zendesk would have sent."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from govpress_support.sandbox.constants import DEFAULT_EMAIL
 from govpress_support.sandbox.routing import Router
 from govpress_support.sandbox.store import dumps, loads
 from govpress_support.sandbox.wire import Request, Response, json_response
+from govpress_support.sandbox.zendesk_emails import email_via
 from govpress_support.sandbox.zendesk_emails import emails as recorded_emails
 from govpress_support.sandbox.zendesk_tickets import TicketError, View, render_ticket
 
@@ -83,6 +84,9 @@ class ControlAPI:
         self.app.reset(seed=seed, bulk=bulk)
         return json_response(200, {"seed": seed, "bulk": bulk})
 
+    def desk(self, req: Request, params: dict[str, str]) -> Response:
+        return json_response(200, self.app.desk())
+
     def settings(self, req: Request, params: dict[str, str]) -> Response:
         return json_response(200, self.app.settings.as_dict())
 
@@ -148,6 +152,30 @@ class ControlAPI:
         view = View(req.origin, timeutil.now(), settings.custom_statuses)
         return json_response(200, {"ticket": render_ticket(ticket, view, slas=True), "audit": audit})
 
+    def reply(self, req: Request, params: dict[str, str]) -> Response:
+        """The ticket's requester answers by email: a public comment, and a pending or solved
+        ticket opens again (its next reply clock starts)."""
+        body = self._body(req)
+        text = body.get("body")
+        if not isinstance(text, str) or not text.strip():
+            raise ControlError(400, "body must be the text of the reply")
+        tickets = self.app.zendesk.tickets
+        current = tickets.get(int(params["id"]))
+        if current is None:
+            raise ControlError(404, f"no ticket {params['id']}")
+        changes: dict[str, Any] = {"comment": {"body": text, "public": True}}
+        if current.status in ("pending", "solved"):
+            changes["status"] = "open"
+        settings = self.app.store.settings()
+        author = current.requester_id or current.submitter_id
+        person = self.app.store.one("SELECT name, email FROM users WHERE id = ?", (author,)) if author else None
+        via = email_via(person["name"], person["email"]) if person is not None else None
+        ticket, audit = tickets.update(
+            current.id, changes, int(author or 0), custom_statuses=settings.custom_statuses, via=via
+        )
+        view = View(req.origin, timeutil.now(), settings.custom_statuses)
+        return json_response(200, {"ticket": render_ticket(ticket, view, slas=True), "audit": audit})
+
 
 def _elsewhere(module: str, name: str) -> Handler:
     """A control handler kept beside the emulator it switches (`github_api`, `slack_api`), imported
@@ -166,10 +194,12 @@ ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/_sandbox/faults", ControlAPI.faults),
     ("PUT", "/_sandbox/faults", ControlAPI.faults_update),
     ("POST", "/_sandbox/reset", ControlAPI.reset),
+    ("GET", "/_sandbox/desk", ControlAPI.desk),
     ("GET", "/_sandbox/settings", ControlAPI.settings),
     ("PUT", "/_sandbox/settings", ControlAPI.settings_update),
     ("PUT", "/_sandbox/users/{email}", ControlAPI.user_role),
     ("POST", "/_sandbox/tickets/{id:int}/touch", ControlAPI.touch),
+    ("POST", "/_sandbox/tickets/{id:int}/reply", ControlAPI.reply),
     ("GET", "/_sandbox/emails", ControlAPI.emails),
     ("GET", "/_sandbox/github", _elsewhere("github_api", "control_get")),
     ("PUT", "/_sandbox/github", _elsewhere("github_api", "control_put")),

@@ -1,7 +1,11 @@
-"""Turn `seed_data` into rows: the same desk for the same seed number, placed around "now".
+"""Turn `seed_data` into rows: the same desk for the same seed number, placed around the moment
+of seeding.
 
-Absolute times (created_at, updated_at) are set relative to the moment of seeding; SLA breach
-times and due dates are stored as offsets and placed when read (see `zendesk_tickets`).
+Every time (created_at, updated_at, SLA breach times, due dates) is absolute, set relative to the
+moment the desk is seeded (kept in the store's meta as `seeded.at`), so the clock runs on the desk
+as on a real one: a ticket that breaches in 13 minutes has breached 14 minutes later, and
+`sandbox reset` brings the desk back to its starting point. `seed_history` writes how each ticket
+got there and the month of tickets that came and went before.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from typing import Any
 
 from govpress_support.core import timeutil
 from govpress_support.sandbox import seed_data as D
-from govpress_support.sandbox import zendesk_emails as emails
+from govpress_support.sandbox import seed_history as H
 from govpress_support.sandbox.constants import ZENDESK_URL
-from govpress_support.sandbox.store import Store, dumps, next_id
-from govpress_support.sandbox.zendesk_tickets import html_of, tag_column
+from govpress_support.sandbox.metric_events import EVENT_METRIC, Clocks, sync_display
+from govpress_support.sandbox.store import Store, dumps
+from govpress_support.sandbox.zendesk_tickets import tag_column
 
 SHORT_LINK_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -48,6 +53,8 @@ def seed(store: Store, conn: sqlite3.Connection, *, seed: int = 1, bulk: int = 0
     now = timeutil.now().replace(microsecond=0)
     rng = random.Random(seed)
     _zendesk(conn, now, rng)
+    player = H.Player(conn, _default_statuses())
+    H.write_month(conn, player, now, random.Random(f"history-{seed}"))
     _trello(conn, now)
     for role, week, name, email in D.ROTA:
         conn.execute(
@@ -174,13 +181,18 @@ def _custom_fields(org_id: int | None, estimate: float | None) -> dict[str, Any]
     }
 
 
-def _sla_doc(metrics: tuple[D.Metric, ...] | None, jitter: float) -> list[dict[str, Any]] | None:
+def _default_statuses() -> dict[str, int]:
+    return {cat: sid for sid, cat, _, _, default in D.CUSTOM_STATUSES if default}
+
+
+def _sla_doc(metrics: tuple[D.Metric, ...] | None, jitter: float, now: datetime) -> list[dict[str, Any]] | None:
+    """The `slas` metrics with their breach times placed from the moment of seeding."""
     if metrics is None:
         return None
     return [
         {
             "metric": m.metric,
-            "offset": None if m.minutes is None else int(m.minutes * 60 + jitter),
+            "breach_at": None if m.minutes is None else _iso(now + timedelta(seconds=int(m.minutes * 60 + jitter))),
             "stage": m.stage,
             "hours": m.hours,
         }
@@ -191,12 +203,11 @@ def _sla_doc(metrics: tuple[D.Metric, ...] | None, jitter: float) -> list[dict[s
 def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dict[str, int]:
     """The hand-written tickets, numbered from the oldest; returns key -> id."""
     labels = {label: sid for sid, _, label, _, _ in D.CUSTOM_STATUSES}
-    defaults = {cat: sid for sid, cat, _, _, default in D.CUSTOM_STATUSES if default}
+    defaults = _default_statuses()
     orgs = {uid: oid for uid, _, _, oid in D.END_USERS}
-    domains = {oid: domain for oid, _, domain in D.ORGANIZATIONS}
-    people = {uid: (name, f"{local}@{domains[oid]}") for uid, name, local, oid in D.END_USERS}
     keys: dict[str, int] = {}
     ordered = sorted(D.TICKETS, key=lambda t: -t.days_ago)
+    player = H.Player(conn, defaults)
     for n, t in enumerate(ordered):
         tid = D.FIRST_TICKET_ID + n
         keys[t.key] = tid
@@ -205,14 +216,23 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
         status_id = (
             labels[t.custom_status] if t.custom_status else defaults["solved" if t.status == "closed" else t.status]
         )
-        doc = {
-            "sla": _sla_doc(t.sla, rng.uniform(-45, 45) if t.sla else 0),
-            "due": {"offset": int(t.due_hours * 3600)} if t.due_hours is not None else None,
+        doc: dict[str, Any] = {
+            "sla": _sla_doc(t.sla, rng.uniform(-45, 45) if t.sla else 0, now),
+            "due": {"at": _iso(now + timedelta(hours=t.due_hours))} if t.due_hours is not None else None,
             "custom_fields": _custom_fields(orgs.get(t.requester), t.estimate),
             "via": "email" if t.group == D.TRIAGE or n % 3 else "web",
             "email_ccs": list(t.ccs),
             "followers": list(t.followers),
         }
+        comments = [(t.requester, t.description, True), *t.notes]
+        span = (updated - created) / len(comments)
+        notes = [(created + span * k, author, body, public) for k, (author, body, public) in enumerate(comments)][1:]
+        seeded = H.Seeded(t, tid, created, updated, doc["sla"], status_id, notes, channel=doc["via"])
+        life, created = H.seeded_life(seeded, now)
+        state, mx, last = player.play(life)
+        _paused_remaining(doc, mx, t.status)
+        doc["mx"] = mx
+        updated = max(updated, timeutil.parse_iso(last) or updated)
         tags = list(t.tags) + ([f"client_{orgs[t.requester]}"] if t.requester in orgs else [])
         conn.execute(
             "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, "
@@ -239,28 +259,29 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
                 dumps(doc),
             ),
         )
-        comments = [(t.requester, t.description, True), *t.notes]
-        span = (updated - created) / len(comments)
-        requester = people[t.requester]
-        for k, (author, body, public) in enumerate(comments):
-            if author == t.requester:
-                via = emails.email_via(*requester) if doc["via"] == "email" else emails.web_via()
-            else:  # an agent in the agent workspace; a public reply went to the requester and CCs
-                to = emails.addressed_to(requester, list(t.ccs)) if public else None
-                via = emails.web_via(to)
-            _comment(conn, tid, author, body, public, _iso(created + span * k), via)
+        _check(tid, state, (t.group, t.status, status_id, t.assignee, t.priority, t.type))
+    player.flush()
     return keys
 
 
-def _comment(
-    conn: sqlite3.Connection, ticket_id: int, author: int, body: str, public: bool, at: str, via: dict[str, Any]
-) -> None:
-    conn.execute(
-        "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, "
-        "audit_id, via) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
-        (next_id(conn, "comment", 800001), ticket_id, author, body, html_of(body), int(public), at, dumps(via)),
-    )
+def _check(ticket_id: int, state: dict[str, Any], expected: tuple[Any, ...]) -> None:
+    """The life built for a ticket must end where the seed says the ticket is."""
+    played = tuple(state[k] for k in ("group_id", "status", "custom_status_id", "assignee_id", "priority", "type"))
+    if played != expected:
+        raise RuntimeError(f"ticket {ticket_id} plays to {played}, not {expected}")
+
+
+def _paused_remaining(doc: dict[str, Any], mx: dict[str, Any], status: str) -> None:
+    """A paused metric resumes with the time its clock has left (kept beside the sideload)."""
+    if status not in ("pending", "hold"):
+        return
+    for metric in doc.get("sla") or []:
+        if metric.get("stage") is not None:
+            continue
+        sla = mx["s"].get(EVENT_METRIC.get(metric["metric"], metric["metric"]))
+        clock = mx["c"].get(EVENT_METRIC.get(metric["metric"], metric["metric"]))
+        if sla is not None and clock is not None:
+            metric["remaining"] = int(int(sla["target"]) * 60 - float(clock["used"]))
 
 
 def _macros(conn: sqlite3.Connection, now: datetime) -> None:
@@ -288,21 +309,17 @@ def _macros(conn: sqlite3.Connection, now: datetime) -> None:
 
 def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) -> None:
     """`count` generated unsolved tickets in the 2nd line group, created a few minutes apart so
-    export order is stable, with a spread of priorities, statuses, assignees and SLA states."""
+    export order is stable, with a spread of priorities, statuses, assignees and SLA states, each
+    with the history (audits, metric events) that brought it there."""
     rng = random.Random(f"bulk-{seed}")
     start = int(conn.execute("SELECT COALESCE(MAX(id), 4000) + 1 FROM tickets").fetchone()[0])
-    first_comment = (
-        int(conn.execute("SELECT COALESCE(MAX(value), 800000) FROM counters WHERE name = 'comment'").fetchone()[0]) + 1
-    )
-    defaults = {cat: sid for sid, cat, _, _, default in D.CUSTOM_STATUSES if default}
+    defaults = _default_statuses()
+    player = H.Player(conn, defaults)
     requesters = [(uid, oid) for uid, _, _, oid in D.END_USERS]
-    domains = {oid: domain for oid, _, domain in D.ORGANIZATIONS}
-    vias = {uid: dumps(emails.email_via(name, f"{local}@{domains[oid]}")) for uid, name, local, oid in D.END_USERS}
     assignees: list[int | None] = [D.SAM, D.SAM, D.SAM, D.PRIYA, D.MORGAN, D.ADE, None]
     oldest = now - timedelta(days=180)
     step = max(1.0, (180 * 86400 - 3600) / max(count, 1))
     tickets: list[tuple[Any, ...]] = []
-    comments: list[tuple[Any, ...]] = []
     for i in range(count):
         tid = start + i
         created = oldest + timedelta(seconds=int(i * step))
@@ -329,7 +346,7 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
             sla = [
                 {
                     "metric": rng.choice(("next_reply_time", "first_reply_time")),
-                    "offset": offset,
+                    "breach_at": None if offset is None else _iso(now + timedelta(seconds=offset)),
                     "stage": None,
                     "hours": hours,
                 }
@@ -343,50 +360,32 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
         )
         requester, org = rng.choice(requesters)
         description = f"{subject}. Reported by the web team; details in the attached screenshot (#{i + 1})."
-        due = {"offset": rng.randint(3600, 14 * 86400)} if kind == "task" and rng.random() < 0.5 else None
-        doc = {"sla": sla, "due": due, "custom_fields": _custom_fields(org, None), "via": "email"}
-        stamp = _iso(created)
-        updated = _iso(min(now, created + timedelta(hours=rng.randint(1, 72))))
-        tickets.append(
-            (
-                tid,
-                D.SECOND_LINE,
-                status,
-                defaults[status],
-                priority,
-                kind,
-                assignee,
-                requester,
-                requester,
-                org,
-                subject,
-                description,
-                tag_column(["bulk", f"client_{org}"]),
-                stamp,
-                updated,
-                dumps(doc),
-            )
+        due = (
+            {"at": _iso(now + timedelta(seconds=rng.randint(3600, 14 * 86400)))}
+            if kind == "task" and rng.random() < 0.5
+            else None
         )
-        comments.append(
-            (first_comment + i, tid, requester, description, html_of(description), 1, stamp, vias[requester])
+        updated = min(now, created + timedelta(hours=rng.randint(1, 72)))
+        spec = D.SeedTicket(
+            f"bulk-{tid}", D.SECOND_LINE, subject, description, requester, assignee, status, priority, kind, None, 0
         )
-    conn.executemany(
-        "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, "
-        "assignee_id, requester_id, "
-        "submitter_id, organization_id, subject, description, tags, created_at, updated_at, doc) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        tickets,
-    )
-    conn.executemany(
-        "INSERT INTO comments (id, ticket_id, author_id, body, html_body, public, created_at, via) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        comments,
-    )
-    conn.execute(
-        "INSERT INTO counters (name, value) VALUES ('comment', ?) ON CONFLICT (name) DO UPDATE "
-        "SET value = excluded.value",
-        (first_comment + count - 1,),
-    )
+        life, _ = H.seeded_life(H.Seeded(spec, tid, created, updated, sla, defaults[status], []), now, fit=False)
+        state, mx, last = player.play(life)
+        _check(tid, state, (D.SECOND_LINE, status, defaults[status], assignee, priority, kind))
+        doc: dict[str, Any] = {"sla": sla, "due": due, "custom_fields": _custom_fields(org, None), "via": "email"}
+        if mx["s"]:  # the sideload shows what the clocks measured
+            doc["sla"] = []
+            clocks = Clocks(player.ledger, tid, mx)
+            clocks.touched.update(mx["s"])
+            sync_display(doc, clocks)
+        elif sla:
+            doc["sla"] = []
+        doc["mx"] = mx
+        row = H.ticket_row(tid, state, requester, org, subject, description)
+        tags = tag_column(["bulk", f"client_{org}"])
+        tickets.append((*row, tags, _iso(created), max(_iso(updated), last), dumps(doc)))
+    conn.executemany(H.INSERT_TICKET, tickets)
+    player.flush()
 
 
 # --- Trello --------------------------------------------------------------------------------------
@@ -480,7 +479,9 @@ def _trello(conn: sqlite3.Connection, now: datetime) -> None:
             number = id_short[card.board]
         positions[lid] = positions.get(lid, 0.0) + 16384.0
         changed = now - timedelta(days=age_days)
-        due: dict[str, Any] | None = None if card.due_hours is None else {"offset": int(card.due_hours * 3600)}
+        due: dict[str, Any] | None = (
+            None if card.due_hours is None else {"at": trello_time(now + timedelta(hours=card.due_hours))}
+        )
         doc = {
             "name": card.name,
             "desc": card.desc,

@@ -1,8 +1,10 @@
 """The GovPress support desk the sandbox starts with: people, groups, tickets, boards, rota.
 
 Plain data only; `seed.py` turns it into rows. Ids are fixed so tests and docs can name them.
-SLA times and due dates are offsets from "now" (minutes or hours), placed at read time, so at any
-moment some tickets are breached, some breach within the hour and some are paused.
+SLA times and due dates are offsets (minutes or hours) from the moment the desk is seeded, so a
+fresh desk has tickets breached, some breaching within the hour and some paused, and the clock
+runs on from there. A running first-reply clock started when its ticket came in: the ticket's
+creation time follows from its breach time and target.
 """
 
 from __future__ import annotations
@@ -162,8 +164,8 @@ TICKET_FIELDS: tuple[tuple[int, str], ...] = (
 
 @dataclass(frozen=True)
 class Metric:
-    """An SLA metric: `minutes` from now to the breach (None: no breach time), and a stage the
-    seed fixes (None: the stage follows the ticket's status when it is read)."""
+    """An SLA metric: `minutes` from the moment of seeding to the breach (None: no breach time),
+    and a stage the seed fixes (None: the stage follows the ticket's status when it is read)."""
 
     metric: str
     minutes: float | None
@@ -737,7 +739,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         priority="high",
         type="incident",
         sla=(frt(25, hours=4),),
-        days_ago=0.2,
+        days_ago=0.15,
         tags=("accounts", "2fa"),
     ),
     # --- GovPress support triage -----------------------------------------------------------------
@@ -751,7 +753,7 @@ TICKETS: tuple[SeedTicket, ...] = (
         status="new",
         priority=None,
         type=None,
-        sla=(frt(45, hours=8),),
+        sla=(frt(45, hours=2),),
         days_ago=0.05,
     ),
     SeedTicket(

@@ -16,7 +16,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 4
+from govpress_support.core.private import touch_private
+
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -63,6 +65,16 @@ CREATE TABLE jobs (
     id TEXT PRIMARY KEY, created REAL NOT NULL, polls INTEGER NOT NULL DEFAULT 0,
     doc TEXT NOT NULL);
 CREATE TABLE suspended (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE audits (
+    id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL, created_at TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX audits_ticket ON audits (ticket_id, created_at, id);
+CREATE INDEX audits_created ON audits (created_at, id);
+CREATE TABLE metric_events (
+    id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL, metric TEXT NOT NULL,
+    instance_id INTEGER NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL,
+    deleted INTEGER, doc TEXT);
+CREATE INDEX metric_events_time ON metric_events (time, id);
+CREATE INDEX metric_events_ticket ON metric_events (ticket_id, metric, instance_id);
 
 CREATE TABLE trello_members (
     id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, token TEXT UNIQUE, email TEXT,
@@ -128,6 +140,8 @@ DATA_TABLES = (
     "macros",
     "jobs",
     "suspended",
+    "audits",
+    "metric_events",
     "trello_members",
     "trello_boards",
     "trello_board_members",
@@ -204,7 +218,7 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        touch_private(self.path)  # SQLite gives its -wal and -shm files the database's mode
         conn = self.conn()
         conn.execute("PRAGMA journal_mode=WAL")
         with self.write() as c:

@@ -12,11 +12,13 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import AGENT_TOKEN, DEFAULT_EMAIL
 from govpress_support.sandbox.limits import Verdict, Window
+from govpress_support.sandbox.metric_events import render_metric_set
 from govpress_support.sandbox.routing import Match, Router
 from govpress_support.sandbox.stats import Stats
 from govpress_support.sandbox.store import SettingsValues, Store, dumps, loads
@@ -49,6 +51,8 @@ EXPORT_MAX_PAGE = 1000
 CURSOR_TTL = 3600  # seconds an export cursor stays valid
 JOB_TTL = 86400  # seconds job results are kept
 ACCOUNT_LIMIT, EXPORT_LIMIT = 700, 100  # requests a minute
+INCREMENTAL_LIMIT = 10  # requests a minute to the incremental exports, together
+INCREMENTAL = frozenset({"/api/v2/incremental/ticket_metric_events"})
 
 FORBIDDEN = {
     "error": "Forbidden",
@@ -119,11 +123,13 @@ class ZendeskAPI:
         self.tickets = Tickets(store)
         self.account_window = Window(ACCOUNT_LIMIT, 60)
         self.export_window = Window(EXPORT_LIMIT, 60)
+        self.incremental_window = Window(INCREMENTAL_LIMIT, 60)
         self.router: Router[Handler] = Router()
         # Resources kept in their own modules; they import this one, so they are imported here.
-        from govpress_support.sandbox import zendesk_macros, zendesk_suspended
+        from govpress_support.sandbox import zendesk_macros, zendesk_metrics, zendesk_suspended
 
-        for method, pattern, handler in (*ROUTES, *zendesk_macros.ROUTES, *zendesk_suspended.ROUTES):
+        routes = (*ROUTES, *zendesk_macros.ROUTES, *zendesk_suspended.ROUTES, *zendesk_metrics.ROUTES)
+        for method, pattern, handler in routes:
             self.router.add(method, pattern, handler)
 
     # --- dispatch --------------------------------------------------------------------------------
@@ -176,6 +182,10 @@ class ZendeskAPI:
             export = self.export_window.hit("export")
             if not export.allowed:
                 return export
+        if account.allowed and match is not None and match.route.pattern in INCREMENTAL:
+            incremental = self.incremental_window.hit("incremental")
+            if not incremental.allowed:
+                return incremental
         return account
 
     def _authenticate(self, req: Request) -> sqlite3.Row:
@@ -330,9 +340,11 @@ class ZendeskAPI:
             },
         }
 
-    def sideloads(self, tickets: list[TicketState], wanted: set[str], origin: str) -> dict[str, Any]:
-        """Top-level `users`, `organizations`, `groups` arrays for the given tickets."""
+    def sideloads(self, tickets: list[TicketState], wanted: set[str], origin: str, now: datetime) -> dict[str, Any]:
+        """Top-level `users`, `organizations`, `groups` and `metric_sets` arrays for the tickets."""
         out: dict[str, Any] = {}
+        if "metric_sets" in wanted:
+            out["metric_sets"] = [render_metric_set(t.id, t.doc.get("mx"), origin, now) for t in tickets]
         if "users" in wanted:
             ids = sorted({i for t in tickets for i in (t.requester_id, t.submitter_id, t.assignee_id) if i})
             rows = _by_ids(self.store, "users", ids)
@@ -495,14 +507,14 @@ class ZendeskAPI:
             raise not_found()
         wanted = _includes(c.req)
         body = {"ticket": render_ticket(ticket, c.view, slas="slas" in wanted)}
-        body.update(self.sideloads([ticket], wanted, c.req.origin))
+        body.update(self.sideloads([ticket], wanted, c.req.origin, c.view.now))
         return json_response(200, body)
 
     def tickets_show_many(self, c: Call) -> Response:
         tickets = self.tickets.many(_ids(c.req))
         wanted = _includes(c.req)
         body: dict[str, Any] = {"tickets": [render_ticket(t, c.view, slas="slas" in wanted) for t in tickets]}
-        body.update(self.sideloads(tickets, wanted, c.req.origin))
+        body.update(self.sideloads(tickets, wanted, c.req.origin, c.view.now))
         body.update({"next_page": None, "previous_page": None, "count": len(tickets)})
         return json_response(200, body)
 
@@ -685,7 +697,7 @@ class ZendeskAPI:
             else None,
             "count": count,
         }
-        body.update(self.sideloads(tickets, wanted, c.req.origin))
+        body.update(self.sideloads(tickets, wanted, c.req.origin, c.view.now))
         return json_response(200, body)
 
     def search_count(self, c: Call) -> Response:
@@ -759,7 +771,7 @@ class ZendeskAPI:
             },
             "links": {"prev": None, "next": next_link},
         }
-        body.update(self.sideloads(tickets, wanted, c.req.origin))
+        body.update(self.sideloads(tickets, wanted, c.req.origin, c.view.now))
         return json_response(200, body)
 
     # --- custom statuses, suspended tickets ------------------------------------------------------

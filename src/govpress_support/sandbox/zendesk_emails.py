@@ -4,7 +4,9 @@ as the default trigger "Notify requester and CCs of comment update" sends it.
 The sandbox sends nothing: it records each email (seen through `GET /_sandbox/emails`), writes the
 trigger's `Notification` event into the update's audit, and addresses the comment's `via` as
 Zendesk does (`source.to` names the requester and lists the CC'd user ids). Comments by end users
-and internal notes email nobody.
+and internal notes email nobody. The seeded history (`seed_history`) addresses its replies and
+writes their `Notification` events the same way; the emails it stands for were sent before the
+desk began, so none is recorded.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def send_reply(
     if requester is None and not ccs:
         return via, None
     author = _person(conn, author_id)
-    title = f"[{ACCOUNT_NAME}] Re: {subject}"
+    title = reply_subject(subject)
     email = {
         "audit_id": audit_id,
         "trigger": {"id": TRIGGER_ID, "title": TRIGGER_TITLE},
@@ -142,11 +144,21 @@ def send_reply(
         (email_id, ticket_id, comment_id, at, dumps(email)),
     )
     ids = [row["id"] for row in ([requester] if requester is not None else []) + ccs]
-    event = {
+    return via, notification(subject, body, ids)
+
+
+def reply_subject(subject: str) -> str:
+    return f"[{ACCOUNT_NAME}] Re: {subject}"
+
+
+def notification(subject: str, body: str, recipient_ids: list[int]) -> dict[str, Any]:
+    """The trigger's `Notification` audit event for a public reply on the ticket `subject` (the
+    caller gives it an id)."""
+    return {
         "type": "Notification",
-        "subject": title,
+        "subject": reply_subject(subject),
         "body": body,
-        "recipients": ids,
+        "recipients": recipient_ids,
         "via": {
             "channel": "rule",
             "source": {
@@ -155,7 +167,6 @@ def send_reply(
             },
         },
     }
-    return via, event
 
 
 def render_email(row: sqlite3.Row) -> dict[str, Any]:

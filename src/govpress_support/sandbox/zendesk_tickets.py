@@ -1,9 +1,12 @@
 """Zendesk tickets: how a stored ticket renders as JSON, and how a change to one is checked and
 written (the rules behind PUT tickets/{id}, update_many, POST tickets and the control API's touch).
 
-SLA metrics and task due dates are stored as offsets from now and placed at read time; a metric's
-stage follows the ticket's status (pending/hold pause the clock, solved/closed achieve it) unless
-the seed fixed it. `updated_at` moves on every write and never twice to the same second.
+SLA breach times and task due dates are absolute, set when the desk was seeded or by the change
+that moved them, so the clock runs as on a real desk. A metric's stage follows the ticket's status
+(pending/hold pause the clock, solved/closed achieve it) unless the seed fixed it; the metric
+clocks behind it (`metric_events`) write the ticket metric events as each change is saved, and the
+change itself is kept as an audit. `updated_at` moves on every write and never twice to the same
+second.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govpress_support.core import timeutil
+from govpress_support.core.numbers import whole_number
 from govpress_support.sandbox import zendesk_emails as emails
+from govpress_support.sandbox.metric_events import Clocks, Ledger, Snapshot, sync_display
 from govpress_support.sandbox.seed_data import TICKET_FIELDS
 from govpress_support.sandbox.store import Store, dumps, loads
 
@@ -26,8 +31,6 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
 TYPES = ("problem", "incident", "question", "task")
 UNSOLVED = ("new", "open", "pending", "hold")
-# The SLA target a new ticket gets from its priority, in hours.
-POLICY_HOURS = {"urgent": 1, "high": 4, "normal": 8, "low": 24}
 
 CLOSED_DESCRIPTION = "Status: closed prevents ticket update"
 CONFLICT_BODY = {
@@ -151,18 +154,10 @@ def normalise_tags(values: Any) -> list[str]:
 # --- rendering -----------------------------------------------------------------------------------
 
 
-def placed(now: datetime, offset: Any) -> str | None:
-    """`now + offset` to the second. Whole seconds on both sides, so two reads at different
-    moments keep every pair of tickets in the same order (truncating the sum would not)."""
-    return timeutil.iso(now.replace(microsecond=0) + timedelta(seconds=round(float(offset))))
-
-
-def due_at(doc: dict[str, Any], now: datetime) -> str | None:
+def due_at(doc: dict[str, Any]) -> str | None:
     due = doc.get("due")
     if not isinstance(due, dict):
         return None
-    if due.get("offset") is not None:
-        return placed(now, due["offset"])
     value = due.get("at")
     return value if isinstance(value, str) else None
 
@@ -179,10 +174,10 @@ def metric_stage(metric: dict[str, Any], status: str) -> str:
 
 def rough_time(metric: dict[str, Any], now: datetime) -> dict[str, int]:
     """The rough `hours`/`minutes`/`days` Zendesk adds to a metric (clients must not use it)."""
-    offset = metric.get("offset")
-    if offset is None:
+    breach = timeutil.parse_iso(metric.get("breach_at"))
+    if breach is None:
         return {"hours": int(metric.get("hours") or 24)}
-    seconds = float(offset)
+    seconds = (breach - now.replace(microsecond=0)).total_seconds()
     if abs(seconds) < 3600:
         return {"minutes": int(seconds // 60)}
     if abs(seconds) < 48 * 3600:
@@ -196,10 +191,8 @@ def render_slas(doc: dict[str, Any], status: str, now: datetime) -> dict[str, An
         return None
     out: list[dict[str, Any]] = []
     for metric in metrics:
-        offset = metric.get("offset")
-        breach = None if offset is None else placed(now, offset)
         entry: dict[str, Any] = {
-            "breach_at": breach,
+            "breach_at": metric.get("breach_at"),
             "stage": metric_stage(metric, status),
             "metric": metric["metric"],
         }
@@ -238,7 +231,7 @@ def render_ticket(state: TicketState, view: View, *, slas: bool = False) -> dict
         "problem_id": None,
         "has_incidents": False,
         "is_public": True,
-        "due_at": due_at(doc, view.now),
+        "due_at": due_at(doc),
         "tags": list(state.tags),
         "custom_fields": fields,
         "satisfaction_rating": None,
@@ -332,9 +325,11 @@ class Tickets:
         *,
         custom_statuses: bool = True,
         touch: bool = False,
+        via: dict[str, Any] | None = None,
     ) -> tuple[TicketState, dict[str, Any]]:
         """Apply one ticket's changes in its own transaction; raises TicketError (nothing written).
-        `touch` moves `updated_at` even when nothing else changes."""
+        `touch` moves `updated_at` even when nothing else changes; `via` is where the change came
+        from when not the API (the control API's requester answering by email)."""
         with self.store.write() as conn:
             current = self.get(ticket_id, conn)
             if current is None:
@@ -352,7 +347,7 @@ class Tickets:
             if current.status == "closed":
                 raise record_invalid({"status": [{"description": CLOSED_DESCRIPTION, "error": "InvalidValue"}]})
             new, events, comment = self._apply(conn, current, changes, author_id, custom_statuses=custom_statuses)
-            audit = self._write(conn, current, new, events, comment, author_id, created=False, touch=touch)
+            audit = self._write(conn, current, new, events, comment, author_id, created=False, touch=touch, via=via)
             return new, audit
 
     def create(
@@ -395,19 +390,7 @@ class Tickets:
             )
             if comment_row is None:
                 comment_row = {"body": body, "html_body": html_of(body), "public": True}
-            hours = POLICY_HOURS.get(new.priority or "")
-            new.doc["sla"] = (
-                [
-                    {
-                        "metric": "first_reply_time",
-                        "offset": hours * 3600,
-                        "stage": None,
-                        "hours": hours,
-                    }
-                ]
-                if hours
-                else []
-            )
+            new.doc["sla"] = []  # the policies fill it in as the metric clocks start (`_write`)
             audit = self._write(conn, None, new, events, comment_row, author_id, created=True)
             return new, audit
 
@@ -567,7 +550,6 @@ class Tickets:
             new.assignee_id = author_id  # Zendesk assigns an unassigned ticket to whoever solves it
         if new.custom_status_id is None:
             new.custom_status_id = _default_custom_status(conn, new.status)
-        _follow_sla(new, current.status, comment is not None and comment["public"] and author_is_agent)
         return new, _events(current, new), comment
 
     def _requester(self, conn: sqlite3.Connection, data: dict[str, Any], author_id: int) -> int:
@@ -612,6 +594,7 @@ class Tickets:
         *,
         created: bool,
         touch: bool = False,
+        via: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         now = timeutil.now()
         audit_id = self.store.next_id(conn, "audit", 900001)
@@ -620,6 +603,8 @@ class Tickets:
             new.updated_at = next_stamp(current.updated_at if current else None, now)
         elif created:
             new.updated_at = new.created_at
+        if changed:
+            _play_metrics(conn, current, new, comment, _is_agent(conn, author_id), now)
         cols = new.columns()
         if created:
             names = ", ".join(cols)
@@ -637,9 +622,9 @@ class Tickets:
         notification: dict[str, Any] | None = None
         if comment is not None:
             cid = self.store.next_id(conn, "comment", 800001)
-            via = emails.api_via()
+            comment_via = via or emails.api_via()
             if comment["public"] and not created and _is_agent(conn, author_id):
-                via, notification = emails.send_reply(
+                comment_via, notification = emails.send_reply(
                     conn,
                     ticket_id=new.id,
                     subject=new.subject,
@@ -665,7 +650,7 @@ class Tickets:
                     int(comment["public"]),
                     new.updated_at,
                     audit_id,
-                    dumps(via),
+                    dumps(comment_via),
                 ),
             )
             audit_events.append(
@@ -690,15 +675,21 @@ class Tickets:
         if notification is not None:
             notification["id"] = self.store.next_id(conn, "event", 950001)
             audit_events.append(notification)
-        return {
+        audit = {
             "id": audit_id,
             "ticket_id": new.id,
             "created_at": new.updated_at,
             "author_id": author_id,
             "metadata": {"system": {"client": "govpress-support sandbox"}, "custom": {}},
-            "via": {"channel": "api", "source": {"from": {}, "to": {}, "rel": None}},
+            "via": via or emails.api_via(),
             "events": audit_events,
         }
+        if changed:
+            conn.execute(
+                "INSERT INTO audits (id, ticket_id, created_at, doc) VALUES (?, ?, ?, ?)",
+                (audit_id, new.id, new.updated_at, dumps(audit)),
+            )
+        return audit
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -715,8 +706,10 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        text = value.strip()
+        number = whole_number(text.removeprefix("-"))  # ASCII digits within 64 bits
+        return None if number is None else -number if text.startswith("-") else number
     return None
 
 
@@ -761,23 +754,43 @@ def _is_member(conn: sqlite3.Connection, user_id: int, group_id: int | None) -> 
     return row is not None
 
 
+def snapshot(state: TicketState) -> Snapshot:
+    return Snapshot(
+        state.status, state.group_id, state.assignee_id, state.priority, tuple(state.tags), state.custom_status_id
+    )
+
+
+def _play_metrics(
+    conn: sqlite3.Connection,
+    current: TicketState | None,
+    new: TicketState,
+    comment: dict[str, Any] | None,
+    by_agent: bool,
+    now: datetime,
+) -> None:
+    """Play one saved change to the ticket's metric clocks (their events go in the same
+    transaction) and bring its `slas` metrics up to date."""
+    ledger = Ledger(conn)
+    mx = new.doc.get("mx")
+    clocks = Clocks(ledger, new.id, mx if isinstance(mx, dict) else {})
+    new.doc["mx"] = clocks.mx
+    if current is None:
+        clocks.created(now, snapshot(new))
+    else:
+        public = comment is not None and bool(comment["public"])
+        solving = new.status in ("solved", "closed") and current.status != new.status
+        if comment is not None and by_agent:
+            clocks.commented(now, by_agent=True, public=public, solving=solving)
+        clocks.changed(now, snapshot(current), snapshot(new))
+        if comment is not None and not by_agent:
+            clocks.commented(now, by_agent=False, public=public)
+    sync_display(new.doc, clocks)
+    ledger.flush()
+
+
 def _is_agent(conn: sqlite3.Connection, user_id: int) -> bool:
     row = conn.execute("SELECT role FROM users WHERE id = ?", (user_id,)).fetchone()
     return row is not None and row["role"] in ("agent", "admin")
-
-
-def _follow_sla(new: TicketState, old_status: str, agent_replied: bool) -> None:
-    """Reopening restarts a paused clock that had no breach time; a public agent reply fulfils
-    the reply metrics, as Zendesk's policies do."""
-    metrics = new.doc.get("sla")
-    if not metrics:
-        return
-    resumed = old_status in ("pending", "hold") and new.status in ("new", "open")
-    for metric in metrics:
-        if resumed and metric.get("offset") is None and not metric.get("stage"):
-            metric["offset"] = int(metric.get("hours") or 24) * 3600
-        if agent_replied and metric["metric"] in ("first_reply_time", "next_reply_time") and not metric.get("stage"):
-            metric["stage"] = "achieved"
 
 
 _AUDITED = ("subject", "status", "custom_status_id", "priority", "type", "group_id", "assignee_id")

@@ -20,13 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govpress_support.core.comments import is_note, is_reply, latest_public
+from govpress_support.core.comments import clean_note, is_note, is_reply, latest_public
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import GovPressError, UsageError
 from govpress_support.core.models import Comment, Macro, Ticket, User
 from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.workflows.tickets.macros import describe_changes, find_macro, macro_changes
-from govpress_support.workflows.tickets.plan import Batch, apply, clean_note, new_plans, prepare_note, read_tickets
+from govpress_support.workflows.tickets.plan import Batch, apply, new_plans, prepare_note, read_tickets
 from govpress_support.workflows.tickets.status import StatusTarget, plan_status, status_target
 from govpress_support.workflows.tickets.write import (
     ChangeOutcome,
