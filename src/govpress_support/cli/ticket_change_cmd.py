@@ -201,8 +201,7 @@ def note_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.cli.comment_text import comment_text
-    from govpress_support.cli.text_input import split_text
+    from govpress_support.cli.comment_text import comment_text, split_text
     from govpress_support.workflows.tickets.plan import prepare_note
 
     rt = runtime.get(ctx)

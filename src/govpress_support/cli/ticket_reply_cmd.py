@@ -6,16 +6,13 @@ once (a public reply defaults to no), `--yes` off a terminal, `--dry-run`, writt
 collision guard through the same flow, safe to run twice.
 """
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from govpress_support.cli import runtime
 from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, complete_status, complete_ticket
 from govpress_support.cli.ticket_change_cmd import MUTATION_NOTE, _mutate
-
-if TYPE_CHECKING:
-    from govpress_support.workflows.tickets.reply import ReplyContext
 
 
 def register(root: typer.Typer) -> None:
@@ -38,9 +35,11 @@ REPLY_HELP = (
 The plan says that it is public and whom it goes to (requester and CCs, by name and email), and
 the question defaults to no. The text comes from the last argument, from stdin with `-` (or when
 it is omitted and stdin is not a terminal), or from your $VISUAL/$EDITOR, which opens on the
-ticket's latest public messages as `#` lines for context (left out of the reply). A ticket whose
-latest public comment is already this reply by you is left alone, so running it twice sends it
-once. Internal notes are `govpress-support note`: a reply never goes out internal, nor a note public.
+ticket's latest public messages as `#` lines for context (left out of the reply). An empty
+reply, one over 64 KB (Zendesk's limit for one comment) or stdin that is not UTF-8 is an error
+and nothing is sent. A ticket whose latest public comment is already this reply by you is left
+alone, so running it twice sends it once. Internal notes are `govpress-support note`: a reply
+never goes out internal, nor a note public.
 
 --status sets the status in the same update, with the rules of `ticket status` (on-hold needs
 --reason, added as an internal note right after; believed-solved is the team's custom status).
@@ -97,7 +96,7 @@ def reply_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.cli.text_input import read_text, split_text
+    from govpress_support.cli.comment_text import comment_text, reply_template, split_text
     from govpress_support.workflows.tickets.reply import ReplyRequest, check_request, prepare_reply
 
     rt = runtime.get(ctx)
@@ -110,18 +109,13 @@ def reply_cmd(
         from govpress_support.workflows.tickets.reply import reply_context
 
         if len(ticket_ids) > 1:
-            return _template(None)
+            return reply_template(None)
         with rt.out.status("reading the thread…"):
-            return _template(reply_context(rt.clients.zendesk, ticket_ids[0]))
+            return reply_template(reply_context(rt.clients.zendesk, ticket_ids[0]))
 
-    body = read_text(
-        rt.out,
-        rt.environ,
-        text,
-        what="reply",
-        name=f"reply-{ticket_ids[0]}",
-        template=template,
-        optional=macro is not None,
+    # The one reading rule of notes: the 64 KB limit, UTF-8 stdin; a macro's reply may add none.
+    body = comment_text(
+        rt, text, what="reply", name=f"reply-{ticket_ids[0]}", template=template, optional=macro is not None
     )
     request.text = body
     _mutate(
@@ -132,30 +126,6 @@ def reply_cmd(
         dry_run=dry_run,
         json_out=json_out,
     )
-
-
-def _template(context: "ReplyContext | None") -> str:
-    """The editor's file: room for the reply, then `#` lines saying who gets it and quoting the
-    latest public messages (the reply is everything that is not a `#` line)."""
-    from govpress_support.core.timeutil import now, relative
-    from govpress_support.workflows.tickets.reply import person
-
-    lines = ["", "", "# Write your PUBLIC reply above. Lines starting with '#' are left out;"]
-    lines.append("# an empty reply sends nothing.")
-    if context is None:
-        lines.append("# It is emailed to each ticket's requester and CCs.")
-        return "\n".join(lines) + "\n"
-    to = person(context.to)
-    ccs = ", ".join(person(u) for u in context.ccs)
-    lines.append(f"# It is emailed to {to}" + (f", CC {ccs}." if ccs else "."))
-    lines += ["#", f"# #{context.ticket.id} {context.ticket.subject}"]
-    if not context.messages:
-        lines.append("# (no public messages yet)")
-    for author, comment in context.messages:
-        when = relative(comment.created_at, now()) if comment.created_at else ""
-        lines += ["#", f"# {author}, {when}:"]
-        lines += [f"#   {line}".rstrip() for line in comment.body.splitlines()]
-    return "\n".join(lines) + "\n"
 
 
 # --- macros ---------------------------------------------------------------------------------------------

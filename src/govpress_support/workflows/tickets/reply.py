@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govpress_support.core.comments import clean_note, is_note, is_reply, latest_public
+from govpress_support.core.comments import check_size, clean_note, is_note, is_reply, latest_public
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import GovPressError, UsageError
 from govpress_support.core.models import Comment, Macro, Ticket, User
@@ -200,6 +200,7 @@ def _plan_one(
             body = "\n\n".join(part for part in (applied.comment.body.strip(), text) if part)
         if not body:
             raise UsageError(f"macro {macro.title!r} adds no comment", "give the reply's text as well")
+        check_size(body, "reply" if public else "note")  # the macro's text and ours, in one comment
     if target is not None:  # --status wins over the macro's status
         changes = {k: v for k, v in changes.items() if k not in ("status", "custom_status_id")}
     plan: TicketPlan
