@@ -65,6 +65,7 @@ class Seed:
     believed_solved = _id("a11y-404")  # the "Pending believed solved" custom status
     breached_urgent = _id("contact-form")  # urgent, next reply breached, its card In progress
     breaching_soon_no_card = _id("cookie-banner")  # next reply due within the hour, no card
+    mine_task_with_due = _id("yoast-update")  # a task with a due date
     # 2nd line, others'
     breached_with_card = _id("php-warnings")  # Priya's, next reply breached, its card In progress
     cascaded_with_group_sla = _id("wpml-conflict")  # came through 1st line; the plugin group SLA runs
@@ -144,6 +145,7 @@ PROMISES: dict[str, Callable[[SeedTicket], bool]] = {
     "breaching_soon_no_card": lambda t: (
         _mine(t, "open") and any(0 < m <= 60 for m in _breach_minutes(t)) and t.card is None
     ),
+    "mine_task_with_due": lambda t: _mine(t, "open") and t.type == "task" and t.due_hours is not None,
     "breached_with_card": lambda t: (
         _in(t, SECOND_LINE) and t.assignee == PRIYA.id and _breached(t) and t.card is not None
     ),

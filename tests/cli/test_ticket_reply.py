@@ -161,7 +161,7 @@ def test_a_macro_through_zendesks_apply_with_text_added(cli: Invoke, desk: Desk)
 class TestDue:
     def test_a_task_gets_a_due_day_at_noon_and_a_second_run_changes_nothing(self, cli: Invoke, desk: Desk) -> None:
         timeutil.set_clock(lambda: timeutil.parse_iso("2026-12-01T10:00:00Z") or timeutil.now())
-        task = 4019  # a task with a due date already
+        task = SEED.mine_task_with_due
         done = cli("--sandbox", "ticket", "due", task, "friday", "--yes")
         assert done.code == 0, done.stderr
         assert "due: " in done.stderr and "→ Fri 04 Dec 2026" in done.stderr

@@ -14,7 +14,7 @@ from tests.seed_names import FREE_WEEKLY_TASK, ME, SEED, SPAM, WEEK
 
 REPLY = "Hello, we have found the cause and deployed a fix this morning. Could you check it works for you?"
 DETAIL = "A screenshot of the search results page would help most."
-TASK = 4019  # a task ticket: "Update Yoast SEO and re-test the XML sitemap"
+TASK = SEED.mine_task_with_due  # "Update Yoast SEO and re-test the XML sitemap"
 
 
 def test_a_whole_rota_day_from_the_terminal(

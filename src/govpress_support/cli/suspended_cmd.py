@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, listing_group
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, listing_group, mutating
 
 if TYPE_CHECKING:
     from govpress_support.cli.output import Output
@@ -97,6 +97,7 @@ app = listing_group("suspended", SUSPENDED_HELP, _list)
 
 
 @app.command("recover", help=RECOVER_HELP)
+@mutating("suspended recover")
 def recover_cmd(
     ctx: typer.Context,
     ids: SuspendedIds,
@@ -108,6 +109,7 @@ def recover_cmd(
 
 
 @app.command("delete", help=DELETE_HELP)
+@mutating("suspended delete")
 def delete_cmd(
     ctx: typer.Context,
     ids: SuspendedIds,
@@ -119,19 +121,16 @@ def delete_cmd(
 
 
 def _act(ctx: typer.Context, action: str, ids: list[str], *, yes: bool, dry_run: bool, json_out: bool) -> None:
-    from govpress_support.core.errors import GovPressError, PartialFailure, UsageError
+    from govpress_support.core.errors import GovPressError, PartialFailure
+    from govpress_support.core.refs import parse_suspended_ids
     from govpress_support.workflows import suspended
 
-    numbers: list[int] = []
-    for value in ids:
-        if not value.strip().isdigit():
-            raise UsageError(f"{value!r} is not a suspended ticket id", "the ids `govpress-support suspended` lists")
-        numbers.append(int(value))
+    numbers = parse_suspended_ids(ids)
     rt = runtime.get(ctx)
     out = rt.output(json_out)
     zendesk = rt.clients.zendesk
     with out.status("reading suspended tickets…"):
-        plan = suspended.plan_suspended(zendesk, list(dict.fromkeys(numbers)), action)
+        plan = suspended.plan_suspended(zendesk, numbers, action)
     verb = "recover" if action == "recover" else "delete"
     for ticket in plan.found:
         author = ticket.author_email or ticket.author_name or "unknown sender"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, listing_group
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, listing_group, mutating
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -102,6 +102,7 @@ app = listing_group("weekly-tasks", WEEKLY_HELP, _list)
 
 
 @app.command("take", help=TAKE_HELP)
+@mutating("weekly-tasks take")
 def take_cmd(
     ctx: typer.Context,
     card: Annotated[str, typer.Argument(metavar="CARD", help="The card's name (or part of it), short link or URL.")],

@@ -11,6 +11,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from govpress_support.core.errors import UsageError
+from govpress_support.core.numbers import clipped, whole_number
 
 DUE_TIME = time(12, 0, tzinfo=UTC)
 DUE_HINT = "use a date (2026-12-04), a weekday (friday), +3d or +2w, today, tomorrow, or none to clear it"
@@ -18,8 +19,8 @@ CLEAR_WORDS = ("none", "clear")
 MAX_AHEAD = timedelta(days=3660)  # ten years: anything further is a typo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_OFFSET = re.compile(r"\+(\d{1,4})([dw])")
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_OFFSET = re.compile(r"\+([0-9]{1,4})([dw])")  # ASCII digits only (core/numbers.py)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _weekday(word: str) -> int | None:
@@ -41,28 +42,35 @@ def parse_due_day(text: str, today: date) -> date | None:
     raw = text.strip().lower()
     if raw in CLEAR_WORDS:
         return None
-    day: date | None = None
-    if raw == "today":
-        day = today
-    elif raw == "tomorrow":
-        day = today + timedelta(days=1)
-    elif match := _OFFSET.fullmatch(raw):
-        count, unit = int(match[1]), match[2]
-        day = today + timedelta(days=count * (7 if unit == "w" else 1))
-    elif _ISO_DAY.fullmatch(raw):
-        try:
-            day = date.fromisoformat(raw)
-        except ValueError:
-            raise UsageError(f"{text.strip()!r} is not a date", DUE_HINT) from None
-    elif (weekday := _weekday(raw)) is not None:
-        day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    try:
+        day = _day(raw, today)
+    except ValueError:  # an impossible date
+        raise UsageError(f"{clipped(text.strip())!r} is not a date", DUE_HINT) from None
+    except OverflowError:  # past the calendar's end
+        raise UsageError(f"due date {clipped(text.strip())!r} is more than ten years away", DUE_HINT) from None
     if day is None:
-        raise UsageError(f"invalid due date {text.strip()!r}", DUE_HINT)
+        raise UsageError(f"invalid due date {clipped(text.strip())!r}", DUE_HINT)
     if day < today:
         raise UsageError(f"due date {day.isoformat()} is in the past", DUE_HINT)
     if day - today > MAX_AHEAD:
         raise UsageError(f"due date {day.isoformat()} is more than ten years away", DUE_HINT)
     return day
+
+
+def _day(raw: str, today: date) -> date | None:
+    """The day `raw` (stripped, lower case) names, None when it is none of the forms."""
+    if raw == "today":
+        return today
+    if raw == "tomorrow":
+        return today + timedelta(days=1)
+    if match := _OFFSET.fullmatch(raw):
+        count, unit = whole_number(match[1]) or 0, match[2]
+        return today + timedelta(days=count * (7 if unit == "w" else 1))
+    if _ISO_DAY.fullmatch(raw):
+        return date.fromisoformat(raw)
+    if (weekday := _weekday(raw)) is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    return None
 
 
 def due_at(day: date) -> datetime:
