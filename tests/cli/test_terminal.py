@@ -108,6 +108,25 @@ class TestPager:
         assert result.stdout.startswith("id\tpriority\t")
         assert not log.exists()
 
+    def test_what_the_pager_is_given_is_redacted_as_stdout_is(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import io
+
+        from rich.text import Text
+
+        from govpress_support.core.redact import SECRETS
+
+        monkeypatch.setattr(output, "_isatty", lambda stream: True)
+        monkeypatch.setattr(SECRETS, "_secrets", {"tok-9f8e7d6c5b4a"})
+        monkeypatch.setenv("LINES", "3")
+        paged: list[str] = []
+        monkeypatch.setattr(output, "_page", lambda command, text, environ: paged.append(text) or True)
+        out = Output(stdout=io.StringIO(), environ={"GOVPRESS_SUPPORT_PAGER": "less"})
+        with out.paged():
+            for n in range(10):
+                out.print(Text(f"line {n}: a gateway echoed tok-9f8e7d6c5b4a"))
+        [text] = paged
+        assert "tok-9f8e7d6c5b4a" not in text and text.count("echoed ***") == 10
+
     def test_the_default_is_less_and_cat_or_empty_means_none(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(output, "_isatty", lambda stream: True)
         assert Output(environ={}).pager_command() == ["less", "-FRX"]

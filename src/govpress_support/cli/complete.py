@@ -28,11 +28,16 @@ def _state_dir() -> Path:
 
 
 def _starting(pairs: Iterable[tuple[str, str]], incomplete: str) -> Choices:
+    """The pairs whose value starts with `incomplete`. The help beside a value (a subject, a name:
+    service text, which zsh and fish show) has its control characters shown, never obeyed, and a
+    value that holds one is not offered: it would be typed into the command line."""
+    from govpress_support.cli.output import visible
+
     wanted = incomplete.casefold()
     seen: dict[str, str] = {}
     for value, help_text in pairs:
-        if value.casefold().startswith(wanted) and value not in seen:
-            seen[value] = help_text
+        if value.casefold().startswith(wanted) and value not in seen and visible(value) == value:
+            seen[value] = " ".join(visible(help_text).split())
     return list(seen.items())
 
 

@@ -369,7 +369,7 @@ class Output:
             return
         with self.console.capture() as captured:
             yield
-        text = captured.get()
+        text = SECRETS(captured.get())  # the pager is a stream too: redacted as stdout is
         if text.count("\n") < self.console.size.height or not _page(command, text, self.environ):
             self.stdout.write(text)
             self.stdout.flush()
