@@ -106,6 +106,17 @@ def test_status_in_the_same_update_with_the_rules_of_ticket_status(cli: Invoke, 
     assert len(replies(desk, CONTACT)) == 1
 
 
+def test_a_bad_status_is_refused_while_the_command_line_is_read(cli: Invoke, mocker: MockerFixture) -> None:
+    sent = mocker.spy(HttpClient, "request")
+    result = cli("--sandbox", "reply", CONTACT, TEXT, "--status", "closed", "--yes")
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: invalid value for '--status' / '-s': unknown status 'closed' "
+        "(use one of: open, pending, on-hold, believed-solved, solved)"
+    )
+    assert sent.call_count == 0
+
+
 def test_the_client_writing_meanwhile_is_exit_5_with_their_message_and_nothing_sent(
     cli: Invoke, desk: Desk, mocker: MockerFixture
 ) -> None:
@@ -170,6 +181,22 @@ class TestDue:
         assert again.code == 0 and "nothing to do (already due Fri 04 Dec 2026)" in again.stderr
         cleared = cli("--sandbox", "ticket", "due", task, "none", "--yes")
         assert cleared.code == 0 and desk.ticket(task)["due_at"] is None
+
+    def test_the_result_is_what_zendesk_kept_not_the_plan(self, cli: Invoke, desk: Desk, mocker: MockerFixture) -> None:
+        """A due date Zendesk did not keep (it drops one silently) is never a ✓."""
+        task = SEED.mine_task_with_due
+        before = desk.ticket(task)["due_at"]
+        real = ZendeskClient.update_ticket
+
+        def dropping_the_due_date(self: ZendeskClient, ticket_id: int, body: dict[str, Any], **kwargs: Any) -> Any:
+            return real(self, ticket_id, {k: v for k, v in body.items() if k != "due_at"}, **kwargs)
+
+        mocker.patch.object(ZendeskClient, "update_ticket", dropping_the_due_date)
+        result = cli("--sandbox", "ticket", "due", task, "+3d", "--yes")
+        assert result.code != 0
+        assert "✓" not in result.stderr
+        assert "Zendesk took the update but not its due_at" in result.stderr
+        assert desk.ticket(task)["due_at"] == before
 
     def test_another_type_is_refused_unless_make_task(self, cli: Invoke, desk: Desk) -> None:
         refused = cli("--sandbox", "ticket", "due", CONTACT, "+3d", "--yes")

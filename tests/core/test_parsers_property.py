@@ -1,9 +1,9 @@
 """Every parser of user text answers a value or a `UsageError`, nothing else (hypothesis).
 
-Durations, ticket and suspended ticket references, group names, dates, due dates, emails and
-agents, config values and whole config files: whatever a person types (or a file holds), the
-tool says one line and exits 2, or gets on with a value it can use. Then the SLA rule: the
-queue's order does not depend on the order the tickets came in.
+Durations, ticket and suspended ticket references, group names, dates, due dates, macro names,
+emails and agents, config values and whole config files: whatever a person types (or a file
+holds), the tool says one line and exits 2, or gets on with a value it can use. Then the SLA
+rule: the queue's order does not depend on the order the tickets came in.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from govpress_support.core.config import GroupSettings, Settings
 from govpress_support.core.dates import MAX_AHEAD, parse_due_day
 from govpress_support.core.errors import UsageError
 from govpress_support.core.groups import group_name
-from govpress_support.core.models import PRIORITIES, SlaMetric, Ticket
+from govpress_support.core.models import PRIORITIES, Macro, SlaMetric, Ticket
 from govpress_support.core.numbers import MAX_ID, whole_number
 from govpress_support.core.refs import (
     ME,
@@ -181,6 +181,24 @@ def test_handover_notes_files(text: str) -> None:
 
     found = value_or_usage_error(lambda t: notes.parse(t, [1, 2, 4012]), text)
     assert found is None or set(found) <= {1, 2, 4012}
+
+
+MACROS = [
+    Macro(360001, "Pending believed solved"),
+    Macro(360002, "Ask for more detail"),
+    Macro(360003, "Scoped: moving to scoping"),
+    Macro(360004, "Ask for more time"),
+]
+
+
+@QUICK
+@given(USER_TEXT | st.sampled_from(["360002", "pending", "ASK FOR MORE", "ask for more detail", "²", "٣٦"]))
+@example("9" * 5000)
+def test_macro_names_and_ids(text: str) -> None:
+    from govpress_support.workflows.tickets.macros import find_macro
+
+    macro = value_or_usage_error(lambda t: find_macro(MACROS, t), text)
+    assert macro is None or macro in MACROS
 
 
 @QUICK

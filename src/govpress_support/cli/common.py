@@ -155,6 +155,15 @@ def _duration(text: str) -> timedelta:
 DURATION = Parsed("duration", _duration)
 
 
+def _settable_status(text: str) -> str:
+    from govpress_support.core.statuses import parse_settable
+
+    return parse_settable(text)
+
+
+SETTABLE_STATUS = Parsed("status", _settable_status)  # open, pending, on-hold, believed-solved, solved
+
+
 def optional_value(name: str, default: str) -> type[TyperCommand]:
     """A command class whose option `name` may be given bare (`--watch`) or with a value
     (`--watch 30`): Typer does not pass Click's `flag_value` through, so set it here."""

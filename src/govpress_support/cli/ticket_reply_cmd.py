@@ -11,7 +11,14 @@ from typing import Annotated
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, complete_status, complete_ticket
+from govpress_support.cli.common import (
+    SETTABLE_STATUS,
+    DryRunOption,
+    JsonOption,
+    YesOption,
+    complete_status,
+    complete_ticket,
+)
 from govpress_support.cli.ticket_change_cmd import MUTATION_NOTE, _mutate
 
 
@@ -81,6 +88,7 @@ def reply_cmd(
             "--status",
             "-s",
             help="Also set the status: open, pending, on-hold, believed-solved or solved.",
+            click_type=SETTABLE_STATUS,
             autocompletion=complete_status,
         ),
     ] = None,

@@ -14,6 +14,7 @@ from typing import Any
 
 from govpress_support.core.errors import UsageError
 from govpress_support.core.models import Macro, MacroAction, MacroResult, Ticket
+from govpress_support.core.numbers import clipped, is_digits, whole_number
 from govpress_support.core.statuses import LABELS
 from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.workflows.tickets.write import Names, clip
@@ -66,10 +67,11 @@ def find_macro(macros: Sequence[Macro], value: str) -> Macro:
     key = value.strip()
     if not key:
         raise UsageError("--macro is empty", MACROS_HINT)
-    if key.isdigit():
-        found = next((m for m in macros if m.id == int(key)), None)
+    if is_digits(key):  # an id: ASCII digits only (core/numbers.py)
+        number = whole_number(key)
+        found = next((m for m in macros if m.id == number), None)
         if found is None:
-            raise UsageError(f"no active macro {key} that you can apply", MACROS_HINT)
+            raise UsageError(f"no active macro {clipped(key, 24)} that you can apply", MACROS_HINT)
         return found
     exact = [m for m in macros if m.title.casefold() == key.casefold()]
     if exact:
@@ -78,9 +80,9 @@ def find_macro(macros: Sequence[Macro], value: str) -> Macro:
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise UsageError(f"no active macro called {key!r} that you can apply", MACROS_HINT)
+        raise UsageError(f"no active macro called {clipped(key)!r} that you can apply", MACROS_HINT)
     listed = "; ".join(f"{m.id} {m.title!r}" for m in sorted(partial, key=_order))
-    raise UsageError(f"{key!r} matches {len(partial)} macros: {listed}", "give more of the title, or the id")
+    raise UsageError(f"{clipped(key)!r} matches {len(partial)} macros: {listed}", "give more of the title, or the id")
 
 
 # --- what a macro does, in words ------------------------------------------------------------------
@@ -106,8 +108,7 @@ def _custom_status_name(names: Names, value: object) -> str:
 
 
 def _id_of(value: object) -> int | None:
-    text = _text(value)
-    return int(text) if text.isdigit() else None
+    return whole_number(_text(value))
 
 
 def describe_actions(actions: Sequence[MacroAction], names: Names) -> list[str]:

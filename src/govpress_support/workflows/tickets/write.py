@@ -48,6 +48,8 @@ VERIFIED = (
     "type",
     "status",
     "custom_status_id",
+    "subject",
+    "due_at",
     "additional_tags",
     "remove_tags",
 )
