@@ -7,14 +7,13 @@ no request, no credentials, no clients. A missing or broken file completes nothi
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from govpress_support.core.models import User
+from govpress_support.core.private import write_private
 
 FILE = "completion.json"
 MAX_AGENTS = 500
@@ -38,10 +37,13 @@ def read_json(path: Path) -> dict[str, Any]:
 
 
 class CompletionCache:
-    """Collects what a command run sees, and writes it once, when the run ends (`save`)."""
+    """Collects what a command run sees, and writes it once, when the run ends (`save`): a private
+    file (0600, `core.private`), as everything in the state dir. One that cannot be written is
+    said once to `on_error` (the --debug log), never as an error: it only helps a Tab."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, on_error: Callable[[str], None] | None = None):
         self.path = path
+        self.on_error = on_error
         self._tickets: list[tuple[int, str]] | None = None
         self._agents: dict[str, str] = {}
 
@@ -64,13 +66,11 @@ class CompletionCache:
         stored = data.get("agents")
         known: dict[str, Any] = stored if isinstance(stored, dict) else {}
         data["agents"] = dict(list({**known, **self._agents}.items())[-MAX_AGENTS:])
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            tmp.replace(self.path)
+        try:
+            write_private(self.path, json.dumps(data))
+        except OSError as exc:
+            if self.on_error is not None:
+                self.on_error(f"the completion cache {self.path} cannot be written ({exc.strerror or exc})")
 
 
 def cached_tickets(state_dir: Path) -> list[tuple[int, str]]:

@@ -96,7 +96,7 @@ class Clients:
         self.transport = transport
         self._made: list[HttpClient] = []
         self.cache = MetadataCache(metadata_path(state_dir), settings.zendesk.metadata_cache_seconds, on_error=log)
-        self.completions = CompletionCache(completion_path(state_dir))
+        self.completions = CompletionCache(completion_path(state_dir), on_error=log)
 
     # --- the emulator ---
 
