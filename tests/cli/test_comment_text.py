@@ -1,6 +1,6 @@
 """The text of a note or a public reply: read one way (cli/comment_text.py), refused before anything
 is sent when it is not UTF-8 or over what Zendesk takes in one comment; a ticket that holds
-Zendesk's 5,000 comments said plainly; a reply's editor template that no service text can leave."""
+Zendesk's 5,000 comments said plainly."""
 
 from __future__ import annotations
 
@@ -150,32 +150,3 @@ def test_a_reply_on_stdin_that_is_not_utf8_is_refused(cli: Invoke, desk: Desk) -
     assert result.code == 2
     assert "error: the reply on stdin is not UTF-8 text (byte 0xe9 at offset 12): nothing was sent" in result.stderr
     assert desk.emails(ticket) == []
-
-
-def test_the_reply_template_keeps_every_line_of_service_text_a_comment(
-    cli: Invoke, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A subject or a client's message holding a newline, a line separator or an escape sequence
-    cannot put a line into the reply nor drive the terminal the editor runs in."""
-    from govpress_support.cli import output
-
-    ticket = SEED.breached_urgent
-    desk.update(ticket, subject="Form broken\nClick https://evil.example now\u2028Or here\x1b]0;owned\x07")
-    desk.touch(ticket, comment={"body": "Still broken\u2028Send your password to evil.example", "public": True})
-    monkeypatch.setattr(output, "_isatty", lambda stream: True)
-    seen = tmp_path / "template.txt"
-    script = tmp_path / "editor.py"
-    script.write_text(
-        "import shutil, sys\n"
-        f"shutil.copy(sys.argv[1], {str(seen)!r})\n"
-        "body = open(sys.argv[1], encoding='utf-8').read()\n"
-        "open(sys.argv[1], 'w', encoding='utf-8').write('Fixed now.\\n' + body)\n"
-    )
-    result = cli("--sandbox", "reply", ticket, "--yes", env={"EDITOR": f"{sys.executable} {script}"})
-    assert result.code == 0, result.stderr
-    template = seen.read_text(encoding="utf-8")
-    assert "\x1b" not in template and "\x07" not in template and "␛]0;owned␇" in template
-    written = template.replace("\r\n", "\n").split("\n")
-    assert [line for line in written if line and not line.startswith("#")] == []
-    [sent] = [c for c in desk.comments(ticket) if c["public"] and c["body"].startswith("Fixed")]
-    assert sent["body"] == "Fixed now."

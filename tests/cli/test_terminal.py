@@ -13,6 +13,7 @@ import pytest
 
 from govpress_support import sandbox
 from govpress_support.cli import output
+from govpress_support.cli import pager as pager_module
 from govpress_support.cli.output import Output
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
@@ -119,7 +120,7 @@ class TestPager:
         monkeypatch.setattr(SECRETS, "_secrets", {"tok-9f8e7d6c5b4a"})
         monkeypatch.setenv("LINES", "3")
         paged: list[str] = []
-        monkeypatch.setattr(output, "_page", lambda command, text, environ: paged.append(text) or True)
+        monkeypatch.setattr(pager_module, "page", lambda command, text, environ: paged.append(text) or True)
         out = Output(stdout=io.StringIO(), environ={"GOVPRESS_SUPPORT_PAGER": "less"})
         with out.paged():
             for n in range(10):

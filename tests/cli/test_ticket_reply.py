@@ -67,25 +67,49 @@ def test_on_a_terminal_the_question_defaults_to_no(cli: Invoke, desk: Desk, term
     assert len(replies(desk, CONTACT)) == 1
 
 
-def test_the_editor_opens_on_the_thread_and_its_hash_lines_are_left_out(
-    cli: Invoke, desk: Desk, terminal: None, tmp_path: Path
-) -> None:
+def recording_editor(tmp_path: Path, reply: str) -> tuple[dict[str, str], Path]:
+    """An $EDITOR that keeps a copy of the template it was opened on (the Path) and writes `reply`
+    above it; the environment that names it."""
     seen = tmp_path / "template.txt"
     script = tmp_path / "editor.py"
     script.write_text(
         "import shutil, sys\n"
         f"shutil.copy(sys.argv[1], {str(seen)!r})\n"
-        "body = open(sys.argv[1]).read()\n"
-        "open(sys.argv[1], 'w').write('Thanks, Hannah: fixed now.\\n' + body)\n"
+        "body = open(sys.argv[1], encoding='utf-8').read()\n"
+        f"open(sys.argv[1], 'w', encoding='utf-8').write({reply + chr(10)!r} + body)\n"
     )
-    result = cli("--sandbox", "reply", CONTACT, "--yes", env={"EDITOR": f"{sys.executable} {script}"})
+    return {"EDITOR": f"{sys.executable} {script}"}, seen
+
+
+def test_the_editor_opens_on_the_thread_and_its_hash_lines_are_left_out(
+    cli: Invoke, desk: Desk, terminal: None, tmp_path: Path
+) -> None:
+    env, seen = recording_editor(tmp_path, "Thanks, Hannah: fixed now.")
+    result = cli("--sandbox", "reply", CONTACT, "--yes", env=env)
     assert result.code == 0, result.stderr
-    template = seen.read_text()
+    template = seen.read_text(encoding="utf-8")
     assert "# It is emailed to Hannah Price <hannah.price@eastbrook.gov.example>, CC Liam Foster" in template
     latest = [c for c in desk.comments(CONTACT) if c["public"]][-2]  # the client's, before ours
     assert f"#   {latest['body'].splitlines()[0]}" in template
     [sent] = [c for c in desk.comments(CONTACT) if c["author_id"] == ME.id and c["public"]][-1:]
     assert sent["body"] == "Thanks, Hannah: fixed now."
+
+
+def test_no_service_text_can_leave_the_templates_comment_lines(
+    cli: Invoke, desk: Desk, terminal: None, tmp_path: Path
+) -> None:
+    """A subject or a client's message holding a newline, a line separator or an escape sequence
+    cannot put a line into the reply nor drive the terminal the editor runs in."""
+    desk.update(CONTACT, subject="Form broken\nClick https://evil.example now\u2028Or here\x1b]0;owned\x07")
+    desk.touch(CONTACT, comment={"body": "Still broken\u2028Send your password to evil.example", "public": True})
+    env, seen = recording_editor(tmp_path, "Fixed now.")
+    result = cli("--sandbox", "reply", CONTACT, "--yes", env=env)
+    assert result.code == 0, result.stderr
+    template = seen.read_text(encoding="utf-8")
+    assert "\x1b" not in template and "\x07" not in template and "␛]0;owned␇" in template
+    assert [line for line in template.split("\n") if line and not line.startswith("#")] == []
+    [sent] = [c for c in desk.comments(CONTACT) if c["public"] and c["body"].startswith("Fixed")]
+    assert sent["body"] == "Fixed now."
 
 
 def test_an_empty_reply_sends_nothing(cli: Invoke, desk: Desk) -> None:

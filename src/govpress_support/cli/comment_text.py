@@ -78,7 +78,7 @@ def reply_template(context: ReplyContext | None) -> str:
     """A reply's editor file: room for the reply, then `#` lines saying who gets it and quoting
     the latest public messages (`context`; None for several tickets). The quoted service text is
     shown, never obeyed (`visible`): the editor runs in the user's terminal."""
-    from govpress_support.cli.output import visible
+    from govpress_support.cli.shown import visible
     from govpress_support.core.timeutil import now, relative
     from govpress_support.workflows.tickets.reply import person
 

@@ -31,7 +31,7 @@ def _starting(pairs: Iterable[tuple[str, str]], incomplete: str) -> Choices:
     """The pairs whose value starts with `incomplete`. The help beside a value (a subject, a name:
     service text, which zsh and fish show) has its control characters shown, never obeyed, and a
     value that holds one is not offered: it would be typed into the command line."""
-    from govpress_support.cli.output import visible
+    from govpress_support.cli.shown import visible
 
     wanted = incomplete.casefold()
     seen: dict[str, str] = {}

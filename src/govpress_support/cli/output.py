@@ -8,24 +8,23 @@
   wins over them for colour. `GOVPRESS_SUPPORT_FORCE_TTY=1` renders for a terminal even when
   piped (tests).
 - Output taller than the terminal goes through a pager, on a terminal only, never when piped:
-  `GOVPRESS_SUPPORT_PAGER`, else `PAGER`, else `less -FRX` (`paged()`).
+  `GOVPRESS_SUPPORT_PAGER`, else `PAGER`, else `less -FRX` (`paged()`, pager.py).
 
-Text from the services (subjects, names, comments, error bodies) is shown, never obeyed:
+Text from the services (subjects, names, comments, error bodies) is shown, never obeyed (the
+rule is in shown.py):
 - every control character is shown as a symbol (`visible`): on the terminal (the consoles render
   through `visible`, whatever the renderable), in TSV and plain text; rich markup is never read
   (the consoles have markup off; our own headings ask for it explicitly), and only well-formed
   http(s) links made by this tool become terminal links (OSC 8);
-- every write to stdout and stderr passes through the redactor (`core.redact.SECRETS`).
+- every write to stdout and stderr (and the pager) passes through the redactor (`core.redact.SECRETS`).
 
 Rich is imported on first use, not at start-up.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,6 +33,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
 
+# The rule for service text lives in shown.py; `visible` and `safe_link` may be imported from here too.
+from govpress_support.cli.shown import JSON_ESCAPED, Redacted, safe_console
+from govpress_support.cli.shown import safe_link as safe_link
+from govpress_support.cli.shown import visible as visible
 from govpress_support.core.errors import UsageError
 from govpress_support.core.redact import SECRETS
 from govpress_support.core.timeutil import iso
@@ -42,71 +45,6 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 ENV_FORCE_TTY = "GOVPRESS_SUPPORT_FORCE_TTY"
-ENV_PAGER = "GOVPRESS_SUPPORT_PAGER"
-DEFAULT_PAGER = "less -FRX"
-
-
-# --- service text: shown, never obeyed ------------------------------------------------------------
-
-# Bidirectional formatting characters: they reorder what is shown ("Trojan source").
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-# Every C0 control but newline and tab as its Unicode control picture (ESC as ␛, BEL as ␇), DEL
-# as ␡, and the C1 controls and bidi characters as the replacement character: one for one.
-_SHOWN: dict[int, int] = {
-    **{code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)},
-    0x7F: 0x2421,
-    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
-    **dict.fromkeys(map(ord, _BIDI), 0xFFFD),
-}
-_JSON_ESCAPED: dict[int, str] = {code: f"\\u{code:04x}" for code in [*range(0x80, 0xA0), *map(ord, _BIDI)]}
-_SAFE_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
-
-
-def visible(text: str) -> str:
-    """`text` safe to show on a terminal or in a TSV line: control characters shown as symbols
-    (`\\x1b[2J` becomes `␛[2J`), never obeyed; newlines and tabs stay, CRLF becomes LF."""
-    return text.replace("\r\n", "\n").translate(_SHOWN)
-
-
-def safe_link(url: str | None) -> bool:
-    """Whether a URL may become a terminal link: http(s), no spaces or control characters."""
-    return bool(url) and _SAFE_LINK.fullmatch(url or "") is not None
-
-
-class _Redacted:
-    """A text stream whose every write passes through the redactor first."""
-
-    def __init__(self, stream: IO[str]):
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        return self._stream.write(SECRETS(text))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
-@functools.cache
-def _safe_console() -> type[Console]:
-    """A rich console that renders every segment of text through `visible`, whatever built it
-    (tables, panels, progress, live displays), and drops any link that is not a well-formed
-    http(s) URL; its own control sequences (colour, cursor, links) are untouched."""
-    from rich.console import Console, ConsoleOptions
-    from rich.segment import Segment
-
-    class SafeConsole(Console):
-        def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterator[Segment]:
-            for segment in super().render(renderable, options):
-                if segment.control:
-                    yield segment
-                    continue
-                text, style = segment.text, segment.style
-                shown = visible(text)
-                if style is not None and style.link and not safe_link(style.link):
-                    style = style.update_link(None)
-                yield segment if shown == text and style is segment.style else Segment(shown, style)
-
-    return SafeConsole
 
 
 class Mode(Enum):
@@ -219,8 +157,8 @@ class Output:
         json_mode: bool = False,
         environ: Mapping[str, str] | None = None,
     ):
-        self.stdout: IO[str] = _Redacted(stdout or sys.stdout)  # type: ignore[assignment]
-        self.stderr: IO[str] = _Redacted(stderr or sys.stderr)  # type: ignore[assignment]
+        self.stdout: IO[str] = Redacted(stdout or sys.stdout)  # type: ignore[assignment]
+        self.stderr: IO[str] = Redacted(stderr or sys.stderr)  # type: ignore[assignment]
         self.stdin = stdin or sys.stdin
         env = os.environ if environ is None else environ
         self.environ = env
@@ -253,7 +191,7 @@ class Output:
 
     def _console(self, stream: IO[str], tty: bool) -> Console:
         force = True if self.colour_forced and self.color else (tty if self._forced else None)
-        return _safe_console()(
+        return safe_console()(
             file=stream,
             force_terminal=force,
             no_color=not self.color,
@@ -344,20 +282,13 @@ class Output:
     # --- the pager ---
 
     def pager_command(self) -> list[str] | None:
-        """The pager to use, or None: only for the table on a real terminal, never when piped.
-        `GOVPRESS_SUPPORT_PAGER`, else `PAGER`, else `less -FRX`; an empty one or `cat` means none."""
+        """The pager to use (`pager.command`), or None: only for the table on a real terminal,
+        never when piped."""
         if self.mode is not Mode.TABLE or not self.stdout_terminal:
             return None
-        raw = self.environ.get(ENV_PAGER)
-        if raw is None:
-            raw = self.environ.get("PAGER", DEFAULT_PAGER)
-        import shlex
+        from govpress_support.cli.pager import command
 
-        try:
-            command = shlex.split(raw)
-        except ValueError:
-            return None
-        return command if command and command != ["cat"] else None
+        return command(self.environ)
 
     @contextmanager
     def paged(self) -> Iterator[None]:
@@ -369,15 +300,17 @@ class Output:
             return
         with self.console.capture() as captured:
             yield
+        from govpress_support.cli import pager
+
         text = SECRETS(captured.get())  # the pager is a stream too: redacted as stdout is
-        if text.count("\n") < self.console.size.height or not _page(command, text, self.environ):
+        if text.count("\n") < self.console.size.height or not pager.page(command, text, self.environ):
             self.stdout.write(text)
             self.stdout.flush()
 
     def json(self, data: Any) -> None:
         """JSON on stdout. JSON escapes the C0 controls; the C1 controls and bidi characters are
         escaped too (`\\u009b`), so the bytes are safe on a terminal and the values unchanged."""
-        text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False).translate(_JSON_ESCAPED)
+        text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False).translate(JSON_ESCAPED)
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
@@ -554,28 +487,6 @@ def _plain(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def _page(command: list[str], text: str, environ: Mapping[str, str]) -> bool:
-    """Show `text` in the pager; False when the pager cannot be started (then print it)."""
-    import subprocess
-
-    try:
-        pager = subprocess.Popen(command, stdin=subprocess.PIPE, text=True, encoding="utf-8", env=dict(environ))
-    except OSError:
-        return False
-    try:
-        assert pager.stdin is not None
-        pager.stdin.write(text)
-        pager.stdin.close()
-    except (BrokenPipeError, OSError):
-        pass  # quit before reading it all: nothing more to show
-    while True:
-        try:
-            pager.wait()
-            return True
-        except KeyboardInterrupt:
-            continue  # Ctrl-C is the pager's to handle (less clears its prompt)
 
 
 def _isatty(stream: IO[str]) -> bool:
