@@ -54,11 +54,9 @@ def main() -> None:
     args = parser.parse_args()
     tool = str(TOOL)
     with tempfile.TemporaryDirectory() as state:
-        base = {
-            **os.environ,
-            "GOVPRESS_SUPPORT_STATE_DIR": state,
-            "GOVPRESS_SUPPORT_CONFIG": str(Path(state) / "none.toml"),
-        }
+        config = Path(state) / "empty.toml"  # a config the environment names must exist: all defaults
+        config.write_text("", encoding="utf-8")
+        base = {**os.environ, "GOVPRESS_SUPPORT_STATE_DIR": state, "GOVPRESS_SUPPORT_CONFIG": str(config)}
         base.pop("PYTHONDONTWRITEBYTECODE", None)  # as a pip-installed tool runs
         for warm in (["--sandbox", "queue"], ["--sandbox", "ticket", "show", "4021"]):
             subprocess.run([tool, *warm], env=base, capture_output=True, check=True)
