@@ -235,6 +235,21 @@ class Desk:
         """An admin changes someone's Zendesk role (agent, admin or end-user)."""
         self.control("PUT", f"users/{email}", {"role": role})
 
+    def emails(self, ticket_id: int | None = None) -> list[dict[str, Any]]:
+        """The emails Zendesk "sent" (public replies), oldest first; one ticket's with `ticket_id`."""
+        found: list[dict[str, Any]] = self.control("GET", "emails" + (f"?ticket_id={ticket_id}" if ticket_id else ""))[
+            "emails"
+        ]
+        return found
+
+    def restrict(self, email: str, restricted: bool = True) -> None:
+        """An admin makes someone a restricted agent (no suspended tickets for them)."""
+        self.control("PUT", f"users/{email}", {"restricted": restricted})
+
+    def suspended(self) -> list[int]:
+        """The ids of the suspended tickets."""
+        return [int(t["id"]) for t in self.get(f"{ZENDESK}/suspended_tickets")["suspended_tickets"]]
+
     def touch(self, ticket_id: int, **changes: Any) -> dict[str, Any]:
         """Another agent edits the ticket (its updated_at moves); the ticket and audit after."""
         found: dict[str, Any] = self.control("POST", f"tickets/{ticket_id}/touch", changes)

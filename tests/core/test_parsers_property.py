@@ -1,9 +1,9 @@
 """Every parser of user text answers a value or a `UsageError`, nothing else (hypothesis).
 
-Durations, ticket references, group names, dates, emails and agents, config values and whole
-config files: whatever a person types (or a file holds), the tool says one line and exits 2, or
-gets on with a value it can use. Then the SLA rule: the queue's order does not depend on the
-order the tickets came in.
+Durations, ticket and suspended ticket references, group names, dates, due dates, macro names,
+emails and agents, config values and whole config files: whatever a person types (or a file
+holds), the tool says one line and exits 2, or gets on with a value it can use. Then the SLA
+rule: the queue's order does not depend on the order the tickets came in.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,11 +20,20 @@ from hypothesis import strategies as st
 
 from govpress_support.core import config
 from govpress_support.core.config import GroupSettings, Settings
+from govpress_support.core.dates import MAX_AHEAD, parse_due_day
 from govpress_support.core.errors import UsageError
 from govpress_support.core.groups import group_name
-from govpress_support.core.models import PRIORITIES, SlaMetric, Ticket
+from govpress_support.core.models import PRIORITIES, Macro, SlaMetric, Ticket
 from govpress_support.core.numbers import MAX_ID, whole_number
-from govpress_support.core.refs import ME, NOBODY, parse_agent_ref, parse_email, parse_ticket_ref, ticket_id_in
+from govpress_support.core.refs import (
+    ME,
+    NOBODY,
+    parse_agent_ref,
+    parse_email,
+    parse_suspended_ids,
+    parse_ticket_ref,
+    ticket_id_in,
+)
 from govpress_support.core.sla import Urgency, in_queue_order
 from govpress_support.core.timeutil import MAX_DURATION, parse_duration, parse_iso
 from tests.core.test_sla import NOW
@@ -91,6 +100,40 @@ def test_ticket_references(text: str) -> None:
 
 
 @QUICK
+@given(st.lists(USER_TEXT | st.integers(min_value=0, max_value=2**70).map(str), max_size=4))
+@example(["²"])
+@example(["70002", " 70002 ", "070002"])
+@example(["9" * 5000])
+@example([])
+def test_suspended_ticket_ids(texts: list[str]) -> None:
+    ids = value_or_usage_error(parse_suspended_ids, texts)
+    if ids is not None:
+        assert ids and len(set(ids)) == len(ids)
+        assert all(1 <= i <= MAX_ID for i in ids)
+
+
+DUE_TEXT = st.one_of(
+    USER_TEXT,
+    st.from_regex(r"\A\+[0-9]{1,5}[dwDW]\Z"),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
+    st.dates().map(date.isoformat),
+    st.sampled_from(["today", "Tomorrow", "none", "clear", "fri", "Friday.", "mo", "+٣d", "+²d", "2026-02-30"]),
+)
+
+
+@QUICK
+@given(DUE_TEXT, st.dates())
+@example("+9999w", date.max)  # past the calendar's end
+@example("friday", date.max)
+@example("tomorrow", date.max)
+@example("+3d", date(2026, 12, 1))
+def test_due_dates(text: str, today: date) -> None:
+    day = value_or_usage_error(lambda t: parse_due_day(t, today), text)
+    if day is not None:
+        assert today <= day <= today + MAX_AHEAD
+
+
+@QUICK
 @given(USER_TEXT)
 @example("99999999999999999999")
 @example("²")
@@ -138,6 +181,24 @@ def test_handover_notes_files(text: str) -> None:
 
     found = value_or_usage_error(lambda t: notes.parse(t, [1, 2, 4012]), text)
     assert found is None or set(found) <= {1, 2, 4012}
+
+
+MACROS = [
+    Macro(360001, "Pending believed solved"),
+    Macro(360002, "Ask for more detail"),
+    Macro(360003, "Scoped: moving to scoping"),
+    Macro(360004, "Ask for more time"),
+]
+
+
+@QUICK
+@given(USER_TEXT | st.sampled_from(["360002", "pending", "ASK FOR MORE", "ask for more detail", "²", "٣٦"]))
+@example("9" * 5000)
+def test_macro_names_and_ids(text: str) -> None:
+    from govpress_support.workflows.tickets.macros import find_macro
+
+    macro = value_or_usage_error(lambda t: find_macro(MACROS, t), text)
+    assert macro is None or macro in MACROS
 
 
 @QUICK

@@ -20,7 +20,7 @@ from govpress_support.core.timeutil import relative
 from govpress_support.workflows.suspended import SuspendedResult
 from govpress_support.workflows.tickets.plan import Batch
 from govpress_support.workflows.tickets.show import ShowResult, TicketDetail
-from govpress_support.workflows.tickets.write import ChangeOutcome, TicketPlan, TicketResult
+from govpress_support.workflows.tickets.write import ChangeOutcome, TicketConflict, TicketPlan, TicketResult
 
 CARD_HINT = "govpress-support card create {id}"
 
@@ -107,6 +107,9 @@ def _detail(d: TicketDetail, result: ShowResult) -> RenderableType:
         head.append(item.author.name if item.author else f"user {c.author_id}", style="bold")
         head.append(f" · {_when(c.created_at, now)} · ")
         head.append("internal note" if not c.public else "public reply", style="bold yellow" if not c.public else "")
+        if c.public and c.emailed_to:
+            ccs = f" + {c.emailed_ccs} CC{'s' if c.emailed_ccs != 1 else ''}" if c.emailed_ccs else ""
+            head.append(f", emailed to {c.emailed_to}{ccs}", style="dim")
         parts.append(
             Panel(
                 Text(c.body or ""),
@@ -175,6 +178,8 @@ def show_plan(out: Output, batch: Batch, *, dry_run: bool) -> None:
         out.err.print(head + (" would get:" if dry_run else ":"), markup=False, style=_style(out, "bold"))
         for line in plan.describe():
             out.info(f"  {line}")
+        for line in plan.details():
+            out.err.print(f"    {line}", markup=False, style=_style(out, "cyan"))
         for warning in plan.warnings:
             out.err.print(f"  warning: {warning}", markup=False, style=_style(out, "yellow"))
     for notice in batch.notices:
@@ -195,6 +200,15 @@ def show_results(out: Output, results: Sequence[TicketResult]) -> None:
                 markup=False,
                 style=_style(out, "red"),
             )
+
+
+def show_conflict(out: Output, conflict: TicketConflict) -> None:
+    """The comments written on the ticket since it was read, whole (the error line clips them)."""
+    for author, comment in conflict.messages:
+        kind = "public reply" if comment.public else "internal note"
+        out.err.print(f"New {kind} on #{conflict.ticket_id} by {author}:", markup=False, style=_style(out, "bold"))
+        for line in (comment.body or "").splitlines() or [""]:
+            out.err.print(f"  │ {line}", markup=False)
 
 
 def card_hints(out: Output, ids: Sequence[int]) -> None:

@@ -94,6 +94,7 @@ class TrelloSettings:
     weekly_tasks_list: str = field(
         default="Weekly tasks", metadata=_help("List of weekly jobs on the Week in Progress board")
     )
+    doing_list: str = field(default="Doing", metadata=_help("List a taken weekly task goes to, where there is one"))
     rota_template_card: str = field(
         default="Q5BahEhI", metadata=_help("The 'Add a new developer to the support rota (copy me!)' card")
     )

@@ -27,6 +27,7 @@ from govpress_support.core.models import Member, User
 from govpress_support.core.redact import SECRETS
 from govpress_support.core.timeutil import format_duration, now
 from govpress_support.services.cache import MetadataCache
+from govpress_support.services.completions import CompletionCache, completion_path, metadata_path
 from govpress_support.services.credentials import (
     ENV_TRELLO_KEY,
     ENV_TRELLO_TOKEN,
@@ -94,9 +95,8 @@ class Clients:
         self.stats = stats or HttpStats()
         self.transport = transport
         self._made: list[HttpClient] = []
-        self.cache = MetadataCache(
-            state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds, on_error=log
-        )
+        self.cache = MetadataCache(metadata_path(state_dir), settings.zendesk.metadata_cache_seconds, on_error=log)
+        self.completions = CompletionCache(completion_path(state_dir), on_error=log)
 
     # --- the emulator ---
 
@@ -164,7 +164,9 @@ class Clients:
             email, token, base = creds.email, creds.token.value, self.settings.zendesk.base_url()
         SECRETS.add_basic_auth(f"{email}/token", token)
         http = self._http(ZENDESK, base, auth=httpx.BasicAuth(f"{email}/token", token))
-        return ZendeskClient(http, self.cache)
+        client = ZendeskClient(http, self.cache)
+        client.on_users = self.completions.saw_users
+        return client
 
     @cached_property
     def trello_or_none(self) -> TrelloClient | None:
@@ -242,6 +244,7 @@ class Clients:
         return client
 
     def close(self) -> None:
+        self.completions.save()
         for client in self._made:
             client.close()
 

@@ -31,6 +31,7 @@ from govpress_support.core.models import (
 from govpress_support.services import zendesk_json as read
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.http import HttpClient
+from govpress_support.services.zendesk_actions import DeskActions
 
 PAGE_SIZE = 100  # the most Zendesk gives per page
 SHOW_MANY_LIMIT = 100  # ids per show_many or update_many request
@@ -52,13 +53,17 @@ class TicketSet:
     used_export: bool = False
 
 
-class ZendeskClient:
+class ZendeskClient(DeskActions):
+    """The Zendesk Support API; macros, suspended-ticket actions and view pages are inherited
+    from `zendesk_actions.DeskActions`."""
+
     def __init__(self, http: HttpClient, cache: MetadataCache | None = None):
         self.http = http
         self.cache = cache
         self._me: User | None = None
         self._groups: list[Group] | None = None
         self._custom_statuses: list[CustomStatus] | bool | None = False  # False: not fetched
+        self.on_users: Callable[[Iterable[User]], None] | None = None  # sees every user read (completion)
 
     @property
     def base_url(self) -> str:
@@ -173,6 +178,8 @@ class ZendeskClient:
                 user = read.user(item)
                 if user is not None:
                     found[user.id] = user
+        if self.on_users is not None:
+            self.on_users(found.values())
         return found
 
     def user_by_email(self, email: str) -> User | None:
@@ -314,6 +321,8 @@ class ZendeskClient:
             user = read.user(item)
             if user is not None:
                 result.users[user.id] = user
+        if self.on_users is not None:
+            self.on_users(result.users.values())
         for item in read.items(data, "organizations"):
             org = read.organization(item)
             if org is not None:
