@@ -25,6 +25,8 @@ ENV_STATE_DIR = "GOVPRESS_SUPPORT_STATE_DIR"
 ENV_SANDBOX = "GOVPRESS_SUPPORT_SANDBOX"
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+GITHUB_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
+SLACK_MEMBER_ID = r"[UW][A-Z0-9]{2,20}"
 
 
 def _help(text: str) -> dict[str, str]:
@@ -144,6 +146,42 @@ class HandoverSettings:
 
 
 @dataclass(frozen=True)
+class GitHubSettings:
+    url: str = field(
+        default="https://api.github.com",
+        metadata=_help("GitHub REST API base URL; GitHub Enterprise: https://HOST/api/v3 (env GITHUB_API_URL)"),
+    )
+    orgs: list[str] = field(
+        default_factory=lambda: ["govpress"],
+        metadata=_help("Organisations whose open pull requests you authored are handed over"),
+    )
+
+
+@dataclass(frozen=True)
+class PeopleSettings:
+    github: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_help('GitHub login by Zendesk email, e.g. "tom.hughes@govpress.example" = "tomhughes-dev"'),
+    )
+    slack: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_help('Slack member id by email, for mentions, e.g. "tom.hughes@govpress.example" = "U0123ABCD"'),
+    )
+
+    def github_login(self, email: str | None) -> str | None:
+        return _by_email(self.github, email)
+
+    def slack_id(self, email: str | None) -> str | None:
+        return _by_email(self.slack, email)
+
+
+def _by_email(table: Mapping[str, str], email: str | None) -> str | None:
+    wanted = (email or "").strip().casefold()
+    found = next((v for k, v in table.items() if wanted and k.strip().casefold() == wanted), None)
+    return found.strip() if found and found.strip() else None
+
+
+@dataclass(frozen=True)
 class HttpSettings:
     timeout: float = field(default=30.0, metadata=_help("Read timeout per request, seconds"))
     connect_timeout: float = field(default=10.0, metadata=_help("Connect timeout, seconds"))
@@ -161,6 +199,8 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     rotation: RotationSettings = field(default_factory=RotationSettings)
     handover: HandoverSettings = field(default_factory=HandoverSettings)
+    github: GitHubSettings = field(default_factory=GitHubSettings)
+    people: PeopleSettings = field(default_factory=PeopleSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     # Where these came from, for `config show` and error messages.
     source: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -175,6 +215,7 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
     "ZENDESK_EMAIL": ("zendesk", "email"),
     "TRELLO_URL": ("trello", "url"),
     "ROTA_URL": ("rota", "url"),
+    "GITHUB_API_URL": ("github", "url"),
 }
 
 
@@ -344,7 +385,12 @@ def validate(settings: Settings) -> None:
     """Check values that have a shape: URLs and durations."""
     from govpress_support.core.timeutil import parse_duration
 
-    for section, key, optional in (("zendesk", "url", True), ("trello", "url", False), ("rota", "url", True)):
+    for section, key, optional in (
+        ("zendesk", "url", True),
+        ("trello", "url", False),
+        ("rota", "url", True),
+        ("github", "url", False),
+    ):
         value = getattr(getattr(settings, section), key)
         if value or not optional:
             check_url(value, f"{section}.{key}", settings.source.get(f"{section}.{key}"))
@@ -357,6 +403,16 @@ def validate(settings: Settings) -> None:
         parse_duration(settings.queue.sla_warning)
     except UsageError as exc:
         raise ConfigError(f"queue.sla_warning: {exc.message}", exc.hint) from exc
+    for key, pattern, what in (
+        ("github", GITHUB_LOGIN, "a GitHub login (letters, digits and single hyphens)"),
+        ("slack", SLACK_MEMBER_ID, "a Slack member id (U or W and capitals or digits, e.g. U0123ABCD)"),
+    ):
+        for email, value in getattr(settings.people, key).items():
+            if "@" not in email or not re.fullmatch(pattern, value.strip()):
+                raise ConfigError(
+                    f"people.{key}: {email!r} = {value!r}: the key must be an email, the value {what}",
+                    f'write it as "name@example.org" = "..." under [people.{key}]',
+                )
 
 
 def check_url(value: str, name: str, where: str | None = None) -> None:
@@ -396,26 +452,12 @@ def default_file_text() -> str:
             value = getattr(obj, spec.name)
             lines.append(f"# {spec.metadata.get('help', '')}")
             if isinstance(value, dict):
-                body = tomli_w.dumps({spec.name: value}).strip()
-                lines.extend(f"{line}" for line in body.splitlines())
+                lines.append(f"[{section}.{spec.name}]")
+                lines.extend(tomli_w.dumps(value).strip().splitlines())
             else:
                 lines.append(tomli_w.dumps({spec.name: value}).strip())
         lines.append("")
-    return "\n".join(_move_subtables(lines)) + "\n"
-
-
-def _move_subtables(lines: list[str]) -> list[str]:
-    """tomli-w writes a dict as `[name]` under the section; make it `[section.name]`."""
-    out: list[str] = []
-    section = ""
-    for line in lines:
-        header = re.fullmatch(r"\[([A-Za-z0-9_.-]+)\]", line)
-        if header and header.group(1) in SECTIONS:
-            section = header.group(1)
-        elif header:
-            line = f"[{section}.{header.group(1)}]"
-        out.append(line)
-    return out
+    return "\n".join(lines) + "\n"
 
 
 def as_toml_dict(settings: Settings) -> dict[str, dict[str, Any]]:

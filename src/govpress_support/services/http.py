@@ -227,6 +227,7 @@ class HttpClient:
         rng: random.Random | None = None,
         offline_hint: str | None = None,
         classify: Callable[[httpx.Response, str | None], GovPressError | None] | None = None,
+        rate_wait: Callable[[int, Mapping[str, str]], float | None] | None = None,
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -238,6 +239,9 @@ class HttpClient:
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.offline_hint = offline_hint
         self.classify = classify  # a service's own reading of its error bodies, tried first
+        # A service's own reading of a refusal (403/429): seconds until its rate limit lets the
+        # request through (not processed, so safe to send again), or None when it is no limit.
+        self.rate_wait = rate_wait
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -296,6 +300,11 @@ class HttpClient:
             if response is not None and (response.is_success or response.status_code in allowed):
                 return response
             delay = retry_delay(self.retry, outcome, retry=retries, idempotent=safe, waited=waited, rng=self.rng)
+            if self.rate_wait is not None and outcome.status in (403, 429):
+                wait = self.rate_wait(outcome.status, outcome.headers)
+                if wait is not None:
+                    fits = retries < self.retry.max_retries and waited + wait <= self.retry.max_total_wait
+                    delay = wait if fits else None
             if delay is None:
                 raise self._failure(outcome, response, method, path, what, retries, waited)
             reason = f"{outcome.status}" if outcome.status else type(outcome.error).__name__
