@@ -149,7 +149,11 @@ def notes(ids: list[int], path: Path) -> dict[int, str]:
 
 def run_cli(desk: Desk, notes_file: Path, cli_state: Path) -> float:
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_", "GITHUB_", "GH_", "SLACK_"))
+        },
         **desk.env,
         "GOVPRESS_SUPPORT_STATE_DIR": str(cli_state),
         "GOVPRESS_SUPPORT_CONFIG": str(cli_state / "none.toml"),

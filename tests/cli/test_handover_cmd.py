@@ -156,7 +156,7 @@ def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, desk: D
     ("content", "message"),
     [
         ("stray\n", "line 1: text before the first ticket section"),
-        ("## #999999\nnote\n", "not being handed over: #999999"),
+        ("## #999999\nnote\n", "not unsolved in the group: #999999"),
         ("## Notes\n", "names no ticket"),
     ],
 )

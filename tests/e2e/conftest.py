@@ -17,8 +17,12 @@ import httpx
 import pytest
 
 from tests.e2e.proxy import Proxy, Rule
+from tests.support import fake_gh
 
 COMMAND = Path(sys.executable).parent / "govpress-support"
+# The machine's own credentials and settings never reach a test run: a developer's real tokens
+# and webhook stay out (the server's sandbox values are put in instead).
+FILTERED = ("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_", "GITHUB_", "GH_", "SLACK_")
 
 # Short waits so fault tests stay fast; the defaults stay as real as the API. Ten retries are
 # headroom for the fault tests (they use up to three); a test that needs fewer passes
@@ -166,11 +170,11 @@ def cli_environment(
         settings = tmp_path / f"cli-config-{max_retries}.toml"
     if not settings.exists():
         settings.write_text(FAST_RETRIES.format(max_retries=10 if max_retries is None else max_retries))
-    base = {
-        k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
-    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith(FILTERED)}
     return {
         **base,
+        # the developer's real gh is never run: a stand-in first on PATH (tests/support.py)
+        "PATH": f"{fake_gh(tmp_path / 'fake-bin')}{os.pathsep}{os.environ.get('PATH', '')}",
         "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
         "GOVPRESS_SUPPORT_CONFIG": str(settings),
         **(server.env if server else {}),

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.desk import Desk, DeskAt
-from tests.e2e.conftest import COMMAND, MakeProxy, RunCli, Serve, Server
+from tests.e2e.conftest import COMMAND, MakeProxy, RunCli, Serve, Server, cli_environment
 from tests.e2e.proxy import Seen, path_of
 from tests.handover_checks import assert_handed_over, assert_still_sams, give_sam
 from tests.seed_names import SAM, SECOND_LINE_NAME, TOM
@@ -87,12 +86,7 @@ def test_killed_after_the_first_batch_then_resume(
     path, texts = notes_file(tmp_path, ids)
     server.faults(latency_ms=150)
     journal_dir = tmp_path / "cli-state" / "handover"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_"))},
-        "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
-        "GOVPRESS_SUPPORT_CONFIG": str(tmp_path / "cli-config.toml"),
-        **server.env,
-    }
+    env = cli_environment(tmp_path, server)
     process = subprocess.Popen(
         [str(COMMAND), "handover", "--notes-file", str(path), "--note", GENERAL, "--yes"],
         env=env,

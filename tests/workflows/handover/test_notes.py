@@ -52,7 +52,7 @@ def test_crlf_and_bom_are_accepted() -> None:
         ("stray text\n## #1 a\n", "line 1: text before the first ticket section"),
         ("## #1 a\n## Notes\n", "line 2: '## Notes' names no ticket"),
         ("## #1 a\nx\n## #1 again\n", "line 3: ticket #1 has a second section (the first is at line 1)"),
-        ("## #1 a\n## #99 b\nnote\n## #98\n", "not being handed over: #98 (line 4), #99 (line 2)"),
+        ("## #1 a\n## #99 b\nnote\n## #98\n", "not unsolved in the group: #98 (line 4), #99 (line 2)"),
     ],
 )
 def test_malformed_notes_name_the_line(text: str, message: str) -> None:
