@@ -67,6 +67,7 @@ class Seed:
     breaching_soon_no_card = _id("cookie-banner")  # next reply due within the hour, no card
     # 2nd line, others'
     breached_with_card = _id("php-warnings")  # Priya's, next reply breached, its card In progress
+    priyas_not_breached = _id("news-categories")  # Priya's, open, next reply due in hours, its card In progress
     cascaded_with_group_sla = _id("wpml-conflict")  # came through 1st line; the plugin group SLA runs
     unassigned_2nd_line = _id("survey-embed")  # open, normal, nobody's, no card
     closed_in_2nd_line = _id("twitter-embed")
@@ -132,6 +133,9 @@ PROMISES: dict[str, Callable[[SeedTicket], bool]] = {
     ),
     "breached_with_card": lambda t: (
         _in(t, SECOND_LINE) and t.assignee == PRIYA.id and _breached(t) and t.card is not None
+    ),
+    "priyas_not_breached": lambda t: (
+        _in(t, SECOND_LINE) and t.assignee == PRIYA.id and not _breached(t) and t.card is not None
     ),
     "unassigned_2nd_line": lambda t: (
         _in(t, SECOND_LINE) and t.assignee is None and t.priority == "normal" and t.card is None
