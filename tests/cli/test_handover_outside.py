@@ -245,3 +245,28 @@ def test_auth_login_github_and_slack_keep_them_in_the_keyring(cli: Invoke, serve
     assert "✓ GitHub: @sam-okafor (Sam Okafor)" in status.stdout and "✓ Slack:" in status.stdout
     wrong = cli("auth", "login", "github", "--with-token", input=sandbox.GITHUB_EXPIRED_TOKEN + "\n", env=env)
     assert wrong.code == 4
+
+
+def test_a_post_whose_answer_was_never_heard_is_not_sent_again_unless_asked(
+    cli: Invoke, desk: Desk, tmp_path: Path
+) -> None:
+    done = cli("--sandbox", "handover", "--no-notes", "--yes")
+    assert done.code == 0, done.stderr
+    [journal] = (tmp_path / "state" / "handover").glob("*.jsonl")
+    with journal.open("a") as handle:  # as a run killed while posting leaves it
+        handle.write('{"type":"slack","state":"sending","at":"2026-11-26T17:00:00Z"}\n')
+    quiet = cli("--sandbox", "handover", "--resume")
+    assert quiet.code == 0
+    assert "may or may not have arrived: look in the channel" in quiet.stderr
+    assert desk.slack_posts() == []
+    asked = cli("--sandbox", "handover", "--slack", "--resume")
+    assert asked.code == 0, asked.stderr
+    assert len(desk.slack_posts()) == 1
+
+
+def test_debug_never_shows_the_webhook_or_the_token(cli: Invoke, people: Path) -> None:
+    result = cli("--sandbox", "--debug", "handover", "--no-notes", "--slack", "--yes")
+    assert result.code == 0, result.stderr
+    assert "> POST ***" in result.stderr  # the request to the webhook is logged, its URL redacted
+    assert "sandboxWebhookSecret0001" not in result.stderr + result.stdout
+    assert sandbox.GITHUB_TOKEN not in result.stderr.replace("sandbox-github-token-", "")

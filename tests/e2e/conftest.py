@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +210,32 @@ def start_cli(tmp_path: Path) -> Iterator[StartCli]:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=30)
+
+
+def kill_when(
+    server: Server, tmp_path: Path, args: list[str], wanted: str, env: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Run the command as `run_cli` would, SIGKILL it as soon as its handover journal holds a line
+    containing `wanted`, and return the journal's records (the run must not have finished)."""
+    journal_dir = tmp_path / "cli-state" / "handover"
+    process = subprocess.Popen(
+        [str(COMMAND), *args],
+        env=cli_environment(tmp_path, server, env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 90
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if any(wanted in j.read_text() for j in journal_dir.glob("*.jsonl")):
+                break
+            time.sleep(0.002)
+        assert process.poll() is None, "the handover finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=10)
+    [journal] = journal_dir.glob("*.jsonl")
+    return [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
 
 
 MakeProxy = Callable[[Server, Rule], Proxy]

@@ -5,10 +5,6 @@ exactly once; then the next engineer's `start-rotation --json` carries the notes
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +14,7 @@ from govpress_support.sandbox.git_remote import GitRemote, make_git_remote
 from govpress_support.sandbox.seed_github import COOKIE_BRANCH, HEADER_BRANCH
 from govpress_support.sandbox.seed_github import TOM as TOM_LOGIN
 from tests.desk import Desk, DeskAt
-from tests.e2e.conftest import COMMAND, RunCli, Serve, Server, cli_environment
+from tests.e2e.conftest import RunCli, Serve, kill_when
 from tests.handover_checks import HEADING
 from tests.seed_names import PRIYA, SAM, SECOND_LINE_NAME, SEED, TOM
 
@@ -67,29 +63,6 @@ def handover_args(notes_file: Path, remote: GitRemote) -> list[str]:
     ]
 
 
-def kill_at(server: Server, tmp_path: Path, args: list[str], env: dict[str, str], wanted: str) -> list[dict]:
-    """Start the handover and SIGKILL it once its journal holds a record `wanted` matches."""
-    journal_dir = tmp_path / "cli-state" / "handover"
-    process = subprocess.Popen(
-        [str(COMMAND), *args],
-        env={**cli_environment(tmp_path, server), **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 90
-    try:
-        while time.monotonic() < deadline and process.poll() is None:
-            if any(wanted in j.read_text() for j in journal_dir.glob("*.jsonl")):
-                break
-            time.sleep(0.002)
-        assert process.poll() is None, "the handover finished before it could be killed"
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(timeout=10)
-    [journal] = journal_dir.glob("*.jsonl")
-    return [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
-
-
 def assert_everything_once(desk: Desk, remote: GitRemote, texts: dict[int, str], mine: list[int]) -> None:
     # notes: exactly one each, Sam's tickets Tom's now, Priya's still hers
     current = desk.tickets(texts)
@@ -136,7 +109,7 @@ def test_whole_handover_killed_and_resumed_does_everything_once(
     assert remote.ahead(HEADER_BRANCH) == 2 and remote.ahead(COOKIE_BRANCH) == 1
 
     server.faults(latency_ms=120)
-    records = kill_at(server, tmp_path, handover_args(path, remote), env, wanted)
+    records = kill_when(server, tmp_path, handover_args(path, remote), wanted, env)
     kinds = [r["type"] for r in records]
     assert "finished" not in kinds and "slack" not in kinds
     server.faults(latency_ms=0)
