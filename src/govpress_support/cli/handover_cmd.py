@@ -10,6 +10,7 @@ from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mut
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import timedelta
 
     from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
@@ -284,27 +285,29 @@ def _handover(
             state_dir=rt.state_dir,
             listener=listener,
             github=clients.github_or_none if plan.github.to_do else None,
+            slack=webhook,
+            warning=_warning(rt),
         ),
     )
     if draft is not None:
         draft.unlink(missing_ok=True)  # the notes are in the journal now
-    if webhook is not None:
-        result = _post(rt, out, webhook, result)
     _finish(rt, out, result, report)
 
 
+def _warning(rt: "Runtime") -> "timedelta":
+    """What "breaching soon" means in the Slack post: the queue's warning threshold."""
+    from govpress_support.core.timeutil import parse_duration
+
+    return parse_duration(rt.settings.queue.sla_warning)
+
+
 def _post(rt: "Runtime", out: "Output", webhook: "SlackWebhook", result: "HandoverResult") -> "HandoverResult":
-    from govpress_support.core.timeutil import now, parse_duration
+    """Post a finished run's summary (`--slack --resume`)."""
+    from govpress_support.core.timeutil import now
     from govpress_support.workflows.handover import plan as handover
 
     with out.status("posting to Slack…"):
-        return handover.post_to_slack(
-            webhook,
-            result,
-            state_dir=rt.state_dir,
-            now=now(),
-            warning=parse_duration(rt.settings.queue.sla_warning),
-        )
+        return handover.post_to_slack(webhook, result, state_dir=rt.state_dir, now=now(), warning=_warning(rt))
 
 
 def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dict[int, str], Path]:
@@ -444,9 +447,12 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool,
             out.json(to_record(run.plan, status="dry_run", outcomes=result.outcomes, memberships=result.memberships))
         return
     github = clients.github_or_none if run.plan.github.to_do else None
-    result = _apply(out, lambda listener: handover.resume(clients.zendesk, run, listener=listener, github=github))
-    if webhook is not None:
-        result = _post(rt, out, webhook, result)
+    result = _apply(
+        out,
+        lambda listener: handover.resume(
+            clients.zendesk, run, listener=listener, github=github, slack=webhook, warning=_warning(rt), asked=slack
+        ),
+    )
     _finish(rt, out, result, report)
 
 

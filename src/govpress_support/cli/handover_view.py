@@ -93,9 +93,14 @@ def _tickets(out: Output, plan: HandoverPlan, mine: list[PlannedTicket]) -> None
         ]
         out.show(out.table(records, columns))
         return
-    for t in mine:
-        mark = "note" if t.note else "no note"
-        out.info(f"  #{t.id} → {plan.target.name} ({mark}) {t.subject} [{sla(t, now).replace('**', '')}]")
+    lines = [
+        f"  #{t.id} → {plan.target.name} ({'note' if t.note else 'no note'}) {t.subject} [{sla(t, now)}]".replace(
+            "**", ""
+        )
+        for t in mine
+    ]
+    if lines:
+        out.info("\n".join(lines))  # one write, however many tickets
 
 
 def _pulls(out: Output, plan: HandoverPlan) -> None:

@@ -11,7 +11,8 @@ member's working tickets in that group):
    (`workflows/memberships.py`: one search, read back), whatever the journal says.
 
 Beside these, in a thread of their own, the steps outside Zendesk (`outside.py`: pushes, pull
-requests); the run is finished only when both sides are.
+requests); once both sides are settled, the Slack post (`announce.py`) goes out while you leave
+the group. The run is finished only when all of them are.
 
 Exactly once. Every ticket update carries Zendesk's collision guard (`safe_update` with the
 `updated_at` stamp of a read). When a batch's outcome is unknown (the request failed after it
@@ -103,8 +104,10 @@ class Runner:
         poll: PollPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         side: Callable[[], None] | None = None,
+        then: Callable[[], None] | None = None,
     ):
         self.side = side  # the steps outside Zendesk, run in a thread beside the tickets
+        self.then = then  # once the tickets and those steps are settled (the Slack post)
         self.zendesk = zendesk
         self.journal = journal
         self.state = state
@@ -119,17 +122,23 @@ class Runner:
 
     def run(self) -> list[MembershipOutcome]:
         side = Side(self.side) if self.side is not None else None
+        telling: Side | None = None
         try:
             self._add_member()
             self._tickets()
             if self._gave_up:
                 raise self._not_taken()
-            memberships = self._remove_member()
             if side is not None:
                 side.join()
+            # What the channel is told is settled now: it goes out while you leave the group.
+            telling = Side(self.then) if self.then is not None else None
+            memberships = self._remove_member()
+            if telling is not None:
+                telling.join()
         except GovPressError as exc:
-            if side is not None:
-                side.join(quiet=True)
+            for thread in (side, telling):
+                if thread is not None:
+                    thread.join(quiet=True)
             exc.hint = f"{exc.hint}; {RESUME_HINT}" if exc.hint else RESUME_HINT
             raise
         self.journal.append({"type": "finished"})

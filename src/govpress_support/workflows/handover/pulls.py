@@ -174,19 +174,21 @@ def plan_github(
         pending = [p for p in pulls if login.casefold() not in {a.casefold() for a in p.assignees}]
         repos = sorted({p.repo for p in pending})
         assignable = dict(zip(repos, pool.map(lambda r: github.can_assign(r, login), repos), strict=True))
-        threads = dict(zip(pulls, pool.map(lambda p: github.comments(p.repo, p.number), pulls), strict=True))
+        # A hand-over comment follows the assignment, so only those assigned already may have it.
+        done = [p for p in pulls if p not in pending]
+        threads = dict(zip(done, pool.map(lambda p: github.comments(p.repo, p.number), done), strict=True))
     text = comment_text(login, giver, target.name or target.email, day)
     planned: list[PlannedPull] = []
     for pull in pulls:
-        assigned = pull in pending
-        commented = has_comment(threads[pull], me, login)
-        if assigned and not assignable.get(pull.repo, False):
+        to_assign = pull in pending
+        commented = pull in threads and has_comment(threads[pull], me, login)
+        if to_assign and not assignable.get(pull.repo, False):
             why = f"@{login} cannot be assigned in {pull.repo} (not a collaborator there)"
             planned.append(_planned(pull, skip=why))
-        elif not assigned and commented:
+        elif not to_assign and commented:
             planned.append(_planned(pull, skip=f"already handed over to @{login}"))
         else:
-            planned.append(_planned(pull, assign=assigned, comment=None if commented else text))
+            planned.append(_planned(pull, assign=to_assign, comment=None if commented else text))
     return GitHubPlan(me=me, login=login, login_source=source, pulls=tuple(planned))
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from govpress_support.core.timeutil import iso
+from govpress_support.core.timeutil import now as clock_now
 from govpress_support.services.github import GitHubClient
 from govpress_support.services.slack import SlackWebhook
 from govpress_support.services.zendesk import ZendeskClient
@@ -35,6 +36,7 @@ from govpress_support.workflows.handover.state import (
 )
 
 JOURNAL_DIR = "handover"
+WARNING = timedelta(hours=1)  # "breaching soon" in the Slack post: the queue's default `sla_warning`
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,15 @@ def start(
     poll: PollPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
     github: GitHubClient | None = None,
+    slack: SlackWebhook | None = None,
+    warning: timedelta = WARNING,
 ) -> HandoverResult:
-    """Journal the plan, then carry it out."""
+    """Journal the plan, then carry it out (with `slack`, the plan's summary is posted too)."""
     journal = Journal.create(journal_dir(state_dir), new_run_id(plan.created_at))
     plan = replace(plan, run_id=journal.run_id, candidates=())
     journal.append({"type": "plan", "plan": plan.to_dict()})
-    return _run(zendesk, journal, RunState(plan=plan), listener, poll, sleep, github, resumed=False)
+    telling = Telling(slack, warning) if slack is not None and plan.slack else None
+    return _run(zendesk, journal, RunState(plan=plan), listener, poll, sleep, github, telling, resumed=False)
 
 
 def resume(
@@ -114,10 +119,17 @@ def resume(
     poll: PollPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
     github: GitHubClient | None = None,
+    slack: SlackWebhook | None = None,
+    warning: timedelta = WARNING,
+    asked: bool = False,
 ) -> HandoverResult:
-    """Finish an interrupted run from its journal: nothing done twice."""
+    """Finish an interrupted run from its journal: nothing done twice. Its Slack post (when the
+    run asked for one, or `asked`) goes out unless it did; one sent without an answer heard is
+    sent again only when `asked`."""
     state = replay(run.journal.records())
-    return _run(zendesk, run.journal, state, listener, poll, sleep, github, resumed=True)
+    wanted = slack is not None and (state.plan.slack or asked)
+    telling = Telling(slack, warning, again=asked) if wanted and slack is not None else None
+    return _run(zendesk, run.journal, state, listener, poll, sleep, github, telling, resumed=True)
 
 
 def result_of(run: PastRun) -> HandoverResult:
@@ -133,10 +145,16 @@ def _run(
     poll: PollPolicy | None,
     sleep: Callable[[float], None] | None,
     github: GitHubClient | None,
+    telling: Telling | None,
     *,
     resumed: bool,
 ) -> HandoverResult:
     outside = Outside(journal, state, github, (listener or Listener()).step)
+
+    def tell() -> None:
+        assert telling is not None
+        telling.post(state, journal, _result(state, journal, resumed=resumed))
+
     runner = Runner(
         zendesk,
         journal,
@@ -144,6 +162,7 @@ def _run(
         listener=listener,
         poll=poll,
         side=outside.run if outside.has_work else None,
+        then=tell if telling is not None and telling.due(state) else None,
         **({"sleep": sleep} if sleep is not None else {}),
     )
     runner.run()
@@ -165,6 +184,25 @@ def _result(state: RunState, journal: Journal, *, resumed: bool) -> HandoverResu
 
 
 # --- Slack -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Telling:
+    """The run's Slack post: where, what "breaching soon" means, and whether a post sent without
+    an answer heard is to be sent again (only when asked)."""
+
+    slack: SlackWebhook
+    warning: timedelta
+    again: bool = False
+
+    def due(self, state: RunState) -> bool:
+        made = (state.slack or {}).get("state")
+        return made not in ("done", "sending") or (made == "sending" and self.again)
+
+    def post(self, state: RunState, journal: Journal, result: HandoverResult) -> None:
+        payload = announce.handover_message(result, now=clock_now(), warning=self.warning)
+        outcome = announce.post(self.slack, journal, payload)
+        state.slack = {"type": "slack", "state": outcome.state, "reason": outcome.reason}
 
 
 def post_to_slack(
