@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
+    from govpress_support.services.connect import Clients
     from govpress_support.services.slack import SlackWebhook
     from govpress_support.workflows.handover.apply import Listener
     from govpress_support.workflows.handover.models import HandoverPlan, HandoverResult
@@ -415,6 +416,7 @@ def _finish(rt: "Runtime", out: "Output", result: "HandoverResult", report: Path
 
 
 def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool, slack: bool) -> None:
+    from govpress_support.cli.handover_view import post_pending
     from govpress_support.workflows.handover import plan as handover
     from govpress_support.workflows.handover.models import to_record
 
@@ -424,7 +426,7 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool,
     if run is None:
         runs = handover.past_runs(rt.state_dir, clients.zendesk.base_url, me.id)
         last = runs[-1] if runs else None
-        if last is not None and _post_pending(out, last, asked=slack):
+        if last is not None and post_pending(out, last, asked=slack):
             if dry_run:
                 out.note("dry run: nothing posted")
                 return
@@ -438,7 +440,7 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool,
         if out.mode.value == "json":
             out.json({"status": "nothing_to_resume", "run_id": last.plan.run_id if last else None})
         return
-    webhook = clients.slack if (slack or run.plan.slack) and not dry_run else None
+    webhook = _webhook(out, clients, asked=slack) if (slack or run.plan.slack) and not dry_run else None
     _show_remaining(out, run)
     if dry_run:
         out.note("dry run: nothing changed")
@@ -456,23 +458,18 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool,
     _finish(rt, out, result, report)
 
 
-def _post_pending(out: "Output", run: "PastRun", *, asked: bool) -> bool:
-    """Whether a finished run's Slack post is to be made now: asked for (`--slack`) and not made,
-    or asked for by the run and failed. A post sent without an answer heard is made again only
-    when asked."""
-    outcome = run.slack
-    state = outcome.state if outcome is not None else None
-    if state == "done":
-        return False
-    if asked:
-        return True
-    if state == "sending":
-        out.warn(
-            "the Slack post of the last handover may or may not have arrived: look in the channel; "
-            "`govpress-support handover --slack --resume` posts it again"
-        )
-        return False
-    return state in ("planned", "failed")
+def _webhook(out: "Output", clients: "Clients", *, asked: bool) -> "SlackWebhook | None":
+    """The webhook for a resumed run's post: without one, a post the run asked for waits (the
+    tickets do not), one asked for now (`--slack`) is an error before anything is sent."""
+    from govpress_support.core.errors import GovPressError
+
+    try:
+        return clients.slack
+    except GovPressError as exc:
+        if asked:
+            raise
+        out.warn(f"the run's Slack post waits: {exc.one_line()}")
+        return None
 
 
 def _show_remaining(out: "Output", run: "PastRun") -> None:

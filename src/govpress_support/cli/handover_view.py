@@ -8,6 +8,7 @@ from pathlib import Path
 from govpress_support.cli.output import Column, Output
 from govpress_support.workflows.handover.models import HandoverPlan, HandoverResult, PlannedTicket
 from govpress_support.workflows.handover.report import sla
+from govpress_support.workflows.handover.run import PastRun
 
 RESUME_SLACK = "`govpress-support handover --slack --resume` posts it"
 
@@ -158,6 +159,25 @@ def slack_problem(result: HandoverResult) -> str | None:
     if outcome.state == "failed":
         return f"the summary was not posted to Slack: {outcome.reason}; {RESUME_SLACK}"
     return f"the summary is not posted to Slack yet; {RESUME_SLACK}"
+
+
+def post_pending(out: Output, run: PastRun, *, asked: bool) -> bool:
+    """Whether a finished run's Slack post is to be made now: asked for (`--slack`) and not made,
+    or asked for by the run and failed. A post sent without an answer heard is made again only
+    when asked."""
+    outcome = run.slack
+    state = outcome.state if outcome is not None else None
+    if state == "done":
+        return False
+    if asked:
+        return True
+    if state == "sending":
+        out.warn(
+            "the Slack post of the last handover may or may not have arrived: look in the channel; "
+            "`govpress-support handover --slack --resume` posts it again"
+        )
+        return False
+    return state in ("planned", "failed")
 
 
 # --- the report file ---------------------------------------------------------------------------
