@@ -193,7 +193,7 @@ def check_new_steps(desk: Desk, state: Path) -> None:
 
 
 def run_cli(desk: Desk, notes_file: Path, cli_state: Path, steps: bool) -> float:
-    options, config = new_steps(cli_state) if steps else ([], cli_state / "none.toml")
+    options, config = new_steps(cli_state) if steps else (["--no-github"], cli_state / "none.toml")
     env = {
         **{
             k: v
