@@ -4,6 +4,7 @@ with faults where a careless retry would do something twice."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,26 @@ def test_an_expired_token_is_exit_4_before_anything(
         prepare(clients)
     assert caught.value.exit_code == 4 and "GitHub rejected the token (401: Bad credentials)" in caught.value.message
     assert "auth login github" in (caught.value.hint or "")
+
+
+def test_a_rota_that_carries_logins_names_the_next_engineer_on_github_and_slack(clients: Clients) -> None:
+    import httpx
+
+    from govpress_support.services.http import HttpClient, ServiceInfo
+    from govpress_support.services.rota import RotaClient
+
+    today = now().date()
+    person = {"name": TOM.name, "email": TOM.email, "github": TOM_LOGIN, "slack_id": "U0TOMROTA"}
+    entries = [
+        {"date": today.isoformat(), "role": "dev", "person": {"name": SAM.name, "email": SAM.email}},
+        {"date": (today + timedelta(days=7)).isoformat(), "role": "dev", "person": person},
+    ]
+    url = "https://rota.example/v2/dev/rota.json"
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=entries))
+    clients.__dict__["rota_or_none"] = RotaClient(
+        HttpClient(ServiceInfo("rota", "check ROTA_URL"), url, transport=transport), url
+    )
+    plan = prepare(clients)
+    assert (plan.target.email, plan.github.login, plan.github.login_source) == (TOM.email, TOM_LOGIN, "the rota")
+    assert plan.slack_mention == "U0TOMROTA"
+    assert plan.github.to_do  # known from the rota alone: the pull requests are handed over
