@@ -60,7 +60,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("PATH", f"{fake_gh(tmp_path / 'fake-bin')}{os.pathsep}{os.environ.get('PATH', '')}")
     state = tmp_path / "state"
     monkeypatch.setenv("GOVPRESS_SUPPORT_STATE_DIR", str(state))
-    monkeypatch.setenv("GOVPRESS_SUPPORT_CONFIG", str(tmp_path / "config.toml"))
+    config = tmp_path / "config.toml"  # named by the environment, so it must exist: empty, all defaults
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("GOVPRESS_SUPPORT_CONFIG", str(config))
     import keyring
 
     previous = keyring.get_keyring()

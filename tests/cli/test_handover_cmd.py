@@ -158,6 +158,8 @@ def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, desk: D
         ("stray\n", "line 1: text before the first ticket section"),
         ("## #999999\nnote\n", "not unsolved in the group: #999999"),
         ("## Notes\n", "names no ticket"),
+        ("## #" + "9" * 5000 + "\nnote\n", "line 1: '## #999"),  # past 64 bits: no ticket, mine or others'
+        ("## #²\nnote\n", "line 1: '## #²' names no ticket"),
     ],
 )
 def test_bad_notes_file_changes_nothing(cli: Invoke, desk: Desk, tmp_path: Path, content: str, message: str) -> None:
@@ -167,6 +169,14 @@ def test_bad_notes_file_changes_nothing(cli: Invoke, desk: Desk, tmp_path: Path,
     result = cli("--sandbox", "handover", "--notes-file", str(notes), "--yes")
     assert result.code == 2
     assert message in result.stderr and result.stderr.count("\n") <= 3
+    assert_still_sams(desk, ids)
+
+
+def test_a_handover_note_over_the_comment_limit_changes_nothing(cli: Invoke, desk: Desk) -> None:
+    ids = ids_of(plan(cli))
+    result = cli("--sandbox", "handover", "--note", "x" * (65 * 1024), "--no-notes", "--yes")
+    assert result.code == 2
+    assert f"error: the note for #{ids[0]} is 65 KB, over the 64 KB Zendesk takes in one comment" in result.stderr
     assert_still_sams(desk, ids)
 
 
@@ -229,3 +239,14 @@ def test_a_report_that_cannot_be_written_afterwards_is_kept_in_the_state_dir(
         f"error: cannot write the report to {report}: No such file or directory "
         f"(the handover itself is done; the report is kept in {kept})"
     )
+
+
+def test_a_general_note_off_a_terminal_is_enough_intent(cli: Invoke, desk: Desk) -> None:
+    """`--note TEXT --yes` from a script: no editor is looked for, nothing more is asked."""
+    ids = ids_of(plan(cli))
+    result = cli("--sandbox", "handover", "--to", PRIYA.email, "--note", "Ask me on Slack", "--yes")
+    assert result.code == 0, result.stderr
+    assert "editor" not in result.stderr
+    assert all(desk.ticket(i)["assignee_id"] == PRIYA.id for i in ids)
+    for ticket_id in ids:
+        assert [n for n in desk.notes_by(ticket_id, SAM.id) if n.endswith("Ask me on Slack")], ticket_id

@@ -142,15 +142,19 @@ def test_people_and_github_settings(tmp_path: Path) -> None:
     [
         (
             '[people.github]\n"tom" = "tomhughes-dev"\n',
-            "people.github: 'tom' = 'tomhughes-dev': the key must be an email",
+            "config people.github (from {path}): 'tom' = 'tomhughes-dev': the key must be an email",
         ),
+        ('[people.github]\n"t @x.org" = "tomhughes-dev"\n', "the key must be an email"),  # core's email rule
         ('[people.github]\n"t@x.org" = "-bad-"\n', "the value a GitHub login"),
         ('[people.slack]\n"t@x.org" = "@tom"\n', "the value a Slack member id"),
+        (f'[people.slack]\n"t@x.org" = "{"U" * 5000}"\n', "'UUUUUUUUUU"),  # clipped, as every config value
         ('[github]\nurl = "http://github.example/api/v3"\n', "github.url (from"),
+        ('[github]\norgs = ["govpress", "gov press"]\n', "config github.orgs (from {path}) must be a list of GitHub"),
     ],
 )
 def test_bad_people_and_github_settings_are_named(tmp_path: Path, toml: str, message: str) -> None:
     path = tmp_path / "c.toml"
     path.write_text(toml)
-    with pytest.raises(ConfigError, match=re.escape(message)):
+    with pytest.raises(ConfigError, match=re.escape(message.format(path=path))) as caught:
         config.load(path, {})
+    assert len(caught.value.message) < 400  # one line, never the whole value

@@ -157,6 +157,7 @@ def run_cli(tmp_path: Path) -> RunCli:
         done = subprocess.run(
             [str(COMMAND), *args], env=full, input=input, capture_output=True, text=True, timeout=timeout
         )
+        assert "unexpected failure" not in done.stderr, done.stderr  # only a bug gets there
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run

@@ -217,7 +217,7 @@ def test_a_429_that_never_ends(serve: Serve, run_cli: RunCli, tmp_path: Path) ->
     config.write_text("[http]\nmax_retries = 3\nbackoff = 0.01\n")
     result = run_cli(server, "queue", env={"GOVPRESS_SUPPORT_CONFIG": str(config)})
     assert result.code == 1
-    assert "Zendesk is still rate limiting after 3 retries" in result.stderr
+    assert "Zendesk is still rate limiting after 4 tries over " in result.stderr
     assert "wait a minute and try again" in result.stderr
     assert server.stats()["faults"]["rate_limit"] == 4
 
@@ -236,7 +236,7 @@ def test_ctrl_c_mid_request_exits_130(serve: Serve, tmp_path: Path) -> None:
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 130
-    assert err.strip().endswith("error: interrupted (nothing half-written: journaled work resumes with --resume)")
+    assert err.strip().splitlines()[-1] == "error: interrupted"  # queue has no --resume: no hint of one
     assert out == ""
     assert "Traceback" not in err
 

@@ -16,7 +16,7 @@ from govpress_support.services import credentials
 from govpress_support.services.github import GITHUB, GitHubClient, classify, headers, rate_wait
 from govpress_support.services.http import HttpClient, RetryPolicy
 from tests.desk import Desk
-from tests.support import FakeSleep, MemoryKeyring
+from tests.support import FakeClock, FakeSleep, MemoryKeyring
 
 THEME = "govpress/govpress-theme"
 
@@ -148,6 +148,98 @@ def test_a_spent_budget_waits_for_its_reset_before_the_next_request() -> None:
     github.user("b")
     assert len(sleep.calls) == 1 and 4.0 <= sleep.calls[0] <= 7.0  # waited for the reset, then asked
     assert len(calls) == 2
+
+
+# --- GitHub's rate limits are the HTTP layer's waits: one deadline, said while they last -------------
+
+
+def told_client(
+    transport: httpx.BaseTransport, *, policy: RetryPolicy, clock: FakeClock
+) -> tuple[GitHubClient, list[str | None]]:
+    told: list[str | None] = []
+    http = HttpClient(
+        GITHUB,
+        sandbox.GITHUB_API_URL,
+        headers=headers(sandbox.GITHUB_TOKEN),
+        transport=transport,
+        classify=classify,
+        rate_wait=rate_wait,
+        sleep=clock.sleep,
+        clock=clock,
+        retry=policy,
+        on_wait=lambda wait: told.append(None if wait is None else str(wait)),
+    )
+    return GitHubClient(http), told
+
+
+def test_a_secondary_limit_403_is_said_as_a_rate_limit_wait(desk: Desk) -> None:
+    desk.control("PUT", "github", {"rate_limit": {"mode": "secondary", "status": 403, "times": 1, "retry_after": 7}})
+    clock = FakeClock()
+    github, told = told_client(desk.transport(), policy=RetryPolicy(max_retries=3, max_total_wait=60.0), clock=clock)
+    github.add_comment(THEME, 42, "Once.")
+    assert clock.sleeps == [7.0]
+    assert told == ["GitHub rate limit: waiting 7 s (try 2 of 4)", None]
+
+
+def test_a_limit_wait_past_the_deadline_fails_at_once(desk: Desk) -> None:
+    """A wait that fits the retry budget (40 s of 120) but not the request's 20 s deadline is not
+    waited: the request ends at once, as any late retry does."""
+    desk.control("PUT", "github", {"rate_limit": {"mode": "secondary", "status": 429, "times": 1, "retry_after": 40}})
+    clock = FakeClock()
+    policy = RetryPolicy(max_retries=3, max_total_wait=120.0, deadline=20.0)
+    github, told = told_client(desk.transport(), policy=policy, clock=clock)
+    with pytest.raises(RateLimitedError, match="secondary rate limit is still refusing"):
+        github.me()
+    assert clock.sleeps == [] and told == []
+
+
+def test_a_spent_budget_holds_the_next_request_within_its_deadline() -> None:
+    import time
+
+    reset = int(time.time()) + 30
+    calls: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        spent = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset), "x-ratelimit-resource": "core"}
+        return httpx.Response(200, json={"login": "me", "id": 1}, headers=spent)
+
+    clock = FakeClock()
+    github, told = told_client(paged(answer), policy=RetryPolicy(max_retries=3, deadline=20.0), clock=clock)
+    github.user("a")
+    with pytest.raises(RateLimitedError) as caught:
+        github.user("b")  # 31 s to hold: past the 20 s deadline, so nothing is sent
+    assert "GitHub's rate limit is spent until" in caught.value.message and "nothing was sent" in caught.value.message
+    assert len(calls) == 1 and clock.sleeps == [] and told == []
+
+    github, told = told_client(paged(answer), policy=RetryPolicy(max_retries=3, deadline=60.0), clock=clock)
+    github.user("a")
+    github.user("b")  # fits: held, and said as a rate-limit wait
+    assert len(clock.sleeps) == 1 and 29.0 <= clock.sleeps[0] <= 32.0
+    assert told[0] is not None and told[0].startswith("GitHub rate limit: waiting 3") and told[-1] is None
+    assert len(calls) == 3
+
+
+@pytest.mark.parametrize("reset", ["²", "١٧٠٠٠٠٠٠٠٠", "9" * 5000, "1e9", "-5", "nan"])
+def test_rate_limit_headers_are_read_by_the_strict_number_rule(reset: str) -> None:
+    """A reset that is not ASCII digits within range is no time: the refusal is not waited for
+    (nor is it an unexpected failure), and a successful answer holds nothing."""
+    spent = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
+    assert rate_wait(403, spent) is None
+    assert rate_wait(403, {"x-ratelimit-remaining": "٠", "x-ratelimit-reset": "1"}) is None
+    wire = {name: value.encode() for name, value in spent.items()}  # as the bytes arrive
+    refused = httpx.Response(403, json={"message": "Forbidden"}, headers=wire)
+    assert refused.headers["x-ratelimit-reset"] == reset
+    assert classify(refused, "the thing") is None  # a plain 403: the HTTP layer's permission error
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"login": "me", "id": 1}, headers={**wire, "x-ratelimit-resource": b"core"})
+
+    clock = FakeClock()
+    github, _ = told_client(paged(answer), policy=RetryPolicy(max_retries=3), clock=clock)
+    github.user("a")
+    github.user("b")
+    assert clock.sleeps == []
 
 
 # --- where the token comes from ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -26,7 +27,7 @@ from govpress_support.services.http import (
     retry_after,
     retry_delay,
 )
-from tests.support import FakeSleep
+from tests.support import FakeClock, FakeSleep
 
 SERVICE = ServiceInfo("Zendesk", "run `govpress-support auth login zendesk`")
 POLICY = RetryPolicy(max_retries=4, max_total_wait=30.0, backoff=0.5, max_backoff=8.0)
@@ -42,6 +43,15 @@ class TestRetryDecisions:
 
     def test_429_retry_after_as_http_date_in_the_past_is_zero(self) -> None:
         assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
+
+    @pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e3", "٣", "²", "7 s", ""])
+    def test_retry_after_is_ascii_seconds_or_a_date(self, value: str) -> None:
+        """Only ASCII digits (a fraction allowed) are seconds: `float()` would take nan, inf, 1e3
+        and other scripts' digits."""
+        assert retry_after({"retry-after": value}) is None
+        assert retry_after({"retry-after": " 0.5 "}) == 0.5
+        assert retry_after({"retry-after": "9" * 400}) == float("inf")  # fits no budget: not retried
+        assert delay(Attempt(429, {"Retry-After": "9" * 400})) is None
 
     def test_429_without_retry_after_backs_off_exponentially(self) -> None:
         first = delay(Attempt(429, {}), retry=0)
@@ -76,17 +86,16 @@ class TestRetryDecisions:
         assert delay(Attempt(429, {"Retry-After": "5"}), waited=25.0) == 5.0
 
 
-def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: object) -> tuple[HttpClient, FakeSleep]:
+def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> tuple[HttpClient, FakeSleep]:
     sleep = FakeSleep()
+    options: dict[str, Any] = {"retry": POLICY, "sleep": sleep, **kwargs}
     http = HttpClient(
         SERVICE,
         "https://govpress.zendesk.com",
         transport=httpx.MockTransport(handler),
-        retry=POLICY,
-        sleep=sleep,
         rng=random.Random(3),
         redactor=Redactor(),
-        **kwargs,  # type: ignore[arg-type]
+        **options,
     )
     return http, sleep
 
@@ -187,16 +196,142 @@ class TestRequests:
             http.get_json("api/v2/users/me")
         assert "HTML page titled 'Sign in'" in caught.value.message
 
-    def test_unreachable_host_is_named(self) -> None:
+    def test_unreachable_host_is_named_with_its_likely_cause(self) -> None:
         def handler(request: httpx.Request) -> httpx.Response:
             raise httpx.ConnectError("[Errno 111] Connection refused")
 
         http, sleep = client(handler)
         with pytest.raises(NetworkError) as caught:
             http.get_json("api/v2/users/me")
-        assert "govpress.zendesk.com" in caught.value.message
-        assert "connection refused" in caught.value.message
+        assert caught.value.one_line() == (
+            "cannot reach Zendesk at govpress.zendesk.com: connection refused after 2 tries over 0 s "
+            "(nothing is listening there: check the URL and port)"
+        )
+        assert sleep.calls == [0.5], "refused before the host ever answered: one quick retry"
+
+    def test_a_refused_connection_after_the_host_answered_gets_the_usual_retries(self) -> None:
+        answers = iter([httpx.Response(200, json={"ok": True})])
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            found = next(answers, None)
+            if found is None:
+                raise httpx.ConnectError("[Errno 111] Connection refused")  # restarting
+            return found
+
+        http, sleep = client(handler)
+        http.get_json("api/v2/users/me")
+        with pytest.raises(NetworkError, match="connection refused"):
+            http.get_json("api/v2/users/me")
         assert len(sleep.calls) == POLICY.max_retries
+
+    @pytest.mark.parametrize(
+        ("error", "said"),
+        [
+            (httpx.ConnectError("[Errno -2] Name or service not known"), "host not found"),
+            (
+                httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"),
+                "TLS handshake failed",
+            ),
+            (httpx.RemoteProtocolError("illegal status line: bytearray(b'\\x15\\x03')"), "not an HTTP answer"),
+        ],
+    )
+    def test_dns_tls_and_protocol_failures_get_one_quick_retry(self, error: Exception, said: str) -> None:
+        calls: list[int] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(1)
+            raise error
+
+        http, sleep = client(handler)
+        with pytest.raises(NetworkError) as caught:
+            http.get_json("api/v2/users/me")
+        assert len(calls) == 2 and sleep.calls == [0.5]
+        assert caught.value.message.startswith(f"cannot reach Zendesk at govpress.zendesk.com: {said} after 2 tries")
+        assert caught.value.hint
+
+    def test_a_dropped_connection_is_still_transient(self) -> None:
+        def handler(request: httpx.Request) -> httpx.Response:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+
+        http, sleep = client(handler)
+        with pytest.raises(NetworkError, match="connection failed"):
+            http.get_json("api/v2/users/me")
+        assert len(sleep.calls) == POLICY.max_retries
+
+
+class TestDeadline:
+    """One deadline per request: every attempt and every wait inside it (a fake clock moved by
+    the fake sleeps and by each attempt's pretended duration)."""
+
+    def test_retries_stop_at_the_deadline_and_say_what_was_tried(self) -> None:
+        clock = FakeClock()
+        calls: list[float] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(clock())
+            clock.advance(3.0)  # each attempt takes 3 s to fail
+            return httpx.Response(503, text="Service Unavailable")
+
+        policy = RetryPolicy(max_retries=10, max_total_wait=1000.0, backoff=2.0, max_backoff=4.0, deadline=20.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock)
+        with pytest.raises(ApiError) as caught:
+            http.get_json("api/v2/groups")
+        assert clock() <= 20.0
+        assert len(calls) < policy.max_retries + 1, "the deadline, not the retry count, ended it"
+        assert caught.value.message == (
+            f"Zendesk failed with HTTP 503 after {len(calls)} tries over {clock():.0f} s, stopped at the 20 s "
+            "deadline: Service Unavailable"
+        )
+
+    def test_each_attempt_gets_at_most_what_the_deadline_leaves(self) -> None:
+        clock = FakeClock()
+        timeouts: list[dict[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            timeouts.append(request.extensions["timeout"])
+            clock.advance(request.extensions["timeout"]["read"])
+            raise httpx.ReadTimeout("timed out")
+
+        policy = RetryPolicy(max_retries=6, backoff=0.5, deadline=12.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock, timeout=5.0, connect_timeout=2.0)
+        with pytest.raises(NetworkError) as caught:
+            http.get_json("api/v2/groups")
+        assert timeouts[0] == {"connect": 2.0, "read": 5.0, "write": 5.0, "pool": 5.0}
+        assert timeouts[-1]["read"] < 5.0, "the last attempt was cut to the time left"
+        assert clock() <= 12.0
+        assert caught.value.message.startswith(
+            f"cannot reach Zendesk at govpress.zendesk.com: no answer in time after {len(timeouts)} tries"
+        )
+        assert caught.value.message.endswith("stopped at the 12 s deadline")
+
+
+class TestLongWaits:
+    def test_a_long_wait_is_told_while_it_lasts_and_a_short_one_is_not(self) -> None:
+        answers = iter(
+            [
+                httpx.Response(429, headers={"Retry-After": "1"}),
+                httpx.Response(429, headers={"Retry-After": "10"}),
+            ]
+        )
+        told: list[str | None] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            return next(answers, httpx.Response(200, json={}))
+
+        http, sleep = client(handler, on_wait=lambda wait: told.append(None if wait is None else str(wait)))
+        http.get_json("1/boards/x/cards")
+        assert sleep.calls == [1.0, 10.0]
+        assert told == ["Zendesk rate limit: waiting 10 s (try 3 of 5)", None]
+
+    def test_a_5xx_wait_names_the_status(self) -> None:
+        answers = iter([httpx.Response(503, headers={"Retry-After": "5"})])
+        told: list[str | None] = []
+        http, _ = client(
+            lambda r: next(answers, httpx.Response(200, json={})),
+            on_wait=lambda wait: told.append(None if wait is None else str(wait)),
+        )
+        http.get_json("api/v2/groups")
+        assert told == ["Zendesk: HTTP 503: waiting 5 s (try 2 of 5)", None]
 
     def test_debug_log_never_shows_secrets(self) -> None:
         lines: list[str] = []

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import click
 import typer
 from typer.core import TyperCommand
 
@@ -39,6 +40,37 @@ def mutating(name: str) -> Callable[[Command], Command]:
         return run  # type: ignore[return-value]
 
     return decorate
+
+
+class Parsed(click.ParamType):  # type: ignore[type-arg,unused-ignore]  # generic from click 8.4
+    """An option's text read by one of core's parsers. Its `UsageError` becomes Click's "invalid
+    value for --option" (exit 2) with the parser's message and hint: the value is checked while
+    the command line is read, before anything is sent."""
+
+    def __init__(self, name: str, parse: Callable[[str], Any]):
+        self.name = name
+        self.parse = parse
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        from govpress_support.core.errors import UsageError
+
+        try:
+            return self.parse(value)
+        except UsageError as exc:
+            error = click.BadParameter(exc.message, ctx=ctx, param=param)
+            error.hint = exc.hint  # type: ignore[attr-defined]  # the one line ends with it
+            raise error from None
+
+
+def _duration(text: str) -> timedelta:
+    from govpress_support.core.timeutil import parse_duration
+
+    return parse_duration(text)
+
+
+DURATION = Parsed("duration", _duration)
 
 
 def optional_value(name: str, default: str) -> type[TyperCommand]:

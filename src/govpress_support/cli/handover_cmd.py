@@ -30,10 +30,10 @@ opens on a template listing every unsolved ticket of the group in queue order: y
 (they are reassigned), then the others, marked "note only" (a note is added; the ticket stays
 with its assignee). What you write under a ticket becomes an internal note on it; an empty
 section adds none. --notes-file FILE reads the same format instead; --note TEXT adds one line to
-the note of every ticket of yours. The format: a line '## #<id>' opens a ticket's section (the
-rest of the line is ignored); other lines starting with '#' are comments. Text before the first
-section, or a section for a ticket that is not unsolved in the group, is an error before
-anything is sent.
+the note of every ticket of yours (off a terminal --note alone is enough: no editor opens). The
+format: a line '## #<id>' opens a ticket's section (the rest of the line is ignored); other lines
+starting with '#' are comments. Text before the first section, or a section for a ticket that is
+not unsolved in the group, is an error before anything is sent.
 
 3. Plan: the branches --push pushes (first), each ticket with its new assignee and whether a
 note is added, the notes on others' tickets, the 2nd line membership change (the next engineer
@@ -99,7 +99,12 @@ def handover_cmd(
         typer.Option("--notes-file", metavar="FILE", help="Notes in the template's format, instead of the editor."),
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="One general line added to every ticket's note.")
+        str | None,
+        typer.Option(
+            "--note",
+            metavar="TEXT",
+            help="One general line added to every ticket's note (off a terminal, enough: no editor opens).",
+        ),
     ] = None,
     no_notes: Annotated[bool, typer.Option("--no-notes", help="No per-ticket notes: do not open the editor.")] = False,
     keep_membership: Annotated[bool, typer.Option("--keep-membership", help="Change no group membership.")] = False,
@@ -126,6 +131,8 @@ def handover_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import UsageError
+    from govpress_support.services.state import writable_dir
+    from govpress_support.workflows.handover.plan import journal_dir
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
@@ -133,6 +140,8 @@ def handover_cmd(
         from govpress_support.cli.handover_view import check_report
 
         check_report(report)  # before anything is read or sent
+    if not dry_run:  # the journal makes it resumable: it must be writable before anything is sent
+        writable_dir(journal_dir(rt.state_dir), "the handover journal")
     if resume:
         clashing = [
             name
@@ -221,7 +230,8 @@ def _handover(
 
     clients = rt.clients
     webhook = clients.slack if slack else None  # no webhook, or not Slack's: said before anything
-    editor = notes_text is None and not no_notes and not dry_run
+    # Off a terminal a general --note is enough: no editor, so no need for the group's other tickets.
+    editor = notes_text is None and not no_notes and not dry_run and (general is None or out.interactive)
     options = handover.HandoverOptions(
         to=to, keep_membership=keep_membership, repos=repos, others=editor, push=push, github=github, slack=slack
     )
@@ -257,7 +267,8 @@ def _handover(
                 plan = handover.add_others(clients.zendesk, clients.trello_or_none, clients.settings, plan, now=now())
         known = [t.id for t in (*plan.tickets, *plan.candidates)]
         texts = notes.parse(notes_text, known, source=notes_source or "notes file")
-    elif (plan.tickets or plan.candidates) and not no_notes:
+    elif (plan.tickets or plan.candidates) and not no_notes and (general is None or out.interactive):
+        # Off a terminal a general --note is enough: no editor, nothing more to ask.
         if dry_run:
             out.note("notes: the editor opens when you run this without --dry-run (or pass --notes-file)")
         else:

@@ -23,7 +23,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -125,28 +125,45 @@ class Column:
     drop: int = 0  # on a narrow terminal, columns with a higher `drop` go first; 0 never goes
 
 
-def fit(columns: Sequence[Column], widths: Sequence[int], width: int) -> list[Column]:
-    """Columns that fit `width`: drop optional ones (highest `drop` first) while the table is too
-    wide, then give the flexible (`ratio`) column exactly the room left, so Rich never has to
-    squeeze a column to nothing. `widths` are the columns' content widths."""
-    kept = list(zip(columns, widths, strict=True))
+def fit(
+    columns: Sequence[Column], widths: Sequence[int], width: int, *, empty: Collection[str] = ()
+) -> tuple[list[Column], list[Column]]:
+    """(the columns that fit `width`, the ones dropped). While the table is too wide, optional
+    columns go: empty ones first (keys in `empty`), then the highest `drop`. The flexible
+    (`ratio`) column then gets the room left, so Rich never squeezes a column to nothing, and
+    room still left widens columns cut at their `max_width`. `widths` are the columns' content
+    widths (header and cells, uncut)."""
+    capped = [min(c.max_width or w, w) for c, w in zip(columns, widths, strict=True)]
+    kept = list(zip(columns, capped, widths, strict=True))
+    dropped: list[Column] = []
 
     def needed() -> int:
-        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w in kept)
+        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w, _ in kept)
 
     while needed() > width:
-        optional = [pair for pair in kept if pair[0].drop]
+        optional = [entry for entry in kept if entry[0].drop]
         if not optional:
             break
-        kept.remove(max(optional, key=lambda pair: pair[0].drop))
-    room = width - sum(w + 3 for c, w in kept if not c.ratio)
+        gone = max(optional, key=lambda entry: (entry[0].key in empty, entry[0].drop))
+        kept.remove(gone)
+        dropped.append(gone[0])
+    room = width - sum(w + 3 for c, w, _ in kept if not c.ratio)
+    spare = room
     out: list[Column] = []
-    for column, content in kept:
+    for column, content, _ in kept:
         if column.ratio:
             size = max(column.min_width or 8, min(content, room - 3))
+            spare = room - 3 - size
             column = replace(column, ratio=None, min_width=size, max_width=size)
         out.append(column)
-    return out
+    for index, (column, shown, whole) in enumerate(kept):
+        if spare <= 0:
+            break
+        if not column.ratio and whole > shown:  # cut at its max_width: give it what is left
+            grow = min(spare, whole - shown)
+            out[index] = replace(out[index], max_width=shown + grow)
+            spare -= grow
+    return out, dropped
 
 
 def to_jsonable(value: Any) -> Any:
@@ -204,6 +221,7 @@ class Output:
         self._out: Console | None = None
         self._err: Console | None = None
         self._forced = forced
+        self._activity: Callable[[str | None], None] | None = None  # the live spinner's or bar's wait text
 
     # --- consoles ---
 
@@ -282,13 +300,16 @@ class Output:
             for record in records
         ]
         widths = [
-            min(
-                column.max_width or 10_000,
-                max([column.min_width or 0, len(column.header), *(_width(row[i]) for row in cells)]),
-            )
+            max([column.min_width or 0, len(column.header), *(_width(row[i]) for row in cells)])
             for i, column in enumerate(columns)
         ]
-        fitted = fit(columns, widths, self.console.width)
+        empty = {c.key for i, c in enumerate(columns) if all(_blank(row[i]) for row in cells)}
+        fitted, dropped = fit(columns, widths, self.console.width, empty=empty)
+        shown = [c.header for c in dropped if c.key not in empty and c.header]
+        if shown:  # said under the table: a column never vanishes without notice
+            table.caption = f"Hidden to fit the terminal: {', '.join(shown)} (widen it, or use --json)"
+            table.caption_justify = "left"
+            table.caption_style = "dim"
         kept_keys = {f.key for f in fitted}
         keep = [i for i, c in enumerate(columns) if c.key in kept_keys]
         for column in fitted:
@@ -353,14 +374,15 @@ class Output:
 
     # --- interaction ---
 
-    def confirm(self, question: str, *, yes: bool = False, default: bool = False) -> bool:
-        """Ask on a terminal; without one, `--yes` is required."""
+    def confirm(self, question: str, *, yes: bool = False, default: bool = False, dry_run: bool = True) -> bool:
+        """Ask on a terminal; without one, `--yes` is required. `dry_run`: whether the command
+        takes --dry-run, which the hint then offers."""
         if yes:
             return True
         if not self.interactive:
             raise UsageError(
                 "not on a terminal, so cannot ask for confirmation",
-                "pass --yes to go ahead, or --dry-run to see the plan",
+                "pass --yes to go ahead, or --dry-run to see the plan" if dry_run else "pass --yes to go ahead",
             )
         from rich.prompt import Confirm
         from rich.text import Text
@@ -423,7 +445,11 @@ class Output:
             def advance(n: int = 1) -> None:
                 progress.advance(task, n)
 
-            yield advance
+            def wait(text: str | None) -> None:
+                progress.update(task, description=f"{description} · {text}" if text else description)
+
+            with self._showing(wait):
+                yield advance
 
     @contextmanager
     def status(self, message: str) -> Iterator[Callable[[str], None]]:
@@ -432,7 +458,39 @@ class Output:
             yield lambda text: None
             return
         with self.err.status(message) as status:
-            yield lambda text: status.update(text)
+            current = [message]
+
+            def update(text: str) -> None:
+                current[0] = text
+                status.update(text)
+
+            def wait(text: str | None) -> None:
+                status.update(f"{current[0]} · {text}" if text else current[0])
+
+            with self._showing(wait):
+                yield update
+
+    @contextmanager
+    def _showing(self, wait: Callable[[str | None], None]) -> Iterator[None]:
+        """While a spinner or bar is live, long waits are said in its text."""
+        previous, self._activity = self._activity, wait
+        try:
+            yield
+        finally:
+            self._activity = previous
+
+    def waiting(self, text: str | None) -> None:
+        """A long wait (a rate limit, a retry), said while it lasts: in the live spinner's or
+        progress bar's text on a terminal, else as one line on stderr. None: it is over."""
+        if self._activity is not None:
+            self._activity(text)
+        elif text is not None:
+            self.note(text)
+
+
+def _blank(cell: Any) -> bool:
+    plain = getattr(cell, "plain", cell)
+    return isinstance(plain, str) and plain.strip() in ("", "—")
 
 
 def _width(cell: Any) -> int:

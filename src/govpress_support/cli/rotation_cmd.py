@@ -51,7 +51,8 @@ backlog, named for you and assigned to you, unless you have one.
 every 2nd line ticket in SLA order with its latest handover note (who, when, the text), client
 deadlines, tickets with no Trello card, suspended tickets, the Slack channels to join and
 anything doctor found missing. The notes are read from the tickets themselves, so the briefing
-shows them on any machine.
+shows them on any machine. On a terminal as tables; piped (or with --markdown) as Markdown;
+--json as one object.
 
 4. with --slack, posts a short summary of the briefing to the team's channel (the incoming
 webhook of `auth login slack`, or SLACK_WEBHOOK_URL); a post that fails exits 3 and changes
@@ -145,6 +146,7 @@ def start_rotation_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
+    from govpress_support.cli.output import Mode
     from govpress_support.core.errors import ExitCode, UsageError
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.rotation.start import apply_rotation, build_briefing, plan_rotation
@@ -199,7 +201,7 @@ def start_rotation_cmd(
         )
     if json_out:
         out.json(_briefing_data(plan, results, briefing, dry_run))
-    elif markdown:
+    elif markdown or out.mode is not Mode.TABLE:  # piped: plain text, never a drawn table
         out.text(briefing_markdown(briefing, plan, results))
     else:
         _print_briefing(rt, briefing)

@@ -16,7 +16,7 @@ from govpress_support.cli.common import due_text, link_text, priority_text, sla_
 from govpress_support.cli.output import Column, Mode, Output, tsv_value
 from govpress_support.core.handover_notes import is_handover_note
 from govpress_support.core.records import SHOW_TSV_FIELDS
-from govpress_support.core.sla import metric_name, ticket_sla
+from govpress_support.core.sla import metric_name, metrics_in_order, ticket_sla
 from govpress_support.core.timeutil import relative
 from govpress_support.workflows.suspended import SuspendedResult
 from govpress_support.workflows.tickets.plan import Batch
@@ -131,7 +131,7 @@ def _when(value: datetime | None, now: datetime) -> str:
 
 
 def _sla_lines(d: TicketDetail, result: ShowResult) -> RenderableType:
-    metrics = d.ticket.sla_metrics or ()
+    metrics = metrics_in_order(d.ticket.sla_metrics, result.now)
     if not metrics:
         return Text("no SLA policy", style="dim")
     lines = Text()

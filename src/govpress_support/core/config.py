@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from govpress_support.core.errors import ConfigError, UsageError
+from govpress_support.core.config_rules import coerce, validate
+from govpress_support.core.errors import ConfigError
 
 APP_NAME = "govpress-support"
 
@@ -24,13 +24,13 @@ ENV_CONFIG = "GOVPRESS_SUPPORT_CONFIG"
 ENV_STATE_DIR = "GOVPRESS_SUPPORT_STATE_DIR"
 ENV_SANDBOX = "GOVPRESS_SUPPORT_SANDBOX"
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-GITHUB_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
-SLACK_MEMBER_ID = r"[UW][A-Z0-9]{2,20}"
+
+def _help(text: str, **limits: float) -> dict[str, Any]:
+    """A setting's help line, and for a number its range: `least` <= it, `above` < it, it <= `most`."""
+    return {"help": text, **limits}
 
 
-def _help(text: str) -> dict[str, str]:
-    return {"help": text}
+DAY = 86_400.0  # the longest any wait, timeout or deadline may be, seconds
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ZendeskSettings:
         default="trello_card", metadata=_help("Tag added to a ticket when a Trello card is linked")
     )
     trello_card_field_id: int = field(
-        default=0, metadata=_help("Ticket custom field that holds the card URL (0: none)")
+        default=0, metadata=_help("Ticket custom field that holds the card URL (0: none)", least=0)
     )
     believed_solved_status: str = field(
         default="Pending believed solved", metadata=_help("Agent label of the custom status used instead of Solved")
@@ -54,7 +54,7 @@ class ZendeskSettings:
         default="believed_solved", metadata=_help("Tag set with status pending when the account has no custom statuses")
     )
     metadata_cache_seconds: int = field(
-        default=600, metadata=_help("How long group ids and custom statuses are cached (0: never)")
+        default=600, metadata=_help("How long group ids and custom statuses are cached (0: never)", least=0)
     )
 
     def base_url(self) -> str:
@@ -183,11 +183,23 @@ def _by_email(table: Mapping[str, str], email: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class HttpSettings:
-    timeout: float = field(default=30.0, metadata=_help("Read timeout per request, seconds"))
-    connect_timeout: float = field(default=10.0, metadata=_help("Connect timeout, seconds"))
-    max_retries: int = field(default=6, metadata=_help("Retries of a request after 429, 5xx or a dropped connection"))
-    max_retry_wait: float = field(default=120.0, metadata=_help("Total seconds one request may spend waiting to retry"))
-    backoff: float = field(default=0.5, metadata=_help("First backoff, seconds; doubles each retry"))
+    deadline: float = field(
+        default=60.0,
+        metadata=_help(
+            "Seconds one request may take in all (connecting, reading, every retry and wait) before it fails",
+            above=0,
+            most=DAY,
+        ),
+    )
+    timeout: float = field(default=30.0, metadata=_help("Read timeout per attempt, seconds", above=0, most=DAY))
+    connect_timeout: float = field(default=10.0, metadata=_help("Connect timeout, seconds", above=0, most=DAY))
+    max_retries: int = field(
+        default=6, metadata=_help("Retries of a request after 429, 5xx or a dropped connection", least=0, most=100)
+    )
+    max_retry_wait: float = field(
+        default=120.0, metadata=_help("Total seconds one request may spend waiting to retry", least=0, most=DAY)
+    )
+    backoff: float = field(default=0.5, metadata=_help("First backoff, seconds; doubles each retry", least=0, most=DAY))
 
 
 @dataclass(frozen=True)
@@ -248,17 +260,38 @@ def sandbox_from_env(environ: Mapping[str, str] | None = None) -> bool:
 # --- loading -----------------------------------------------------------------------------------
 
 
+def named_by(environ: Mapping[str, str], flag: Path | None = None) -> str | None:
+    """Who named the config file: `--config`, the environment variable, or None (the default
+    path, the only one that may be absent)."""
+    if flag is not None:
+        return "--config"
+    return ENV_CONFIG if environ.get(ENV_CONFIG) else None
+
+
 def load(
     path: Path | None = None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    named: str | None = None,
 ) -> Settings:
-    """Defaults, then the config file (if it exists), then the environment, then `overrides`."""
+    """Defaults, then the config file, then the environment, then `overrides`.
+
+    The file may be absent only when nobody named it: `named` says who did (`--config`, the
+    environment variable), and then it must exist. With no `path`, the environment's or the
+    default path is used."""
     env = os.environ if environ is None else environ
+    if path is None:
+        named = named or named_by(env)
     file_path = path if path is not None else config_path(env)
     source: dict[str, str] = {}
     data: dict[str, dict[str, Any]] = {}
 
+    if named and not file_path.exists():
+        raise ConfigError(
+            f"config file {file_path} (named by {named}) does not exist",
+            f"create it with `{APP_NAME} config init`, or name an existing file",
+        )
     if file_path.exists():
         for section, values in _read_file(file_path).items():
             for key, value in values.items():
@@ -290,6 +323,12 @@ def _read_file(path: Path) -> dict[str, dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line})",
+            "save it as UTF-8",
+        ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -343,91 +382,7 @@ def _coerce(section: str, key: str, value: Any, source: Mapping[str, str]) -> An
     default = getattr(getattr(Settings(), section), key)
     where = source.get(f"{section}.{key}", "")
     label = f"config {section}.{key}" + (f" (from {where})" if where else "")
-
-    def bad(expected: str) -> ConfigError:
-        return ConfigError(f"{label} must be {expected}, got {value!r}")
-
-    if isinstance(default, bool):
-        if isinstance(value, bool):
-            return value
-        raise bad("true or false")
-    if isinstance(default, int):
-        if isinstance(value, bool):
-            raise bad("a whole number")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise bad("a whole number")
-    if isinstance(default, float):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise bad("a number") from None
-    if isinstance(default, str):
-        if isinstance(value, str):
-            return value
-        raise bad("a string")
-    if isinstance(default, list):
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return list(value)
-        raise bad("a list of strings")
-    if isinstance(default, dict):
-        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-            return dict(value)
-        raise bad("a table of strings")
-    raise AssertionError(f"unhandled setting type for {spec.name}")  # pragma: no cover
-
-
-def validate(settings: Settings) -> None:
-    """Check values that have a shape: URLs and durations."""
-    from govpress_support.core.timeutil import parse_duration
-
-    for section, key, optional in (
-        ("zendesk", "url", True),
-        ("trello", "url", False),
-        ("rota", "url", True),
-        ("github", "url", False),
-    ):
-        value = getattr(getattr(settings, section), key)
-        if value or not optional:
-            check_url(value, f"{section}.{key}", settings.source.get(f"{section}.{key}"))
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", settings.zendesk.subdomain):
-        raise ConfigError(
-            f"zendesk.subdomain {settings.zendesk.subdomain!r} is not a Zendesk subdomain",
-            "use the part before .zendesk.com",
-        )
-    try:
-        parse_duration(settings.queue.sla_warning)
-    except UsageError as exc:
-        raise ConfigError(f"queue.sla_warning: {exc.message}", exc.hint) from exc
-    for key, pattern, what in (
-        ("github", GITHUB_LOGIN, "a GitHub login (letters, digits and single hyphens)"),
-        ("slack", SLACK_MEMBER_ID, "a Slack member id (U or W and capitals or digits, e.g. U0123ABCD)"),
-    ):
-        for email, value in getattr(settings.people, key).items():
-            if "@" not in email or not re.fullmatch(pattern, value.strip()):
-                raise ConfigError(
-                    f"people.{key}: {email!r} = {value!r}: the key must be an email, the value {what}",
-                    f'write it as "name@example.org" = "..." under [people.{key}]',
-                )
-
-
-def check_url(value: str, name: str, where: str | None = None) -> None:
-    """A base URL must be https, or plain http to this machine only (the sandbox, a tunnel)."""
-    origin = f" (from {where})" if where else ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"{name}{origin} is not a URL: {value!r}", "use a full URL such as https://example.zendesk.com"
-        )
-    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        raise ConfigError(
-            f"{name}{origin} uses plain http to a remote host ({parts.hostname})",
-            "use https; plain http is accepted only for 127.0.0.1 and localhost",
-        )
+    return coerce(value, default, spec.metadata, label)
 
 
 # --- writing -------------------------------------------------------------------------------------

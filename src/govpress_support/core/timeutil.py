@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from govpress_support.core.errors import UsageError
+from govpress_support.core.numbers import clipped, is_digits, whole_number
 
 
 def _system_now() -> datetime:
@@ -43,11 +44,11 @@ def parse_iso(value: object) -> datetime | None:
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 9999 east of UTC, say
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -57,25 +58,38 @@ def iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-_DURATION_PART = re.compile(r"(\d+)\s*([dhms])", re.IGNORECASE)
+_DURATION_PART = re.compile(r"([0-9]+)([dhms])")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+MAX_DURATION = timedelta(days=365)
+DURATION_FORMS = "use forms like 90m, 2h, 1d or 1h30m"
 
 
 def parse_duration(text: str) -> timedelta:
-    """Parse `90m`, `2h`, `1d`, `1h30m`, `45s`; a bare number is minutes.
+    """Parse `90m`, `2h`, `1d`, `1h30m`, `45s`; a bare number is minutes. ASCII digits only.
 
-    Raises `UsageError` with the accepted forms for anything else (including zero).
+    Raises `UsageError` with the accepted forms for anything else, for zero and for more than
+    `MAX_DURATION` (a year).
     """
     raw = text.strip().lower().replace(" ", "")
-    if raw.isdigit():
-        seconds = int(raw) * 60
+    too_long = UsageError(f"duration {clipped(text)!r} is too long", "it must be at most a year (365d)")
+    if is_digits(raw):
+        minutes = whole_number(raw, maximum=MAX_DURATION // timedelta(minutes=1))
+        if minutes is None:
+            raise too_long
+        seconds = minutes * 60
     else:
         parts = _DURATION_PART.findall(raw)
         if not parts or "".join(f"{n}{u}" for n, u in parts) != raw:
-            raise UsageError(f"invalid duration {text!r}", "use forms like 90m, 2h, 1d or 1h30m")
-        seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
+            raise UsageError(f"invalid duration {clipped(text)!r}", DURATION_FORMS)
+        limit = int(MAX_DURATION.total_seconds())
+        counts = [(whole_number(n, maximum=limit), u) for n, u in parts]
+        if any(n is None for n, _ in counts):
+            raise too_long
+        seconds = sum((n or 0) * _UNIT_SECONDS[u] for n, u in counts)
     if seconds <= 0:
-        raise UsageError(f"invalid duration {text!r}", "it must be longer than zero")
+        raise UsageError(f"invalid duration {clipped(text)!r}", "it must be longer than zero")
+    if seconds > MAX_DURATION.total_seconds():
+        raise too_long
     return timedelta(seconds=seconds)
 
 

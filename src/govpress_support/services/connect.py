@@ -45,10 +45,11 @@ from govpress_support.services.github import GITHUB, GitHubClient
 from govpress_support.services.github import classify as github_classify
 from govpress_support.services.github import headers as github_headers
 from govpress_support.services.github import rate_wait as github_rate_wait
-from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo
+from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo, Wait
 from govpress_support.services.rota import RotaClient
 from govpress_support.services.slack import SLACK, SlackWebhook, check_webhook_url, register_secret
 from govpress_support.services.slack import classify as slack_classify
+from govpress_support.services.state import state_dir_error, writable_dir
 from govpress_support.services.trello import TrelloClient, classify_error, oauth_header
 from govpress_support.services.zendesk import ZendeskClient
 
@@ -62,6 +63,8 @@ TRELLO = ServiceInfo("Trello", "run `govpress-support auth login trello`, or set
 ROTA = ServiceInfo("the rota service", "check ROTA_URL")
 
 T = TypeVar("T")
+
+ROTA_DEADLINE = 15.0  # the rota is optional and every caller has a fallback: a short time budget
 
 SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
 SANDBOX_STALE_AFTER = timedelta(days=1)
@@ -86,6 +89,7 @@ class Clients:
         environ: Mapping[str, str] | None = None,
         log: Callable[[str], None] | None = None,
         notice: Callable[[str], None] | None = None,
+        on_wait: Callable[[Wait | None], None] | None = None,
         keyring: Keyring | None = None,
         stats: HttpStats | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -96,19 +100,21 @@ class Clients:
         self.environ = os.environ if environ is None else environ
         self.log = log
         self.notice = notice
+        self.on_wait = on_wait  # long waits (rate limits, retries) to say while they last
         self.keyring = keyring or Keyring()
         self.stats = stats or HttpStats()
         self.transport = transport
         self._made: list[HttpClient] = []
-        self.cache = MetadataCache(state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds)
+        self.cache = MetadataCache(
+            state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds, on_error=log
+        )
 
     # --- the emulator ---
 
     @cached_property
     def sandbox_app(self) -> SandboxApp:
-        from govpress_support import sandbox
 
-        app = sandbox.open_app(self.state_dir)
+        app = open_sandbox(self.state_dir)
         if self.notice is not None:
             self.notice(SANDBOX_NOTICE.format(path=self.state_dir))
             seeded = app.seeded_at
@@ -130,17 +136,30 @@ class Clients:
             base_url,
             timeout=h.timeout,
             connect_timeout=h.connect_timeout,
-            retry=retry or RetryPolicy(max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff),
+            retry=retry
+            or RetryPolicy(
+                max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff, deadline=h.deadline
+            ),
             transport=self._transport(),
             log=self.log,
             stats=self.stats,
             offline_hint=_offline_hint(base_url),
+            on_wait=self.on_wait,
             **kwargs,  # type: ignore[arg-type]
         )
         self._made.append(client)
         return client
 
     # --- the clients ---
+
+    @property
+    def zendesk_url(self) -> str:
+        """The desk's base URL, known without credentials (ticket URLs are checked against it)."""
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            return sandbox.ZENDESK_URL
+        return self.settings.zendesk.base_url()
 
     @cached_property
     def zendesk(self) -> ZendeskClient:
@@ -220,7 +239,10 @@ class Clients:
         # The rota is optional and every caller has a fallback: a short retry budget.
         h = self.settings.http
         retry = RetryPolicy(
-            max_retries=min(2, h.max_retries), max_total_wait=min(5.0, h.max_retry_wait), backoff=h.backoff
+            max_retries=min(2, h.max_retries),
+            max_total_wait=min(5.0, h.max_retry_wait),
+            backoff=h.backoff,
+            deadline=min(ROTA_DEADLINE, h.deadline),
         )
         return RotaClient(self._http(ROTA, url, retry=retry), url)
 
@@ -300,6 +322,19 @@ def github_host(api_url: str) -> str:
     api.github.com, else the Enterprise host itself."""
     host = httpx.URL(api_url).host
     return "github.com" if host == "api.github.com" else host
+
+
+def open_sandbox(state_dir: Path) -> SandboxApp:
+    """The sandbox in `state_dir`, or one line saying why it cannot be written there."""
+    import sqlite3
+
+    from govpress_support import sandbox
+
+    writable_dir(state_dir, "the sandbox's database")
+    try:
+        return sandbox.open_app(state_dir)
+    except (OSError, sqlite3.Error) as exc:
+        raise state_dir_error(state_dir, "the sandbox's database", exc) from None
 
 
 def _offline_hint(base_url: str) -> str | None:

@@ -12,12 +12,13 @@ Enterprise and the sandbox.
   `x-ratelimit-remaining: 0` (the primary limit) is waited out when the wait fits the retry
   budget (the request was refused, not processed, so a POST is safe to send again), else it is a
   one-line error saying until when. An answer saying the budget is spent makes the next request
-  wait for `x-ratelimit-reset` first, rather than be refused.
+  wait for `x-ratelimit-reset` first, rather than be refused. Both waits are the HTTP layer's
+  (`rate_wait=` and `HttpClient.hold`): under the request's one deadline, and said while they last.
+- Numbers in headers (`x-ratelimit-*`) are read by the strict rule of `core/numbers.py`.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ import httpx
 
 from govpress_support.core.errors import ApiError, AuthError, GovPressError, NotFoundError, RateLimitedError
 from govpress_support.core.models import GitHubRepo, GitHubUser, IssueComment, PullRequest
+from govpress_support.core.numbers import whole_number
 from govpress_support.core.timeutil import parse_iso
 from govpress_support.services.http import HttpClient, ServiceInfo, describe_body, retry_after
 
@@ -38,6 +40,7 @@ GITHUB = ServiceInfo(
 API_VERSION = "2022-11-28"
 PER_PAGE = 100
 SEARCH_LIMIT = 1000  # GitHub answers at most this many search results
+LAST_EPOCH_SECOND = 253_402_300_799  # 9999-12-31 23:59:59 UTC: a reset past it is no time at all
 
 
 def headers(token: str) -> dict[str, str]:
@@ -56,8 +59,15 @@ def _get(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def _reset(headers: Mapping[str, str]) -> float | None:
+    """`x-ratelimit-reset`: when the budget comes back, in epoch seconds (None when unreadable)."""
     value = _get(headers, "x-ratelimit-reset")
-    return float(value) if value and value.strip().isdigit() else None
+    number = whole_number(value, maximum=LAST_EPOCH_SECOND) if value is not None else None
+    return float(number) if number is not None else None
+
+
+def _spent(headers: Mapping[str, str]) -> bool:
+    """`x-ratelimit-remaining` says none are left."""
+    return whole_number(_get(headers, "x-ratelimit-remaining") or "") == 0
 
 
 def rate_wait(status: int, headers: Mapping[str, str]) -> float | None:
@@ -66,7 +76,7 @@ def rate_wait(status: int, headers: Mapping[str, str]) -> float | None:
     after = retry_after(headers)
     if after is not None:
         return after  # a secondary limit
-    if (_get(headers, "x-ratelimit-remaining") or "").strip() == "0":
+    if _spent(headers):
         reset = _reset(headers)
         if reset is not None:
             return max(0.0, reset - time.time()) + 1.0
@@ -116,8 +126,6 @@ class GitHubClient:
         self.http = http
         base = urlsplit(http.base_url)
         self._origin = (base.scheme, base.netloc)
-        self._lock = threading.Lock()
-        self._spent_until: float | None = None  # the primary limit said 0 remaining until then
         self._me: GitHubUser | None = None
 
     @property
@@ -129,39 +137,21 @@ class GitHubClient:
     def _send(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None, what: str
     ) -> httpx.Response:
-        self._wait_for_budget()
         response = self.http.request(method, path, params=params, json=json, what=what, allow=(404,))
         self._note_budget(response)
         if response.status_code == 404:
             raise NotFoundError(f"{what} not found on GitHub (or the token may not see it)", status=404)
         return response
 
-    def _wait_for_budget(self) -> None:
-        with self._lock:
-            until = self._spent_until
-        if until is None:
-            return
-        wait = until - time.time()
-        if wait <= 0:
-            with self._lock:
-                self._spent_until = None
-            return
-        if wait > self.http.retry.max_total_wait:
-            clock = datetime.fromtimestamp(until, UTC).strftime("%H:%M UTC")
-            raise RateLimitedError(
-                f"GitHub's rate limit for this token is spent until {clock}", "wait until then and run it again"
-            )
-        self.http.sleep(wait)
-
     def _note_budget(self, response: httpx.Response) -> None:
-        if (response.headers.get("x-ratelimit-remaining") or "").strip() != "0":
+        """An answer saying the core budget is spent holds the next request until its reset."""
+        if not _spent(response.headers):
             return
         if (response.headers.get("x-ratelimit-resource") or "core") != "core":
             return  # search has its own, per-minute budget: its 403s are waited out as they come
         reset = _reset(response.headers)
         if reset is not None:
-            with self._lock:
-                self._spent_until = reset + 1.0
+            self.http.hold(reset + 1.0 - time.time())
 
     def _json(self, method: str, path: str, *, what: str, **kwargs: Any) -> Any:
         return self.http.json_of(self._send(method, path, what=what, **kwargs))

@@ -23,6 +23,7 @@ from govpress_support.core.models import (
     Ticket,
     User,
 )
+from govpress_support.core.numbers import whole_number
 from govpress_support.core.timeutil import parse_iso
 
 
@@ -37,8 +38,8 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        return whole_number(value)
     return None
 
 

@@ -3,8 +3,10 @@ who "you" are: one person per run, in Zendesk and in Trello."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from govpress_support.core.errors import AuthError, UsageError
-from govpress_support.core.models import Member, User
+from govpress_support.core.models import Member, Ticket, User
 from govpress_support.core.refs import ME, NOBODY, parse_agent_ref
 from govpress_support.services.zendesk import ZendeskClient
 
@@ -27,15 +29,16 @@ def resolve_agent(zendesk: ZendeskClient, value: str) -> User | None:
     return agent_by_email(zendesk, who)
 
 
-def assignee_term(zendesk: ZendeskClient, value: str | None) -> str | None:
-    """The agent named, as a search `assignee:` value: `me` and `none` as they are (the search
-    knows them, so no request), an email once it is known to be an agent's."""
+def assignee_filter(zendesk: ZendeskClient, value: str | None) -> Callable[[Ticket], bool] | None:
+    """Whether a ticket is assigned to the agent named (`me`, `none`, an agent's email), or None
+    for no filter. One request at most (who you are, or the agent's email)."""
     if value is None:
         return None
     who = parse_agent_ref(value)
-    if who in (ME, NOBODY):
-        return who
-    return agent_by_email(zendesk, who).email or who
+    if who == NOBODY:
+        return lambda ticket: ticket.assignee_id is None
+    agent_id = zendesk.me().id if who == ME else agent_by_email(zendesk, who).id
+    return lambda ticket: ticket.assignee_id == agent_id
 
 
 def other_person(zendesk_me: User, trello_me: Member) -> str | None:

@@ -96,6 +96,23 @@ def test_others_tickets_are_offered_in_queue_order_and_only_get_their_note(clien
     assert "Priya's: tried PHP 8.2." in note and "Ask me on Slack." not in note  # the general line is for yours
 
 
+def test_only_your_tickets_are_searched_unless_others_are_offered(clients: Clients, faults: TransportFaults) -> None:
+    """The queue reads the whole group; the handover's own tickets need only yours (fewer pages
+    for a big group), and the group's other tickets are read when they are offered for a note."""
+
+    def searches() -> list[str]:
+        tickets = ("/api/v2/search", "/api/v2/search.json", "/api/v2/search/export")
+        return [str(r.url.params.get("query")) for r in faults.requests if r.url.path.endswith(tickets)]
+
+    plan = prepare(clients)
+    assert searches() and all("assignee:me" in query for query in searches())
+    assert plan.candidates == () and plan.tickets
+    faults.requests.clear()
+    plan = prepare(clients, others=True)
+    assert {"assignee:me" in query for query in searches()} == {True, False}
+    assert plan.candidates and not {t.id for t in plan.candidates} & {t.id for t in plan.tickets}
+
+
 def test_a_note_only_ticket_whose_answer_was_lost_gets_its_note_once_on_resume(
     clients: Clients, desk: Desk, faults: TransportFaults
 ) -> None:

@@ -43,9 +43,9 @@ def handover_message(result: HandoverResult, *, now: datetime, warning: timedelt
     pulls = [p for p in plan.github.pulls if result.pull_done(p)]
 
     counts = [f"*{len(handed)}* ticket{'s' if len(handed) != 1 else ''} handed over"]
-    with_note = sum(1 for t in handed if t.note)
+    with_note = sum(1 for t in handed if t.note_text)  # as the report counts: the general line is said apart
     if with_note:
-        counts[0] += f" ({with_note} with a note)"
+        counts[0] += f" ({with_note} with a ticket note)"
     if noted:
         counts.append(f"*{len(noted)}* note{'s' if len(noted) != 1 else ''} on others' tickets")
     if breached or soon:

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govpress_support.core.numbers import whole_number
+
 GIT_TIMEOUT = 30.0  # seconds per git command
 MAX_DEPTH = 2
 SKIP_DIRS = frozenset({"node_modules", "vendor", "__pycache__"})
@@ -286,14 +288,14 @@ def _ahead(track: str) -> int:
     """N from `ahead N` in `%(upstream:track,nobracket)` ("ahead 2, behind 1")."""
     for part in track.split(","):
         word, _, number = part.strip().partition(" ")
-        if word == "ahead" and number.isdigit():
-            return int(number)
+        if word == "ahead" and (count := whole_number(number)) is not None:
+            return count
     return 0
 
 
 def _count(path: Path, *revs: str) -> int:
     out = _git(path, "rev-list", "--count", *revs)
-    return int(out.strip()) if out.strip().isdigit() else 0
+    return whole_number(out) or 0
 
 
 def _has_head(path: Path) -> bool:

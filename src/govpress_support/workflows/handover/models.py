@@ -202,6 +202,7 @@ class HandoverPlan:
     def with_notes_from(self, texts: dict[int, str], general: str | None) -> HandoverPlan:
         """The plan with each ticket's note composed from its text and the general line; others'
         tickets (`candidates`) with a text join it after yours, to get their note only."""
+        from govpress_support.core.comments import check_size
         from govpress_support.workflows.handover.notes import compose
 
         top = self.note_heading()
@@ -215,6 +216,9 @@ class HandoverPlan:
             for t in self.candidates
             if texts.get(t.id)
         )
+        for ticket in mine + others:
+            if ticket.note is not None:
+                check_size(ticket.note, f"note for #{ticket.id}")
         general_note = general.strip() if general and general.strip() else None
         return replace(self, tickets=mine + others, general_note=general_note)
 

@@ -203,7 +203,8 @@ def _tickets(
     """Your unsolved tickets in the group in SLA order (the queue's), confirmed by reading them:
     the search index lags behind writes. Returns them, how many the search listed, and why the
     Trello column could not be filled (if so)."""
-    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd", assignee="me"), now=now)
+    # Only yours are searched: the group's others are read apart, when they are offered (`_others`).
+    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd", assignee="me", search_mine=True), now=now)
     ids = [row.ticket.id for row in queue.rows]
     chunks = [ids[i : i + SHOW_MANY_LIMIT] for i in range(0, len(ids), SHOW_MANY_LIMIT)]
     with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="read") as pool:

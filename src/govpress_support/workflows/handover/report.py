@@ -50,7 +50,8 @@ def render(result: HandoverResult, now: datetime) -> str:
         f"{now.strftime('%Y-%m-%d %H:%M')} UTC · {plan.group_name} · "
         f"{_n(len(handed), 'ticket')} handed over"
         + (f" · **{len(failed)} not handed over**" if failed else "")
-        + f" · {_n(sum(1 for t in handed if t.note), 'note')}"
+        + f" · {_n(sum(1 for t in handed if t.note_text), 'ticket note')}"
+        + (" · a general note on each" if plan.general_note and handed else "")
         + (f" · {_n(len(result.noted), 'note')} on others' tickets" if plan.note_only else ""),
         "",
     ]
@@ -82,7 +83,8 @@ def render(result: HandoverResult, now: datetime) -> str:
     else:
         lines += ["No ticket notes.", ""]
     if plan.general_note:
-        lines += [f"On every ticket: {plan.general_note}", ""]
+        where = "every ticket handed over" if plan.note_only else "every ticket"  # not on others' tickets
+        lines += [f"On {where}: {plan.general_note}", ""]
     if plan.note_only:
         lines += ["## Notes on others' tickets", ""]
         for t in result.noted:

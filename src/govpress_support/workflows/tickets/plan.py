@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from govpress_support.core.comments import is_note
+from govpress_support.core.comments import clean_note, is_note
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import NotFoundError, UsageError
 from govpress_support.core.groups import ALIASES, alias_of, group_name
@@ -39,14 +39,6 @@ def parse_type(value: str) -> str:
     if key not in TICKET_TYPES:
         raise UsageError(f"unknown ticket type {value!r}", f"use one of: {', '.join(TICKET_TYPES)}")
     return key
-
-
-def clean_note(text: str | None, what: str = "note") -> str:
-    """The text of a note, or a usage error when there is none: nothing is sent."""
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise UsageError(f"empty {what}: nothing was sent", "write some text, or pass it as an argument")
-    return cleaned
 
 
 # --- reading ---------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from govpress_support.core.comments import is_note
+from govpress_support.core.comments import FULL_HINT, full_ticket, full_ticket_said, is_note
 from govpress_support.core.errors import ApiError, AuthError, ConflictError, GovPressError, NetworkError
 from govpress_support.core.models import Comment, JobResult, Ticket
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
@@ -426,6 +426,8 @@ def _refused(exc: GovPressError) -> bool:
 def _refusal(ticket_id: int, exc: GovPressError) -> GovPressError:
     if "closed" in exc.message.lower():
         return closed_error(ticket_id)
+    if (limit := full_ticket(exc.message)) is not None:
+        return ApiError(f"nothing was written to ticket {ticket_id}: {full_ticket_said(limit)}", FULL_HINT, status=422)
     return exc
 
 
@@ -448,4 +450,6 @@ def _job_error(result: JobResult) -> str:
     text = " ".join(p for p in (result.error, result.details) if p) or "failed"
     if "closed" in text.lower():
         return f"closed: {CLOSED_HINT}"
+    if (limit := full_ticket(text)) is not None:
+        return f"{full_ticket_said(limit)} ({FULL_HINT})"
     return text
