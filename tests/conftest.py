@@ -1,5 +1,6 @@
 """Every test runs isolated: its own HOME, state dir and config path, no credentials from the
-machine, an in-memory keyring, and the system clock unless it freezes one. A test that touches
+machine (no GITHUB_TOKEN or SLACK_WEBHOOK_URL either), an in-memory keyring, a stand-in `gh` first
+on PATH (the real GitHub CLI is never run), and the system clock unless it freezes one. A test that touches
 the user's own config, state dir or keyring fails (tests/home_guard.py).
 
 `desk` is the test's handle on the sandbox in that state dir (the one `--sandbox` commands use);
@@ -7,6 +8,7 @@ the user's own config, state dir or keyring fails (tests/home_guard.py).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 from govpress_support.core import timeutil
 from tests.desk import Desk, DeskAt
 from tests.home_guard import GUARD, REAL_HOMES
-from tests.support import MemoryKeyring
+from tests.support import MemoryKeyring, fake_gh
 
 CREDENTIAL_VARS = (
     "ZENDESK_SUBDOMAIN",
@@ -27,6 +29,10 @@ CREDENTIAL_VARS = (
     "TRELLO_API_KEY",
     "TRELLO_TOKEN",
     "ROTA_URL",
+    "GITHUB_API_URL",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "SLACK_WEBHOOK_URL",
     "GOVPRESS_SUPPORT_SANDBOX",
     "GOVPRESS_SUPPORT_FORCE_TTY",
     "NO_COLOR",
@@ -65,6 +71,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("HOME", str(home))
     for name in HOME_VARS:
         monkeypatch.setenv(name, str(home / name.removeprefix("XDG_").removesuffix("_HOME").lower()))
+    monkeypatch.setenv("PATH", f"{fake_gh(tmp_path / 'fake-bin')}{os.pathsep}{os.environ.get('PATH', '')}")
     state = tmp_path / "state"
     monkeypatch.setenv("GOVPRESS_SUPPORT_STATE_DIR", str(state))
     # No test ever opens a real browser or pager: BROWSER records instead, the pager is `cat` (none).

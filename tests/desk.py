@@ -18,6 +18,7 @@ import httpx
 
 from govpress_support import sandbox
 from govpress_support.sandbox import SandboxApp
+from govpress_support.sandbox.constants import GITHUB_API_PREFIX
 from tests.seed_names import BACKLOG
 
 ZENDESK = "/api/v2"
@@ -44,6 +45,11 @@ class Desk:
             trello_url, params={"key": sandbox.TRELLO_KEY, "token": sandbox.trello_token_for(email)}
         )
         self.http = self._client(zendesk_url)  # no credentials: the control API, or to be refused
+        # GitHub as this person (their seeded token), under the sandbox's `/api/v3`
+        self.github = self._client(
+            zendesk_url + GITHUB_API_PREFIX,
+            headers={"Authorization": f"Bearer {sandbox.github_token_for(email)}"},
+        )
 
     @classmethod
     def in_process(cls, app: SandboxApp) -> Desk:
@@ -81,7 +87,7 @@ class Desk:
     def close(self) -> None:
         for other in self._others:
             other.close()
-        for client in (self.zendesk, self.trello, self.http):
+        for client in (self.zendesk, self.trello, self.http, self.github):
             client.close()
 
     # --- Zendesk: reading ---
@@ -209,6 +215,32 @@ class Desk:
         """Whether this agent is a member of a board."""
         me = self.trello_me()["id"]
         return me in {m["idMember"] for m in self.trello_get(f"boards/{board}/memberships")}
+
+    # --- GitHub and Slack ---
+
+    def github_get(self, path: str, **params: Any) -> Any:
+        """GET a GitHub API path (relative to /api/v3/) as this person; the JSON, or raise."""
+        response = self.github.get(path.lstrip("/"), params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def pull(self, repo: str, number: int) -> dict[str, Any]:
+        """A pull request's issue: `assignees` (logins) and `comments` (bodies), as GitHub has them."""
+        issue = self.github_get(f"repos/{repo}/issues/{number}")
+        comments = self.github_get(f"repos/{repo}/issues/{number}/comments", per_page=100)
+        return {
+            "assignees": [a["login"] for a in issue["assignees"]],
+            "comments": [(c["user"]["login"], c["body"]) for c in comments],
+        }
+
+    def slack_posts(self) -> list[dict[str, Any]]:
+        """What the sandbox's Slack webhook accepted, oldest first."""
+        found: list[dict[str, Any]] = self.control("GET", "slack")["posts"]
+        return found
+
+    def slack_fail(self, error: str | None, times: int | None = 1) -> None:
+        """Make the next Slack posts fail with Slack's `error` code (None: stop failing)."""
+        self.control("PUT", "slack", {"fail": error, "times": times})
 
     # --- the sandbox's control API ---
 

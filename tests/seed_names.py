@@ -68,6 +68,7 @@ class Seed:
     mine_task_with_due = _id("yoast-update")  # a task with a due date
     # 2nd line, others'
     breached_with_card = _id("php-warnings")  # Priya's, next reply breached, its card In progress
+    priyas_not_breached = _id("news-categories")  # Priya's, open, next reply due in hours, its card In progress
     cascaded_with_group_sla = _id("wpml-conflict")  # came through 1st line; the plugin group SLA runs
     unassigned_2nd_line = _id("survey-embed")  # open, normal, nobody's, no card
     breached_listed_after_active = _id("wpml-conflict")  # an active metric sent first, a breached one after it
@@ -148,6 +149,9 @@ PROMISES: dict[str, Callable[[SeedTicket], bool]] = {
     "mine_task_with_due": lambda t: _mine(t, "open") and t.type == "task" and t.due_hours is not None,
     "breached_with_card": lambda t: (
         _in(t, SECOND_LINE) and t.assignee == PRIYA.id and _breached(t) and t.card is not None
+    ),
+    "priyas_not_breached": lambda t: (
+        _in(t, SECOND_LINE) and t.assignee == PRIYA.id and not _breached(t) and t.card is not None
     ),
     "breached_listed_after_active": lambda t: (
         len(t.sla or ()) >= 2 and t.sla[0].stage is None and (t.sla[0].minutes or 0) > 0 and _breached(t)

@@ -44,6 +44,15 @@ class TestRetryDecisions:
     def test_429_retry_after_as_http_date_in_the_past_is_zero(self) -> None:
         assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
 
+    @pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e3", "٣", "²", "7 s", ""])
+    def test_retry_after_is_ascii_seconds_or_a_date(self, value: str) -> None:
+        """Only ASCII digits (a fraction allowed) are seconds: `float()` would take nan, inf, 1e3
+        and other scripts' digits."""
+        assert retry_after({"retry-after": value}) is None
+        assert retry_after({"retry-after": " 0.5 "}) == 0.5
+        assert retry_after({"retry-after": "9" * 400}) == float("inf")  # fits no budget: not retried
+        assert delay(Attempt(429, {"Retry-After": "9" * 400})) is None
+
     def test_429_without_retry_after_backs_off_exponentially(self) -> None:
         first = delay(Attempt(429, {}), retry=0)
         third = delay(Attempt(429, {}), retry=2)

@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "start-rotation": ("rotation_cmd", "Start your 2nd line rotation: membership, boards, briefing."),
     "handover": ("handover_cmd", "Hand your 2nd line tickets to the next engineer, with notes."),
     "config": ("config_cmd", "Show or create the configuration file."),
-    "auth": ("auth_cmd", "Log in to Zendesk and Trello, check who you are, log out."),
+    "auth": ("auth_cmd", "Log in to Zendesk, Trello, GitHub and Slack, check who you are, log out."),
     "sandbox": ("sandbox_cmd", "The built-in Zendesk + Trello + rota emulator."),
 }
 

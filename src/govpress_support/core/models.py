@@ -272,8 +272,54 @@ class RotaEntry:
     role: str
     name: str
     email: str
+    github: str | None = None  # the person's GitHub login, when the rota carries one
+    slack_id: str | None = None  # their Slack member id, when the rota carries one
 
 
 @dataclass(frozen=True)
 class Rota:
     entries: tuple[RotaEntry, ...] = field(default_factory=tuple)
+
+
+# --- GitHub ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GitHubUser:
+    id: int
+    login: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class GitHubRepo:
+    full_name: str  # owner/name
+    default_branch: str
+    can_push: bool = False
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    repo: str  # owner/name
+    number: int
+    title: str
+    url: str  # the web page (html_url)
+    author: str  # login
+    state: str  # open | closed
+    draft: bool = False
+    assignees: tuple[str, ...] = ()  # logins
+    branch: str | None = None  # the head branch (not in search results)
+
+    @property
+    def ref(self) -> str:
+        """`govpress/govpress-theme#42`."""
+        return f"{self.repo}#{self.number}"
+
+
+@dataclass(frozen=True)
+class IssueComment:
+    id: int
+    author: str  # login
+    body: str
+    url: str
+    created_at: datetime | None = None

@@ -9,6 +9,10 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
   left. A host that cannot be reached at all (DNS failure, TLS or protocol mismatch, a refused
   connection before it ever answered) gets one quick retry, not the back-off a 503 gets. Waits
   over `LONG_WAIT` are told to `on_wait` (the CLI says them); this layer never prints.
+- Rate limits: a 429 everywhere, and a refusal a service's `rate_wait=` hook reads as its limit
+  (GitHub's 403s), wait as `retry.py` decides; a budget a service saw spent (`hold`) makes the
+  next request wait first. All of these are waits like any other: under the same deadline and
+  retry budget, and said through `on_wait`.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
   JSON, plain-text and HTML bodies are all read.
 - `--debug`: each request and response on stderr, with every secret redacted.
@@ -21,6 +25,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -42,9 +47,12 @@ from govpress_support.services.retry import (
     LONG_WAIT,
     MIN_ATTEMPT,
     Attempt,
+    RateWait,
     RetryPolicy,
     Tries,
     Wait,
+    answered,
+    hold_delay,
     outcome_kind,
     retry_after,
     retry_delay,
@@ -158,6 +166,7 @@ class HttpClient:
         offline_hint: str | None = None,
         classify: Callable[[httpx.Response, str | None], GovPressError | None] | None = None,
         on_wait: Callable[[Wait | None], None] | None = None,
+        rate_wait: RateWait | None = None,
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -171,8 +180,11 @@ class HttpClient:
         self.offline_hint = offline_hint
         self.classify = classify  # a service's own reading of its error bodies, tried first
         self.on_wait = on_wait  # told of each wait over LONG_WAIT, then None when the next try starts
+        # A service's own reading of a refusal (403/429) as its rate limit (retry.py decides on it).
+        self.rate_wait = rate_wait
         self.timeout, self.connect_timeout = timeout, connect_timeout
         self._answered = False  # the host has answered this client at least once
+        self._not_before: float | None = None  # `hold`: no request before this (self.clock())
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -212,9 +224,9 @@ class HttpClient:
         safe = idempotent if idempotent is not None else method in IDEMPOTENT_METHODS
         allowed = set(allow)
         outcomes: list[Attempt] = []
-        waited = 0.0
         started = self.clock()
         give_up_at = started + self.retry.deadline
+        waited = self._held(give_up_at)
         while True:
             attempt_started = time.monotonic()
             self.stats.requests += 1
@@ -232,7 +244,7 @@ class HttpClient:
                 response = self._client.send(request)
                 response.read()
                 self._answered = True
-                outcome = Attempt(status=response.status_code, headers=response.headers)
+                outcome = answered(response.status_code, response.headers, self.rate_wait)
                 self._log_response(response, time.monotonic() - attempt_started)
             except httpx.TransportError as exc:
                 outcome = Attempt(error=exc)
@@ -266,11 +278,40 @@ class HttpClient:
         left = max(remaining, 0.001)
         return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, left))
 
+    def hold(self, seconds: float) -> None:
+        """Send nothing for `seconds`: the service said its budget is spent until then. The next
+        request waits first, within its deadline and said as any other wait (`_held`)."""
+        until = self.clock() + max(0.0, seconds)
+        if self._not_before is None or until > self._not_before:
+            self._not_before = until
+
+    def _held(self, give_up_at: float) -> float:
+        """Wait out a `hold` before a request's first try; the seconds waited. A hold that does
+        not fit the retry budget or the deadline fails the request before anything is sent."""
+        until = self._not_before
+        now = self.clock()
+        if until is None or until <= now:
+            return 0.0
+        held = until - now
+        if hold_delay(self.retry, held, left=give_up_at - now) is None:
+            moment = datetime.now(UTC) + timedelta(seconds=held)
+            raise RateLimitedError(
+                f"{self.service.name}'s rate limit is spent until {moment.strftime('%H:%M')} UTC: nothing was sent",
+                "wait until then and run it again",
+                status=429,
+            )
+        self._debug(f"  holding {held:.2f}s: {self.service.name} said its rate limit is spent")
+        self._wait(held, Attempt(status=429), next_try=1)
+        if self._not_before == until:
+            self._not_before = None
+        self.stats.waited += held
+        return held
+
     def _wait(self, seconds: float, outcome: Attempt, *, next_try: int) -> None:
         """Sleep before the next try; a long wait is told to `on_wait` first (and its end after)."""
         said = self.on_wait is not None and seconds > LONG_WAIT
         if said and self.on_wait is not None:
-            reason = "rate limit" if outcome.status == 429 else outcome_kind(outcome)
+            reason = "rate limit" if outcome.rate_limited else outcome_kind(outcome)
             self.on_wait(Wait(self.service.name, reason, seconds, next_try, self.retry.max_retries + 1))
         try:
             self.sleep(seconds)
