@@ -44,6 +44,15 @@ class TestRetryDecisions:
     def test_429_retry_after_as_http_date_in_the_past_is_zero(self) -> None:
         assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
 
+    @pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e3", "٣", "²", "7 s", ""])
+    def test_retry_after_is_ascii_seconds_or_a_date(self, value: str) -> None:
+        """Only ASCII digits (a fraction allowed) are seconds: `float()` would take nan, inf, 1e3
+        and other scripts' digits."""
+        assert retry_after({"retry-after": value}) is None
+        assert retry_after({"retry-after": " 0.5 "}) == 0.5
+        assert retry_after({"retry-after": "9" * 400}) == float("inf")  # fits no budget: not retried
+        assert delay(Attempt(429, {"Retry-After": "9" * 400})) is None
+
     def test_429_without_retry_after_backs_off_exponentially(self) -> None:
         first = delay(Attempt(429, {}), retry=0)
         third = delay(Attempt(429, {}), retry=2)
@@ -125,6 +134,56 @@ class TestSharedRateLimit:
         assert http.get_json("api/v2/users/me") == {"ok": True}
         assert clock.sleeps == [2.0]
         assert http.stats.requests == 2 and http.stats.retries == 1
+
+    def test_a_service_s_own_rate_limit_refusal_holds_back_the_others_too(self) -> None:
+        """GitHub's rate limit is a 403 its `rate_wait` hook reads: the same shared hold."""
+        clock = FakeClock()
+        seen: list[tuple[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append((request.url.path, clock()))
+            if request.url.path.endswith("/limited"):
+                return httpx.Response(403, headers={"x-wait": "4"}, json={"message": "secondary rate limit"})
+            return httpx.Response(200, json={"ok": True})
+
+        def rate_wait(status: int, headers: Any) -> float | None:
+            return float(headers["x-wait"]) if status == 403 and "x-wait" in headers else None
+
+        told: list[str | None] = []
+        http, _ = client(
+            handler,
+            clock=clock,
+            sleep=clock.sleep,
+            rate_wait=rate_wait,
+            retry=RetryPolicy(max_retries=0),
+            on_wait=lambda wait: told.append(None if wait is None else str(wait)),
+        )
+        with pytest.raises(AuthError):  # no `classify` here to call it a rate limit: a 403's error
+            http.get_json("api/v2/limited")
+        assert http.get_json("api/v2/other") == {"ok": True}
+        assert seen == [("/api/v2/limited", 0.0), ("/api/v2/other", 4.0)]
+        assert told == ["Zendesk rate limit: waiting 4 s (try 1 of 1)", None]  # said as any wait
+        assert http.stats.waited == 4.0
+
+    def test_a_hold_past_a_request_s_deadline_ends_it_sending_nothing_more(self) -> None:
+        """Another request's rate limit outlasts what this request's deadline leaves: it is not
+        tried again (a try inside the hold would only draw another refusal)."""
+        clock = FakeClock()
+        seen: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request.url.path)
+            if request.url.path.endswith("/busy") and seen.count("/api/v2/busy") == 1:
+                http.hold(50.0)  # meanwhile, a request beside it met a 50 s rate limit
+                return httpx.Response(503)
+            return httpx.Response(200, json={"ok": True})
+
+        policy = RetryPolicy(max_retries=3, backoff=1.0, max_backoff=1.0, deadline=20.0)
+        http, _ = client(handler, clock=clock, sleep=clock.sleep, retry=policy)
+        with pytest.raises(RateLimitedError) as caught:
+            http.get_json("api/v2/busy")
+        assert "rate limit is spent until" in caught.value.message and "not tried again" in caught.value.message
+        assert seen == ["/api/v2/busy"] and len(clock.sleeps) == 1  # its own back-off, then no second try
 
 
 class TestRequests:

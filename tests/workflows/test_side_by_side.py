@@ -14,7 +14,7 @@ import pytest
 from govpress_support import sandbox
 from govpress_support.core import config, timeutil
 from govpress_support.services.connect import Clients
-from govpress_support.services.parallel import WORKERS, SideBySide, in_order
+from govpress_support.services.parallel import WORKERS, SideBySide, as_they_come, beside, in_order
 from govpress_support.workflows.queue import QueueOptions, fetch_queue, search_query
 from tests.desk import Desk
 from tests.transport_faults import TransportFaults
@@ -150,3 +150,45 @@ def test_a_closed_pool_takes_no_more_work() -> None:
     with pytest.raises(RuntimeError, match="closed"):
         pool.start(ran.append, 2)
     assert ran == [1]
+
+
+def test_as_they_come_gives_each_as_it_ends_bounded() -> None:
+    """The handover journals each batch's job id as it comes: a slow first batch does not hold
+    back the answers of the others."""
+    first_may_end = threading.Event()
+    ended: list[int] = []
+
+    def work(n: int) -> int:
+        if n == 0:
+            assert first_may_end.wait(timeout=5)
+        elif n == 3:
+            raise ValueError("no 3")
+        return n * 10
+
+    for item, done in as_they_come(work, range(4), workers=2):
+        if item == 3:
+            with pytest.raises(ValueError, match="no 3"):
+                done.result()
+        else:
+            ended.append(done.result())
+        if len(ended) + (item == 3) == 3:
+            first_may_end.set()  # the first ends only after the three behind it
+    assert ended == [10, 20, 0]
+    [(item, done)] = list(as_they_come(work, [2]))  # one item: here, without a thread
+    assert (item, done.result()) == (2, 20)
+    assert list(as_they_come(work, [])) == []
+
+
+def test_beside_runs_on_while_the_caller_goes_on_and_hands_back_its_error() -> None:
+    go = threading.Event()
+
+    def steps() -> str:
+        assert go.wait(timeout=5)
+        raise RuntimeError("a step failed")
+
+    running = beside(steps, name="outside")
+    assert not running.done()  # the caller goes on meanwhile
+    go.set()
+    with pytest.raises(RuntimeError, match="a step failed"):
+        running.result(timeout=5)
+    assert beside(lambda: "done", name="slack").result(timeout=5) == "done"

@@ -9,6 +9,12 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
   left. A host that cannot be reached at all (DNS failure, TLS or protocol mismatch, a refused
   connection before it ever answered) gets one quick retry, not the back-off a 503 gets. Waits
   over `LONG_WAIT` are told to `on_wait` (the CLI says them); this layer never prints.
+- Rate limits: a 429 everywhere, and a refusal a service's `rate_wait=` hook reads as its limit
+  (GitHub's 403s), wait as `retry.py` decides; a budget a service saw spent (`hold`) makes the
+  next request wait first. The wait is shared: a rate limit one request meets holds back every
+  request of the client (they may go side by side, `parallel.py`) until it is over, so it is
+  not met again by each. All of these are waits like any other: under each request's one
+  deadline and retry budget, and said through `on_wait`.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
   JSON, plain-text and HTML bodies are all read.
 - `--debug`: each request and response on stderr, with every secret redacted.
@@ -17,11 +23,11 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -37,15 +43,19 @@ from govpress_support.core.errors import (
     RateLimitedError,
 )
 from govpress_support.core.redact import SECRETS, Redactor
+from govpress_support.services.http_bodies import describe_body
 from govpress_support.services.retry import (
     CAUSES,
     IDEMPOTENT_METHODS,
     LONG_WAIT,
     MIN_ATTEMPT,
     Attempt,
+    RateWait,
     RetryPolicy,
     Tries,
     Wait,
+    answered,
+    hold_delay,
     outcome_kind,
     retry_after,
     retry_delay,
@@ -70,53 +80,6 @@ __all__ = [
 ]
 
 USER_AGENT = f"govpress-support/{__version__}"
-# --- error bodies -------------------------------------------------------------------------------
-
-
-def describe_body(response: httpx.Response) -> tuple[str | None, str]:
-    """(error code, readable text) from a JSON, plain-text or HTML error body."""
-    content_type = response.headers.get("content-type", "")
-    text = response.text.strip() if response.content else ""
-    if "json" in content_type or text.startswith(("{", "[")):
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            return _describe_json(data)
-    if "html" in content_type or text[:15].lower().startswith(("<!doctype", "<html")):
-        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        name = " ".join(title.group(1).split()) if title else ""
-        return None, f"an HTML page{f' titled {name!r}' if name else ''} instead of an API answer"
-    first = " ".join(text.split())[:200]
-    return None, first
-
-
-def _describe_json(data: dict[str, Any]) -> tuple[str | None, str]:
-    error = data.get("error")
-    code: str | None = None
-    parts: list[str] = []
-    if isinstance(error, dict):  # {"error": {"title": ..., "message": ...}}
-        code = str(error.get("title") or "") or None
-        if error.get("message"):
-            parts.append(str(error["message"]))
-    elif isinstance(error, str):
-        code = error
-    for key in ("description", "message"):
-        if isinstance(data.get(key), str) and data[key]:
-            parts.append(data[key])
-    details = data.get("details")
-    if isinstance(details, dict):
-        for name, problems in details.items():
-            if isinstance(problems, list):
-                for problem in problems:
-                    if isinstance(problem, dict) and problem.get("description"):
-                        parts.append(f"{name}: {problem['description']}")
-    if not parts and code:
-        parts.append(code)
-    return code, "; ".join(dict.fromkeys(parts))
-
-
 # --- the client -------------------------------------------------------------------------------
 
 
@@ -139,6 +102,10 @@ class HttpStats:
     def retried(self, seconds: float) -> None:
         with self._lock:
             self.retries += 1
+            self.waited += seconds
+
+    def held(self, seconds: float) -> None:
+        with self._lock:
             self.waited += seconds
 
 
@@ -171,6 +138,7 @@ class HttpClient:
         offline_hint: str | None = None,
         classify: Callable[[httpx.Response, str | None], GovPressError | None] | None = None,
         on_wait: Callable[[Wait | None], None] | None = None,
+        rate_wait: RateWait | None = None,
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -184,12 +152,15 @@ class HttpClient:
         self.offline_hint = offline_hint
         self.classify = classify  # a service's own reading of its error bodies, tried first
         self.on_wait = on_wait  # told of each wait over LONG_WAIT, then None when the next try starts
+        # A service's own reading of a refusal (403/429) as its rate limit (retry.py decides on it).
+        self.rate_wait = rate_wait
         self.timeout, self.connect_timeout = timeout, connect_timeout
         self._answered = False  # the host has answered this client at least once
-        # A 429 holds back every request of this client until its wait is over (requests may go
-        # side by side: one rate limit slows them all rather than drawing a 429 each).
-        self._paused_until = 0.0
-        self._pause_lock = threading.Lock()
+        # No request of this client before this moment (self.clock()): a budget the service said is
+        # spent (`hold`), or a rate limit one of its requests met. Requests may go side by side
+        # (`parallel.py`): one rate limit holds them all back rather than drawing a refusal each.
+        self._not_before = 0.0
+        self._hold_lock = threading.Lock()
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -229,12 +200,12 @@ class HttpClient:
         safe = idempotent if idempotent is not None else method in IDEMPOTENT_METHODS
         allowed = set(allow)
         outcomes: list[Attempt] = []
-        waited = 0.0
         started = self.clock()
         give_up_at = started + self.retry.deadline
-        slept_out = 0.0  # the pause this request has already slept through itself
+        waited = 0.0
+        slept_out = 0.0  # the end of the hold this request sleeps through itself (its own rate limit)
         while True:
-            self._hold(give_up_at, slept_out)
+            waited += self._held(give_up_at, slept_out, outcomes, waited)
             attempt_started = time.monotonic()
             self.stats.sent(self.service.name)
             response: httpx.Response | None = None
@@ -250,7 +221,7 @@ class HttpClient:
                 response = self._client.send(request)
                 response.read()
                 self._answered = True
-                outcome = Attempt(status=response.status_code, headers=response.headers)
+                outcome = answered(response.status_code, response.headers, self.rate_wait)
                 self._log_response(response, time.monotonic() - attempt_started)
             except httpx.TransportError as exc:
                 outcome = Attempt(error=exc)
@@ -268,10 +239,10 @@ class HttpClient:
                 rng=self.rng,
                 answered=self._answered,
             )
-            if outcome.status == 429:  # the server's wait holds for every request, retried or not
-                pause = delay if delay is not None else retry_after(outcome.headers)
+            if outcome.rate_limited:  # the service's wait holds every request of this client, retried or not
+                pause = delay if delay is not None else outcome.limit_wait or retry_after(outcome.headers)
                 if pause:
-                    slept_out = self._pause(pause)
+                    slept_out = self._hold_for(pause)
             late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
             if delay is None or late:
                 tries = Tries(outcomes, self.clock() - started, self.retry.deadline if late else None)
@@ -282,35 +253,53 @@ class HttpClient:
             waited += delay
             self.stats.retried(delay)
 
-    def _pause(self, seconds: float) -> float:
-        """Hold back this client's requests for `seconds` (a 429's wait): the shared Retry-After.
-        Returns the pause's end, which the request that drew the 429 sleeps through itself."""
-        with self._pause_lock:
-            self._paused_until = max(self._paused_until, self.clock() + seconds)
-            return self._paused_until
-
-    def _hold(self, give_up_at: float, slept_out: float) -> None:
-        """Wait out a pause another request's 429 started (one this request has not already slept
-        through), never past this request's deadline."""
-        with self._pause_lock:
-            until = self._paused_until
-        if until <= slept_out:
-            return
-        wait = min(until, give_up_at - MIN_ATTEMPT) - self.clock()
-        if wait > 0:
-            self._debug(f"  waiting {wait:.2f}s: {self.service.name} asked to slow down")
-            self.sleep(wait)
-
     def _timeout(self, remaining: float) -> httpx.Timeout:
         """This attempt's timeouts: the configured ones, cut to what the deadline leaves."""
         left = max(remaining, 0.001)
         return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, left))
 
+    def hold(self, seconds: float) -> None:
+        """Send nothing for `seconds`: the service said its budget is spent until then. Every
+        request of this client waits first, within its deadline and said as any other wait."""
+        self._hold_for(seconds)
+
+    def _hold_for(self, seconds: float) -> float:
+        """Hold this client's requests back for `seconds` (never shortening a longer hold); the
+        end of this hold, which a request that sleeps it out itself need not wait again."""
+        now = self.clock()
+        until = now + max(0.0, seconds)
+        with self._hold_lock:
+            self._not_before = max(self._not_before, until)
+        return until
+
+    def _held(self, give_up_at: float, slept_out: float, outcomes: list[Attempt], waited: float) -> float:
+        """Wait out a hold (one this request has not slept through itself) before an attempt;
+        the seconds waited. A hold that does not fit the retry budget or the deadline ends the
+        request there: nothing more is sent."""
+        with self._hold_lock:
+            until = self._not_before
+        now = self.clock()
+        if until <= max(now, slept_out):
+            return 0.0
+        held = until - now
+        if hold_delay(self.retry, held, left=give_up_at - now, waited=waited) is None:
+            moment = (datetime.now(UTC) + timedelta(seconds=held)).strftime("%H:%M")
+            sent = "not tried again" if outcomes else "nothing was sent"
+            raise RateLimitedError(
+                f"{self.service.name}'s rate limit is spent until {moment} UTC: {sent}",
+                "wait until then and run it again",
+                status=429,
+            )
+        self._debug(f"  holding {held:.2f}s: {self.service.name} asked to slow down")
+        self._wait(held, Attempt(status=429), next_try=len(outcomes) + 1)
+        self.stats.held(held)
+        return held
+
     def _wait(self, seconds: float, outcome: Attempt, *, next_try: int) -> None:
         """Sleep before the next try; a long wait is told to `on_wait` first (and its end after)."""
         said = self.on_wait is not None and seconds > LONG_WAIT
         if said and self.on_wait is not None:
-            reason = "rate limit" if outcome.status == 429 else outcome_kind(outcome)
+            reason = "rate limit" if outcome.rate_limited else outcome_kind(outcome)
             self.on_wait(Wait(self.service.name, reason, seconds, next_try, self.retry.max_retries + 1))
         try:
             self.sleep(seconds)

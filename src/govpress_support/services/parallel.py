@@ -1,15 +1,21 @@
 """Independent requests side by side, in a small bounded pool: the one place a command sends
-more than one request at a time (workflows call it; handover's own batch sender is older).
+more than one request at a time (the queue's reads, the handover's plan, batches and pull
+requests, the briefing's handover notes all go through it).
 
-- Bounded: at most `WORKERS` at once, so at most that many connections per service.
+- Bounded: at most `WORKERS` at once (a caller may ask for fewer), so at most that many
+  connections per service.
 - Shared: every task uses the clients it was given, so one `httpx.Client` per service, with its
-  retries, its deadline per request and its rate-limit pause (`HttpClient`: a 429 on one request
-  holds back the others of that service until Retry-After has passed, it does not multiply).
-- Ordered: results come back in the order asked, whatever order the answers arrive in, so a
-  side-by-side read gives what the same reads one after another would.
-- Errors: the first task's error (in the order asked) is raised once every task has ended.
+  retries, its deadline per request and its rate-limit hold (`HttpClient`: a rate limit one
+  request meets holds back the others of that client until it is over; it does not multiply).
+- Ordered: `in_order` gives results in the order asked, whatever order the answers arrive in, so
+  a side-by-side read gives what the same reads one after another would. `as_they_come` gives
+  each as it ends, for a caller that records every answer as soon as it has it (the handover's
+  journal).
+- Errors: `in_order` raises the first task's error (in the order asked) once every task has ended.
 - Ctrl-C: the workers are daemon threads, so an interrupted command exits at once rather than
-  waiting for reads in flight (nothing is written through this pool: reads only).
+  waiting for requests in flight, and tasks not begun are never sent. A write sent through a
+  pool may so end unanswered: it is journaled before it is sent (the handover's batches and pull
+  request steps are), and `--resume` settles it by reading back.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, wait
+from concurrent.futures import Future, as_completed, wait
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
@@ -66,9 +72,10 @@ class SideBySide:
             thread.start()
         return future
 
-    def close(self, *, cancel: bool = False) -> None:
-        """Stop taking tasks; wait for the ones started (cancel those not begun with `cancel`).
-        On Ctrl-C (or any BaseException while waiting) it stops waiting at once."""
+    def close(self, *, cancel: bool = False, wait: bool = True) -> None:
+        """Stop taking tasks; wait for the ones started (cancel those not begun with `cancel`;
+        without `wait` they run on, and the workers end after them). On Ctrl-C (or any
+        BaseException while waiting) it stops waiting at once."""
         if self._closed:
             return
         self._closed = True
@@ -77,7 +84,7 @@ class SideBySide:
                 future.cancel()
         for _ in self._threads:
             self._tasks.put(_STOP)
-        if not cancel:
+        if wait and not cancel:
             for thread in self._threads:
                 thread.join()
 
@@ -119,3 +126,35 @@ def in_order(fn: Callable[[T], R], items: Iterable[T], *, workers: int = WORKERS
         futures = [pool.start(fn, item) for item in work]
         wait(futures)  # every task ends before an error is raised: none is left running
     return [f.result() for f in futures]
+
+
+def as_they_come(
+    fn: Callable[[T], R], items: Iterable[T], *, workers: int = WORKERS, name: str = "side-by-side"
+) -> Iterator[tuple[T, Future[R]]]:
+    """Each item with its ended task (`.result()` gives the answer or raises its error), in the
+    order they end, at most `workers` at a time. One item runs here, without a thread. Leaving
+    the loop early (an error, Ctrl-C) cancels the tasks not begun."""
+    work: Sequence[T] = list(items)
+    if len(work) == 1:
+        done: Future[R] = Future()
+        try:
+            done.set_result(fn(work[0]))
+        except Exception as exc:  # handed to the caller through the future, as a worker's is
+            done.set_exception(exc)
+        yield work[0], done
+        return
+    if not work:
+        return
+    with SideBySide(min(workers, len(work)), name=name) as pool:
+        asked = {pool.start(fn, item): item for item in work}
+        for ended in as_completed(asked):
+            yield asked[ended], ended
+
+
+def beside(fn: Callable[[], R], *, name: str) -> Future[R]:
+    """`fn()` in a thread of its own while the caller goes on (a daemon thread, as the pool's
+    workers): its Future gives what it returned or raises what it raised."""
+    pool = SideBySide(1, name=name)
+    started = pool.start(fn)
+    pool.close(wait=False)
+    return started

@@ -32,6 +32,7 @@ from govpress_support.services import zendesk_json as read
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.http import HttpClient
 from govpress_support.services.parallel import SideBySide, in_order
+from govpress_support.services.zendesk_actions import DeskActions
 from govpress_support.services.zendesk_search import PAGE_SIZE, SEARCH_LIMIT, TicketSet, search_tickets
 
 SHOW_MANY_LIMIT = 100  # ids per show_many or update_many request
@@ -39,13 +40,17 @@ SIDELOADS = ("users", "organizations", "slas")
 __all__ = ["PAGE_SIZE", "SEARCH_LIMIT", "SHOW_MANY_LIMIT", "SIDELOADS", "TicketSet", "ZendeskClient"]
 
 
-class ZendeskClient:
+class ZendeskClient(DeskActions):
+    """The Zendesk Support API; macros, suspended-ticket actions and view pages are inherited
+    from `zendesk_actions.DeskActions`."""
+
     def __init__(self, http: HttpClient, cache: MetadataCache | None = None):
         self.http = http
         self.cache = cache
         self._me: User | None = None
         self._groups: list[Group] | None = None
         self._custom_statuses: list[CustomStatus] | bool | None = False  # False: not fetched
+        self.on_users: Callable[[Iterable[User]], None] | None = None  # sees every user read (completion)
 
     @property
     def base_url(self) -> str:
@@ -160,6 +165,8 @@ class ZendeskClient:
                 user = read.user(item)
                 if user is not None:
                     found[user.id] = user
+        if self.on_users is not None:
+            self.on_users(found.values())
         return found
 
     def user_by_email(self, email: str) -> User | None:
@@ -246,6 +253,8 @@ class ZendeskClient:
             user = read.user(item)
             if user is not None:
                 result.users[user.id] = user
+        if self.on_users is not None:
+            self.on_users(result.users.values())
         for item in read.items(data, "organizations"):
             org = read.organization(item)
             if org is not None:

@@ -17,7 +17,12 @@ from govpress_support.core.models import (
     GroupMembership,
     JobResult,
     JobStatus,
+    Macro,
+    MacroAction,
+    MacroComment,
+    MacroResult,
     Organization,
+    Recovery,
     SlaMetric,
     SuspendedTicket,
     Ticket,
@@ -102,7 +107,15 @@ def ticket(item: Any, agent_url: Callable[[int], str]) -> Ticket | None:
         custom_fields=tuple(custom),
         description=as_str(item.get("description")) or "",
         sla_metrics=sla_metrics(item),
+        email_cc_ids=int_list(item.get("email_cc_ids")),
     )
+
+
+def int_list(value: Any) -> tuple[int, ...]:
+    """The integers of a JSON list (others skipped); () for anything else."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(i for i in (as_int(v) for v in value) if i is not None)
 
 
 def user(item: Any) -> User | None:
@@ -164,12 +177,21 @@ def custom_status(item: Any) -> CustomStatus | None:
 def comment(item: Any) -> Comment | None:
     if not isinstance(item, dict) or as_int(item.get("id")) is None:
         return None
+    via = item.get("via")
+    source = via.get("source") if isinstance(via, dict) else None
+    to = source.get("to") if isinstance(source, dict) else None
+    outgoing = item.get("public") is not False and isinstance(via, dict) and via.get("channel") != "email"
+    to = to if isinstance(to, dict) and outgoing else {}  # mail that came in was to us, not from us
+    named = as_str(to.get("name"))
+    address = as_str(to.get("address"))
     return Comment(
         id=as_int(item.get("id")) or 0,
         author_id=as_int(item.get("author_id")),
         body=as_str(item.get("body")) or as_str(item.get("plain_body")) or "",
         public=item.get("public") is not False,
         created_at=parse_iso(item.get("created_at")),
+        emailed_to=f"{named} <{address}>" if named and address else address or named,
+        emailed_ccs=len(int_list(to.get("email_ccs"))),
     )
 
 
@@ -216,3 +238,49 @@ def job_status(data: Any) -> JobStatus:
         message=as_str(job.get("message")),
         results=tuple(results),
     )
+
+
+def macro(item: Any) -> Macro | None:
+    if not isinstance(item, dict) or as_int(item.get("id")) is None:
+        return None
+    actions: list[MacroAction] = []
+    for action in item.get("actions") or []:
+        if isinstance(action, dict) and as_str(action.get("field")):
+            actions.append(MacroAction(field=str(action["field"]), value=action.get("value")))
+    restriction = item.get("restriction")
+    return Macro(
+        id=as_int(item.get("id")) or 0,
+        title=as_str(item.get("title")) or as_str(item.get("raw_title")) or "(no title)",
+        active=item.get("active", True) is not False,
+        description=as_str(item.get("description")) or "",
+        actions=tuple(actions),
+        restriction=as_str(restriction.get("type")) if isinstance(restriction, dict) else None,
+        position=as_int(item.get("position")),
+    )
+
+
+def macro_result(data: Any) -> MacroResult:
+    """`{"result": {"ticket": {...}, "comment": {...}}}`: the documented answer. The official
+    OpenAPI and zenpy put the comment inside the ticket (`result.ticket.comment`): both are read."""
+    result = data.get("result") if isinstance(data, dict) else None
+    if not isinstance(result, dict) or not isinstance(result.get("ticket"), dict):
+        raise ApiError("Zendesk's answer to the macro had no result ticket")
+    ticket = dict(result["ticket"])
+    raw = result.get("comment")
+    inner = ticket.pop("comment", None)
+    if not isinstance(raw, dict):
+        raw = inner
+    comment = None
+    if isinstance(raw, dict):
+        body = as_str(raw.get("body")) or as_str(raw.get("value")) or ""
+        if body.strip():
+            # A comment is public unless it says otherwise, as Zendesk has it.
+            comment = MacroComment(body=body, public=raw.get("public") is not False)
+    return MacroResult(ticket=ticket, comment=comment)
+
+
+def recovery(data: Any, agent_url: Callable[[int], str]) -> Recovery:
+    """`recover_many`'s answer: `tickets` (recovered), and on a 422 `suspended_tickets` (not)."""
+    tickets = tuple(t for t in (ticket(item, agent_url) for item in items(data, "tickets")) if t is not None)
+    failed = tuple(s for s in (suspended_ticket(item) for item in items(data, "suspended_tickets")) if s is not None)
+    return Recovery(tickets=tickets, failed=failed)
