@@ -100,3 +100,47 @@ def relative(when: datetime, reference: datetime | None = None) -> str:
     delta = when - ref
     text = format_duration(delta)
     return f"in {text}" if delta.total_seconds() >= 0 else f"{text} ago"
+
+
+# --- `--since` and `--until` ---------------------------------------------------------------------
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MOMENT_HINT = "use 7d, 2w or 36h back from now, a date like 2026-11-19 (UTC) or a date-time like 2026-11-19T09:00Z"
+_WEEKS = re.compile(r"^(\d+)\s*w$", re.IGNORECASE)
+
+
+def parse_since(text: str, reference: datetime | None = None) -> datetime:
+    """The start of a window: `7d`, `2w`, `36h` back from now (`parse_duration`'s forms, or weeks), a date
+    (its midnight, UTC) or an ISO 8601 date-time (UTC when it names no offset)."""
+    return _moment(text, reference or now(), option="--since", end_of_day=False)
+
+
+def parse_until(text: str, reference: datetime | None = None) -> datetime:
+    """The end of a window (not included): a date means the end of that day (the next midnight,
+    UTC), so `--until 2026-11-25` takes in the whole of the 25th; an ISO 8601 date-time is that
+    moment; `now`, or a duration back from now like `--since` takes."""
+    return _moment(text, reference or now(), option="--until", end_of_day=True)
+
+
+def _moment(text: str, reference: datetime, *, option: str, end_of_day: bool) -> datetime:
+    raw = text.strip()
+    if raw.lower() == "now":
+        return reference
+    if _DATE.match(raw):
+        try:
+            day = datetime(int(raw[:4]), int(raw[5:7]), int(raw[8:10]), tzinfo=UTC)
+        except ValueError:
+            raise UsageError(f"invalid {option} date {text!r}", MOMENT_HINT) from None
+        return day + timedelta(days=1) if end_of_day else day
+    if raw[:1].isdigit() and ("T" in raw.upper() or " " in raw) and "-" in raw:
+        parsed = parse_iso(raw.upper().replace(" ", "T", 1))
+        if parsed is None:
+            raise UsageError(f"invalid {option} date-time {text!r}", MOMENT_HINT)
+        return parsed
+    weeks = _WEEKS.match(raw)
+    if weeks:
+        return reference - timedelta(weeks=int(weeks[1]))
+    try:
+        return reference - parse_duration(raw)
+    except UsageError:
+        raise UsageError(f"invalid {option} {text!r}", MOMENT_HINT) from None

@@ -23,6 +23,7 @@ from govpress_support.core.models import (
     Group,
     GroupMembership,
     JobStatus,
+    MetricSet,
     Organization,
     SuspendedTicket,
     Ticket,
@@ -44,11 +45,13 @@ SIDELOADS = ("users", "organizations", "slas")
 
 @dataclass
 class TicketSet:
-    """Tickets with the users and organisations they refer to."""
+    """Tickets with the users and organisations they refer to (and their metric sets, when
+    `metric_sets` was sideloaded)."""
 
     tickets: list[Ticket] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
     organizations: dict[int, Organization] = field(default_factory=dict)
+    metric_sets: dict[int, MetricSet] = field(default_factory=dict)
     used_export: bool = False
 
 
@@ -310,6 +313,10 @@ class ZendeskClient:
             org = read.organization(item)
             if org is not None:
                 result.organizations[org.id] = org
+        for item in read.items(data, "metric_sets"):
+            metrics = read.metric_set(item)
+            if metrics is not None:
+                result.metric_sets[metrics.ticket_id] = metrics
 
     def _complete(self, result: TicketSet, sideload: Sequence[str]) -> None:
         """Fetch what a sideload should have brought but did not (Zendesk does not honour

@@ -17,10 +17,13 @@ from govpress_support.core.models import (
     GroupMembership,
     JobResult,
     JobStatus,
+    MetricEvent,
+    MetricSet,
     Organization,
     SlaMetric,
     SuspendedTicket,
     Ticket,
+    TicketChange,
     User,
 )
 from govpress_support.core.timeutil import parse_iso
@@ -215,3 +218,83 @@ def job_status(data: Any) -> JobStatus:
         message=as_str(job.get("message")),
         results=tuple(results),
     )
+
+
+def metric_event(item: Any) -> MetricEvent | None:
+    """One ticket metric event; None without an id, ticket, metric, type or readable time."""
+    if not isinstance(item, dict):
+        return None
+    ids = [as_int(item.get(k)) for k in ("id", "ticket_id")]
+    metric, kind, when = as_str(item.get("metric")), as_str(item.get("type")), parse_iso(item.get("time"))
+    if ids[0] is None or ids[1] is None or metric is None or kind is None or when is None:
+        return None
+    sla = item.get("sla") if isinstance(item.get("sla"), dict) else item.get("group_sla")
+    policy: str | None = None
+    target: int | None = None
+    if isinstance(sla, dict):
+        named = sla.get("policy")
+        policy = as_str(named.get("title")) if isinstance(named, dict) else None
+        seconds = as_int(sla.get("target_in_seconds"))
+        minutes = as_int(sla.get("target")) if "sla" in item else None  # group SLA targets' unit is unsure
+        target = seconds if seconds is not None else (minutes * 60 if minutes is not None else None)
+    return MetricEvent(
+        id=ids[0],
+        ticket_id=ids[1],
+        metric=metric,
+        instance_id=as_int(item.get("instance_id")) or 0,
+        type=kind,
+        time=when,
+        deleted=item.get("deleted") is True,
+        policy=policy,
+        target_seconds=target,
+    )
+
+
+def _calendar(item: dict[str, Any], key: str) -> int | None:
+    value = item.get(key)
+    return as_int(value.get("calendar")) if isinstance(value, dict) else None
+
+
+def metric_set(item: Any) -> MetricSet | None:
+    if not isinstance(item, dict) or as_int(item.get("ticket_id")) is None:
+        return None
+    return MetricSet(
+        ticket_id=as_int(item.get("ticket_id")) or 0,
+        created_at=parse_iso(item.get("created_at")),
+        solved_at=parse_iso(item.get("solved_at")),
+        group_stations=as_int(item.get("group_stations")) or 0,
+        reopens=as_int(item.get("reopens")) or 0,
+        replies=as_int(item.get("replies")) or 0,
+        reply_minutes=_calendar(item, "reply_time_in_minutes"),
+        full_resolution_minutes=_calendar(item, "full_resolution_time_in_minutes"),
+    )
+
+
+CHANGE_FIELDS = ("group_id", "status", "custom_status_id", "assignee_id", "tags")
+
+
+def ticket_changes(audit: Any) -> list[TicketChange]:
+    """The fields an audit set (`Create`) or changed (`Change`) that say where a ticket was, in
+    what status and whose: group, status, custom status, assignee and tags. Ids come as numbers
+    or strings; tags as a list or a space-separated string."""
+    if not isinstance(audit, dict):
+        return []
+    when = parse_iso(audit.get("created_at"))
+    if when is None:
+        return []
+    found: list[TicketChange] = []
+    for event in items(audit, "events"):
+        kind, name = event.get("type"), event.get("field_name")
+        if kind not in ("Create", "Change") or name not in CHANGE_FIELDS:
+            continue
+        raw = event.get("value")
+        value: int | str | tuple[str, ...] | None
+        if name == "status":
+            value = (as_str(raw) or "").lower() or None
+        elif name == "tags":
+            words = raw.split() if isinstance(raw, str) else raw if isinstance(raw, list) else []
+            value = tuple(w for w in words if isinstance(w, str))
+        else:
+            value = as_int(raw)
+        found.append(TicketChange(at=when, field=str(name), value=value, created=kind == "Create"))
+    return found
