@@ -1,0 +1,206 @@
+"""The stats' cache in the state dir, so a second run reads only what is new.
+
+- **Finished days of metric events.** A day's events are final once the day is over (breach
+  events are written ahead, but a breach that has passed is never withdrawn) and an hour has gone
+  by for the export to catch up. Each finished day the export was read through is kept in its own
+  file, `events-YYYY-MM-DD.json`; the next run pages the export only over the days it lacks.
+- **Ticket histories** (from audits), keyed by the ticket's `updated_at`: a ticket's audits only
+  change when it is updated, so a history read at the same stamp is still whole.
+
+One directory per Zendesk account (a hash of the key the caller gives, e.g. the base URL), 0700,
+its files 0600, written whole or not at all. An unreadable or foreign file reads as missing: the
+cache can only save requests, never fail a run. Files older than `KEEP_DAYS` are dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from govpress_support.core.models import MetricEvent, TicketChange
+from govpress_support.core.timeutil import iso, parse_iso
+
+FORMAT = 1
+KEEP_DAYS = 120
+FINISHED_AFTER = timedelta(hours=1)  # how long after a day ends its events are taken as final
+HISTORIES = "histories.json"
+
+
+def day_finished(day: date, now: datetime) -> bool:
+    end = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+    return end + FINISHED_AFTER <= now
+
+
+class StatsCache:
+    """`directory` None: no cache (nothing read, nothing written)."""
+
+    def __init__(self, directory: Path | None, now: datetime):
+        self.directory = directory
+        self.now = now
+        self._histories: dict[str, Any] | None = None
+        self._dirty = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def in_state_dir(cls, state_dir: Path, account: str, now: datetime) -> StatsCache:
+        tag = hashlib.sha256(account.encode()).hexdigest()[:16]
+        return cls(state_dir / "cache" / "stats" / tag, now)
+
+    # --- days of metric events ---------------------------------------------------------------------
+
+    def day(self, day: date) -> list[MetricEvent] | None:
+        data = self._read(self._day_path(day))
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("day") != day.isoformat():
+            return None
+        rows = data.get("events")
+        if not isinstance(rows, list):
+            return None
+        events = [_event(row) for row in rows]
+        if any(e is None for e in events):
+            return None
+        return [e for e in events if e is not None]
+
+    def put_day(self, day: date, events: Iterable[MetricEvent]) -> None:
+        if not day_finished(day, self.now):
+            return
+        rows = [_event_row(e) for e in sorted(events, key=lambda e: (e.time, e.id))]
+        self._write(self._day_path(day), {"format": FORMAT, "day": day.isoformat(), "events": rows})
+        self._prune()
+
+    def _day_path(self, day: date) -> Path | None:
+        return None if self.directory is None else self.directory / f"events-{day.isoformat()}.json"
+
+    def _prune(self) -> None:
+        if self.directory is None:
+            return
+        oldest = (self.now - timedelta(days=KEEP_DAYS)).date().isoformat()
+        with contextlib.suppress(OSError):
+            for path in self.directory.glob("events-*.json"):
+                if path.stem.removeprefix("events-") < oldest:
+                    path.unlink()
+
+    # --- ticket histories --------------------------------------------------------------------------
+
+    def history(self, ticket_id: int, stamp: str | None) -> list[TicketChange] | None:
+        if stamp is None:
+            return None
+        with self._lock:
+            entry = self._load_histories().get(str(ticket_id))
+            if not isinstance(entry, dict) or entry.get("stamp") != stamp or not isinstance(entry.get("changes"), list):
+                return None
+            changes = [_change(row) for row in entry["changes"]]
+            if any(c is None for c in changes):
+                return None
+            entry["used"] = self.now.date().isoformat()
+            self._dirty = True
+        return [c for c in changes if c is not None]
+
+    def put_history(self, ticket_id: int, stamp: str | None, changes: Iterable[TicketChange]) -> None:
+        if stamp is None or self.directory is None:
+            return
+        with self._lock:
+            self._load_histories()[str(ticket_id)] = {
+                "stamp": stamp,
+                "used": self.now.date().isoformat(),
+                "changes": [_change_row(c) for c in changes],
+            }
+            self._dirty = True
+
+    def flush(self) -> None:
+        """Write the histories read or used this run (unused ones go after `KEEP_DAYS`)."""
+        with self._lock:
+            if not self._dirty or self._histories is None:
+                return
+            oldest = (self.now - timedelta(days=KEEP_DAYS)).date().isoformat()
+            kept = {k: v for k, v in self._histories.items() if isinstance(v, dict) and str(v.get("used")) >= oldest}
+            path = None if self.directory is None else self.directory / HISTORIES
+            self._write(path, {"format": FORMAT, "tickets": kept})
+            self._dirty = False
+
+    def _load_histories(self) -> dict[str, Any]:
+        if self._histories is None:
+            data = self._read(None if self.directory is None else self.directory / HISTORIES)
+            tickets = data.get("tickets") if isinstance(data, dict) and data.get("format") == FORMAT else None
+            self._histories = tickets if isinstance(tickets, dict) else {}
+        return self._histories
+
+    # --- files -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _read(path: Path | None) -> Any:
+        if path is None:
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _write(self, path: Path | None, data: Any) -> None:
+        if path is None or self.directory is None:
+            return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            _private_dirs(self.directory)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, separators=(",", ":"))
+            tmp.replace(path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _private_dirs(directory: Path) -> None:
+    """The cache directory and its `stats` parent, 0700 (the state dir itself is not ours)."""
+    directory.parent.parent.mkdir(parents=True, exist_ok=True)
+    for path in (directory.parent, directory):
+        path.mkdir(mode=0o700, exist_ok=True)
+
+
+def _event_row(e: MetricEvent) -> list[Any]:
+    return [e.id, e.ticket_id, e.metric, e.instance_id, e.type, iso(e.time), e.deleted, e.policy, e.target_seconds]
+
+
+def _event(row: Any) -> MetricEvent | None:
+    if not isinstance(row, list) or len(row) != 9:
+        return None
+    when = parse_iso(row[5])
+    if when is None or not all(isinstance(row[i], int) for i in (0, 1, 3)):
+        return None
+    return MetricEvent(
+        id=row[0],
+        ticket_id=row[1],
+        metric=str(row[2]),
+        instance_id=row[3],
+        type=str(row[4]),
+        time=when,
+        deleted=row[6] is True,
+        policy=row[7] if isinstance(row[7], str) else None,
+        target_seconds=row[8] if isinstance(row[8], int) else None,
+    )
+
+
+def _change_row(c: TicketChange) -> list[Any]:
+    value = list(c.value) if isinstance(c.value, tuple) else c.value
+    return [iso(c.at), c.field, value, c.created]
+
+
+def _change(row: Any) -> TicketChange | None:
+    if not isinstance(row, list) or len(row) != 4:
+        return None
+    when = parse_iso(row[0])
+    if when is None:
+        return None
+    value = row[2]
+    if isinstance(value, list):
+        value = tuple(str(v) for v in value)
+    elif not (value is None or isinstance(value, int | str)):
+        return None
+    return TicketChange(at=when, field=str(row[1]), value=value, created=row[3] is True)
