@@ -90,6 +90,26 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def printable(text: str) -> str:
+    """Text from a service made safe for one line of a terminal: line breaks and tabs become
+    spaces, other control characters are shown (as Unicode's control pictures, or `\\x9b`),
+    never obeyed."""
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char in "\t\n\r\v\f":
+            out.append(" ")
+        elif code < 0x20:
+            out.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            out.append("\u2421")
+        elif 0x80 <= code < 0xA0:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def tsv_value(value: Any) -> str:
     if value is None:
         return ""

@@ -1,0 +1,249 @@
+"""How `stats` looks: a table and a bar chart by day on a terminal, Markdown for the stand-up
+(it reads well pasted into Slack: no tables, the chart in a code block), the series by day as
+TSV when piped, and `--json`. Subjects and names from Zendesk and the rota go through
+`printable` before they reach a terminal or a paste."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from govpress_support.cli.output import Mode, Output, printable, tsv_value
+from govpress_support.core.sla import metric_name
+from govpress_support.core.timeutil import format_duration
+from govpress_support.workflows.stats.models import DAY_TSV_FIELDS, Breach, Flow, StatsResult, Tally
+from govpress_support.workflows.stats.window import day_label
+
+SHOWN_BREACHES = 15  # on a terminal and in Markdown; --json has them all
+BAR_WIDTH = 10
+SERIES = (  # (field, heading, colour)
+    ("breaches", "breached", "red"),
+    ("fulfilled", "met", "green"),
+    ("arrivals", "in", "blue"),
+    ("solves", "solved", "cyan"),
+)
+EIGHTHS = " ▏▎▍▌▋▊▉"
+SOURCE_TEXT = {
+    "events": "from Zendesk's ticket metric events",
+    "metrics": "from ticket metrics (only admins may read the metric events)",
+}
+
+
+def show(out: Output, result: StatsResult, *, markdown: bool = False) -> None:
+    if out.mode is Mode.JSON:
+        out.json(result.record())
+    elif markdown:
+        out.text(to_markdown(result))
+    elif out.mode is Mode.TSV:
+        out.stdout.write("\t".join(DAY_TSV_FIELDS) + "\n")
+        for row in result.day_rows():
+            cells = [printable(tsv_value(row[f])) for f in DAY_TSV_FIELDS]
+            out.stdout.write("\t".join(cells) + "\n")
+        out.stdout.flush()
+    else:
+        out.print(terminal(result))
+    for note in result.notes:
+        out.note(note)
+    if result.source == "metrics" and out.mode is not Mode.TABLE and not markdown:
+        out.note(f"source: {SOURCE_TEXT['metrics']}; it cannot count: " + "; ".join(result.cannot_count))
+    read = result.read
+    if result.source == "events" and (read.cached_days or read.fetched_days):
+        waited = f", {read.waited:.0f}s waiting for Zendesk's limit" if read.waited else ""
+        out.note(
+            f"metric events: {read.cached_days} day(s) from the cache, "
+            f"{read.fetched_days} read in {read.requests} request(s){waited}"
+        )
+
+
+# --- words -----------------------------------------------------------------------------------------
+
+
+def _window(result: StatsResult) -> str:
+    w = result.window
+    return f"{w.label}, {day_label(w.start)} to {day_label(w.end)} UTC"
+
+
+def _group(result: StatsResult) -> str:
+    return printable(result.group) if result.group else "the whole desk"
+
+
+def _rate(tally: Tally) -> str:
+    return "—" if tally.rate is None else f"{tally.rate * 100:.0f}%"
+
+
+def _counts(tally: Tally) -> str:
+    if tally.fulfilled is None:
+        return f"{tally.breached} breached; targets met not counted"
+    met = f"at least {tally.fulfilled}" if tally.partial else str(tally.fulfilled)
+    return f"{met} met, {tally.breached} breached"
+
+
+def _met(tally: Tally) -> Text:
+    return Text("—", style="dim") if tally.fulfilled is None else Text(str(tally.fulfilled))
+
+
+def _late(b: Breach) -> str:
+    return f"{format_duration(b.late_by)} late" + (" and still open" if b.still_open else ", then met")
+
+
+def _flow(flow: Flow) -> str:
+    parts = [f"{flow.entered} in"]
+    if flow.moved_in is not None:
+        parts[0] += f" ({flow.created_in_group} created here, {flow.moved_in} moved in)"
+    parts += [f"{flow.solved} solved", f"{flow.believed_solved} believed solved", f"{flow.reopened} reopened"]
+    if flow.cascaded is not None:
+        parts += [
+            f"{flow.cascaded} cascaded on",
+            f"{flow.returned_to_triage} returned to triage",
+            f"{flow.moved_out} moved elsewhere",
+        ]
+    parts.append(f"queue {flow.queue_start} → {flow.queue_end}")
+    return " · ".join(parts)
+
+
+def _when(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%a %d %b %H:%M")
+
+
+def bar(value: int, scale: int, width: int = BAR_WIDTH) -> str:
+    """A bar of `value` out of `scale` in eighths of a character; a sliver for any value above 0."""
+    if value <= 0 or scale <= 0:
+        return ""
+    eighths = max(1, round(value / scale * width * 8))
+    return "█" * (eighths // 8) + EIGHTHS[eighths % 8].strip()
+
+
+def _scale(result: StatsResult) -> int:
+    return max((getattr(d, field) for d in result.days for field, _, _ in SERIES), default=0)
+
+
+# --- the terminal ----------------------------------------------------------------------------------
+
+
+def terminal(result: StatsResult) -> RenderableType:
+    total = result.total
+    head = Text()
+    head.append(f"SLA in {_group(result)}", style="bold")
+    head.append(f" · {_window(result)} · {SOURCE_TEXT[result.source]}", style="dim")
+    parts: list[RenderableType] = [head, Text("")]
+    if result.metrics:
+        parts.append(_metrics_table(result))
+    else:
+        parts.append(Text("No SLA targets were met or breached in the window.", style="dim"))
+    if result.cannot_count:
+        parts.append(Text("Ticket metrics cannot count: " + "; ".join(result.cannot_count) + ".", style="yellow"))
+    if result.breaches:
+        parts += [Text(""), Text(f"Breached ({total.breached})", style="bold"), _breach_table(result.breaches)]
+    parts += [Text(""), Text.assemble(("Flow: ", "bold"), _flow(result.flow)), Text("")]
+    parts.append(_chart(result))
+    return Group(*parts)
+
+
+def _metrics_table(result: StatsResult) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0))
+    for heading, justify in (("Metric", "left"), ("Met", "right"), ("Breached", "right"), ("Achieved", "right")):
+        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    for m in result.metrics:
+        table.add_row(m.label, _met(m), Text(str(m.breached), style="red" if m.breached else ""), _rate(m))
+    total = result.total
+    table.add_row(Text("all", style="bold"), _met(total), str(total.breached), Text(_rate(total), "bold"))
+    return table
+
+
+def _breach_table(breaches: Sequence[Breach]) -> RenderableType:
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0))
+    table.add_column("Ticket", justify="right", no_wrap=True)
+    table.add_column("Subject", ratio=1, no_wrap=True, overflow="ellipsis", min_width=16)
+    for heading in ("Metric", "Breached (UTC)", "Late by", "Held by"):
+        table.add_column(heading, no_wrap=True)
+    for b in breaches[:SHOWN_BREACHES]:
+        ticket = Text(f"#{b.ticket_id}", style="bold")
+        if b.url:
+            ticket.stylize(f"link {b.url}")
+        late = Text(format_duration(b.late_by), style="red")
+        late.append(" still open" if b.still_open else " then met", style="dim")
+        table.add_row(
+            ticket,
+            Text(printable(b.subject or "(ticket gone)")),
+            metric_name(b.metric),
+            _when(b.breached_at),
+            late,
+            Text(printable(b.held_by or "unassigned"), style="" if b.held_by else "dim"),
+        )
+    if len(breaches) <= SHOWN_BREACHES:
+        return table
+    more = Text(f"… and {len(breaches) - SHOWN_BREACHES} more (--json lists them all)", style="dim")
+    return Group(table, more)
+
+
+def _chart(result: StatsResult) -> Table:
+    scale = _scale(result)
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0), title_justify="left")
+    table.add_column("Day", no_wrap=True)
+    table.add_column("On rota", no_wrap=True, max_width=18, overflow="ellipsis")
+    for _, heading, colour in SERIES:
+        table.add_column(Text(heading, style=f"bold {colour}"), no_wrap=True, min_width=BAR_WIDTH + 4)
+    for day in result.days:
+        cells: list[RenderableType] = []
+        for field, _, colour in SERIES:
+            value = getattr(day, field)
+            cell = Text(bar(value, scale), style=colour)
+            cell.append(f" {value}" if value else "·", style="" if value else "dim")
+            cells.append(cell)
+        who = Text(printable(day.engineer or "—"), style="" if day.engineer else "dim")
+        table.add_row(day.day.strftime("%a %d %b"), who, *cells)
+    return table
+
+
+# --- Markdown, for the stand-up and Slack -----------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """One line of service text for a paste: printable, and no backticks to break a code span."""
+    return printable(text).replace("`", "'")
+
+
+def to_markdown(result: StatsResult) -> str:
+    total = result.total
+    lines = [f"*SLA in {_md(_group(result))}* — {_window(result)}"]
+    if result.metrics:
+        if total.rate is None:
+            lines.append(f"*SLA targets: {_counts(total)}*, {SOURCE_TEXT[result.source]}")
+        else:
+            lines.append(f"*{_rate(total)} of SLA targets met* ({_counts(total)}), {SOURCE_TEXT[result.source]}")
+        lines += [f"• {m.label}: {_rate(m)} ({_counts(m)})" for m in result.metrics]
+    else:
+        lines.append(f"No SLA targets were met or breached ({SOURCE_TEXT[result.source]}).")
+    if result.cannot_count:
+        lines.append("_Ticket metrics cannot count: " + "; ".join(result.cannot_count) + "._")
+    if result.breaches:
+        lines += ["", f"*Breached* ({len(result.breaches)})"]
+        for b in result.breaches[:SHOWN_BREACHES]:
+            who = _md(b.held_by) if b.held_by else "unassigned"
+            subject = _md(b.subject or "(ticket gone)")
+            lines.append(f"• #{b.ticket_id} {subject} — {metric_name(b.metric)}, {_late(b)} · {who}")
+        if len(result.breaches) > SHOWN_BREACHES:
+            lines.append(f"• … and {len(result.breaches) - SHOWN_BREACHES} more")
+    lines += ["", f"*Flow*: {_flow(result.flow)}", "", "*By day* (UTC)", "```", *_chart_lines(result), "```"]
+    return "\n".join(lines)
+
+
+def _chart_lines(result: StatsResult) -> list[str]:
+    scale = _scale(result)
+    names = [_md(d.engineer or "—") for d in result.days]
+    who = min(16, max((len(n) for n in names), default=1))
+    column = BAR_WIDTH + 5
+    head = f"{'day':<10} {'on rota':<{who}}  " + "".join(f"{heading:<{column}}" for _, heading, _ in SERIES)
+    rows = [head.rstrip()]
+    for day, name in zip(result.days, names, strict=True):
+        cells = "".join(f"{_md_cell(getattr(day, f), scale):<{column}}" for f, _, _ in SERIES)
+        rows.append(f"{day.day.strftime('%a %d %b'):<10} {name[:who]:<{who}}  {cells}".rstrip())
+    return rows
+
+
+def _md_cell(value: int, scale: int) -> str:
+    return f"{bar(value, scale)} {value}".strip() if value else "·"
