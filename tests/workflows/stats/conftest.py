@@ -1,0 +1,81 @@
+"""`stats` run in-process against the sandbox seeded at the clock of the seeded week (Thursday
+2026-11-26 14:20:20 UTC), every request through the `faults` transport so tests can count them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govpress_support import sandbox
+from govpress_support.core import config, timeutil
+from govpress_support.sandbox import SandboxApp
+from govpress_support.services.connect import Clients
+from govpress_support.services.zendesk_metrics import ZendeskMetrics
+from govpress_support.workflows.stats import StatsOptions, StatsResult, run_stats
+from govpress_support.workflows.stats.cache import StatsCache
+from tests.transport_faults import TransportFaults
+
+WEEK_END = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)  # the clock of tests/sandbox's SEEDED_WEEK
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = WEEK_END
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    frozen = Clock()
+    timeutil.set_clock(frozen)
+    yield frozen
+    timeutil.set_clock(None)
+
+
+@pytest.fixture
+def app(isolated: Path, clock: Clock) -> Iterator[SandboxApp]:
+    """The sandbox seeded at the frozen clock, its rate limits off (a test turns them on)."""
+    made = sandbox.open_app(isolated)
+    made.settings.rate_limits = False
+    yield made
+    made.close()
+
+
+Stats = Callable[..., StatsResult]
+
+
+@pytest.fixture
+def stats(isolated: Path, clock: Clock, app: SandboxApp, faults: TransportFaults) -> Iterator[Stats]:
+    """`stats(group="2nd", email=None, on_wait=None, **options)`: one run, as `email` (default Sam,
+    an admin), with the cache in the test's state dir."""
+    opened: list[Clients] = []
+
+    def run(group: str = "2nd", email: str | None = None, on_wait: Any = None, **options: Any) -> StatsResult:
+        environ = {"ZENDESK_EMAIL": email} if email else {}
+        clients = Clients(
+            config.Settings(), sandbox=True, state_dir=isolated, environ=environ, transport=faults.wrap(app.transport())
+        )
+        opened.append(clients)
+        metrics = ZendeskMetrics(clients.zendesk, on_wait=on_wait, sleep=clock.sleep)
+        return run_stats(
+            clients.zendesk,
+            metrics,
+            clients.rota_or_none,
+            clients.settings,
+            StatsOptions(group=group, **options),
+            now=clock.now,
+            cache=StatsCache.in_state_dir(isolated, "sandbox", clock.now),
+        )
+
+    yield run
+    for clients in opened:
+        clients.close()

@@ -1,0 +1,107 @@
+"""The stats' cache: finished days of events and ticket histories round-trip, private (0700/0600),
+only finished days are kept, a history is whole only at the stamp it was read at, old files go,
+and a damaged file reads as missing rather than failing."""
+
+from __future__ import annotations
+
+import stat
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from govpress_support.core.models import MetricEvent, TicketChange
+from govpress_support.workflows.stats.cache import StatsCache
+
+NOW = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)
+DAY = date(2026, 11, 20)
+
+
+def events() -> list[MetricEvent]:
+    noon = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    return [
+        MetricEvent(2, 4012, "reply_time", 2, "breach", noon, deleted=True),
+        MetricEvent(
+            1, 4012, "reply_time", 2, "apply_sla", noon - timedelta(hours=3), policy="Clients", target_seconds=3600
+        ),
+        MetricEvent(3, 4013, "group_ownership_time", 1, "fulfill", noon + timedelta(hours=1)),
+    ]
+
+
+def cache(state: Path, now: datetime = NOW) -> StatsCache:
+    return StatsCache.in_state_dir(state, "https://govpress.zendesk.com", now)
+
+
+def test_a_finished_day_round_trips_in_private_files(tmp_path: Path) -> None:
+    cache(tmp_path).put_day(DAY, events())
+    again = cache(tmp_path).day(DAY)
+    assert again == sorted(events(), key=lambda e: (e.time, e.id))
+    [path] = (tmp_path / "cache" / "stats").glob("*/events-2026-11-20.json")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+    assert cache(tmp_path).day(DAY - timedelta(days=1)) is None
+
+
+def test_a_day_not_over_an_hour_ago_is_not_kept(tmp_path: Path) -> None:
+    cache(tmp_path, datetime(2026, 11, 21, 0, 59, tzinfo=UTC)).put_day(DAY, events())
+    assert cache(tmp_path).day(DAY) is None
+    cache(tmp_path, datetime(2026, 11, 21, 1, 0, tzinfo=UTC)).put_day(DAY, events())
+    assert cache(tmp_path).day(DAY) is not None
+
+
+def test_another_account_has_its_own_cache(tmp_path: Path) -> None:
+    cache(tmp_path).put_day(DAY, events())
+    assert StatsCache.in_state_dir(tmp_path, "https://other.zendesk.com", NOW).day(DAY) is None
+
+
+def test_damaged_or_foreign_files_read_as_missing(tmp_path: Path) -> None:
+    cache(tmp_path).put_day(DAY, events())
+    [path] = (tmp_path / "cache" / "stats").glob("*/events-2026-11-20.json")
+    for text in (
+        "{not json",
+        '{"format": 99, "day": "2026-11-20", "events": []}',
+        '{"format": 1, "day": "2026-11-21"}',
+    ):
+        path.write_text(text, encoding="utf-8")
+        assert cache(tmp_path).day(DAY) is None
+    path.write_text('{"format": 1, "day": "2026-11-20", "events": [[1, 2, "x"]]}', encoding="utf-8")
+    assert cache(tmp_path).day(DAY) is None
+
+
+def test_a_history_is_whole_only_at_the_stamp_it_was_read_at(tmp_path: Path) -> None:
+    changes = [
+        TicketChange(NOW - timedelta(days=3), "group_id", 360002, created=True),
+        TicketChange(NOW - timedelta(days=3), "tags", ("plugin", "client_1"), created=True),
+        TicketChange(NOW - timedelta(days=1), "status", "pending"),
+    ]
+    first = cache(tmp_path)
+    first.put_history(4012, "2026-11-25T14:20:20Z", changes)
+    first.flush()
+    second = cache(tmp_path)
+    assert second.history(4012, "2026-11-25T14:20:20Z") == changes
+    assert second.history(4012, "2026-11-26T09:00:00Z") is None  # updated since: read it again
+    assert second.history(4013, "2026-11-25T14:20:20Z") is None
+    [path] = (tmp_path / "cache" / "stats").glob("*/histories.json")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_old_days_and_unused_histories_go(tmp_path: Path) -> None:
+    old = date(2026, 6, 1)
+    cache(tmp_path, datetime(2026, 6, 3, tzinfo=UTC)).put_day(old, events())
+    history = cache(tmp_path, datetime(2026, 6, 3, tzinfo=UTC))
+    history.put_history(1, "stamp", [])
+    history.flush()
+    later = cache(tmp_path)
+    later.put_day(DAY, events())
+    later.put_history(2, "stamp", [])
+    later.flush()
+    assert later.day(old) is None and later.day(DAY) is not None
+    assert cache(tmp_path).history(1, "stamp") is None and cache(tmp_path).history(2, "stamp") == []
+
+
+def test_no_directory_no_cache(tmp_path: Path) -> None:
+    nothing = StatsCache(None, NOW)
+    nothing.put_day(DAY, events())
+    nothing.put_history(1, "stamp", [])
+    nothing.flush()
+    assert nothing.day(DAY) is None and nothing.history(1, "stamp") is None
+    assert not list(tmp_path.iterdir())
