@@ -86,7 +86,7 @@ def test_markdown_reads_as_a_slack_message(cli: Invoke, seeded: Desk) -> None:
     assert len(fence) == 2 and fence[1] == len(lines) - 1
     chart = lines[fence[0] + 1 : fence[1]]
     assert chart[0].split()[:3] == ["day", "on", "rota"] and len(chart) == 9
-    assert chart[1].startswith("Thu 19 Nov Priya Shah") and chart[-1].startswith("Thu 26 Nov Sam Okafor")
+    assert chart[1].startswith("Thu 19 Nov  Priya Shah") and chart[-1].startswith("Thu 26 Nov  Sam Okafor")
     assert "█" in "".join(chart)
     assert "\x1b" not in text and "|" not in text  # no colour, no Markdown tables (Slack shows neither)
 

@@ -6,7 +6,7 @@ sets, read again where an endpoint left them out; and the readers of each shape.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,28 +21,22 @@ from govpress_support.services.http import HttpClient, RetryPolicy, ServiceInfo
 from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.services.zendesk_metrics import EventsForbidden, ZendeskMetrics, unique
 from tests.desk import Desk
+from tests.sandbox.conftest import START, Clock
 from tests.seed_names import FIRST_LINE, PRIYA, SECOND_LINE, SEED, TRIAGE
 
-NOW = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)
+NOW = START
 EVENTS = "/api/v2/incremental/ticket_metric_events"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
 def clock() -> Clock:
-    frozen = Clock()
+    frozen = Clock(NOW)
     timeutil.set_clock(frozen)  # before the sandbox seeds itself; `isolated` puts the real clock back
     return frozen
+
+
+def sleeper(clock: Clock) -> Callable[[float], None]:
+    return lambda seconds: clock.advance(seconds=seconds)
 
 
 def clients_as(state: Path, email: str | None = None) -> Iterator[Clients]:
@@ -94,7 +88,7 @@ def spend_the_minute(clients: Clients) -> None:
 def test_the_rate_limit_is_waited_out_and_each_wait_said(admin: Clients, clock: Clock) -> None:
     spend_the_minute(admin)
     said: list[tuple[float, str]] = []
-    metrics = ZendeskMetrics(admin.zendesk, on_wait=lambda s, why: said.append((s, why)), sleep=clock.sleep)
+    metrics = ZendeskMetrics(admin.zendesk, on_wait=lambda s, why: said.append((s, why)), sleep=sleeper(clock))
     page = next(metrics.event_pages(start_of(1)))
     assert page.events
     assert len(said) == 1 and 0 < said[0][0] <= 60 and "10 incremental export requests a minute" in said[0][1]

@@ -18,7 +18,7 @@ from govpress_support.core.timeutil import format_duration
 from govpress_support.workflows.stats.models import DAY_TSV_FIELDS, Breach, Flow, StatsResult, Tally
 from govpress_support.workflows.stats.window import day_label
 
-SHOWN_BREACHES = 15  # on a terminal and in Markdown; --json has them all
+SHOWN_BREACHES = 10  # on a terminal and in Markdown, still open first; --json has them all
 BAR_WIDTH = 10
 SERIES = (  # (field, heading, colour)
     ("breaches", "breached", "red"),
@@ -91,22 +91,33 @@ def _late(b: Breach) -> str:
 
 
 def _flow(flow: Flow) -> str:
-    parts = [f"{flow.entered} in"]
+    """`21 in (21 moved in) · 6 solved · 1 believed solved · 2 cascaded on · queue 7 → 20`: moves
+    and reopenings only when there were some."""
+    arrived = f"{flow.entered} in"
     if flow.moved_in is not None:
-        parts[0] += f" ({flow.created_in_group} created here, {flow.moved_in} moved in)"
-    parts += [f"{flow.solved} solved", f"{flow.believed_solved} believed solved", f"{flow.reopened} reopened"]
-    if flow.cascaded is not None:
-        parts += [
-            f"{flow.cascaded} cascaded on",
-            f"{flow.returned_to_triage} returned to triage",
-            f"{flow.moved_out} moved elsewhere",
-        ]
+        how = [f"{n} {what}" for n, what in ((flow.created_in_group, "created here"), (flow.moved_in, "moved in")) if n]
+        arrived += f" ({', '.join(how)})" if how else ""
+    parts = [arrived, f"{flow.solved} solved"]
+    for count, what in (
+        (flow.believed_solved, "believed solved"),
+        (flow.reopened, "reopened"),
+        (flow.cascaded, "cascaded on"),
+        (flow.returned_to_triage, "returned to triage"),
+        (flow.moved_out, "moved elsewhere"),
+    ):
+        if count:
+            parts.append(f"{count} {what}")
     parts.append(f"queue {flow.queue_start} → {flow.queue_end}")
     return " · ".join(parts)
 
 
 def _when(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%a %d %b %H:%M")
+
+
+def _shown(breaches: Sequence[Breach]) -> list[Breach]:
+    """Still open first (they need someone now), then those met late; each by when it breached."""
+    return sorted(breaches, key=lambda b: (not b.still_open, b.breached_at))[:SHOWN_BREACHES]
 
 
 def bar(value: int, scale: int, width: int = BAR_WIDTH) -> str:
@@ -160,7 +171,7 @@ def _breach_table(breaches: Sequence[Breach]) -> RenderableType:
     table.add_column("Subject", ratio=1, no_wrap=True, overflow="ellipsis", min_width=16)
     for heading in ("Metric", "Breached (UTC)", "Late by", "Held by"):
         table.add_column(heading, no_wrap=True)
-    for b in breaches[:SHOWN_BREACHES]:
+    for b in _shown(breaches):
         ticket = Text(f"#{b.ticket_id}", style="bold")
         if b.url:
             ticket.stylize(f"link {b.url}")
@@ -222,7 +233,7 @@ def to_markdown(result: StatsResult) -> str:
         lines.append("_Ticket metrics cannot count: " + "; ".join(result.cannot_count) + "._")
     if result.breaches:
         lines += ["", f"*Breached* ({len(result.breaches)})"]
-        for b in result.breaches[:SHOWN_BREACHES]:
+        for b in _shown(result.breaches):
             who = _md(b.held_by) if b.held_by else "unassigned"
             subject = _md(b.subject or "(ticket gone)")
             lines.append(f"• #{b.ticket_id} {subject} — {metric_name(b.metric)}, {_late(b)} · {who}")
@@ -237,11 +248,11 @@ def _chart_lines(result: StatsResult) -> list[str]:
     names = [_md(d.engineer or "—") for d in result.days]
     who = min(16, max((len(n) for n in names), default=1))
     column = BAR_WIDTH + 5
-    head = f"{'day':<10} {'on rota':<{who}}  " + "".join(f"{heading:<{column}}" for _, heading, _ in SERIES)
+    head = f"{'day':<10}  {'on rota':<{who}}  " + "".join(f"{heading:<{column}}" for _, heading, _ in SERIES)
     rows = [head.rstrip()]
     for day, name in zip(result.days, names, strict=True):
         cells = "".join(f"{_md_cell(getattr(day, f), scale):<{column}}" for f, _, _ in SERIES)
-        rows.append(f"{day.day.strftime('%a %d %b'):<10} {name[:who]:<{who}}  {cells}".rstrip())
+        rows.append(f"{day.day.strftime('%a %d %b'):<10}  {name[:who]:<{who}}  {cells}".rstrip())
     return rows
 
 

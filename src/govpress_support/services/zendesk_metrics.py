@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from govpress_support.core.errors import ApiError, AuthError, NotFoundError, RateLimitedError
+from govpress_support.core.errors import AuthError, NotFoundError, RateLimitedError
 from govpress_support.core.models import MetricEvent, TicketChange
 from govpress_support.services import zendesk_json as read
 from govpress_support.services.http import retry_after
@@ -125,7 +125,8 @@ class ZendeskMetrics:
         self, query: str, *, slas: bool = False, on_page: Callable[[int, int | None], None] | None = None
     ) -> TicketSet:
         """Every ticket a search finds, with its metric set (and its SLAs with `slas`). Metric sets
-        an endpoint did not sideload (the export may not) are read with `show_many`."""
+        an endpoint did not sideload (the export may not) are read with `show_many`; a ticket
+        still without one is left without (the caller reads its audits instead)."""
         sideload = ("metric_sets", "slas") if slas else ("metric_sets",)
         found = self.zendesk.search_tickets(query, sideload=sideload, on_page=on_page)
         self._complete(found)
@@ -139,15 +140,8 @@ class ZendeskMetrics:
 
     def _complete(self, found: TicketSet) -> None:
         missing = [t.id for t in found.tickets if t.id not in found.metric_sets]
-        if not missing:
-            return
-        more = self.zendesk.tickets(missing, sideload=("metric_sets",))
-        found.metric_sets.update(more.metric_sets)
-        if not more.metric_sets:
-            raise ApiError(
-                "Zendesk sent no ticket metrics (metric_sets) for the tickets asked for",
-                "check the Zendesk URL; the stats need ticket metrics",
-            )
+        if missing:
+            found.metric_sets.update(self.zendesk.tickets(missing, sideload=("metric_sets",)).metric_sets)
 
 
 def unique(pages: Iterable[EventPage], seen: set[int]) -> Iterator[MetricEvent]:

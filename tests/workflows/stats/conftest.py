@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,25 +16,15 @@ from govpress_support.services.connect import Clients
 from govpress_support.services.zendesk_metrics import ZendeskMetrics
 from govpress_support.workflows.stats import StatsOptions, StatsResult, run_stats
 from govpress_support.workflows.stats.cache import StatsCache
+from tests.sandbox.conftest import START, Clock
 from tests.transport_faults import TransportFaults
 
-WEEK_END = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)  # the clock of tests/sandbox's SEEDED_WEEK
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = WEEK_END
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+WEEK_END = START  # the clock of tests/sandbox's SEEDED_WEEK, Thursday 2026-11-26 14:20:20 UTC
 
 
 @pytest.fixture
 def clock() -> Iterator[Clock]:
-    frozen = Clock()
+    frozen = Clock(WEEK_END)
     timeutil.set_clock(frozen)
     yield frozen
     timeutil.set_clock(None)
@@ -65,7 +54,7 @@ def stats(isolated: Path, clock: Clock, app: SandboxApp, faults: TransportFaults
             config.Settings(), sandbox=True, state_dir=isolated, environ=environ, transport=faults.wrap(app.transport())
         )
         opened.append(clients)
-        metrics = ZendeskMetrics(clients.zendesk, on_wait=on_wait, sleep=clock.sleep)
+        metrics = ZendeskMetrics(clients.zendesk, on_wait=on_wait, sleep=lambda s: clock.advance(seconds=s))
         return run_stats(
             clients.zendesk,
             metrics,
