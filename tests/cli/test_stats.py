@@ -21,6 +21,7 @@ from tests.seed_names import PRIYA, SEED
 
 WEEK_END = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)
 TTY = {"GOVPRESS_SUPPORT_FORCE_TTY": "1", "COLUMNS": "140"}
+ANSI = r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\"  # colours, and links (OSC 8)
 
 
 @pytest.fixture
@@ -104,13 +105,22 @@ def test_piped_it_prints_the_days_as_tab_separated_text(cli: Invoke, seeded: Des
 def test_the_terminal_shows_tables_and_a_chart_by_day(cli: Invoke, seeded: Desk) -> None:
     result = cli("--sandbox", "stats", env=TTY)
     assert result.code == 0, result.stderr
-    plain = re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\\\", "", result.stdout)
+    plain = re.sub(ANSI, "", result.stdout)
     assert "SLA in GovPress 2nd line support" in plain and "from Zendesk's ticket metric events" in plain
     for heading in ("Metric", "Met", "Breached", "Achieved", "Breached (", "Flow:", "On rota", "solved"):
         assert heading in plain
     chart = [line for line in plain.splitlines() if re.match(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d Nov ", line)]
     assert len(chart) == 8 and "Priya Shah" in chart[0] and "Sam Okafor" in chart[-1]
     assert any("█" in line for line in chart)
+
+
+def test_a_narrow_terminal_keeps_the_tickets_and_the_chart_within_its_width(cli: Invoke, seeded: Desk) -> None:
+    result = cli("--sandbox", "stats", env={**TTY, "COLUMNS": "80"})
+    plain = re.sub(ANSI, "", result.stdout)
+    assert max(len(line) for line in plain.splitlines()) <= 80
+    assert f"#{SEED.breached_urgent}" in plain  # the ticket column is never the one dropped
+    chart = [line for line in plain.splitlines() if re.match(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d  ", line)]
+    assert len(chart) == 8 and all("…" not in line for line in chart)
 
 
 def test_an_agent_sees_the_ticket_metrics_and_what_they_cannot_count(cli: Invoke, seeded: Desk) -> None:
@@ -176,3 +186,9 @@ def test_the_cache_is_private_and_a_second_run_uses_it(cli: Invoke, seeded: Desk
     second = cli("--sandbox", "stats", "--group", "all")
     assert second.stdout == first.stdout
     assert "metric events: 14 day(s) from the cache, 1 read in 1 request(s)" in second.stderr
+
+
+def test_the_readmes_markdown_is_the_seeded_weeks(cli: Invoke, seeded: Desk) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("````markdown\n", 1)[1].split("\n````", 1)[0]
+    assert cli("--sandbox", "stats", "--markdown").stdout == shown + "\n"

@@ -5,14 +5,15 @@ TSV when piped, and `--json`. Subjects and names from Zendesk and the rota go th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from govpress_support.cli.output import Mode, Output, printable, tsv_value
+from govpress_support.cli.output import Column, Mode, Output, printable, tsv_value
 from govpress_support.core.sla import metric_name
 from govpress_support.core.timeutil import format_duration
 from govpress_support.workflows.stats.models import DAY_TSV_FIELDS, Breach, Flow, StatsResult, Tally
@@ -45,7 +46,7 @@ def show(out: Output, result: StatsResult, *, markdown: bool = False) -> None:
             out.stdout.write("\t".join(cells) + "\n")
         out.stdout.flush()
     else:
-        out.print(terminal(result))
+        out.print(terminal(out, result))
     for note in result.notes:
         out.note(note)
     if result.source == "metrics" and out.mode is not Mode.TABLE and not markdown:
@@ -135,7 +136,7 @@ def _scale(result: StatsResult) -> int:
 # --- the terminal ----------------------------------------------------------------------------------
 
 
-def terminal(result: StatsResult) -> RenderableType:
+def terminal(out: Output, result: StatsResult) -> RenderableType:
     total = result.total
     head = Text()
     head.append(f"SLA in {_group(result)}", style="bold")
@@ -148,9 +149,9 @@ def terminal(result: StatsResult) -> RenderableType:
     if result.cannot_count:
         parts.append(Text("Ticket metrics cannot count: " + "; ".join(result.cannot_count) + ".", style="yellow"))
     if result.breaches:
-        parts += [Text(""), Text(f"Breached ({total.breached})", style="bold"), _breach_table(result.breaches)]
+        parts += [Text(""), Text(f"Breached ({total.breached})", style="bold"), _breach_table(out, result.breaches)]
     parts += [Text(""), Text.assemble(("Flow: ", "bold"), _flow(result.flow)), Text("")]
-    parts.append(_chart(result))
+    parts.append(_chart(result, out.console.width))
     return Group(*parts)
 
 
@@ -165,48 +166,71 @@ def _metrics_table(result: StatsResult) -> Table:
     return table
 
 
-def _breach_table(breaches: Sequence[Breach]) -> RenderableType:
-    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0))
-    table.add_column("Ticket", justify="right", no_wrap=True)
-    table.add_column("Subject", ratio=1, no_wrap=True, overflow="ellipsis", min_width=16)
-    for heading in ("Metric", "Breached (UTC)", "Late by", "Held by"):
-        table.add_column(heading, no_wrap=True)
-    for b in _shown(breaches):
-        ticket = Text(f"#{b.ticket_id}", style="bold")
-        if b.url:
-            ticket.stylize(f"link {b.url}")
-        late = Text(format_duration(b.late_by), style="red")
-        late.append(" still open" if b.still_open else " then met", style="dim")
-        table.add_row(
-            ticket,
-            Text(printable(b.subject or "(ticket gone)")),
-            metric_name(b.metric),
-            _when(b.breached_at),
-            late,
-            Text(printable(b.held_by or "unassigned"), style="" if b.held_by else "dim"),
-        )
+def _breach_table(out: Output, breaches: Sequence[Breach]) -> RenderableType:
+    """The breaches through the renderer's table, which drops the least needed columns first
+    on a narrow terminal (who held it, then when it breached)."""
+
+    def ticket(r: Mapping[str, Any]) -> Text:
+        cell = Text(f"#{r['ticket_id']}", style="bold")
+        if r["url"]:
+            cell.stylize(f"link {r['url']}")
+        return cell
+
+    def late(r: Mapping[str, Any]) -> Text:
+        cell = Text(format_duration(r["late_by"]), style="red")
+        cell.append(" still open" if r["still_open"] else " then met", style="dim")
+        return cell
+
+    def holder(r: Mapping[str, Any]) -> Text:
+        return Text(printable(r["held_by"] or "unassigned"), style="" if r["held_by"] else "dim")
+
+    columns = [
+        Column("ticket_id", "Ticket", cell=ticket, justify="right", min_width=6),
+        Column("subject", "Subject", cell=lambda r: Text(printable(r["subject"] or "(ticket gone)")), ratio=1),
+        Column("metric", "Metric", cell=lambda r: Text(metric_name(r["metric"])), min_width=11),
+        Column("breached_at", "Breached (UTC)", cell=lambda r: Text(_when(r["breached_at"])), drop=2),
+        Column("late_by", "Late by", cell=late, min_width=14),
+        Column("held_by", "Held by", cell=holder, max_width=18, drop=3),
+    ]
+    records = [
+        {
+            "ticket_id": b.ticket_id,
+            "url": b.url,
+            "subject": b.subject,
+            "metric": b.metric,
+            "breached_at": b.breached_at,
+            "late_by": b.late_by,
+            "still_open": b.still_open,
+            "held_by": b.held_by,
+        }
+        for b in _shown(breaches)
+    ]
+    table = out.table(records, columns)
     if len(breaches) <= SHOWN_BREACHES:
         return table
     more = Text(f"… and {len(breaches) - SHOWN_BREACHES} more (--json lists them all)", style="dim")
     return Group(table, more)
 
 
-def _chart(result: StatsResult) -> Table:
+def _chart(result: StatsResult, width: int) -> Table:
+    """One row a day: the rota's engineer and four bars, as wide as the terminal allows."""
+    wide = width >= 100
+    bar_width = max(3, min(BAR_WIDTH, (width - (30 if wide else 24)) // len(SERIES) - 5))
     scale = _scale(result)
-    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0), title_justify="left")
+    table = Table(box=None, pad_edge=False, header_style="bold", padding=(0, 2, 0, 0))
     table.add_column("Day", no_wrap=True)
-    table.add_column("On rota", no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column("On rota", no_wrap=True, max_width=16 if wide else 10, overflow="ellipsis")
     for _, heading, colour in SERIES:
-        table.add_column(Text(heading, style=f"bold {colour}"), no_wrap=True, min_width=BAR_WIDTH + 4)
+        table.add_column(Text(heading, style=f"bold {colour}"), no_wrap=True, min_width=bar_width + 4)
     for day in result.days:
         cells: list[RenderableType] = []
         for field, _, colour in SERIES:
             value = getattr(day, field)
-            cell = Text(bar(value, scale), style=colour)
+            cell = Text(bar(value, scale, bar_width), style=colour)
             cell.append(f" {value}" if value else "·", style="" if value else "dim")
             cells.append(cell)
         who = Text(printable(day.engineer or "—"), style="" if day.engineer else "dim")
-        table.add_row(day.day.strftime("%a %d %b"), who, *cells)
+        table.add_row(day.day.strftime("%a %d %b" if wide else "%a %d"), who, *cells)
     return table
 
 
