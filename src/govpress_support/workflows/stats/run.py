@@ -172,7 +172,7 @@ def _tickets(
 ) -> tuple[TicketSet, TicketSet, dict[int, History]]:
     """The tickets the window touched and their histories (run beside the events)."""
     changed, untouched = _searches(pool, metrics, window, group, slas=source == "metrics")
-    histories = _histories(pool, metrics, cache, changed, groups, notes, on_progress)
+    histories = _histories(pool, metrics, cache, changed, groups, window.start, notes, on_progress)
     for ticket in untouched.tickets:
         histories.setdefault(ticket.id, History.unchanged(ticket))
     return changed, untouched, histories
@@ -198,15 +198,18 @@ def _histories(
     cache: StatsCache,
     changed: TicketSet,
     groups: Groups,
+    start: datetime,
     notes: list[str],
     on_progress: Progress | None,
 ) -> dict[int, History]:
     """Each changed ticket's history: from its audits (cached by its update stamp) when it was or
-    is in the group; as it is now when it never was (it never held an outcome of the group)."""
+    is in the group and changed in the window; as it is now when it never was in the group, or
+    did not change after the window began."""
     histories: dict[int, History] = {}
     wanted: list[Ticket] = []
     for ticket in changed.tickets:
-        if _may_have_been_in(ticket, changed.metric_sets.get(ticket.id), groups):
+        quiet = ticket.updated_at is not None and ticket.updated_at < start  # the day before: unchanged since
+        if not quiet and _may_have_been_in(ticket, changed.metric_sets.get(ticket.id), groups):
             cached = cache.history(ticket.id, ticket.updated_stamp)
             if cached is not None:
                 histories[ticket.id] = History.of(ticket.id, cached)
