@@ -107,6 +107,20 @@ def test_the_waits_are_bounded(admin: Clients, clock: Clock) -> None:
     assert "10 requests a minute" in caught.value.message and "cached" in (caught.value.hint or "")
 
 
+def test_a_page_refused_over_and_over_gives_up_even_without_waits() -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(429, headers={"Retry-After": "0"}, json={"error": "APIRateLimitExceeded"})
+
+    said: list[float] = []
+    metrics = ZendeskMetrics(scripted(handler), on_wait=lambda s, _: said.append(s), sleep=lambda _: None)
+    with pytest.raises(RateLimitedError):
+        next(metrics.event_pages(start_of(1)))
+    assert len(asked) == 20 and said == []  # bounded, and a wait of nothing is not worth saying
+
+
 def test_audits_as_changes(admin: Clients, desk: Desk) -> None:
     metrics = ZendeskMetrics(admin.zendesk)
     changes = metrics.ticket_changes(SEED.cascaded_with_group_sla)

@@ -77,7 +77,8 @@ def stats_cmd(
     clients = rt.clients
     zendesk = clients.zendesk
     moment = now()
-    account = zendesk.base_url
+    # One cache per desk and person: an agent never reads what only an admin may.
+    account = f"{zendesk.base_url} {zendesk.me().email}"
     if clients.sandbox:  # a reseeded sandbox is another desk
         account += f" seeded {clients.sandbox_app.seeded_at}"
     options = StatsOptions(since=since, until=until, rotation=rotation, previous=previous, group=group)

@@ -8,8 +8,9 @@ page starts at that second (`end_time`) again, so events seen before are dropped
 stream ends on a page with `end_of_stream`. Breach events are written ahead of time, so the
 stream runs past now. It is allowed for admins only: an agent's 403 is `EventsForbidden`, for
 the caller to fall back on. Incremental exports have their own limit (10 requests a minute): a
-429 is waited out here, each wait said through `on_wait`, all of them together bounded by
-`max_wait`.
+429 is waited out here as its `Retry-After` says, each wait of a couple of seconds or more said
+through `on_wait`, all of them together bounded by `max_wait` (and one page's tries by
+`MAX_PAGE_TRIES`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ EVENTS_PATH = "api/v2/incremental/ticket_metric_events"
 EVENTS_PER_MINUTE = 10  # Zendesk's limit on the incremental exports, for messages
 MAX_EXPORT_WAIT = 300.0  # seconds one run may wait for the export's rate limit, in all
 LIMIT_WAIT = 60.0  # a 429 without a readable Retry-After: the limit's window
+MAX_PAGE_TRIES = 20  # 429s on one page before giving up, whatever the waits
+SAID_AFTER = 2.0  # waits at least this long are said
 
 
 class EventsForbidden(AuthError):
@@ -79,7 +82,7 @@ class ZendeskMetrics:
             start = end_time
 
     def _events_page(self, start: int) -> Any:
-        while True:
+        for _ in range(MAX_PAGE_TRIES):
             self.event_requests += 1
             response = self.http.request(
                 "GET", EVENTS_PATH, params={"start_time": start}, allow=(403, 429), what="the ticket metric events"
@@ -93,18 +96,19 @@ class ZendeskMetrics:
             if response.status_code != 429:
                 return self.http.json_of(response)
             delay = retry_after(response.headers)
-            delay = LIMIT_WAIT if delay is None else max(1.0, delay)
+            delay = LIMIT_WAIT if delay is None else delay
             if self.waited + delay > self.max_wait:
-                raise RateLimitedError(
-                    f"Zendesk is still limiting its incremental export ({EVENTS_PER_MINUTE} requests a minute) "
-                    f"after {self.waited:.0f}s of waiting",
-                    "run the command again in a minute: the finished days read so far are cached",
-                    status=429,
-                )
-            if self.on_wait is not None:
+                break
+            if self.on_wait is not None and delay >= SAID_AFTER:
                 self.on_wait(delay, f"Zendesk allows {EVENTS_PER_MINUTE} incremental export requests a minute")
             self.sleep(delay)
             self.waited += delay
+        raise RateLimitedError(
+            f"Zendesk is still limiting its incremental export ({EVENTS_PER_MINUTE} requests a minute) "
+            f"after {self.waited:.0f}s of waiting",
+            "run the command again in a minute: the finished days read so far are cached",
+            status=429,
+        )
 
     # --- audits -------------------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ def stats(isolated: Path, clock: Clock, app: SandboxApp, faults: TransportFaults
             clients.settings,
             StatsOptions(group=group, **options),
             now=clock.now,
-            cache=StatsCache.in_state_dir(isolated, "sandbox", clock.now),
+            cache=StatsCache.in_state_dir(isolated, f"sandbox {email}", clock.now),
         )
 
     yield run

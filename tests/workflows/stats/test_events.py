@@ -1,8 +1,9 @@
 """SLA outcomes from a hand-made stream of ticket metric events, shaped as Zendesk documents them:
 breach written ahead and withdrawn (`deleted`) when met in time, breach then fulfil on the same
 metric, paused then reactivated, an SLA withdrawn, breaches still in the future, reply_time
-instances (1 first reply, 2+ next replies), events on the window's edges; and the reader that
-pages the export through the day cache, dropping each page's repeated last second."""
+instances (1 first reply, 2+ next replies), events on the window's edges, a ticket moved out of
+the group mid-window; and the reader that pages the export through the day cache, dropping each
+page's repeated last second."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from govpress_support.core.models import MetricEvent
+from govpress_support.core.models import MetricEvent, TicketChange
 from govpress_support.core.timeutil import iso
 from govpress_support.services import zendesk_json as read
 from govpress_support.services.zendesk_metrics import EventPage
 from govpress_support.workflows.stats.cache import StatsCache
 from govpress_support.workflows.stats.events import EventReader, event_outcomes, read_range
+from govpress_support.workflows.stats.flow import Groups, History, in_group_at
 from govpress_support.workflows.stats.models import Outcome
+from govpress_support.workflows.stats.series import by_metric
 
 START = datetime(2026, 11, 19, 9, 0, tzinfo=UTC)  # the window: a week from Thursday 09:00
 END = START + timedelta(days=7)
@@ -266,3 +269,37 @@ def test_a_day_is_cached_only_an_hour_after_it_ends(tmp_path: Path, hours_after_
     reader.open(datetime(2026, 11, 17, tzinfo=UTC), now)
     reader.finish()
     assert (tmp_path / "events-2026-11-18.json").exists() is (hours_after_midnight >= 1)
+
+
+def test_counted_for_the_group_that_held_the_ticket_a_ticket_moved_out_mid_window() -> None:
+    """Ticket 40 is in 2nd line until it cascades to scoping 48h into the window: its first reply
+    breach (10h) is 2nd line's, its periodic update met after the move (60h) is not. Ticket 41 is
+    2nd line's all week."""
+    second, scoping = 3, 4
+    histories = {
+        40: History.of(
+            40, [TicketChange(at(-30), "group_id", second, created=True), TicketChange(at(48), "group_id", scoping)]
+        ),
+        41: History.of(41, [TicketChange(at(-30), "group_id", second, created=True)]),
+    }
+    found = outcomes(
+        sla(40, -5),
+        ev(40, "breach", 10),
+        ev(40, "fulfill", 12),
+        sla(40, 50, metric="periodic_update_time"),
+        ev(40, "fulfill", 60, metric="periodic_update_time"),
+        sla(41, 1, instance=2),
+        ev(41, "fulfill", 3, instance=2),
+        ev(41, "breach", 4, instance=2, deleted=True),
+    )
+    groups = Groups(second, cascade_to=scoping)
+    mine = [o for o in found if in_group_at(histories, groups, o.ticket_id, o.at)]
+    assert [(m.metric, m.fulfilled, m.breached) for m in by_metric(mine)] == [
+        ("first_reply_time", 0, 1),
+        ("next_reply_time", 1, 0),
+    ]
+    assert [(m.metric, m.fulfilled, m.breached) for m in by_metric(found)] == [
+        ("first_reply_time", 0, 1),
+        ("next_reply_time", 1, 0),
+        ("periodic_update_time", 1, 0),
+    ]

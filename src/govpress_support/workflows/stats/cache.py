@@ -7,9 +7,10 @@
 - **Ticket histories** (from audits), keyed by the ticket's `updated_at`: a ticket's audits only
   change when it is updated, so a history read at the same stamp is still whole.
 
-One directory per Zendesk account (a hash of the key the caller gives, e.g. the base URL), 0700,
-its files 0600, written whole or not at all. An unreadable or foreign file reads as missing: the
-cache can only save requests, never fail a run. Files older than `KEEP_DAYS` are dropped.
+One directory per Zendesk account and person (a hash of the key the caller gives: the base URL
+and the email, so an agent never reads events only an admin may read), 0700, its files 0600,
+written whole or not at all. An unreadable or foreign file reads as missing: the cache can only
+save requests, never fail a run. Files older than `KEEP_DAYS` are dropped.
 """
 
 from __future__ import annotations
