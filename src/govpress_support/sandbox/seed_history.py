@@ -214,7 +214,7 @@ class Player:
                     notification = emails.notification(life.subject, body, recipients)
             events.append(
                 {
-                    "id": self._next("event"),
+                    "id": comment_id,  # an audit's comment event is the comment, by id
                     "type": "Comment",
                     "author_id": step.author,
                     "body": body,
