@@ -196,3 +196,17 @@ def test_the_incremental_exports_share_one_limit_of_10_a_minute(desk: Desk, cloc
         limited = desk.zendesk.get(path, params=start)
         assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 60
     assert desk.zendesk.get(f"/api/v2/tickets/{SEED.breached_urgent}").status_code == 200
+
+
+def test_a_tickets_updated_at_is_its_last_update_and_none_lies_ahead(desk: Desk, clock: Clock) -> None:
+    """As on Zendesk, `updated_at` moves only with an update that makes a ticket event: for the
+    seeded desk and the bulk tickets alike (whose clocks never start after the desk was seeded)."""
+    desk.control("POST", "reset", {"bulk": 300})
+    clock.advance(minutes=1)
+    _, updates = walk(desk.zendesk, 0)
+    last: dict[int, str] = {}
+    for update in updates:
+        last[update["ticket_id"]] = max(update["created_at"], last.get(update["ticket_id"], ""))
+    rows = desk.app.store.all("SELECT id, updated_at FROM tickets")
+    assert len(rows) > 300 and {r["id"]: r["updated_at"] for r in rows} == {r["id"]: last[r["id"]] for r in rows}
+    assert max(last.values()) <= timeutil.iso(clock.now)

@@ -318,6 +318,8 @@ def seeded_life(s: Seeded, now: datetime, *, fit: bool = True) -> tuple[Life, da
         else:
             start = breach - timedelta(minutes=target)
         start = max(start, created + 2 * gap)
+        if not fit:  # the clocks decide: a clock cannot have started after the desk was seeded
+            start = min(start, now - gap)
         if name == "next_reply_time":
             requester_at = start
         elif name == "group_ownership_time":
