@@ -1,10 +1,12 @@
 """The metric events client against the sandbox: the time-based export paged to its end with the
 repeated second dropped, 403 for an agent, the 10-a-minute limit waited out (each wait said, all
-of them bounded); ticket audits as group, status and assignee changes; tickets with their metric
-sets, read again where an endpoint left them out; and the readers of each shape."""
+of them bounded); the ticket events the same way, each update's changes with the values they
+replaced; ticket audits as group, status and assignee changes; tickets with their metric sets,
+read again where an endpoint left them out; and the readers of each shape."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +21,7 @@ from govpress_support.services import zendesk_json as read
 from govpress_support.services.connect import Clients
 from govpress_support.services.http import HttpClient, RetryPolicy, ServiceInfo
 from govpress_support.services.zendesk import ZendeskClient
-from govpress_support.services.zendesk_metrics import EventsForbidden, ZendeskMetrics, unique
+from govpress_support.services.zendesk_metrics import Cancelled, EventsForbidden, ZendeskMetrics, unique
 from tests.desk import Desk
 from tests.sandbox.conftest import START, Clock
 from tests.seed_names import FIRST_LINE, PRIYA, SECOND_LINE, SEED, TRIAGE
@@ -207,3 +209,115 @@ def test_the_readers_take_each_shape() -> None:
     ]
     metric_set = read.metric_set({"ticket_id": 7, "reply_time_in_minutes": {"calendar": 42, "business": 10}})
     assert metric_set is not None and metric_set.reply_minutes == 42 and metric_set.solved_at is None
+
+
+# --- the ticket events ---------------------------------------------------------------------------------
+
+
+def test_the_ticket_events_page_to_the_end_as_each_tickets_changes(admin: Clients, desk: Desk, clock: Clock) -> None:
+    desk.app.settings.rate_limits = False
+    metrics = ZendeskMetrics(admin.zendesk)
+    pages = list(metrics.ticket_event_pages(start_of(40)))
+    assert pages[-1].end_of_stream and metrics.ticket_event_requests == len(pages) and metrics.event_requests == 0
+    updates = list(unique(pages, set()))
+    mine = [u for u in updates if u.ticket_id == SEED.cascaded_with_group_sla]
+    audits = metrics.ticket_changes(SEED.cascaded_with_group_sla)
+    assert audits is not None
+    assert [(c.at, c.field, c.value, c.created) for u in mine for c in u.changes] == [
+        (c.at, c.field, c.value, c.created) for c in audits
+    ]
+    moves = [(c.previous, c.value) for u in mine for c in u.changes if c.field == "group_id" and not c.created]
+    assert moves == [(TRIAGE, FIRST_LINE), (FIRST_LINE, SECOND_LINE)]  # each change with the value it replaced
+    assert all(u.updater_id for u in updates)
+
+
+def test_a_start_in_the_last_minute_is_moved_back_rather_than_refused(admin: Clients, clock: Clock) -> None:
+    asked = ZendeskMetrics(admin.zendesk)
+    page = next(asked.ticket_event_pages(int(NOW.timestamp())))  # Zendesk would answer 400
+    assert page.end_of_stream and page.end_time <= int((NOW - timedelta(minutes=1)).timestamp())
+
+
+def test_an_agent_is_refused_the_ticket_events(isolated: Path, clock: Clock, desk: Desk) -> None:
+    for agent in clients_as(isolated, PRIYA.email):
+        with pytest.raises(EventsForbidden) as caught:
+            next(ZendeskMetrics(agent.zendesk).ticket_event_pages(start_of(7)))
+        assert caught.value.status == 403 and "ticket events" in caught.value.message
+        assert "audits" in (caught.value.hint or "")
+
+
+def test_the_ticket_events_wait_out_the_limit_the_metric_events_spent(admin: Clients, clock: Clock) -> None:
+    spend_the_minute(admin)
+    said: list[float] = []
+    metrics = ZendeskMetrics(admin.zendesk, on_wait=lambda s, _: said.append(s), sleep=sleeper(clock))
+    assert next(metrics.ticket_event_pages(start_of(1))).events
+    assert len(said) == 1 and metrics.waited == said[0] and metrics.ticket_event_requests == 2
+
+
+def test_cancel_ends_a_wait_for_the_limit_at_once() -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(429, headers={"Retry-After": "60"}, json={"error": "APIRateLimitExceeded"})
+
+    metrics = ZendeskMetrics(scripted(handler))  # its own wait: a minute, unless cancelled (the test would hang)
+    threading.Timer(0.05, metrics.cancel).start()
+    with pytest.raises(Cancelled):
+        next(metrics.ticket_event_pages(start_of(1)))
+    assert asked == ["/api/v2/incremental/ticket_events"]  # no try after the cancel
+
+
+def test_the_ticket_event_reader_takes_each_shape() -> None:
+    update = read.ticket_event(
+        {
+            "id": 9,
+            "ticket_id": 4012,
+            "timestamp": 1795700000,  # no created_at: the timestamp says when
+            "updater_id": -1,
+            "via": "Rule",
+            "event_type": "Audit",
+            "child_events": [
+                {"id": 1, "via": "Rule", "status": "Solved", "previous_value": "open", "event_type": "Change"},
+                {
+                    "id": 2,
+                    "via": "Rule",
+                    "tags": ["a", "c"],
+                    "added_tags": ["c"],
+                    "removed_tags": ["b"],
+                    "event_type": "Change",
+                },
+                {"id": 3, "via": "Rule", "group_id": "360003", "event_type": "Create"},
+                {"id": 4, "via": "Rule", "priority": "high", "previous_value": None, "event_type": "Change"},
+                {"id": 5, "via": "Rule", "comment_present": True, "comment_public": False, "event_type": "Comment"},
+            ],
+        }
+    )
+    assert update is not None and update.time.timestamp() == 1795700000 and update.updater_id == -1
+    assert [(c.field, c.value, c.previous, c.created) for c in update.changes] == [
+        ("status", "solved", "open", False),
+        ("tags", ("a", "c"), ("a", "b"), False),  # before: less what was added, with what was removed
+        ("group_id", 360003, None, True),
+    ]
+    assert read.ticket_event({"id": 1, "ticket_id": 2, "child_events": []}) is None  # no time
+
+
+def test_waits_at_the_same_time_count_once_towards_the_bound(clock: Clock) -> None:
+    """The two exports, read side by side, can both be told to wait: the time counts, not each wait."""
+    refused: set[str] = set()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path not in refused:  # each export: refused once, then a last page
+            refused.add(request.url.path)
+            return httpx.Response(429, headers={"Retry-After": "30"}, json={"error": "APIRateLimitExceeded"})
+        key = "ticket_events" if request.url.path.endswith("/ticket_events") else "ticket_metric_events"
+        return httpx.Response(200, json={key: [], "end_of_stream": True, "end_time": start_of(1), "count": 0})
+
+    at_once = ZendeskMetrics(scripted(handler), sleep=lambda _: None)  # the clock stands still: both wait at once
+    next(at_once.event_pages(start_of(1)))
+    next(at_once.ticket_event_pages(start_of(1)))
+    assert at_once.waited == 30
+    refused.clear()
+    one_after_another = ZendeskMetrics(scripted(handler), sleep=sleeper(clock))
+    next(one_after_another.event_pages(start_of(1)))
+    next(one_after_another.ticket_event_pages(start_of(1)))
+    assert one_after_another.waited == 60

@@ -181,14 +181,32 @@ class MetricSet:
     full_resolution_minutes: int | None = None
 
 
+FieldValue = int | str | tuple[str, ...] | None
+
+
 @dataclass(frozen=True)
 class TicketChange:
-    """A field of a ticket set when it was created or changed by an update (from its audits)."""
+    """A field of a ticket set when it was created or changed by an update (from its audits or
+    the ticket events). `previous`: the value a change replaced (None when the field was unset,
+    and on creation)."""
 
     at: datetime
     field: str  # group_id | status | custom_status_id | assignee_id | tags
-    value: int | str | tuple[str, ...] | None
+    value: FieldValue
     created: bool = False  # set on creation rather than changed
+    previous: FieldValue = None
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """One update of a ticket as the incremental ticket event export gives it (admins only): when,
+    by whom, and the fields it set or changed that `stats` follows."""
+
+    id: int
+    ticket_id: int
+    time: datetime
+    updater_id: int | None
+    changes: tuple[TicketChange, ...] = ()
 
 
 # --- Trello ----------------------------------------------------------------------------------

@@ -7,12 +7,14 @@ item without an id is skipped, so one odd record never fails a listing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from govpress_support.core.errors import ApiError
 from govpress_support.core.models import (
     Comment,
     CustomStatus,
+    FieldValue,
     Group,
     GroupMembership,
     JobResult,
@@ -24,6 +26,7 @@ from govpress_support.core.models import (
     SuspendedTicket,
     Ticket,
     TicketChange,
+    TicketEvent,
     User,
 )
 from govpress_support.core.timeutil import parse_iso
@@ -273,10 +276,24 @@ def metric_set(item: Any) -> MetricSet | None:
 CHANGE_FIELDS = ("group_id", "status", "custom_status_id", "assignee_id", "tags")
 
 
+def field_value(name: str, raw: Any) -> FieldValue:
+    """A followed field's value as the API sends it: ids as numbers or strings, a status in any
+    case, tags as a list or a space-separated string."""
+    if name == "status":
+        return (as_str(raw) or "").lower() or None
+    if name == "tags":
+        return _words(raw)
+    return as_int(raw)
+
+
+def _words(raw: Any) -> tuple[str, ...]:
+    words = raw.split() if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    return tuple(w for w in words if isinstance(w, str))
+
+
 def ticket_changes(audit: Any) -> list[TicketChange]:
     """The fields an audit set (`Create`) or changed (`Change`) that say where a ticket was, in
-    what status and whose: group, status, custom status, assignee and tags. Ids come as numbers
-    or strings; tags as a list or a space-separated string."""
+    what status and whose: group, status, custom status, assignee and tags."""
     if not isinstance(audit, dict):
         return []
     when = parse_iso(audit.get("created_at"))
@@ -287,14 +304,41 @@ def ticket_changes(audit: Any) -> list[TicketChange]:
         kind, name = event.get("type"), event.get("field_name")
         if kind not in ("Create", "Change") or name not in CHANGE_FIELDS:
             continue
-        raw = event.get("value")
-        value: int | str | tuple[str, ...] | None
-        if name == "status":
-            value = (as_str(raw) or "").lower() or None
-        elif name == "tags":
-            words = raw.split() if isinstance(raw, str) else raw if isinstance(raw, list) else []
-            value = tuple(w for w in words if isinstance(w, str))
-        else:
-            value = as_int(raw)
-        found.append(TicketChange(at=when, field=str(name), value=value, created=kind == "Create"))
+        created = kind == "Create"
+        previous = None if created else field_value(str(name), event.get("previous_value"))
+        found.append(TicketChange(when, str(name), field_value(str(name), event.get("value")), created, previous))
     return found
+
+
+def ticket_event(item: Any) -> TicketEvent | None:
+    """One update from the incremental ticket event export; None without an id, a ticket or a
+    readable time. Its `child_events` name each field set (`event_type: Create`) or changed
+    (`Change`, with `previous_value`) by the field's own key; a tag change gives the tags with
+    `added_tags` and `removed_tags`, from which the tags before are worked out when there is no
+    `previous_value`."""
+    if not isinstance(item, dict):
+        return None
+    event_id, ticket_id = as_int(item.get("id")), as_int(item.get("ticket_id"))
+    when = parse_iso(item.get("created_at"))
+    stamp = as_int(item.get("timestamp"))
+    if when is None and stamp is not None:
+        when = datetime.fromtimestamp(stamp, tz=UTC)
+    if event_id is None or ticket_id is None or when is None:
+        return None
+    changes: list[TicketChange] = []
+    for child in items(item, "child_events"):
+        kind = child.get("event_type")
+        if kind not in ("Create", "Change"):
+            continue
+        for name in CHANGE_FIELDS:
+            if name not in child:
+                continue
+            value = field_value(name, child[name])
+            previous: FieldValue = None
+            if kind == "Change" and "previous_value" in child:
+                previous = field_value(name, child["previous_value"])
+            elif kind == "Change" and name == "tags" and isinstance(value, tuple):
+                added, removed = (set(_words(child.get(key))) for key in ("added_tags", "removed_tags"))
+                previous = tuple(sorted((set(value) - added) | removed))
+            changes.append(TicketChange(when, name, value, kind == "Create", previous))
+    return TicketEvent(event_id, ticket_id, when, as_int(item.get("updater_id")), tuple(changes))
