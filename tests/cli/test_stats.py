@@ -49,6 +49,7 @@ def test_json_is_one_object_with_the_documented_fields(cli: Invoke, seeded: Desk
     data = stats_json(cli)
     assert tuple(data) == models.FIELDS
     assert (data["group"], data["source"], data["cannot_count"]) == ("GovPress 2nd line support", "events", [])
+    assert data["flow_source"] == "ticket_events"
     window = data["window"]
     assert isinstance(window, dict) and tuple(window) == models.WINDOW_FIELDS
     assert (window["start"], window["end"], window["label"]) == (
@@ -134,6 +135,17 @@ def test_an_agent_sees_the_ticket_metrics_and_what_they_cannot_count(cli: Invoke
     shown = cli("--sandbox", "stats", "--markdown", env=env).stdout
     assert "from ticket metrics (only admins may read the metric events)" in shown
     assert "_Ticket metrics cannot count: " in shown and "targets met not counted" in shown
+    assert data["flow_source"] == "audits" and "ticket events:" not in piped.stderr
+
+
+def test_what_each_export_cost_is_said_on_stderr(cli: Invoke, seeded: Desk) -> None:
+    piped = cli("--sandbox", "stats")
+    assert piped.code == 0, piped.stderr
+    said = [line for line in piped.stderr.splitlines() if line.startswith(("metric events:", "ticket events:"))]
+    assert [line.split(":")[0] for line in said] == ["metric events", "ticket events"]
+    assert "ticket events: 0 day(s) from the cache, 8 read in 1 request(s)" in said[1]
+    again = cli("--sandbox", "stats")
+    assert "ticket events: 7 day(s) from the cache, 1 read in 1 request(s)" in again.stderr
 
 
 def test_the_rotation_windows(cli: Invoke, seeded: Desk) -> None:

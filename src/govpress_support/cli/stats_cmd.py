@@ -17,12 +17,14 @@ share met, and each breach with its ticket, by how long, and who held it. From Z
 metric events when you are an admin; for an agent (Zendesk answers 403 there) from the tickets'
 metrics and SLA states, which cannot count everything: the output says which source it used
 and what it could not count. Flow: tickets in (created or moved in), solved, believed solved,
-reopened, cascaded on, returned to triage, and the queue at the start and the end. By day: a
-bar chart of breaches, targets met, arrivals and solves, with the rota's engineer of each day.
+reopened, cascaded on, returned to triage, and the queue at the start and the end; from
+Zendesk's ticket events for an admin, from each ticket's audits (a bounded number) for an agent.
+By day: a bar chart of breaches, targets met, arrivals and solves, with the rota's engineer of
+each day.
 
 Finished days of events and each ticket's history are cached in the state dir, so a second run
-reads only what is new. Zendesk allows 10 requests a minute to its incremental export: a
-longer window waits for it, and says so.
+reads only what is new. Zendesk allows 10 requests a minute to its incremental exports: a
+longer window waits for them, and says so.
 
 On a terminal: tables and the chart. --markdown: for the stand-up or Slack. Piped: the series
 by day as tab-separated text. --json: one object (fields in the README).

@@ -51,11 +51,16 @@ def show(out: Output, result: StatsResult, *, markdown: bool = False) -> None:
         out.note(note)
     if result.source == "metrics" and out.mode is not Mode.TABLE and not markdown:
         out.note(f"source: {SOURCE_TEXT['metrics']}; it cannot count: " + "; ".join(result.cannot_count))
-    read = result.read
-    if result.source == "events" and (read.cached_days or read.fetched_days):
-        waited = f", {read.waited:.0f}s waiting for Zendesk's limit" if read.waited else ""
+    if result.flow_cannot_count and out.mode is not Mode.TABLE and not markdown:
+        out.note("the flow leaves out: " + "; ".join(result.flow_cannot_count))
+    exports = [("metric events", result.read, result.source == "events")]
+    exports.append(("ticket events", result.ticket_read, result.flow_source == "ticket_events"))
+    read_at_all = [(name, read) for name, read, used in exports if used and (read.cached_days or read.fetched_days)]
+    for n, (name, read) in enumerate(read_at_all, start=1):
+        last = n == len(read_at_all)  # the exports share Zendesk's limit: its wait is said once
+        waited = f", {read.waited:.0f}s waiting for Zendesk's limit" if read.waited and last else ""
         out.note(
-            f"metric events: {read.cached_days} day(s) from the cache, "
+            f"{name}: {read.cached_days} day(s) from the cache, "
             f"{read.fetched_days} read in {read.requests} request(s){waited}"
         )
 
@@ -150,7 +155,10 @@ def terminal(out: Output, result: StatsResult) -> RenderableType:
         parts.append(Text("Ticket metrics cannot count: " + "; ".join(result.cannot_count) + ".", style="yellow"))
     if result.breaches:
         parts += [Text(""), Text(f"Breached ({total.breached})", style="bold"), _breach_table(out, result.breaches)]
-    parts += [Text(""), Text.assemble(("Flow: ", "bold"), _flow(result.flow)), Text("")]
+    parts += [Text(""), Text.assemble(("Flow: ", "bold"), _flow(result.flow))]
+    if result.flow_cannot_count:
+        parts.append(Text("The flow leaves out: " + "; ".join(result.flow_cannot_count) + ".", style="yellow"))
+    parts.append(Text(""))
     parts.append(_chart(result, out.console.width))
     return Group(*parts)
 
@@ -263,7 +271,10 @@ def to_markdown(result: StatsResult) -> str:
             lines.append(f"• #{b.ticket_id} {subject} — {metric_name(b.metric)}, {_late(b)} · {who}")
         if len(result.breaches) > SHOWN_BREACHES:
             lines.append(f"• … and {len(result.breaches) - SHOWN_BREACHES} more")
-    lines += ["", f"*Flow*: {_flow(result.flow)}", "", "*By day* (UTC)", "```", *_chart_lines(result), "```"]
+    lines += ["", f"*Flow*: {_flow(result.flow)}"]
+    if result.flow_cannot_count:
+        lines.append("_The flow leaves out: " + "; ".join(result.flow_cannot_count) + "._")
+    lines += ["", "*By day* (UTC)", "```", *_chart_lines(result), "```"]
     return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""The stats' cache: finished days of events and ticket histories round-trip, private (0700/0600),
+"""The stats' cache: finished days of both exports and ticket histories round-trip, private (0700/0600),
 only finished days are kept, a history is whole only at the stamp it was read at, old files go,
 and a damaged file reads as missing rather than failing."""
 
@@ -8,8 +8,8 @@ import stat
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from govpress_support.core.models import MetricEvent, TicketChange
-from govpress_support.workflows.stats.cache import StatsCache
+from govpress_support.core.models import MetricEvent, TicketChange, TicketEvent
+from govpress_support.workflows.stats.cache import KEEP_DAYS, TICKET_EVENTS, StatsCache
 
 NOW = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)
 DAY = date(2026, 11, 20)
@@ -105,3 +105,45 @@ def test_no_directory_no_cache(tmp_path: Path) -> None:
     nothing.flush()
     assert nothing.day(DAY) is None and nothing.history(1, "stamp") is None
     assert not list(tmp_path.iterdir())
+
+
+def updates() -> list[TicketEvent]:
+    noon = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    return [
+        TicketEvent(
+            901,
+            4012,
+            noon,
+            10004,
+            (
+                TicketChange(noon, "group_id", 360003, previous=360002),
+                TicketChange(noon, "tags", ("plugin",), previous=("plugin", "urgent")),
+                TicketChange(noon, "assignee_id", None, previous=10006),
+            ),
+        ),
+        TicketEvent(
+            900,
+            4050,
+            noon - timedelta(hours=2),
+            -1,
+            (TicketChange(noon - timedelta(hours=2), "status", "new", created=True),),
+        ),
+    ]
+
+
+def test_a_finished_day_of_ticket_events_round_trips_beside_the_metric_events(tmp_path: Path) -> None:
+    kept = cache(tmp_path)
+    kept.put_day(DAY, updates(), TICKET_EVENTS)
+    kept.put_day(DAY, events())
+    assert cache(tmp_path).day(DAY, TICKET_EVENTS) == sorted(updates(), key=lambda e: (e.time, e.id))
+    assert cache(tmp_path).day(DAY) == sorted(events(), key=lambda e: (e.time, e.id))  # each in its own file
+    names = sorted(p.name for p in (tmp_path / "cache" / "stats").glob("*/*.json"))
+    assert names == ["events-2026-11-20.json", "ticket-events-2026-11-20.json"]
+    later = cache(tmp_path, NOW + timedelta(days=KEEP_DAYS + 10))
+    later.put_day(date(2027, 3, 10), [], TICKET_EVENTS)
+    assert later.day(DAY, TICKET_EVENTS) is None and later.day(DAY) is None  # old days of both go
+    [path] = (tmp_path / "cache" / "stats").glob("*/ticket-events-*.json")
+    path.write_text(
+        '{"format": 1, "day": "2027-03-10", "events": [[1, 2, "2027-03-10T01:00:00Z", 5, [["tags", {}, null, false]]]]}'
+    )
+    assert later.day(date(2027, 3, 10), TICKET_EVENTS) is None  # a value no field takes: the day reads as missing

@@ -25,6 +25,7 @@ from tests.workflows.stats.conftest import WEEK_END, Clock, Stats
 
 WEEK_START = WEEK_END - timedelta(days=7)
 EVENTS = "/api/v2/incremental/ticket_metric_events"
+TICKET_EVENTS = "/api/v2/incremental/ticket_events"
 
 
 def adds_up(flow: Flow) -> bool:
@@ -133,13 +134,40 @@ def test_an_agents_stats_come_from_the_ticket_metrics_and_say_what_they_cannot_c
 
 def test_a_second_run_reads_only_what_is_new(stats: Stats, faults: TransportFaults, desk: Desk, clock: Clock) -> None:
     first = stats()
-    audits = [line for line in faults.log if line.endswith("/audits")]
-    assert len(audits) >= 15
+    assert first.flow_source == "ticket_events" and first.ticket_read.fetched_days == 8
+    assert not [line for line in faults.log if line.endswith("/audits")]  # no request per ticket
     faults.requests.clear()
     second = stats()
     assert second.record() == first.record()
     assert second.read.cached_days == 14 and second.read.fetched_days == 1  # today's events only
+    assert second.ticket_read.cached_days == 7 and second.ticket_read.fetched_days == 1
     assert sum(1 for line in faults.log if line.startswith(f"GET {EVENTS}")) == 1
+    assert sum(1 for line in faults.log if line.startswith(f"GET {TICKET_EVENTS}")) == 1
+
+    clock.now += timedelta(minutes=5)  # a reply five minutes later: today's pages bring it
+    desk.zendesk.put(
+        f"/api/v2/tickets/{SEED.breaching_soon_no_card}",
+        json={"ticket": {"comment": {"body": "Looking at it now.", "public": True}}},
+    ).raise_for_status()
+    clock.now += timedelta(minutes=1)
+    third = stats()
+    before = {m.metric: m.fulfilled for m in first.metrics}
+    after = {m.metric: m.fulfilled for m in third.metrics}
+    assert after["next_reply_time"] == (before["next_reply_time"] or 0) + 1  # the tool's reply met a target
+    assert third.days[-1].fulfilled == first.days[-1].fulfilled + 1
+    assert third.flow == first.flow  # a reply moves nothing
+
+
+def test_an_agents_second_run_reads_only_the_histories_that_changed(
+    stats: Stats, faults: TransportFaults, desk: Desk, clock: Clock
+) -> None:
+    first = stats(email=PRIYA.email)
+    assert first.flow_source == "audits" and first.flow_cannot_count == []
+    assert not [line for line in faults.log if line.startswith(f"GET {TICKET_EVENTS}")]  # refused: not asked
+    audits = [line for line in faults.log if line.endswith("/audits")]
+    assert len(audits) >= 15
+    faults.requests.clear()
+    assert stats(email=PRIYA.email).record() == first.record()
     assert not [line for line in faults.log if line.endswith("/audits")]
 
     clock.now += timedelta(minutes=5)  # a reply five minutes later: that ticket's audits are read again
@@ -149,14 +177,10 @@ def test_a_second_run_reads_only_what_is_new(stats: Stats, faults: TransportFaul
     ).raise_for_status()
     clock.now += timedelta(minutes=1)
     faults.requests.clear()
-    third = stats()
+    stats(email=PRIYA.email)
     assert [line for line in faults.log if line.endswith("/audits")] == [
         f"GET /api/v2/tickets/{SEED.breaching_soon_no_card}/audits"
     ]
-    before = {m.metric: m.fulfilled for m in first.metrics}
-    after = {m.metric: m.fulfilled for m in third.metrics}
-    assert after["next_reply_time"] == (before["next_reply_time"] or 0) + 1  # the tool's reply met a target
-    assert third.days[-1].fulfilled == first.days[-1].fulfilled + 1
 
 
 def test_the_exports_rate_limit_is_waited_out_and_said(stats: Stats, app: SandboxApp) -> None:

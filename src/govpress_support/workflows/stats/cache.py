@@ -1,9 +1,10 @@
 """The stats' cache in the state dir, so a second run reads only what is new.
 
-- **Finished days of metric events.** A day's events are final once the day is over (breach
-  events are written ahead, but a breach that has passed is never withdrawn) and an hour has gone
-  by for the export to catch up. Each finished day the export was read through is kept in its own
-  file, `events-YYYY-MM-DD.json`; the next run pages the export only over the days it lacks.
+- **Finished days of both exports.** A day's metric events and ticket events are final once the
+  day is over (breach events are written ahead, but a breach that has passed is never withdrawn;
+  an update is never changed afterwards) and an hour has gone by for the exports to catch up. Each
+  finished day an export was read through is kept in its own file, `events-YYYY-MM-DD.json` and
+  `ticket-events-YYYY-MM-DD.json`; the next run pages each export only over the days it lacks.
 - **Ticket histories** (from audits), keyed by the ticket's `updated_at`: a ticket's audits only
   change when it is updated, so a history read at the same stamp is still whole.
 
@@ -20,18 +21,31 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from govpress_support.core.models import MetricEvent, TicketChange
+from govpress_support.core.models import FieldValue, MetricEvent, TicketChange, TicketEvent
 from govpress_support.core.timeutil import iso, parse_iso
+
+T = TypeVar("T", MetricEvent, TicketEvent)
 
 FORMAT = 1
 KEEP_DAYS = 120
 FINISHED_AFTER = timedelta(hours=1)  # how long after a day ends its events are taken as final
 HISTORIES = "histories.json"
+
+
+@dataclass(frozen=True)
+class Codec(Generic[T]):
+    """How one export's items are kept: its files' prefix, an item as a row and back (None: a
+    row this version cannot read, so the day reads as missing)."""
+
+    prefix: str
+    row: Callable[[T], list[Any]]
+    item: Callable[[Any], T | None]
 
 
 def day_finished(day: date, now: datetime) -> bool:
@@ -54,37 +68,40 @@ class StatsCache:
         tag = hashlib.sha256(account.encode()).hexdigest()[:16]
         return cls(state_dir / "cache" / "stats" / tag, now)
 
-    # --- days of metric events ---------------------------------------------------------------------
+    # --- days of the exports ---------------------------------------------------------------------
 
-    def day(self, day: date) -> list[MetricEvent] | None:
-        data = self._read(self._day_path(day))
+    def day(self, day: date, codec: Codec[T] | None = None) -> list[T] | None:
+        """A finished day's items of an export (the metric events unless `codec` says another)."""
+        kept: Codec[Any] = codec or METRIC_EVENTS
+        data = self._read(self._day_path(kept, day))
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("day") != day.isoformat():
             return None
         rows = data.get("events")
         if not isinstance(rows, list):
             return None
-        events = [_event(row) for row in rows]
-        if any(e is None for e in events):
+        found = [kept.item(row) for row in rows]
+        if any(e is None for e in found):
             return None
-        return [e for e in events if e is not None]
+        return [e for e in found if e is not None]
 
-    def put_day(self, day: date, events: Iterable[MetricEvent]) -> None:
+    def put_day(self, day: date, items: Iterable[T], codec: Codec[T] | None = None) -> None:
         if not day_finished(day, self.now):
             return
-        rows = [_event_row(e) for e in sorted(events, key=lambda e: (e.time, e.id))]
-        self._write(self._day_path(day), {"format": FORMAT, "day": day.isoformat(), "events": rows})
+        kept: Codec[Any] = codec or METRIC_EVENTS
+        rows = [kept.row(e) for e in sorted(items, key=lambda e: (e.time, e.id))]
+        self._write(self._day_path(kept, day), {"format": FORMAT, "day": day.isoformat(), "events": rows})
         self._prune()
 
-    def _day_path(self, day: date) -> Path | None:
-        return None if self.directory is None else self.directory / f"events-{day.isoformat()}.json"
+    def _day_path(self, codec: Codec[Any], day: date) -> Path | None:
+        return None if self.directory is None else self.directory / f"{codec.prefix}-{day.isoformat()}.json"
 
     def _prune(self) -> None:
         if self.directory is None:
             return
         oldest = (self.now - timedelta(days=KEEP_DAYS)).date().isoformat()
         with contextlib.suppress(OSError):
-            for path in self.directory.glob("events-*.json"):
-                if path.stem.removeprefix("events-") < oldest:
+            for path in self.directory.glob("*events-*.json"):
+                if path.stem.rpartition("events-")[2] < oldest:
                     path.unlink()
 
     # --- ticket histories --------------------------------------------------------------------------
@@ -188,6 +205,46 @@ def _event(row: Any) -> MetricEvent | None:
     )
 
 
+def _ticket_event_row(e: TicketEvent) -> list[Any]:
+    changes = [[c.field, _value_row(c.value), _value_row(c.previous), c.created] for c in e.changes]
+    return [e.id, e.ticket_id, iso(e.time), e.updater_id, changes]
+
+
+def _ticket_event(row: Any) -> TicketEvent | None:
+    if not isinstance(row, list) or len(row) != 5 or not isinstance(row[4], list):
+        return None
+    when = parse_iso(row[2])
+    if when is None or not all(isinstance(row[i], int) for i in (0, 1)):
+        return None
+    changes: list[TicketChange] = []
+    for change in row[4]:
+        if not isinstance(change, list) or len(change) != 4:
+            return None
+        try:
+            changes.append(TicketChange(when, str(change[0]), _value(change[1]), change[3] is True, _value(change[2])))
+        except ValueError:
+            return None
+    updater = row[3] if isinstance(row[3], int) else None
+    return TicketEvent(row[0], row[1], when, updater, tuple(changes))
+
+
+def _value_row(value: FieldValue) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _value(raw: Any) -> FieldValue:
+    """A kept field value; ValueError when it is none of the kinds a field takes."""
+    if isinstance(raw, list):
+        return tuple(str(v) for v in raw)
+    if raw is None or (isinstance(raw, int | str) and not isinstance(raw, bool)):
+        return raw
+    raise ValueError(raw)
+
+
+METRIC_EVENTS: Codec[MetricEvent] = Codec("events", _event_row, _event)
+TICKET_EVENTS: Codec[TicketEvent] = Codec("ticket-events", _ticket_event_row, _ticket_event)
+
+
 def _change_row(c: TicketChange) -> list[Any]:
     value = list(c.value) if isinstance(c.value, tuple) else c.value
     return [iso(c.at), c.field, value, c.created]
@@ -199,9 +256,7 @@ def _change(row: Any) -> TicketChange | None:
     when = parse_iso(row[0])
     if when is None:
         return None
-    value = row[2]
-    if isinstance(value, list):
-        value = tuple(str(v) for v in value)
-    elif not (value is None or isinstance(value, int | str)):
+    try:
+        return TicketChange(at=when, field=str(row[1]), value=_value(row[2]), created=row[3] is True)
+    except ValueError:
         return None
-    return TicketChange(at=when, field=str(row[1]), value=value, created=row[3] is True)

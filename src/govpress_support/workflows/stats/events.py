@@ -23,15 +23,17 @@ from `LOOKBACK` before the window (whole UTC days), so SLAs applied shortly befo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from govpress_support.core.models import MetricEvent
 from govpress_support.core.sla import sla_metric
-from govpress_support.services.zendesk_metrics import EventPage, ZendeskMetrics
-from govpress_support.workflows.stats.cache import StatsCache, day_finished
-from govpress_support.workflows.stats.models import EventsRead, Outcome
+from govpress_support.services.zendesk_metrics import ZendeskMetrics
+from govpress_support.workflows.stats.cache import METRIC_EVENTS, StatsCache, day_finished
+from govpress_support.workflows.stats.export import ExportReader
+from govpress_support.workflows.stats.models import Outcome
+from govpress_support.workflows.stats.window import midnight
 
 LOOKBACK = timedelta(days=7)
 APPLY = ("apply_sla", "apply_group_sla")
@@ -80,25 +82,17 @@ def _ahead(written_ahead: list[datetime], fulfilled: MetricEvent) -> bool:
 # --- reading the export through the day cache ------------------------------------------------------
 
 
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
 def read_range(start: datetime, end: datetime, now: datetime) -> tuple[datetime, datetime]:
     """Whole UTC days from `LOOKBACK` before the window to its end (to the end of its last day
     when that day is finished, so the day can be cached)."""
-    first = _midnight((start - LOOKBACK).astimezone(UTC).date())
+    first = midnight((start - LOOKBACK).astimezone(UTC).date())
     last_day = (end - timedelta(microseconds=1)).astimezone(UTC).date()
-    until = _midnight(last_day) + timedelta(days=1) if day_finished(last_day, now) else end
+    until = midnight(last_day) + timedelta(days=1) if day_finished(last_day, now) else end
     return first, until
 
 
-class EventReader:
-    """Reads the events of [first, until): days the cache holds from it, the rest from the export,
-    one run of pages per stretch of missing days; each finished day read through is cached.
-
-    `open()` sends the first request (so a 403 is known before anything else starts); `finish()`
-    reads the rest and returns every event read, without repeats, in time order."""
+class EventReader(ExportReader[MetricEvent]):
+    """The metric events of [first, until), through the day cache (`ExportReader`)."""
 
     def __init__(
         self,
@@ -107,74 +101,12 @@ class EventReader:
         now: datetime,
         on_progress: Callable[[str], None] | None = None,
     ):
-        self.metrics = metrics
-        self.cache = cache
-        self.now = now
-        self.on_progress = on_progress
-        self.read = EventsRead()
-        self._events: dict[int, MetricEvent] = {}
-        self._stretches: list[tuple[datetime, datetime]] = []
-        self._first: tuple[datetime, datetime, Iterator[EventPage], EventPage] | None = None
-
-    def open(self, first: datetime, until: datetime) -> None:
-        day = first.date()
-        missing: list[date] = []
-        while _midnight(day) < until:
-            cached = self.cache.day(day)
-            if cached is None:
-                missing.append(day)
-            else:
-                self.read.cached_days += 1
-                self._events.update((e.id, e) for e in cached)
-            day += timedelta(days=1)
-        for day in missing:  # stretches of consecutive missing days
-            start = _midnight(day)
-            if self._stretches and self._stretches[-1][1] == start:
-                self._stretches[-1] = (self._stretches[-1][0], min(until, start + timedelta(days=1)))
-            else:
-                self._stretches.append((start, min(until, start + timedelta(days=1))))
-        if self._stretches:
-            start, end = self._stretches.pop(0)
-            pages = self.metrics.event_pages(int(start.timestamp()))
-            self._first = (start, end, pages, next(pages))
-
-    def finish(self) -> list[MetricEvent]:
-        if self._first is not None:
-            start, end, pages, page = self._first
-            self._first = None
-            self._stretch(start, end, pages, page)
-        while self._stretches:
-            start, end = self._stretches.pop(0)
-            pages = self.metrics.event_pages(int(start.timestamp()))
-            self._stretch(start, end, pages, next(pages))
-        self.read.requests = self.metrics.event_requests
-        self.read.waited = self.metrics.waited
-        self.read.events = len(self._events)
-        return sorted(self._events.values(), key=lambda e: (e.time, e.id))
-
-    def _stretch(self, start: datetime, end: datetime, pages: Iterator[EventPage], page: EventPage) -> None:
-        """Page from `start` until past `end` (or the stream's end); cache the finished days."""
-        reached: datetime | None = None
-        fetched: dict[int, MetricEvent] = {}
-        while True:
-            for event in page.events:
-                fetched.setdefault(event.id, event)
-            if page.events:
-                reached = max(reached or page.events[-1].time, page.events[-1].time)
-            if self.on_progress is not None:
-                self.on_progress(f"metric events: {len(self._events) + len(fetched)} read")
-            if page.end_of_stream or (reached is not None and reached >= end):
-                break
-            page = next(pages)
-        whole_until = None if page.end_of_stream else reached  # None: everything there is was read
-        self._events.update(fetched)
-        by_day: defaultdict[date, list[MetricEvent]] = defaultdict(list)
-        for event in fetched.values():
-            by_day[event.time.astimezone(UTC).date()].append(event)
-        day = start.date()
-        while _midnight(day) < end:
-            self.read.fetched_days += 1
-            day_end = _midnight(day) + timedelta(days=1)
-            if whole_until is None or whole_until >= day_end:
-                self.cache.put_day(day, by_day.get(day, []))
-            day += timedelta(days=1)
+        super().__init__(
+            metrics.event_pages,
+            lambda: (metrics.event_requests, metrics.waited),
+            METRIC_EVENTS,
+            "metric events",
+            cache,
+            now,
+            on_progress,
+        )

@@ -28,13 +28,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from govpress_support.core.models import UNSOLVED_STATUSES, Ticket, TicketChange
+from govpress_support.core.models import UNSOLVED_STATUSES, FieldValue, Ticket, TicketChange
 from govpress_support.workflows.stats.models import Flow
 
 FIELDS = ("group_id", "status", "custom_status_id", "assignee_id", "tags")
 SOLVED = ("solved", "closed")
 
 State = dict[str, Any]
+
+
+def values_of(ticket: Ticket) -> dict[str, FieldValue]:
+    """The followed fields of a ticket as it is now."""
+    return {
+        "group_id": ticket.group_id,
+        "status": ticket.status,
+        "custom_status_id": ticket.custom_status_id,
+        "assignee_id": ticket.assignee_id,
+        "tags": tuple(ticket.tags),
+    }
 
 
 @dataclass(frozen=True)
@@ -50,13 +61,7 @@ class History:
     def unchanged(cls, ticket: Ticket) -> History:
         """A ticket as it is now, since it was created: for one not updated in the window."""
         at = ticket.created_at or datetime(1970, 1, 1, tzinfo=UTC)
-        values: State = {
-            "group_id": ticket.group_id,
-            "status": ticket.status,
-            "custom_status_id": ticket.custom_status_id,
-            "assignee_id": ticket.assignee_id,
-            "tags": tuple(ticket.tags),
-        }
+        values = values_of(ticket)
         return cls(ticket.id, tuple(TicketChange(at, name, values[name], created=True) for name in FIELDS))
 
     def steps(self) -> Iterator[tuple[datetime, State, State]]:

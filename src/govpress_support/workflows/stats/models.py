@@ -10,13 +10,15 @@ from typing import Any
 
 from govpress_support.core.sla import metric_name
 
-SOURCES = ("events", "metrics")
+SOURCES = ("events", "metrics")  # of the SLA outcomes
+FLOW_SOURCES = ("ticket_events", "audits")  # of the flow and who held each breach
 
 # The JSON record, in output order.
 FIELDS = (
     "window",
     "group",
     "source",
+    "flow_source",
     "cannot_count",
     "sla",
     "metrics",
@@ -167,7 +169,7 @@ class Day:
 
 @dataclass
 class EventsRead:
-    """How the metric events were had: days from the cache, days fetched, requests."""
+    """How an export's items were had: days from the cache, days fetched, requests."""
 
     cached_days: int = 0
     fetched_days: int = 0
@@ -186,9 +188,12 @@ class StatsResult:
     breaches: list[Breach] = field(default_factory=list)
     flow: Flow = field(default_factory=Flow)
     days: list[Day] = field(default_factory=list)
-    cannot_count: list[str] = field(default_factory=list)  # what the source cannot see
+    cannot_count: list[str] = field(default_factory=list)  # what the SLA source cannot see
+    flow_source: str = "ticket_events"
+    flow_cannot_count: list[str] = field(default_factory=list)  # what the flow leaves out
     notes: list[str] = field(default_factory=list)  # said on stderr
-    read: EventsRead = field(default_factory=EventsRead)
+    read: EventsRead = field(default_factory=EventsRead)  # the metric events
+    ticket_read: EventsRead = field(default_factory=EventsRead)  # the ticket events
 
     @property
     def total(self) -> Tally:
@@ -211,7 +216,8 @@ class StatsResult:
             },
             "group": self.group or "all",
             "source": self.source,
-            "cannot_count": list(self.cannot_count),
+            "flow_source": self.flow_source,
+            "cannot_count": [*self.cannot_count, *self.flow_cannot_count],
             "sla": self.total.record(),
             "metrics": [{"metric": m.metric, "label": m.label, **m.record()} for m in self.metrics],
             "breaches": [_breach_record(b) for b in self.breaches],

@@ -6,33 +6,39 @@ The order of work, and what runs side by side:
    believed-solved status;
 2. the first page of the metric events (days the cache lacks): a 403 means an agent, and the
    ticket metrics instead (`source: metrics`);
-3. side by side: the rest of the events; the tickets updated since the window began, and the
-   group's queue untouched since, both with their metric sets (and SLAs, for the metrics source);
-   then each changed ticket's audits that was or is in the group (cached by its update stamp);
-4. tickets with outcomes not found yet (`show_many`), the assignees' names, and the counting.
+3. side by side: the rest of the metric events; the ticket events from the window's first day to
+   now (admins); the tickets updated since the day before the window began, and the group's queue
+   untouched since (with their metric sets, and SLAs, for an agent);
+4. tickets with outcomes not found yet (`show_many`), then each ticket's history: from the ticket
+   events, walked back from the tickets as the searches found them (the audits of the few updated
+   in the minute the export leaves out); or, when the ticket events are refused (an agent), from
+   the audits of the changed tickets that were or are in the group, bounded (`histories`); the
+   assignees' names, and the counting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import GovPressError, UsageError
 from govpress_support.core.groups import CASCADE, alias_of, resolve_group
-from govpress_support.core.models import Group, MetricSet, RotaEntry, Ticket, User
+from govpress_support.core.models import Group, RotaEntry, Ticket, TicketEvent, User
 from govpress_support.services.rota import RotaClient
 from govpress_support.services.zendesk import TicketSet, ZendeskClient
 from govpress_support.services.zendesk_metrics import EventsForbidden, ZendeskMetrics
-from govpress_support.workflows.stats.cache import StatsCache
+from govpress_support.workflows.stats.cache import TICKET_EVENTS, StatsCache
 from govpress_support.workflows.stats.events import EventReader, event_outcomes, read_range
+from govpress_support.workflows.stats.export import ExportReader
 from govpress_support.workflows.stats.flow import Groups, History, count_flow, in_group_at
+from govpress_support.workflows.stats.histories import from_audits, from_events, late, read_audits
 from govpress_support.workflows.stats.metrics import CANNOT_COUNT, met_unseen, metric_set_outcomes
-from govpress_support.workflows.stats.models import Breach, Outcome, StatsResult, Window
+from govpress_support.workflows.stats.models import Breach, EventsRead, Outcome, StatsResult, Window
 from govpress_support.workflows.stats.series import by_day, by_metric
-from govpress_support.workflows.stats.window import engineers, resolve_window
+from govpress_support.workflows.stats.window import engineers, midnight, resolve_window
 
 WHOLE_DESK = ("all", "any", "desk")
 WORKERS = 4  # requests in flight at once
@@ -88,27 +94,43 @@ def run_stats(
     pool = ThreadPoolExecutor(max_workers=WORKERS)
     failed = True
     try:
-        found = pool.submit(_tickets, pool, metrics, cache, window, group, groups, notes, on_progress, source)
+        changed, untouched = _searches(pool, metrics, window, group, agent=source == "metrics")
+        first_day = midnight(window.start.astimezone(UTC).date())
+        updates = None  # an agent, refused the metric events, would be refused the ticket events too
+        if source == "events":
+            updates = pool.submit(_ticket_events, metrics, cache, first_day, now, on_progress)
         events = reader.finish() if source == "events" else None  # here: Ctrl-C stops a long wait at once
-        changed, untouched, histories = found.result()
+        found = (changed.result(), untouched.result())
+        ticket_events = updates.result() if updates is not None else None
+        tickets = {t.id: t for t in (*found[0].tickets, *found[1].tickets)}
+        if events is not None:
+            outcomes = event_outcomes(events, window.start, window.end, now)
+            result.read = reader.read
+        else:
+            sets = {**found[0].metric_sets, **found[1].metric_sets}
+            outcomes = metric_set_outcomes(tickets.values(), sets, window.start, window.end, now)
+        missing = sorted({o.ticket_id for o in outcomes} - set(tickets))
+        if missing:
+            tickets.update((t.id, t) for t in metrics.tickets(missing).tickets)
+        if ticket_events is not None:
+            items, result.ticket_read = ticket_events
+            recent = late(tickets.values(), items, now)  # updated in the minute the export leaves out
+            audited = read_audits(pool, metrics, cache, recent, notes, on_progress)[0] if recent else {}
+            histories = from_events(tickets, items, first_day, audited)
+        else:
+            result.flow_source = "audits"
+            histories, result.flow_cannot_count = from_audits(
+                pool, metrics, cache, found[0], groups, window.start, notes, on_progress
+            )
+            for ticket in tickets.values():
+                histories.setdefault(ticket.id, History.unchanged(ticket))
+        result.read.waited = result.ticket_read.waited = metrics.waited  # the exports share one limit
         failed = False
     finally:
+        if failed:
+            metrics.cancel()  # a wait for the exports' limit in another thread ends now
         pool.shutdown(wait=not failed, cancel_futures=failed)
         cache.flush()
-    tickets = {t.id: t for t in (*changed.tickets, *untouched.tickets)}
-    if events is not None:
-        outcomes = event_outcomes(events, window.start, window.end, now)
-        result.read = reader.read
-    else:
-        sets = {**changed.metric_sets, **untouched.metric_sets}
-        outcomes = metric_set_outcomes(tickets.values(), sets, window.start, window.end, now)
-
-    missing = sorted({o.ticket_id for o in outcomes} - set(tickets))
-    if missing:
-        more = metrics.tickets(missing)
-        for ticket in more.tickets:
-            tickets[ticket.id] = ticket
-            histories.setdefault(ticket.id, History.unchanged(ticket))
     gone = {o.ticket_id for o in outcomes} - set(tickets)
     if gone and group is not None:
         notes.append(f"{len(gone)} SLA outcome(s) on tickets that no longer exist left out: their group is unknown")
@@ -121,6 +143,27 @@ def run_stats(
     result.breaches = _breaches(zendesk, mine, tickets, histories, window)
     result.days = by_day(window, mine, arrivals, solves, engineers(window.days, entries))
     return result
+
+
+def _ticket_events(
+    metrics: ZendeskMetrics, cache: StatsCache, first: datetime, now: datetime, on_progress: Progress | None
+) -> tuple[list[TicketEvent], EventsRead] | None:
+    """Every ticket update from `first` to now, through the day cache; None when Zendesk refuses
+    the export (only admins may read it)."""
+    reader = ExportReader(
+        metrics.ticket_event_pages,
+        lambda: (metrics.ticket_event_requests, metrics.waited),
+        TICKET_EVENTS,
+        "ticket events",
+        cache,
+        now,
+        on_progress,
+    )
+    try:
+        reader.open(first, now)
+    except EventsForbidden:
+        return None
+    return reader.finish(), reader.read
 
 
 def _rota(rota: RotaClient | None, settings: Settings, notes: list[str], *, needed: bool) -> list[RotaEntry] | None:
@@ -159,84 +202,19 @@ def _groups(zendesk: ZendeskClient, settings: Settings, group: Group | None) -> 
     return Groups(group.id, cascade_to, triage, believed, zs.believed_solved_tag)
 
 
-def _tickets(
-    pool: ThreadPoolExecutor,
-    metrics: ZendeskMetrics,
-    cache: StatsCache,
-    window: Window,
-    group: Group | None,
-    groups: Groups,
-    notes: list[str],
-    on_progress: Progress | None,
-    source: str,
-) -> tuple[TicketSet, TicketSet, dict[int, History]]:
-    """The tickets the window touched and their histories (run beside the events)."""
-    changed, untouched = _searches(pool, metrics, window, group, slas=source == "metrics")
-    histories = _histories(pool, metrics, cache, changed, groups, window.start, notes, on_progress)
-    for ticket in untouched.tickets:
-        histories.setdefault(ticket.id, History.unchanged(ticket))
-    return changed, untouched, histories
-
-
 def _searches(
-    pool: ThreadPoolExecutor, metrics: ZendeskMetrics, window: Window, group: Group | None, *, slas: bool
-) -> tuple[TicketSet, TicketSet]:
+    pool: ThreadPoolExecutor, metrics: ZendeskMetrics, window: Window, group: Group | None, *, agent: bool
+) -> tuple[Future[TicketSet], Future[TicketSet]]:
     """The tickets updated since the day before the window began (any group: they may have left
     it), and the group's unsolved tickets not updated since then (unchanged all through the
     window). A whole day before, by date: the boundary falls before the window's start whatever
-    the account's time zone, and the query reads the same all day."""
+    the account's time zone, and the query reads the same all day. An agent's searches bring the
+    tickets' metric sets and SLA states, which their stats come from."""
     since = (window.start - timedelta(days=1)).astimezone(UTC).date().isoformat()
     where = f'group:"{group.name}" ' if group is not None else ""
-    changed = pool.submit(metrics.search, f"updated>={since}", slas=slas)
-    untouched = pool.submit(metrics.search, f"{where}status<solved updated<{since}", slas=slas)
-    return changed.result(), untouched.result()
-
-
-def _histories(
-    pool: ThreadPoolExecutor,
-    metrics: ZendeskMetrics,
-    cache: StatsCache,
-    changed: TicketSet,
-    groups: Groups,
-    start: datetime,
-    notes: list[str],
-    on_progress: Progress | None,
-) -> dict[int, History]:
-    """Each changed ticket's history: from its audits (cached by its update stamp) when it was or
-    is in the group and changed in the window; as it is now when it never was in the group, or
-    did not change after the window began."""
-    histories: dict[int, History] = {}
-    wanted: list[Ticket] = []
-    for ticket in changed.tickets:
-        quiet = ticket.updated_at is not None and ticket.updated_at < start  # the day before: unchanged since
-        if not quiet and _may_have_been_in(ticket, changed.metric_sets.get(ticket.id), groups):
-            cached = cache.history(ticket.id, ticket.updated_stamp)
-            if cached is not None:
-                histories[ticket.id] = History.of(ticket.id, cached)
-            else:
-                wanted.append(ticket)
-        else:
-            histories[ticket.id] = History.unchanged(ticket)
-    reads = [(t, pool.submit(metrics.ticket_changes, t.id)) for t in wanted]
-    gone = 0
-    for done, (ticket, future) in enumerate(reads, start=1):
-        changes = future.result()
-        if on_progress is not None:
-            on_progress(f"ticket histories: {done} of {len(reads)}")
-        if changes is None:
-            gone += 1
-            continue
-        cache.put_history(ticket.id, ticket.updated_stamp, changes)
-        histories[ticket.id] = History.of(ticket.id, changes)
-    if gone:
-        notes.append(f"{gone} ticket(s) went while being read and are left out")
-    return histories
-
-
-def _may_have_been_in(ticket: Ticket, metric_set: MetricSet | None, groups: Groups) -> bool:
-    if groups.group_id is None or ticket.group_id == groups.group_id:
-        return True
-    return metric_set is None or metric_set.group_stations != 1
+    changed = pool.submit(metrics.search, f"updated>={since}", slas=agent, metric_sets=agent)
+    untouched = pool.submit(metrics.search, f"{where}status<solved updated<{since}", slas=agent, metric_sets=agent)
+    return changed, untouched
 
 
 def _breaches(
