@@ -45,7 +45,7 @@ KINDS = (  # (column, what in the route names it)
     ("search", "/search"),
     ("audits", "/audits"),
 )
-SAID = ("metric events:", "ticket events:", "waiting")  # the lines of stderr worth keeping
+SAID = ("metric events:", "ticket events:", "Zendesk rate limit:")  # the lines of stderr worth keeping
 
 
 def by_kind(stats: dict[str, Any]) -> Counter[str]:

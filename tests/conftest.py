@@ -1,5 +1,6 @@
-"""Every test runs isolated: its own state dir and config path, no credentials from the
-machine, an in-memory keyring, and the system clock unless it freezes one.
+"""Every test runs isolated: its own HOME, state dir and config path, no credentials from the
+machine, an in-memory keyring, and the system clock unless it freezes one. A test that touches
+the user's own config, state dir or keyring fails (tests/home_guard.py).
 
 `desk` is the test's handle on the sandbox in that state dir (the one `--sandbox` commands use);
 `desk_at` opens one on a served sandbox."""
@@ -13,6 +14,7 @@ import pytest
 
 from govpress_support.core import timeutil
 from tests.desk import Desk, DeskAt
+from tests.home_guard import GUARD, REAL_HOMES
 from tests.support import MemoryKeyring
 
 CREDENTIAL_VARS = (
@@ -33,20 +35,47 @@ CREDENTIAL_VARS = (
 )
 
 
+# Keyrings a test may use: the doubles in tests/support.py, and keyring's own "no backend".
+TEST_KEYRINGS = ("tests.support", "keyring.backends.fail")
+
+# Where platformdirs and keyring look, besides HOME: each test gets its own.
+HOME_VARS = ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name in CREDENTIAL_VARS:
         monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in HOME_VARS:
+        monkeypatch.setenv(name, str(home / name.removeprefix("XDG_").removesuffix("_HOME").lower()))
     state = tmp_path / "state"
     monkeypatch.setenv("GOVPRESS_SUPPORT_STATE_DIR", str(state))
-    monkeypatch.setenv("GOVPRESS_SUPPORT_CONFIG", str(tmp_path / "config.toml"))
+    config = tmp_path / "config.toml"  # named by the environment, so it must exist: empty, all defaults
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("GOVPRESS_SUPPORT_CONFIG", str(config))
     import keyring
 
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
-    yield state
-    keyring.set_keyring(previous)
-    timeutil.set_clock(None)
+    GUARD.take()
+    GUARD.armed = True
+    try:
+        yield state
+    finally:
+        GUARD.armed = False
+        in_use = keyring.get_keyring()
+        keyring.set_keyring(previous)
+        timeutil.set_clock(None)
+    touched = GUARD.take()
+    if touched:
+        pytest.fail("the test touched the user's own config, state dir or keyring: " + "; ".join(touched[:5]))
+    if type(in_use).__module__ not in TEST_KEYRINGS:
+        pytest.fail(f"the test left a real keyring in use ({in_use!r}), not a test double")
+    if Path.home() in REAL_HOMES:
+        pytest.fail(f"HOME is the user's own ({Path.home()}) again after the test (monkeypatch.undo()?)")
 
 
 @pytest.fixture

@@ -69,6 +69,7 @@ class Seed:
     breached_with_card = _id("php-warnings")  # Priya's, next reply breached, its card In progress
     cascaded_with_group_sla = _id("wpml-conflict")  # came through 1st line; the plugin group SLA runs
     unassigned_2nd_line = _id("survey-embed")  # open, normal, nobody's, no card
+    breached_listed_after_active = _id("wpml-conflict")  # an active metric sent first, a breached one after it
     closed_in_2nd_line = _id("twitter-embed")
     # other groups
     untriaged = _id("site-down")  # triage, new, no priority or type
@@ -132,6 +133,9 @@ PROMISES: dict[str, Callable[[SeedTicket], bool]] = {
     ),
     "breached_with_card": lambda t: (
         _in(t, SECOND_LINE) and t.assignee == PRIYA.id and _breached(t) and t.card is not None
+    ),
+    "breached_listed_after_active": lambda t: (
+        len(t.sla or ()) >= 2 and t.sla[0].stage is None and (t.sla[0].minutes or 0) > 0 and _breached(t)
     ),
     "unassigned_2nd_line": lambda t: (
         _in(t, SECOND_LINE) and t.assignee is None and t.priority == "normal" and t.card is None

@@ -62,6 +62,24 @@ class FakeSleep:
         return sum(self.calls)
 
 
+class FakeClock:
+    """A monotonic clock that moves only when told: by `advance` or by its own `sleep`."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Any:
     import httpx
 

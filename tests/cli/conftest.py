@@ -30,7 +30,9 @@ Invoke = Callable[..., Result]
 
 @pytest.fixture
 def cli() -> Invoke:
-    def invoke(*args: str | int, input: str | None = None, env: Mapping[str, str | None] | None = None) -> Result:
+    def invoke(
+        *args: str | int, input: str | bytes | None = None, env: Mapping[str, str | None] | None = None
+    ) -> Result:
         """Run `govpress-support *args` (a ticket id may be given as an int)."""
         runner = CliRunner()
         with runner.isolation(input=input, env=dict(env or {})) as streams:
@@ -40,7 +42,10 @@ def cli() -> Invoke:
             sys.stdout.flush()
             sys.stderr.flush()
             out, err = streams[0], streams[1]
-            return Result(code, out.getvalue().decode(), err.getvalue().decode())
+            result = Result(code, out.getvalue().decode(), err.getvalue().decode())
+        # Whatever a test feeds the tool, a bug is the only way to an "unexpected failure".
+        assert "unexpected failure" not in result.stderr, result.stderr
+        return result
 
     return invoke
 

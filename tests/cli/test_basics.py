@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from govpress_support import __version__
 from govpress_support.cli.entry import main
+from govpress_support.core import timeutil
 from tests.cli.conftest import Invoke
+from tests.desk import Desk
 
 
-def test_version_fast_path(capsys: object) -> None:
-    import pytest
-
-    assert isinstance(capsys, pytest.CaptureFixture)
-    main(["--version"])
+def test_version_fast_path(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
     assert capsys.readouterr().out == f"govpress-support {__version__}\n"
 
 
@@ -67,11 +72,12 @@ def test_every_command_has_help_with_a_summary_and_an_example(cli: Invoke) -> No
 def test_unknown_option_is_usage_error(cli: Invoke) -> None:
     result = cli("queue", "--frobnicate")
     assert result.code == 2
-    assert "No such option" in result.stderr
+    assert result.stderr == "error: no such option --frobnicate (see `govpress-support queue --help`)\n"
 
 
 def test_config_init_show_and_path(cli: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
+    path.unlink()  # named by GOVPRESS_SUPPORT_CONFIG and not there yet: init makes it
     assert cli("config", "path").stdout.strip() == str(path)
     result = cli("config", "init")
     assert result.code == 0
@@ -101,6 +107,60 @@ def test_malformed_config_is_one_line_exit_2(cli: Invoke, tmp_path: Path) -> Non
     assert "Traceback" not in result.stderr
     # the way out still works on a broken file
     assert cli("config", "init", "--force").code == 0
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_a_config_file_the_user_named_must_exist(cli: Invoke, tmp_path: Path, how: str) -> None:
+    missing = tmp_path / "nonexistent.toml"
+    if how == "flag":
+        result = cli("--config", str(missing), "--sandbox", "queue")
+        named = "--config"
+    else:
+        result = cli("--sandbox", "queue", env={"GOVPRESS_SUPPORT_CONFIG": str(missing)})
+        named = "GOVPRESS_SUPPORT_CONFIG"
+    assert result.code == 2
+    assert result.stderr == (
+        f"error: config file {missing} (named by {named}) does not exist "
+        "(create it with `govpress-support config init`, or name an existing file)\n"
+    )
+    assert result.stdout == ""
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line_exit_2(cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_bytes(b'[groups]\nsecond_line = "caf\xe9"\n')
+    result = cli("--sandbox", "queue")
+    assert result.code == 2
+    assert result.stderr == (
+        f"error: config file {tmp_path / 'config.toml'} is not UTF-8 text (byte 0xe9 on line 2) (save it as UTF-8)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("timeout = -1", "config http.timeout (from {path}) must be a number above 0, got -1"),
+        ("timeout = 0", "config http.timeout (from {path}) must be a number above 0, got 0"),
+        ("timeout = nan", "config http.timeout (from {path}) must be a number, got nan"),
+        ("timeout = inf", "config http.timeout (from {path}) must be a number, got inf"),
+        ("deadline = 1e9", "config http.deadline (from {path}) must be a number of at most 86400, got 1000000000.0"),
+        ("max_retries = -3", "config http.max_retries (from {path}) must be a whole number of at least 0, got -3"),
+        ('max_retries = "²"', "config http.max_retries (from {path}) must be a whole number, got '²'"),
+    ],
+)
+def test_http_settings_out_of_range_are_refused(cli: Invoke, tmp_path: Path, line: str, expected: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f"[http]\n{line}\n")
+    result = cli("--sandbox", "queue")
+    assert result.code == 2
+    assert result.stderr == f"error: {expected.format(path=path)}\n"
+
+
+def test_a_negative_cache_time_is_refused(cli: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[zendesk]\nmetadata_cache_seconds = -5\n")
+    result = cli("--sandbox", "queue")
+    assert result.code == 2
+    assert "config zendesk.metadata_cache_seconds" in result.stderr
+    assert "must be a whole number of at least 0, got -5" in result.stderr
 
 
 def test_remote_plain_http_zendesk_url_is_refused(cli: Invoke) -> None:
@@ -145,3 +205,27 @@ def test_help_imports_no_command_module_and_nothing_heavy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+class TestAnOldSandboxDesk:
+    """A sandbox desk seeded more than a day ago says so, once a run, with how to refresh it."""
+
+    def seeded(self, desk: Desk, ago: timedelta) -> None:
+        assert desk.app is not None
+        at = timeutil.iso(timeutil.now() - ago)
+        with desk.app.store.write() as conn:
+            desk.app.store.set_meta(conn, "seeded", json.dumps({"seed": 1, "bulk": 0, "at": at}))
+
+    def test_a_day_old_desk_says_so_once(self, cli: Invoke, desk: Desk) -> None:
+        self.seeded(desk, timedelta(days=2, hours=3))
+        result = cli("--sandbox", "queue")
+        assert result.code == 0, result.stderr
+        line = "The sandbox desk was seeded 2d 3h ago: `govpress-support sandbox reset` refreshes it"
+        assert result.stderr.count(line) == 1
+
+    def test_a_fresh_desk_says_nothing_and_reset_refreshes_it(self, cli: Invoke, desk: Desk) -> None:
+        self.seeded(desk, timedelta(hours=20))
+        assert "seeded" not in cli("--sandbox", "queue").stderr
+        self.seeded(desk, timedelta(days=3))
+        assert cli("--sandbox", "sandbox", "reset", "--yes").code == 0
+        assert "seeded" not in cli("--sandbox", "queue").stderr

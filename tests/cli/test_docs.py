@@ -94,7 +94,7 @@ def test_the_readme_table_names_only_commands_that_exist() -> None:
 
 
 def test_the_readme_exit_code_table_is_exit_code() -> None:
-    rows = re.findall(r"^\| (\d+) \|", section("## Exit codes"), re.MULTILINE)
+    rows = re.findall(r"^\| (\d+) \|", section("## Errors and exit codes"), re.MULTILINE)
     assert [int(code) for code in rows] == [int(code) for code in ExitCode]
 
 

@@ -170,6 +170,14 @@ def test_bad_notes_file_changes_nothing(cli: Invoke, desk: Desk, tmp_path: Path,
     assert_still_sams(desk, ids)
 
 
+def test_a_handover_note_over_the_comment_limit_changes_nothing(cli: Invoke, desk: Desk) -> None:
+    ids = ids_of(plan(cli))
+    result = cli("--sandbox", "handover", "--note", "x" * (65 * 1024), "--no-notes", "--yes")
+    assert result.code == 2
+    assert f"error: the note for #{ids[0]} is 65 KB, over the 64 KB Zendesk takes in one comment" in result.stderr
+    assert_still_sams(desk, ids)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -192,3 +200,51 @@ def test_resume_with_nothing_journaled(cli: Invoke) -> None:
     result = cli("--sandbox", "handover", "--resume", "--json")
     assert result.code == 0
     assert result.json() == {"status": "nothing_to_resume", "run_id": None}
+
+
+@pytest.mark.parametrize("where", ["no/such/dir/r.md", "a-directory"])
+def test_a_report_path_that_cannot_be_written_is_refused_before_anything_is_sent(
+    cli: Invoke, desk: Desk, tmp_path: Path, where: str
+) -> None:
+    ids = ids_of(plan(cli))
+    (tmp_path / "a-directory").mkdir()
+    report = tmp_path / where
+    result = cli("--sandbox", "handover", "--to", TOM.email, "--no-notes", "--yes", "--report", str(report))
+    assert result.code == 2
+    assert f"cannot write the report to {report}" in result.stderr and "nothing was sent" in result.stderr
+    assert_still_sams(desk, ids)
+    assert not list((tmp_path / "state" / "handover").glob("*.jsonl"))
+
+
+def test_a_report_that_cannot_be_written_afterwards_is_kept_in_the_state_dir(
+    cli: Invoke, desk: Desk, tmp_path: Path
+) -> None:
+    """The report's directory disappears while the handover runs (here: while the notes are being
+    written): the handover is done, the report is kept in the state dir, and the error says where."""
+    ids = ids_of(plan(cli))
+    gone = tmp_path / "share"
+    gone.mkdir()
+    script = editor(tmp_path, f"import shutil\nshutil.rmtree({str(gone)!r})\n")
+    report = gone / "handover.md"
+    result = cli("--sandbox", "handover", "--to", TOM.email, "--yes", "--report", str(report), env={"EDITOR": script})
+    assert result.code == 1
+    assert_handed_over(desk, ids)
+    [kept] = (tmp_path / "state" / "handover").glob("report-*.md")
+    assert kept.read_text().startswith("# Handover: Sam Okafor → Tom Hughes")
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    line = result.stderr.strip().splitlines()[-1]
+    assert line == (
+        f"error: cannot write the report to {report}: No such file or directory "
+        f"(the handover itself is done; the report is kept in {kept})"
+    )
+
+
+def test_a_general_note_off_a_terminal_is_enough_intent(cli: Invoke, desk: Desk) -> None:
+    """`--note TEXT --yes` from a script: no editor is looked for, nothing more is asked."""
+    ids = ids_of(plan(cli))
+    result = cli("--sandbox", "handover", "--to", PRIYA.email, "--note", "Ask me on Slack", "--yes")
+    assert result.code == 0, result.stderr
+    assert "editor" not in result.stderr
+    assert all(desk.ticket(i)["assignee_id"] == PRIYA.id for i in ids)
+    for ticket_id in ids:
+        assert [n for n in desk.notes_by(ticket_id, SAM.id) if n.endswith("Ask me on Slack")], ticket_id

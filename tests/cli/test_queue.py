@@ -161,6 +161,17 @@ def test_status_filter_takes_plain_and_custom_statuses(cli: Invoke, frozen: date
     assert bad.code == 2
     assert "unknown status 'closed-ish'" in bad.stderr
     assert "on-hold" in bad.stderr
+    assert "Solved" not in bad.stderr, "a solved status is never offered: the queue never lists one"
+
+
+@pytest.mark.parametrize(("status", "search"), [("solved", "solved"), ("closed", "closed"), ("Solved", "solved")])
+def test_a_solved_status_says_the_queue_is_unsolved_tickets(cli: Invoke, status: str, search: str) -> None:
+    result = cli("--sandbox", "queue", "--status", status)
+    assert result.code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"error: the queue lists unsolved tickets only, so none is {status!r} "
+        f'(Zendesk\'s search finds them: status:{search} group:"GovPress 2nd line support")'
+    )
 
 
 def test_breaching_within(cli: Invoke, frozen: datetime) -> None:
@@ -231,7 +242,8 @@ def test_watch_redraws_and_marks_changed_tickets(
     monkeypatch.setattr(time, "sleep", fake_sleep)
     env = {"GOVPRESS_SUPPORT_FORCE_TTY": "1", "NO_COLOR": "1", "COLUMNS": "200"}
     result = cli("--sandbox", "queue", "--watch", "30", env=env)
-    assert result.code == 0
+    assert result.code == 130, "Ctrl-C stops it, as it stops every command"
+    assert result.stderr.splitlines()[-1].endswith("error: interrupted")
     assert sleeps == [30, 30]
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\]8;[^\x1b]*\x1b\\", "", result.stdout)
     assert "every 30s" in text

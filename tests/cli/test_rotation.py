@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
-from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, WEEK
+from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, SECOND_LINE_NAME, TOM, WEEK
 
 TEMPLATE_COPY = "Add Sam Okafor to the support rota"
 
@@ -29,6 +29,18 @@ def config(tmp_path: Path) -> Path:
 
 def template_copies(desk: Desk) -> list[dict[str, Any]]:
     return [c for c in desk.cards(BACKLOG) if c["name"] == TEMPLATE_COPY]
+
+
+def priyas_tickets(desk: Desk) -> list[int]:
+    """Priya's unsolved 2nd line tickets (the seed gives her two)."""
+    found = desk.search(f'group:"{SECOND_LINE_NAME}" status<solved assignee:{PRIYA.email}')["results"]
+    return sorted(t["id"] for t in found)
+
+
+def priya_hands_over(desk: Desk) -> None:
+    """Priya's 2nd line tickets go to Ade, as her handover would have done: she may then leave."""
+    for ticket_id in priyas_tickets(desk):
+        desk.update(ticket_id, assignee_id=ADE.id)
 
 
 def test_doctor_on_a_fresh_sandbox(cli: Invoke) -> None:
@@ -55,14 +67,16 @@ def test_doctor_names_missing_tools_with_their_hint(cli: Invoke, config: Path) -
 
 
 def test_doctor_for_an_agent_says_who_to_ask(cli: Invoke, desk: Desk) -> None:
-    desk.set_role(SAM.email, "agent")
-    checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json").json()}
+    """Tom, an agent outside 2nd line, cannot join it himself."""
+    assert TOM.id not in desk.members(SECOND_LINE)
+    checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json", env={"ZENDESK_EMAIL": TOM.email}).json()}
     assert not checks["group memberships"]["ok"]
     assert "Morgan Lee" in checks["group memberships"]["fix"]  # the admin in the 2nd line group
 
 
 def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, desk: Desk) -> None:
     assert PRIYA.id in desk.members(SECOND_LINE)
+    priya_hands_over(desk)
     first = cli("--sandbox", "start-rotation", "--yes", "--json")
     assert first.code == 0, first.stderr
     data = first.json()
@@ -71,7 +85,7 @@ def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, desk: Desk) -
     kinds = sorted(r["kind"] for r in data["results"])
     assert kinds == ["copy_template", "join_board", "join_board", "remove_member"]
     assert all(r["ok"] for r in data["results"])
-    assert any("still holds 2 unsolved ticket(s)" in w for w in data["warnings"])
+    assert data["blocked"] == []
     # the briefing
     assert data["tickets"]
     assert data["tickets"][0]["sla_urgency"] == "breached"
@@ -101,7 +115,25 @@ def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, desk: Desk) -
     assert desk.members(SECOND_LINE) == after
 
 
+def test_the_previous_engineer_who_still_holds_tickets_stays(cli: Invoke, desk: Desk) -> None:
+    """Removing Priya would make Zendesk unassign her tickets: she stays, the tickets are named,
+    and the rest is done (exit 3)."""
+    held = priyas_tickets(desk)
+    assert len(held) == 2
+    result = cli("--sandbox", "start-rotation", "--yes", "--json")
+    assert result.code == 3
+    [blocked] = result.json()["blocked"]
+    assert blocked.startswith(
+        f"Priya Shah still holds 2 unsolved ticket(s) in '{SECOND_LINE_NAME}' (#{held[0]}, #{held[1]})"
+    )
+    assert "remove_member" not in [r["kind"] for r in result.json()["results"]]
+    assert PRIYA.id in desk.members(SECOND_LINE)
+    assert [desk.ticket(i)["assignee_id"] for i in held] == [PRIYA.id, PRIYA.id]
+    assert desk.on_board(BACKLOG)  # the rest was done
+
+
 def test_membership_forbidden_carries_on_and_exits_3(cli: Invoke, desk: Desk) -> None:
+    priya_hands_over(desk)
     desk.set_role(SAM.email, "agent")
     result = cli("--sandbox", "start-rotation", "--yes")
     assert result.code == 3
@@ -111,15 +143,40 @@ def test_membership_forbidden_carries_on_and_exits_3(cli: Invoke, desk: Desk) ->
     assert len(template_copies(desk)) == 1
 
 
-def test_rota_down_falls_back_to_non_permanent_members(cli: Invoke, desk: Desk) -> None:
+def test_without_a_rota_answer_nobody_is_removed(cli: Invoke, desk: Desk, config: Path) -> None:
+    """No rota, and no --previous: the members are listed and nobody leaves, even with no
+    permanent members configured (the group would otherwise be emptied)."""
+    priya_hands_over(desk)
+    config.write_text('[rotation.tools]\nsh = "install a POSIX shell"\n')  # no permanent members
     desk.settings(rota="down")
+    before = desk.members(SECOND_LINE)
     result = cli("--sandbox", "start-rotation", "--yes", "--json")
     assert result.code == 0, result.stderr
     assert "rota service unavailable" in result.stderr
     assert result.json()["previous"] is None
-    after = desk.members(SECOND_LINE)
-    assert PRIYA.id not in after
-    assert {SAM.id, MORGAN.id, ADE.id} <= after
+    assert "remove_member" not in [s["kind"] for s in result.json()["planned"]]
+    assert (
+        "no rota answer to say who was on before you, so nobody is removed from 'GovPress 2nd line support' "
+        "(in it: Ade Bello <ade.bello@govpress.example>, Morgan Lee <morgan.lee@govpress.example>, "
+        "Priya Shah <priya.shah@govpress.example>); pass --previous EMAIL"
+    ) in result.stderr
+    assert desk.members(SECOND_LINE) == before | {SAM.id}
+
+
+def test_without_a_rota_answer_a_terminal_may_pick_the_previous_engineer(
+    cli: Invoke, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govpress_support.cli import output
+
+    priya_hands_over(desk)
+    desk.settings(rota="down")
+    monkeypatch.setattr(output, "_isatty", lambda stream: True)
+    result = cli("--sandbox", "start-rotation", input="1\ny\n")
+    assert result.code == 0, result.stderr
+    assert "1. Priya Shah <priya.shah@govpress.example>" in result.stderr
+    assert "previous engineer: Priya Shah <priya.shah@govpress.example> (from --previous)" in result.stderr
+    assert PRIYA.id not in desk.members(SECOND_LINE)
+    assert {MORGAN.id, ADE.id} <= desk.members(SECOND_LINE)
 
 
 def test_rota_junk_is_said_and_survived(cli: Invoke, desk: Desk) -> None:
@@ -131,6 +188,7 @@ def test_rota_junk_is_said_and_survived(cli: Invoke, desk: Desk) -> None:
 
 
 def test_dry_run_changes_nothing(cli: Invoke, desk: Desk) -> None:
+    priya_hands_over(desk)
     before = desk.members(SECOND_LINE)
     result = cli("--sandbox", "start-rotation", "--dry-run", "--markdown")
     assert result.code == 0
@@ -176,3 +234,17 @@ def test_template_card_gone(cli: Invoke, config: Path) -> None:
     result = cli("--sandbox", "start-rotation", "--yes")
     assert result.code == 3
     assert "the rota template card ZZZZZZZZ is gone" in result.stderr
+
+
+def test_the_next_engineer_added_by_the_handover_is_not_told_to_ask_for_it(cli: Invoke, desk: Desk) -> None:
+    """Tom, an agent, was added to 2nd line by Sam's handover: doctor and his briefing say he is in
+    it, not "ask Morgan Lee to add you"."""
+    assert cli("--sandbox", "handover", "--to", TOM.email, "--no-notes", "--yes").code == 0
+    assert TOM.id in desk.members(SECOND_LINE)
+    as_tom = {"ZENDESK_EMAIL": TOM.email}
+    checks = {c["name"]: c for c in cli("--sandbox", "doctor", "--json", env=as_tom).json()}
+    membership = checks["group memberships"]
+    assert membership["ok"] and membership["fix"] is None
+    assert membership["detail"].startswith("you are in 'GovPress 2nd line support' (your role, agent")
+    briefing = cli("--sandbox", "start-rotation", "--dry-run", "--json", env=as_tom).json()
+    assert "group memberships" not in [c["name"] for c in briefing["doctor_failures"]]

@@ -100,7 +100,7 @@ def test_piped_it_prints_the_days_as_tab_separated_text(cli: Invoke, seeded: Des
     assert tuple(rows[0]) == models.DAY_TSV_FIELDS
     assert [r[0] for r in rows[1:]] == [f"2026-11-{d}" for d in range(19, 27)]
     assert [int(r[5]) for r in rows[1:]] == [0, 3, 0, 0, 6, 4, 2, 1]  # the seeded week's solves
-    assert "metric events: 0 day(s) from the cache, 15 read in 2 request(s)" in result.stderr
+    assert "metric events: 0 day(s) from the cache, 15 read in 2 page(s)" in result.stderr
 
 
 def test_the_terminal_shows_tables_and_a_chart_by_day(cli: Invoke, seeded: Desk) -> None:
@@ -143,9 +143,9 @@ def test_what_each_export_cost_is_said_on_stderr(cli: Invoke, seeded: Desk) -> N
     assert piped.code == 0, piped.stderr
     said = [line for line in piped.stderr.splitlines() if line.startswith(("metric events:", "ticket events:"))]
     assert [line.split(":")[0] for line in said] == ["metric events", "ticket events"]
-    assert "ticket events: 0 day(s) from the cache, 8 read in 1 request(s)" in said[1]
+    assert "ticket events: 0 day(s) from the cache, 8 read in 1 page(s)" in said[1]
     again = cli("--sandbox", "stats")
-    assert "ticket events: 7 day(s) from the cache, 1 read in 1 request(s)" in again.stderr
+    assert "ticket events: 7 day(s) from the cache, 1 read in 1 page(s)" in again.stderr
 
 
 def test_the_rotation_windows(cli: Invoke, seeded: Desk) -> None:
@@ -162,7 +162,11 @@ def test_the_rotation_windows(cli: Invoke, seeded: Desk) -> None:
     ("args", "message"),
     [
         (("--json", "--markdown"), "--json and --markdown"),
-        (("--since", "last week"), "invalid --since 'last week'"),
+        (("--since", "last week"), "invalid value for '--since': invalid --since 'last week'"),
+        (("--since", "²d"), "invalid --since '²d'"),
+        (("--since", "9" * 5000 + "d"), "invalid --since '999"),
+        (("--since", "2020-01-01"), "--since '2020-01-01' is more than a year back"),
+        (("--until", "2026-02-30"), "invalid value for '--until': invalid --until date '2026-02-30'"),
         (("--since", "2026-11-25", "--until", "2026-11-20"), "the window is empty"),
         (("--rotation", "--since", "7d"), "--rotation picks the window"),
         (("--group", "nonesuch"), "or all, for the whole desk"),
@@ -197,7 +201,7 @@ def test_the_cache_is_private_and_a_second_run_uses_it(cli: Invoke, seeded: Desk
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
     second = cli("--sandbox", "stats", "--group", "all")
     assert second.stdout == first.stdout
-    assert "metric events: 14 day(s) from the cache, 1 read in 1 request(s)" in second.stderr
+    assert "metric events: 14 day(s) from the cache, 1 read in 1 page(s)" in second.stderr
 
 
 def test_the_readmes_markdown_is_the_seeded_weeks(cli: Invoke, seeded: Desk) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
 from tests.seed_names import ME, SEED
@@ -85,10 +87,27 @@ def test_unknown_ticket_and_bad_id(cli: Invoke) -> None:
 
 
 def test_a_ticket_url_works_as_an_id(cli: Invoke) -> None:
-    result = cli(
-        "--sandbox", "ticket", "show", f"https://govpress.zendesk.com/agent/tickets/{SEED.mine_on_hold}", "--json"
-    )
+    url = f"https://sandbox.zendesk.invalid/agent/tickets/{SEED.mine_on_hold}"  # the desk's own, as listed
+    result = cli("--sandbox", "ticket", "show", url, "--json")
     assert result.json()[0]["id"] == SEED.mine_on_hold
+    assert result.json()[0]["url"] == url
+
+
+def test_a_ticket_url_on_another_host_is_refused_before_any_request(cli: Invoke) -> None:
+    result = cli("--sandbox", "ticket", "show", f"https://evil.example/agent/tickets/{SEED.mine_on_hold}")
+    assert result.code == 2
+    assert result.stderr == (
+        f"error: 'https://evil.example/agent/tickets/{SEED.mine_on_hold}' is a ticket on evil.example, not on "
+        "this desk (sandbox.zendesk.invalid) (give the number, or a URL on sandbox.zendesk.invalid)\n"
+    )  # one line, and the sandbox was never opened: no request was made
+
+
+@pytest.mark.parametrize("ticket", ["9" * 5000, "99999999999999999999"])
+def test_ticket_ids_beyond_64_bits_are_refused_before_any_request(cli: Invoke, ticket: str) -> None:
+    result = cli("--sandbox", "ticket", "show", ticket)
+    assert result.code == 2
+    assert result.stderr.endswith("is out of range (Zendesk ids are at most 9223372036854775807)\n")
+    assert len(result.stderr.splitlines()) == 1  # the sandbox was never opened: no request was made
 
 
 class TestSuspended:

@@ -71,14 +71,14 @@ class TestStatus:
         self, cli: Invoke, desk: Desk, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         assert cli("--sandbox", "ticket", "status", SEED.mine_open, "solved").code == 2  # off a terminal: needs --yes
-        monkeypatch.setattr(output, "_isatty", lambda stream: True)
-        declined = cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="n\n")
-        assert declined.code == 1
-        assert "reopens solved tickets" in declined.stderr and "believed-solved" in declined.stderr
-        assert desk.ticket(SEED.mine_open)["status"] == "open"
-        assert cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="y\n").code == 0
-        assert desk.ticket(SEED.mine_open)["status"] == "solved"
-        monkeypatch.undo()
+        with monkeypatch.context() as terminal:  # only the terminal goes back after: never the isolation
+            terminal.setattr(output, "_isatty", lambda stream: True)
+            declined = cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="n\n")
+            assert declined.code == 1
+            assert "reopens solved tickets" in declined.stderr and "believed-solved" in declined.stderr
+            assert desk.ticket(SEED.mine_open)["status"] == "open"
+            assert cli("--sandbox", "ticket", "status", SEED.mine_open, "solved", input="y\n").code == 0
+            assert desk.ticket(SEED.mine_open)["status"] == "solved"
         scripted = cli("--sandbox", "ticket", "status", SEED.mine_open_with_card, "solved", "--yes")
         assert scripted.code == 0 and "the team marks work done with `believed-solved`" in scripted.stderr
 
@@ -122,3 +122,35 @@ class TestAssign:
         result = cli("--sandbox", "ticket", "assign", SEED.unassigned_2nd_line, "nobody@govpress.example", "--yes")
         assert result.code == 2 and "no Zendesk agent with email nobody@govpress.example" in result.stderr
         assert cli("--sandbox", "ticket", "assign", SEED.unassigned_2nd_line, "priya", "--yes").code == 2
+
+
+class TestTheResultIsWhatZendeskAnswered:
+    """Custom statuses switched off inside the metadata cache window: the cached "Pending believed
+    solved" id is ignored by Zendesk. The result says what the ticket shows, and the change is
+    planned again with fresh metadata: Pending plus the tag."""
+
+    def test_one_ticket(self, cli: Invoke, desk: Desk) -> None:
+        assert cli("--sandbox", "ticket", "status", SEED.mine_open, "believed-solved", "--dry-run").code == 0
+        desk.settings(custom_statuses=False)  # after the statuses were cached
+        result = cli("--sandbox", "ticket", "status", SEED.mine_open, "believed-solved", "--yes")
+        assert result.code == 0, result.stderr
+        ticket = desk.ticket(SEED.mine_open)
+        assert ticket["status"] == "pending" and "believed_solved" in ticket["tags"]
+        shown = f"✓ #{SEED.mine_open} updated: status: Open → Pending (believed solved, tag believed_solved)"
+        assert shown in result.stderr
+        assert "→ Pending believed solved" not in result.stderr.split("✓")[-1]
+        assert "planned again: the account changed since its metadata was cached" in result.stderr
+        assert "custom statuses switched off" in result.stderr
+
+    def test_several_tickets(self, cli: Invoke, desk: Desk) -> None:
+        ids = (SEED.mine_open, SEED.mine_open_with_card)
+        assert cli("--sandbox", "ticket", "status", *ids, "believed-solved", "--dry-run").code == 0
+        desk.settings(custom_statuses=False)
+        result = cli("--sandbox", "ticket", "status", *ids, "believed-solved", "--yes", "--json")
+        assert result.code == 0, result.stderr
+        for record in result.json():
+            assert record["result"] == "updated"
+            assert "status: Open → Pending (believed solved, tag believed_solved)" in record["changes"]
+        for ticket_id in ids:
+            ticket = desk.ticket(ticket_id)
+            assert ticket["status"] == "pending" and "believed_solved" in ticket["tags"]

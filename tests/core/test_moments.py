@@ -1,6 +1,6 @@
 """`--since` and `--until`: durations back from now, UTC dates (an `--until` date takes in its whole
-day), date-times; everything else a usage error that says the forms. Parametrised over many
-values, as a property test would (hypothesis is not a dependency)."""
+day), date-times, at most a year back; everything else a usage error that says the forms. The
+exact values here; "a value or a usage error" over any text is in test_parsers_property.py."""
 
 from __future__ import annotations
 
@@ -81,3 +81,14 @@ def test_anything_else_is_a_usage_error_naming_the_option_and_the_forms(text: st
             parse(text, NOW)
         assert option in caught.value.message
         assert "2026-11-19" in (caught.value.hint or "")
+
+
+def test_a_year_back_at_most_and_any_day_ahead() -> None:
+    assert parse_since("52w", NOW) == NOW - timedelta(weeks=52)
+    assert parse_since("365d", NOW) == NOW - timedelta(days=365)
+    for text in ("53w", "366d", "2025-11-25", "0001-01-01"):
+        with pytest.raises(UsageError) as caught:
+            parse_since(text, NOW)
+        assert "--since" in caught.value.message and "year" in f"{caught.value.message} {caught.value.hint}"
+    assert parse_until("9999-12-31", NOW) == datetime.max.replace(tzinfo=UTC)  # its whole day: to the last moment
+    assert parse_until("2027-06-01", NOW) == datetime(2027, 6, 2, tzinfo=UTC)  # the window stops at now later

@@ -134,3 +134,16 @@ def test_breaching_within_window() -> None:
 
 def test_priority_rank() -> None:
     assert [priority_rank(p) for p in ("urgent", "high", "normal", "low", None, "weird")] == [0, 1, 2, 3, 4, 4]
+
+
+def test_a_tickets_metrics_in_sla_order_breached_first() -> None:
+    from govpress_support.core.sla import metrics_in_order
+
+    ownership = SlaMetric("group_ownership_time", "active", at(239))
+    reply = SlaMetric("next_reply_time", "breached", at(-20))
+    update = SlaMetric("periodic_update_time", "active", at(30))
+    paused = SlaMetric("pausable_update_time", "paused", None)
+    done = SlaMetric("first_reply_time", "achieved", None)
+    ordered = metrics_in_order([done, ownership, paused, reply, update], NOW)
+    assert ordered == [reply, update, ownership, paused, done]
+    assert metrics_in_order(None, NOW) == []

@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.proxy import Proxy, Rule
+
 COMMAND = Path(sys.executable).parent / "govpress-support"
 
 # Short waits so fault tests stay fast; the defaults stay as real as the API. Ten retries are
@@ -135,8 +137,7 @@ RunCli = Callable[..., Run]
 @pytest.fixture
 def run_cli(tmp_path: Path) -> RunCli:
     """Run the installed command against a server, with fast retries and its own state dir."""
-    config = tmp_path / "cli-config.toml"
-    config.write_text(FAST_RETRIES.format(max_retries=10))
+    (tmp_path / "cli-config.toml").write_text(FAST_RETRIES.format(max_retries=10))
 
     def run(
         server: Server | None,
@@ -146,25 +147,79 @@ def run_cli(tmp_path: Path) -> RunCli:
         timeout: float = 120,
         max_retries: int | None = None,
     ) -> Run:
-        settings = config
-        if max_retries is not None:
-            settings = tmp_path / f"cli-config-{max_retries}.toml"
-            settings.write_text(FAST_RETRIES.format(max_retries=max_retries))
-        base = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
-        }
-        full = {
-            **base,
-            "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
-            "GOVPRESS_SUPPORT_CONFIG": str(settings),
-            **(server.env if server else {}),
-            **(env or {}),
-        }
+        full = cli_environment(tmp_path, server, env, max_retries=max_retries)
         done = subprocess.run(
             [str(COMMAND), *args], env=full, input=input, capture_output=True, text=True, timeout=timeout
         )
+        assert "unexpected failure" not in done.stderr, done.stderr  # only a bug gets there
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+def cli_environment(
+    tmp_path: Path, server: Server | None, env: Mapping[str, str] | None = None, *, max_retries: int | None = None
+) -> dict[str, str]:
+    """The environment `run_cli` and `start_cli` run the command in: this test's CLI state dir and
+    config (fast retries), the server's URLs and credentials, then `env`."""
+    settings = tmp_path / "cli-config.toml"
+    if max_retries is not None:
+        settings = tmp_path / f"cli-config-{max_retries}.toml"
+    if not settings.exists():
+        settings.write_text(FAST_RETRIES.format(max_retries=10 if max_retries is None else max_retries))
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
+    }
+    return {
+        **base,
+        "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
+        "GOVPRESS_SUPPORT_CONFIG": str(settings),
+        **(server.env if server else {}),
+        **(env or {}),
+    }
+
+
+StartCli = Callable[..., "subprocess.Popen[str]"]
+
+
+@pytest.fixture
+def start_cli(tmp_path: Path) -> Iterator[StartCli]:
+    """Start the installed command in the background, as `run_cli` would run it (same state dir
+    and config): `start_cli(server, *args)`, its stderr a pipe to read as it goes. Killed after the
+    test if still running."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(server: Server | None, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            [str(COMMAND), *args],
+            env=cli_environment(tmp_path, server, env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=30)
+
+
+MakeProxy = Callable[[Server, Rule], Proxy]
+
+
+@pytest.fixture
+def proxy() -> Iterator[MakeProxy]:
+    """A proxy in front of a served sandbox: `proxy(server, rule)` (tests/e2e/proxy.py); stopped
+    after the test. Point the CLI at it with `env=made.environment(server.env)`."""
+    made: list[Proxy] = []
+
+    def start(server: Server, rule: Rule) -> Proxy:
+        made.append(Proxy(server.url, rule).start())
+        return made[-1]
+
+    yield start
+    for item in made:
+        item.stop()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.desk import Desk, DeskAt
 from tests.e2e.conftest import RunCli, Serve, Server
-from tests.seed_names import BACKLOG, SECOND_LINE
+from tests.seed_names import BACKLOG, SECOND_LINE, SEED
 
 
 def new_ticket(desk: Desk) -> int:
@@ -70,7 +70,7 @@ def test_missing_with_server_errors_then_a_rerun_finishes_without_duplicates(
     the end every ticket has exactly one card and one note."""
     server = serve("--error-share", "0.25", "--seed", os.environ.get("CARD_FAULT_SEED", "1"))
     server.faults(error_share=0.0)
-    wanted = missing(run_cli, server)
+    wanted = [i for i in missing(run_cli, server) if i != SEED.believed_solved]  # left out: about to solve itself
     assert len(wanted) >= 8
     server.faults(error_share=0.25)
     server.reset_stats()
@@ -87,7 +87,7 @@ def test_missing_with_server_errors_then_a_rerun_finishes_without_duplicates(
     server.faults(error_share=0.0)
     second = run_cli(server, "card", "create", "--missing", "--join", "--yes", "--json")
     assert second.code == 0, second.stderr
-    assert missing(run_cli, server) == []
+    assert missing(run_cli, server) == [SEED.believed_solved]
     desk = desk_at(server.url)
     cards = desk.cards()
     for ticket_id in wanted:
@@ -150,6 +150,5 @@ def test_trello_errors_in_plain_text_and_json(serve: Serve, run_cli: RunCli, des
     )
     assert limited.code == 1
     assert limited.stderr.strip().splitlines()[-1] == (
-        "error: Trello is still rate limiting after 0 retries over 0s (429: Rate limit exceeded) "
-        "(wait a minute and try again)"
+        "error: Trello is still rate limiting (429: Rate limit exceeded) (wait a minute and try again)"
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from govpress_support import __version__
-from tests.e2e.conftest import COMMAND, RunCli, Serve
+from tests.e2e.conftest import COMMAND, MakeProxy, RunCli, Serve
+from tests.e2e.proxy import Seen
 
 
 def test_version_and_help(run_cli: RunCli) -> None:
@@ -107,6 +110,56 @@ def test_debug_log_redacts_every_secret(serve: Serve, run_cli: RunCli) -> None:
         assert secret not in result.stdout
 
 
+def _echo_credentials(seen: Seen) -> tuple[int, str, bytes] | None:
+    """A gateway that refuses every API request and quotes the credentials it saw: the Basic
+    value, what it decodes to, and Trello's key and token, each bare (no header names around them
+    for a pattern to catch)."""
+    auth = seen.headers.get("Authorization", "")
+    echoed: list[str] = []
+    if auth.startswith("Basic "):
+        value = auth.removeprefix("Basic ")
+        echoed += [value, base64.b64decode(value).decode()]
+    echoed += re.findall(r'oauth_(?:consumer_key|token)="([^"]*)"', auth)
+    if not echoed:
+        return None
+    body = json.dumps({"error": "BadGateway", "description": "upstream refused " + " ".join(echoed)})
+    return 502, "application/json", body.encode()
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug"])
+def test_an_error_body_that_echoes_the_credentials_never_prints_them(
+    serve: Serve, run_cli: RunCli, proxy: MakeProxy, debug: bool
+) -> None:
+    server = serve()
+    gateway = proxy(server, _echo_credentials)
+    token, key, trello = "zz-secret-zendesk-token-zz", "kk-secret-trello-key-kk", "tt-secret-trello-token-tt"
+    env = {**gateway.environment(server.env), "ZENDESK_API_TOKEN": token, "TRELLO_API_KEY": key, "TRELLO_TOKEN": trello}
+    basic = base64.b64encode(f"sam.okafor@govpress.example/token:{token}".encode()).decode()
+    flags = ["--debug"] if debug else []
+    zendesk = run_cli(None, *flags, "queue", env=env, max_retries=0)
+    board = run_cli(None, *flags, "weekly-tasks", env=env, max_retries=0)
+    assert gateway.answered, "the gateway never echoed anything"
+    assert zendesk.code == 1 and "error: Zendesk failed with HTTP 502: upstream refused ***" in zendesk.stderr
+    assert board.code == 1 and "error: Trello failed with HTTP 502: upstream refused ***" in board.stderr
+    for result in (zendesk, board):
+        for secret in (token, basic, key, trello):
+            assert secret not in result.stdout + result.stderr
+
+
+def test_an_error_body_with_escape_sequences_is_shown_not_obeyed(
+    serve: Serve, run_cli: RunCli, proxy: MakeProxy
+) -> None:
+    hostile = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202e gateway down"
+    body = json.dumps({"error": "BadGateway", "description": hostile}).encode()
+    server = serve()
+    gateway = proxy(server, lambda seen: (502, "application/json", body))
+    result = run_cli(None, "queue", env=gateway.environment(server.env), max_retries=0)
+    assert result.code == 1
+    line = result.stderr.strip().splitlines()[-1]
+    shown = "␛]0;pwned␇␛[2J\ufffd31m\ufffd gateway down"
+    assert line == f"error: Zendesk failed with HTTP 502: {shown} (try again in a moment)"
+
+
 def test_unreachable_host_exit_1_names_the_host(run_cli: RunCli) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -159,7 +212,7 @@ def test_a_429_that_never_ends(serve: Serve, run_cli: RunCli, tmp_path: Path) ->
     config.write_text("[http]\nmax_retries = 3\nbackoff = 0.01\n")
     result = run_cli(server, "queue", env={"GOVPRESS_SUPPORT_CONFIG": str(config)})
     assert result.code == 1
-    assert "Zendesk is still rate limiting after 3 retries" in result.stderr
+    assert "Zendesk is still rate limiting after 4 tries over " in result.stderr
     assert "wait a minute and try again" in result.stderr
     assert server.stats()["faults"]["rate_limit"] == 4
 
@@ -178,6 +231,24 @@ def test_ctrl_c_mid_request_exits_130(serve: Serve, tmp_path: Path) -> None:
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=20)
     assert process.returncode == 130
-    assert err.strip().endswith("error: interrupted (nothing half-written: journaled work resumes with --resume)")
+    assert err.strip().splitlines()[-1] == "error: interrupted"  # queue has no --resume: no hint of one
     assert out == ""
     assert "Traceback" not in err
+
+
+def test_one_person_per_run_against_a_served_sandbox(serve: Serve, run_cli: RunCli) -> None:
+    """The environment `sandbox serve` prints is Sam's; with ZENDESK_EMAIL set to Tom, Trello and
+    "you" on the rota are Tom too, as with --sandbox."""
+    server = serve()
+    as_tom = {"ZENDESK_EMAIL": "tom.hughes@govpress.example"}
+    doctor = run_cli(server, "doctor", "--json", env=as_tom)
+    checks = {c["name"]: c for c in doctor.json()}
+    assert checks["Zendesk login"]["detail"].startswith("Tom Hughes <tom.hughes@govpress.example>")
+    assert (checks["Trello login"]["ok"], checks["Trello login"]["detail"]) == (True, "Tom Hughes (@tomhughes)")
+
+    start = run_cli(server, "start-rotation", "--dry-run", "--json", env=as_tom)
+    data = start.json()
+    assert data["me"]["email"] == "tom.hughes@govpress.example"
+    assert data["previous"] == {"name": "Sam Okafor", "email": "sam.okafor@govpress.example", "source": "rota"}
+    [copy] = [p["description"] for p in data["planned"] if p["kind"] == "copy_template"]
+    assert "as 'Add Tom Hughes to the support rota', assigned to you" in copy

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.desk import Desk, DeskAt
-from tests.e2e.conftest import COMMAND, RunCli, Serve, Server
-from tests.handover_checks import assert_handed_over, give_sam
+from tests.e2e.conftest import COMMAND, MakeProxy, RunCli, Serve, Server
+from tests.e2e.proxy import Seen, path_of
+from tests.handover_checks import assert_handed_over, assert_still_sams, give_sam
+from tests.seed_names import SAM, SECOND_LINE_NAME, TOM
 
 COUNT = 120
 GENERAL = "Handed over at the end of my rotation: ask me on Slack."
@@ -152,3 +154,48 @@ def test_editor_exit_status_aborts(serve: Serve, run_cli: RunCli, tmp_path: Path
     assert f"error: the editor failed ({sys.executable} -c 'raise SystemExit({code})': Editing failed)" in done.stderr
     assert "nothing was sent" in done.stderr
     assert server.stats()["requests"].get("PUT /api/v2/tickets/update_many", 0) == 0
+
+
+class RefuseUpdateMany:
+    """A gateway in front of Zendesk that answers 503 to every bulk update while `on`."""
+
+    on = True
+
+    def __call__(self, seen: Seen) -> tuple[int, str, bytes] | None:
+        bulk = path_of(seen).endswith(("/tickets/update_many", "/tickets/update_many.json"))
+        if self.on and seen.method == "PUT" and bulk:
+            return 503, "text/html", b"<html><title>503 Service Unavailable</title></html>"
+        return None
+
+
+def test_updates_that_keep_failing_lose_no_assignment_and_resume_finishes(
+    serve: Serve, run_cli: RunCli, desk_at: DeskAt, proxy: MakeProxy
+) -> None:
+    """Every bulk update answered 503: the run stops unfinished (exit 3, with the --resume hint,
+    no crash), every ticket stays Sam's and Sam stays in 2nd line (removing him would make Zendesk
+    unassign them all); a resume under the same failure does the same; once Zendesk answers again
+    the resume finishes, each ticket moved once with its note once."""
+    server, desk, ids = setup(serve, desk_at)
+    refuse = RefuseUpdateMany()
+    gateway = proxy(server, refuse)
+    env = gateway.environment(server.env)
+    second_line = desk.group_id(SECOND_LINE_NAME)
+
+    first = run_cli(None, "handover", "--to", TOM.email, "--note", GENERAL, "--no-notes", "--yes", env=env)
+    assert first.code == 3, first.stderr
+    assert "not handed over yet: #" in first.stderr and "--resume" in first.stderr
+    assert "unexpected" not in first.stderr and "Traceback" not in first.stderr
+    assert gateway.answered, "the gateway refused nothing"
+    assert_still_sams(desk, ids)
+    assert SAM.id in desk.members(second_line)
+
+    again = run_cli(None, "handover", "--resume", env=env)
+    assert again.code == 3, again.stderr
+    assert "--resume" in again.stderr
+    assert_still_sams(desk, ids)
+    assert SAM.id in desk.members(second_line)
+
+    refuse.on = False  # the same desk (its URL is the journal's), answering again
+    finished = run_cli(None, "handover", "--resume", env=env)
+    assert finished.code == 0, finished.stderr
+    assert_handed_over(desk, ids, general=GENERAL)

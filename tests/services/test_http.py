@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +16,7 @@ from govpress_support.core.errors import (
     AuthError,
     ConflictError,
     ExitCode,
+    Interrupted,
     NetworkError,
     NotFoundError,
     RateLimitedError,
@@ -26,7 +30,7 @@ from govpress_support.services.http import (
     retry_after,
     retry_delay,
 )
-from tests.support import FakeSleep
+from tests.support import FakeClock, FakeSleep
 
 SERVICE = ServiceInfo("Zendesk", "run `govpress-support auth login zendesk`")
 POLICY = RetryPolicy(max_retries=4, max_total_wait=30.0, backoff=0.5, max_backoff=8.0)
@@ -76,17 +80,16 @@ class TestRetryDecisions:
         assert delay(Attempt(429, {"Retry-After": "5"}), waited=25.0) == 5.0
 
 
-def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: object) -> tuple[HttpClient, FakeSleep]:
+def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> tuple[HttpClient, FakeSleep]:
     sleep = FakeSleep()
+    options: dict[str, Any] = {"retry": POLICY, "sleep": sleep, **kwargs}
     http = HttpClient(
         SERVICE,
         "https://govpress.zendesk.com",
         transport=httpx.MockTransport(handler),
-        retry=POLICY,
-        sleep=sleep,
         rng=random.Random(3),
         redactor=Redactor(),
-        **kwargs,  # type: ignore[arg-type]
+        **options,
     )
     return http, sleep
 
@@ -187,16 +190,201 @@ class TestRequests:
             http.get_json("api/v2/users/me")
         assert "HTML page titled 'Sign in'" in caught.value.message
 
-    def test_unreachable_host_is_named(self) -> None:
+    def test_unreachable_host_is_named_with_its_likely_cause(self) -> None:
         def handler(request: httpx.Request) -> httpx.Response:
             raise httpx.ConnectError("[Errno 111] Connection refused")
 
         http, sleep = client(handler)
         with pytest.raises(NetworkError) as caught:
             http.get_json("api/v2/users/me")
-        assert "govpress.zendesk.com" in caught.value.message
-        assert "connection refused" in caught.value.message
+        assert caught.value.one_line() == (
+            "cannot reach Zendesk at govpress.zendesk.com: connection refused after 2 tries over 0 s "
+            "(nothing is listening there: check the URL and port)"
+        )
+        assert sleep.calls == [0.5], "refused before the host ever answered: one quick retry"
+
+    def test_a_refused_connection_after_the_host_answered_gets_the_usual_retries(self) -> None:
+        answers = iter([httpx.Response(200, json={"ok": True})])
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            found = next(answers, None)
+            if found is None:
+                raise httpx.ConnectError("[Errno 111] Connection refused")  # restarting
+            return found
+
+        http, sleep = client(handler)
+        http.get_json("api/v2/users/me")
+        with pytest.raises(NetworkError, match="connection refused"):
+            http.get_json("api/v2/users/me")
         assert len(sleep.calls) == POLICY.max_retries
+
+    @pytest.mark.parametrize(
+        ("error", "said"),
+        [
+            (httpx.ConnectError("[Errno -2] Name or service not known"), "host not found"),
+            (
+                httpx.ConnectError("[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"),
+                "TLS handshake failed",
+            ),
+            (httpx.RemoteProtocolError("illegal status line: bytearray(b'\\x15\\x03')"), "not an HTTP answer"),
+        ],
+    )
+    def test_dns_tls_and_protocol_failures_get_one_quick_retry(self, error: Exception, said: str) -> None:
+        calls: list[int] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(1)
+            raise error
+
+        http, sleep = client(handler)
+        with pytest.raises(NetworkError) as caught:
+            http.get_json("api/v2/users/me")
+        assert len(calls) == 2 and sleep.calls == [0.5]
+        assert caught.value.message.startswith(f"cannot reach Zendesk at govpress.zendesk.com: {said} after 2 tries")
+        assert caught.value.hint
+
+    def test_a_dropped_connection_is_still_transient(self) -> None:
+        def handler(request: httpx.Request) -> httpx.Response:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+
+        http, sleep = client(handler)
+        with pytest.raises(NetworkError, match="connection failed"):
+            http.get_json("api/v2/users/me")
+        assert len(sleep.calls) == POLICY.max_retries
+
+
+class TestDeadline:
+    """One deadline per request: every attempt and every wait inside it (a fake clock moved by
+    the fake sleeps and by each attempt's pretended duration)."""
+
+    def test_retries_stop_at_the_deadline_and_say_what_was_tried(self) -> None:
+        clock = FakeClock()
+        calls: list[float] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(clock())
+            clock.advance(3.0)  # each attempt takes 3 s to fail
+            return httpx.Response(503, text="Service Unavailable")
+
+        policy = RetryPolicy(max_retries=10, max_total_wait=1000.0, backoff=2.0, max_backoff=4.0, deadline=20.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock)
+        with pytest.raises(ApiError) as caught:
+            http.get_json("api/v2/groups")
+        assert clock() <= 20.0
+        assert len(calls) < policy.max_retries + 1, "the deadline, not the retry count, ended it"
+        assert caught.value.message == (
+            f"Zendesk failed with HTTP 503 after {len(calls)} tries over {clock():.0f} s, stopped at the 20 s "
+            "deadline: Service Unavailable"
+        )
+
+    def test_each_attempt_gets_at_most_what_the_deadline_leaves(self) -> None:
+        clock = FakeClock()
+        timeouts: list[dict[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            timeouts.append(request.extensions["timeout"])
+            clock.advance(request.extensions["timeout"]["read"])
+            raise httpx.ReadTimeout("timed out")
+
+        policy = RetryPolicy(max_retries=6, backoff=0.5, deadline=12.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock, timeout=5.0, connect_timeout=2.0)
+        with pytest.raises(NetworkError) as caught:
+            http.get_json("api/v2/groups")
+        assert timeouts[0] == {"connect": 2.0, "read": 5.0, "write": 5.0, "pool": 5.0}
+        assert timeouts[-1]["read"] < 5.0, "the last attempt was cut to the time left"
+        assert clock() <= 12.0
+        assert caught.value.message.startswith(
+            f"cannot reach Zendesk at govpress.zendesk.com: no answer in time after {len(timeouts)} tries"
+        )
+        assert caught.value.message.endswith("stopped at the 12 s deadline")
+
+    def test_a_rate_limit_waits_past_the_deadline_only_as_far_as_the_requests_policy_allows(self) -> None:
+        """A documented limit whose window is longer than the deadline leaves (Zendesk's incremental
+        exports: a minute) may wait beyond it by the policy's `limit_wait`, said as every long
+        wait is; a request without it stops at the deadline."""
+        clock = FakeClock()
+        answers: list[httpx.Response] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            answers.append(httpx.Response(429, headers={"Retry-After": "50"}))
+            return answers[-1] if len(answers) < 4 else httpx.Response(200, json={"ok": True})
+
+        told: list[str | None] = []
+        policy = RetryPolicy(max_retries=6, max_total_wait=30.0, deadline=60.0)
+        http, _ = client(
+            handler, retry=policy, sleep=clock.sleep, clock=clock, on_wait=lambda w: told.append(w and str(w))
+        )
+        with pytest.raises(RateLimitedError) as caught:
+            http.get_json("api/v2/incremental/ticket_events")
+        assert clock.sleeps == [] and len(answers) == 1  # 50 s is past max_total_wait: given up at once
+        assert caught.value.exit_code is ExitCode.ERROR
+
+        answers.clear()
+        patient = replace(policy, limit_wait=200.0)
+        response = http.request("GET", "api/v2/incremental/ticket_events", policy=patient)
+        assert response.status_code == 200 and clock.sleeps == [50.0, 50.0, 50.0]
+        assert clock() == 150.0, "well past the 60 s deadline, within the 200 s the limit may add"
+        assert told == ["Zendesk rate limit: waiting 50 s (try 2 of 7)", None] + [
+            f"Zendesk rate limit: waiting 50 s (try {n} of 7)" if i == 0 else None for n in (3, 4) for i in (0, 1)
+        ]
+
+    def test_limit_wait_never_stretches_the_deadline_for_a_server_that_does_not_answer(self) -> None:
+        clock = FakeClock()
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            clock.advance(request.extensions["timeout"]["read"])
+            raise httpx.ReadTimeout("timed out")
+
+        policy = RetryPolicy(max_retries=6, backoff=0.5, deadline=12.0, limit_wait=300.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock, timeout=5.0)
+        with pytest.raises(NetworkError) as caught:
+            http.get_json("api/v2/incremental/ticket_events")
+        assert clock() <= 12.0 and caught.value.message.endswith("stopped at the 12 s deadline")
+
+    def test_cancel_ends_a_wait_at_once_and_no_try_follows(self) -> None:
+        calls: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(request.url.path)
+            return httpx.Response(429, headers={"Retry-After": "50"})
+
+        http = HttpClient(SERVICE, "https://govpress.zendesk.com", transport=httpx.MockTransport(handler))
+        threading.Timer(0.05, http.cancel).start()  # its own wait: 50 s, unless cancelled (the test would hang)
+        with pytest.raises(Interrupted) as caught:
+            http.get_json("api/v2/incremental/ticket_events")
+        assert calls == ["/api/v2/incremental/ticket_events"] and caught.value.exit_code is ExitCode.INTERRUPTED
+        with pytest.raises(Interrupted):
+            http.get_json("api/v2/groups")
+        assert len(calls) == 1, "nothing more is sent once the run is stopped"
+
+
+class TestLongWaits:
+    def test_a_long_wait_is_told_while_it_lasts_and_a_short_one_is_not(self) -> None:
+        answers = iter(
+            [
+                httpx.Response(429, headers={"Retry-After": "1"}),
+                httpx.Response(429, headers={"Retry-After": "10"}),
+            ]
+        )
+        told: list[str | None] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            return next(answers, httpx.Response(200, json={}))
+
+        http, sleep = client(handler, on_wait=lambda wait: told.append(None if wait is None else str(wait)))
+        http.get_json("1/boards/x/cards")
+        assert sleep.calls == [1.0, 10.0]
+        assert told == ["Zendesk rate limit: waiting 10 s (try 3 of 5)", None]
+
+    def test_a_5xx_wait_names_the_status(self) -> None:
+        answers = iter([httpx.Response(503, headers={"Retry-After": "5"})])
+        told: list[str | None] = []
+        http, _ = client(
+            lambda r: next(answers, httpx.Response(200, json={})),
+            on_wait=lambda wait: told.append(None if wait is None else str(wait)),
+        )
+        http.get_json("api/v2/groups")
+        assert told == ["Zendesk: HTTP 503: waiting 5 s (try 2 of 5)", None]
 
     def test_debug_log_never_shows_secrets(self) -> None:
         lines: list[str] = []

@@ -1,8 +1,9 @@
 """The metric events client against the sandbox: the time-based export paged to its end with the
-repeated second dropped, 403 for an agent, the 10-a-minute limit waited out (each wait said, all
-of them bounded); the ticket events the same way, each update's changes with the values they
-replaced; ticket audits as group, status and assignee changes; tickets with their metric sets,
-read again where an endpoint left them out; and the readers of each shape."""
+repeated second dropped, 403 for an agent, the 10-a-minute limit waited out by the HTTP layer
+(each wait said through its `on_wait`, bounded by the page's policy); the ticket events the same
+way, each update's changes with the values they replaced; ticket audits as group, status and
+assignee changes; tickets with their metric sets, read again where an endpoint left them out;
+and the readers of each shape."""
 
 from __future__ import annotations
 
@@ -16,15 +17,16 @@ import httpx
 import pytest
 
 from govpress_support.core import config, timeutil
-from govpress_support.core.errors import ExitCode, RateLimitedError
+from govpress_support.core.errors import ExitCode, Interrupted, RateLimitedError
 from govpress_support.services import zendesk_json as read
 from govpress_support.services.connect import Clients
-from govpress_support.services.http import HttpClient, RetryPolicy, ServiceInfo
+from govpress_support.services.http import HttpClient, RetryPolicy, ServiceInfo, Wait
 from govpress_support.services.zendesk import ZendeskClient
-from govpress_support.services.zendesk_metrics import Cancelled, EventsForbidden, ZendeskMetrics, unique
+from govpress_support.services.zendesk_metrics import EXPORT_LIMIT_WAIT, EventsForbidden, ZendeskMetrics, unique
 from tests.desk import Desk
 from tests.sandbox.conftest import START, Clock
 from tests.seed_names import FIRST_LINE, PRIYA, SECOND_LINE, SEED, TRIAGE
+from tests.support import FakeClock
 
 NOW = START
 EVENTS = "/api/v2/incremental/ticket_metric_events"
@@ -39,6 +41,15 @@ def clock() -> Clock:
 
 def sleeper(clock: Clock) -> Callable[[float], None]:
     return lambda seconds: clock.advance(seconds=seconds)
+
+
+def waits_said(clients: Clients, clock: Clock) -> list[Wait | None]:
+    """What the clients' HTTP layer tells its `on_wait` (the CLI says it), its waits moving the
+    sandbox's clock instead of sleeping."""
+    told: list[Wait | None] = []
+    clients.zendesk.http.on_wait = told.append
+    clients.zendesk.http.sleep = sleeper(clock)
+    return told
 
 
 def clients_as(state: Path, email: str | None = None) -> Iterator[Clients]:
@@ -89,38 +100,68 @@ def spend_the_minute(clients: Clients) -> None:
 
 def test_the_rate_limit_is_waited_out_and_each_wait_said(admin: Clients, clock: Clock) -> None:
     spend_the_minute(admin)
-    said: list[tuple[float, str]] = []
-    metrics = ZendeskMetrics(admin.zendesk, on_wait=lambda s, why: said.append((s, why)), sleep=sleeper(clock))
+    told = waits_said(admin, clock)
+    metrics = ZendeskMetrics(admin.zendesk)
     page = next(metrics.event_pages(start_of(1)))
     assert page.events
-    assert len(said) == 1 and 0 < said[0][0] <= 60 and "10 incremental export requests a minute" in said[0][1]
-    assert metrics.waited == said[0][0] and metrics.event_requests == 2
-    assert clock.now > NOW
+    [wait] = [w for w in told if w is not None]
+    assert (wait.service, wait.reason, wait.next_try) == ("Zendesk", "rate limit", 2) and 0 < wait.seconds <= 60
+    assert told[-1] is None  # and its end, so the spinner's text goes back
+    assert metrics.event_requests == 1 and clock.now > NOW
 
 
-def test_the_waits_are_bounded(admin: Clients, clock: Clock) -> None:
-    spend_the_minute(admin)
-    slept: list[float] = []
-    metrics = ZendeskMetrics(admin.zendesk, max_wait=5, sleep=slept.append)
+def patient_client(
+    handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock, told: list[Wait | None] | None = None
+) -> ZendeskClient:
+    """A client with the default policy (60 s deadline, 6 retries) on a clock its waits move."""
+    http = HttpClient(
+        ServiceInfo("Zendesk", "login"),
+        "https://govpress.zendesk.com",
+        transport=httpx.MockTransport(handler),
+        sleep=clock.sleep,
+        clock=clock,
+        on_wait=None if told is None else told.append,
+    )
+    return ZendeskClient(http)
+
+
+def refused_for_a_minute(asked: list[str], retry_after: str = "50") -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(429, headers={"Retry-After": retry_after}, json={"error": "APIRateLimitExceeded"})
+
+    return handler
+
+
+def test_a_page_may_wait_for_the_limit_past_the_deadline_but_not_for_ever() -> None:
+    """The limit's window is a minute, more than the 60 s deadline leaves once a wait has begun:
+    an export page may wait `EXPORT_LIMIT_WAIT` beyond it, another request may not."""
+    asked: list[str] = []
+    clock = FakeClock()
+    zendesk = patient_client(refused_for_a_minute(asked), clock)
     with pytest.raises(RateLimitedError) as caught:
+        zendesk.http.get_json("api/v2/incremental/ticket_metric_events", {"start_time": start_of(1)})
+    assert len(asked) == 2 and clock() == 50, "any other request: the deadline ends it"
+    assert caught.value.exit_code is ExitCode.ERROR and "stopped at the 60 s deadline" in caught.value.message
+
+    asked.clear()
+    clock = FakeClock()
+    told: list[Wait | None] = []
+    metrics = ZendeskMetrics(patient_client(refused_for_a_minute(asked), clock, told))
+    with pytest.raises(RateLimitedError):
         next(metrics.event_pages(start_of(1)))
-    assert slept == []  # the wait it was told would pass the bound: none at all
-    assert caught.value.exit_code is ExitCode.ERROR
-    assert "10 requests a minute" in caught.value.message and "cached" in (caught.value.hint or "")
+    assert len(asked) == 7 and clock() == 300 <= EXPORT_LIMIT_WAIT + 60, "every retry, waits past the deadline"
+    assert [str(w) for w in told if w is not None][-1] == "Zendesk rate limit: waiting 50 s (try 7 of 7)"
+    assert metrics.event_requests == 1  # one page asked for
 
 
 def test_a_page_refused_over_and_over_gives_up_even_without_waits() -> None:
     asked: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        asked.append(request.url.path)
-        return httpx.Response(429, headers={"Retry-After": "0"}, json={"error": "APIRateLimitExceeded"})
-
-    said: list[float] = []
-    metrics = ZendeskMetrics(scripted(handler), on_wait=lambda s, _: said.append(s), sleep=lambda _: None)
+    told: list[Wait | None] = []
+    metrics = ZendeskMetrics(patient_client(refused_for_a_minute(asked, "0"), FakeClock(), told))
     with pytest.raises(RateLimitedError):
         next(metrics.event_pages(start_of(1)))
-    assert len(asked) == 20 and said == []  # bounded, and a wait of nothing is not worth saying
+    assert len(asked) == 7 and told == []  # the retries bound it, and a wait of nothing is not worth saying
 
 
 def test_audits_as_changes(admin: Clients, desk: Desk) -> None:
@@ -247,22 +288,22 @@ def test_an_agent_is_refused_the_ticket_events(isolated: Path, clock: Clock, des
 
 def test_the_ticket_events_wait_out_the_limit_the_metric_events_spent(admin: Clients, clock: Clock) -> None:
     spend_the_minute(admin)
-    said: list[float] = []
-    metrics = ZendeskMetrics(admin.zendesk, on_wait=lambda s, _: said.append(s), sleep=sleeper(clock))
+    told = waits_said(admin, clock)
+    metrics = ZendeskMetrics(admin.zendesk)
     assert next(metrics.ticket_event_pages(start_of(1))).events
-    assert len(said) == 1 and metrics.waited == said[0] and metrics.ticket_event_requests == 2
+    assert len([w for w in told if w is not None]) == 1 and metrics.ticket_event_requests == 1
 
 
 def test_cancel_ends_a_wait_for_the_limit_at_once() -> None:
     asked: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        asked.append(request.url.path)
-        return httpx.Response(429, headers={"Retry-After": "60"}, json={"error": "APIRateLimitExceeded"})
-
-    metrics = ZendeskMetrics(scripted(handler))  # its own wait: a minute, unless cancelled (the test would hang)
+    http = HttpClient(
+        ServiceInfo("Zendesk", "login"),
+        "https://govpress.zendesk.com",
+        transport=httpx.MockTransport(refused_for_a_minute(asked, "60")),
+    )
+    metrics = ZendeskMetrics(ZendeskClient(http))  # the HTTP layer's own wait: a minute, unless cancelled
     threading.Timer(0.05, metrics.cancel).start()
-    with pytest.raises(Cancelled):
+    with pytest.raises(Interrupted):
         next(metrics.ticket_event_pages(start_of(1)))
     assert asked == ["/api/v2/incremental/ticket_events"]  # no try after the cancel
 
@@ -299,25 +340,3 @@ def test_the_ticket_event_reader_takes_each_shape() -> None:
         ("group_id", 360003, None, True),
     ]
     assert read.ticket_event({"id": 1, "ticket_id": 2, "child_events": []}) is None  # no time
-
-
-def test_waits_at_the_same_time_count_once_towards_the_bound(clock: Clock) -> None:
-    """The two exports, read side by side, can both be told to wait: the time counts, not each wait."""
-    refused: set[str] = set()
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path not in refused:  # each export: refused once, then a last page
-            refused.add(request.url.path)
-            return httpx.Response(429, headers={"Retry-After": "30"}, json={"error": "APIRateLimitExceeded"})
-        key = "ticket_events" if request.url.path.endswith("/ticket_events") else "ticket_metric_events"
-        return httpx.Response(200, json={key: [], "end_of_stream": True, "end_time": start_of(1), "count": 0})
-
-    at_once = ZendeskMetrics(scripted(handler), sleep=lambda _: None)  # the clock stands still: both wait at once
-    next(at_once.event_pages(start_of(1)))
-    next(at_once.ticket_event_pages(start_of(1)))
-    assert at_once.waited == 30
-    refused.clear()
-    one_after_another = ZendeskMetrics(scripted(handler), sleep=sleeper(clock))
-    next(one_after_another.event_pages(start_of(1)))
-    next(one_after_another.ticket_event_pages(start_of(1)))
-    assert one_after_another.waited == 60

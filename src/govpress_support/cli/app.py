@@ -82,11 +82,38 @@ class RootGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary) for name, (_, summary) in COMMANDS.items()])
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise HintedUsageError(f"no such command {name!r}", f"{hint}see `{PROG} --help`", ctx=ctx)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            if exc.ctx is None and ctx.invoked_subcommand:  # Click's parser names no command
+                raise HintedUsageError(exc.format_message(), f"see `{PROG} {ctx.invoked_subcommand} --help`") from exc
+            raise
         except KeyboardInterrupt:
-            raise Interrupted("interrupted", "nothing half-written: journaled work resumes with --resume") from None
+            rt = ctx.obj
+            resume = rt.resume_command() if isinstance(rt, Runtime) else None
+            hint = f"nothing half-written: `{resume}` finishes the journaled work" if resume else None
+            raise Interrupted("interrupted", hint) from None
+
+
+class HintedUsageError(click.UsageError):
+    """A usage error with the hint its one line ends with."""
+
+    def __init__(self, message: str, hint: str | None, *, ctx: click.Context | None = None):
+        super().__init__(message, ctx)
+        self.hint = hint
 
 
 app = typer.Typer(
@@ -154,24 +181,102 @@ def root(
         sandbox=sandbox or config_module.sandbox_from_env(environ),
         debug=debug,
         environ=environ,
+        config_named=config_module.named_by(environ, config),
     )
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)
 
 
 def _print_error(error: GovPressError) -> None:
-    sys.stderr.write(f"error: {error.one_line()}\n")
+    """The one `error:` line: redacted, and its service text shown, never obeyed."""
+    from govpress_support.cli.output import visible
+    from govpress_support.core.redact import SECRETS
+
+    sys.stderr.write(visible(SECRETS(f"error: {error.one_line()}")) + "\n")
     sys.stderr.flush()
+
+
+def usage_error(error: click.UsageError) -> GovPressError:
+    """Click's own usage errors as the tool's one line: what was wrong, then what to do (a
+    suggestion, where a global option goes, or the command's --help)."""
+    import difflib
+    import re
+
+    ctx = error.ctx
+    see = f"see `{ctx.command_path} --help`" if ctx is not None else f"see `{PROG} --help`"
+    hint: str | None = getattr(error, "hint", None)
+    text = " ".join(_clicks_message(error).split())
+    message = (text[:1].lower() + text[1:]).rstrip(".")
+    unknown_command = re.match(r"No such command '(.+?)'", error.message)
+    if isinstance(error, click.NoSuchOption):
+        name = error.option_name
+        message = f"no such option {name}"
+        root = ctx.find_root() if ctx is not None else None
+        nested = ctx is not None and root is not None and root is not ctx
+        known = [o for c in (ctx, root) if c is not None for p in c.command.params for o in p.opts]
+        close = difflib.get_close_matches(name, known, n=1)
+        meant = close[0] if close else None
+        global_option = _option(root.command, name if name in known else meant or "") if root and nested else None
+        if global_option is not None and ctx is not None:
+            command = ctx.command_path.removeprefix(PROG).strip()
+            value = "" if global_option.is_flag else f" {global_option.metavar or 'VALUE'}"
+            where = f"put it before the command, `{PROG} {max(global_option.opts, key=len)}{value} {command} ...`"
+            said = f"{name} is" if meant in (None, name) else f"did you mean {meant}? It is"
+            hint = f"{said} a global option: {where}"
+        else:
+            hint = f"did you mean {meant}? {see}" if meant else see
+    elif unknown_command and ctx is not None and isinstance(ctx.command, click.Group):
+        name = unknown_command.group(1)
+        message = f"no such command {name!r}"
+        close = difflib.get_close_matches(name, ctx.command.list_commands(ctx), n=1)
+        hint = f"did you mean {close[0]!r}? {see}" if close else see
+    return GovPressError(message, hint or see, exit_code=ExitCode.USAGE)
+
+
+def _clicks_message(error: click.UsageError) -> str:
+    """Click's message, with a bad or missing option named by its flags alone (Click 8.2 adds
+    "(env var: 'None')" to it)."""
+    param = getattr(error, "param", None)
+    if isinstance(param, click.Option) and getattr(error, "param_hint", None) is None:
+        flags = " / ".join(f"'{opt}'" for opt in param.opts)
+        if isinstance(error, click.MissingParameter):
+            return f"missing option {flags}"
+        if isinstance(error, click.BadParameter):
+            return f"invalid value for {flags}: {error.message}"
+    return error.format_message()
+
+
+def _option(command: click.Command, name: str) -> click.Option | None:
+    for param in command.params:
+        if isinstance(param, click.Option) and (name in param.opts or name in param.secondary_opts):
+            return param
+    return None
 
 
 def run(args: Sequence[str]) -> int:
     """Run the app on `args`; return the exit code."""
     debug = "--debug" in args
     try:
-        app(args=list(args), prog_name=PROG)
+        code = app(args=list(args), prog_name=PROG, standalone_mode=False)
+        return code if isinstance(code, int) else 0  # typer.Exit(n) comes back as n
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else int(ExitCode.ERROR))
+    except click.exceptions.NoArgsIsHelpError as exc:
+        exc.show()  # the help, as Click prints it
+        return exc.exit_code
+    except click.UsageError as exc:
+        _print_error(usage_error(exc))
+        return int(ExitCode.USAGE)
+    except click.ClickException as exc:
+        _print_error(GovPressError(" ".join(exc.format_message().split())))
+        return exc.exit_code
+    except click.exceptions.Abort as exc:  # Ctrl-C or end of input while Click itself was reading
+        if isinstance(exc.__context__, EOFError):
+            _print_error(GovPressError("no input: stopped"))
+            return int(ExitCode.ERROR)
+        _print_error(Interrupted("interrupted"))
+        return int(ExitCode.INTERRUPTED)
     except GovPressError as exc:
         if debug:
             _print_traceback()
@@ -193,12 +298,12 @@ def run(args: Sequence[str]) -> int:
             )
         )
         return int(ExitCode.ERROR)
-    return 0
 
 
 def _print_traceback() -> None:
     import traceback
 
+    from govpress_support.cli.output import visible
     from govpress_support.core.redact import SECRETS
 
-    sys.stderr.write(SECRETS(traceback.format_exc()))
+    sys.stderr.write(visible(SECRETS(traceback.format_exc())))

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from govpress_support.cli.output import Column, Output
+    from govpress_support.cli.columns import Column
+    from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.cards.link import CardPlan, CardStepResult
     from govpress_support.workflows.cards.show import LinkedCard
@@ -43,8 +44,9 @@ Safe to run again: a card on the board that already links the ticket (an attachm
 ticket's URL, or a name starting "#<id>") is reused, and what the ticket already has is not
 added twice. A run that made a card but could not update the ticket is completed by the next.
 
---missing makes a card for every ticket in the 2nd line queue that has none. Cards go on 2nd
-line and scoping tickets; others need --force. Adding cards needs membership of the board:
+--missing makes a card for every ticket in the 2nd line queue that has none, but those "Pending
+believed solved" (about to solve themselves; --include-believed-solved adds them). Cards go on
+2nd line and scoping tickets; others need --force. Adding cards needs membership of the board:
 --join joins it first.
 
 Shows the plan, asks on a terminal; --yes when not on one; --dry-run changes nothing.
@@ -111,6 +113,7 @@ def register(root: typer.Typer) -> None:
 
 
 @app.command("create", help=CREATE_HELP)
+@mutating("card create")
 def create_cmd(
     ctx: typer.Context,
     tickets: Annotated[
@@ -136,12 +139,18 @@ def create_cmd(
     join: Annotated[
         bool, typer.Option("--join", help="Join the board first if you are not a member (needed to add cards).")
     ] = False,
+    include_believed_solved: Annotated[
+        bool,
+        typer.Option(
+            "--include-believed-solved",
+            help="With --missing, tickets Pending believed solved too (left out: they are about to solve themselves).",
+        ),
+    ] = False,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import UsageError
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.cards import link as cards
 
@@ -151,7 +160,7 @@ def create_cmd(
         raise UsageError("give tickets or --missing, not both")
     if not missing and not tickets:
         raise UsageError("no tickets given", "name them (card create 4012 4013), or use --missing")
-    ids = parse_ticket_refs(tickets) if tickets else []
+    ids = rt.ticket_ids(tickets) if tickets else []
 
     clients = rt.clients
     trello, settings = clients.trello, clients.settings  # no Trello credentials: say so before anything else
@@ -166,7 +175,19 @@ def create_cmd(
                 update(f"fetching the 2nd line queue… {fetched}" + (f" of {total}" if total else ""))
 
             plan = cards.plan_missing(
-                clients.zendesk, trello, settings, destination, now=now(), join=join, on_progress=progress
+                clients.zendesk,
+                trello,
+                settings,
+                destination,
+                now=now(),
+                join=join,
+                include_believed_solved=include_believed_solved,
+                on_progress=progress,
+            )
+        if plan.believed_solved:
+            out.note(
+                f"{plan.believed_solved} ticket(s) {settings.zendesk.believed_solved_status} left out: "
+                "they are about to solve themselves (--include-believed-solved adds them)"
             )
     else:
         with out.status("reading the tickets…"):
@@ -239,7 +260,8 @@ def _question(plan: "CardPlan") -> str:
 
 def _say_nothing_to_do(out: "Output", plan: "CardPlan") -> None:
     if plan.group is not None:
-        out.success(f"every ticket in {plan.group} has a card ({plan.skipped}); nothing to do")
+        every = "every other ticket" if plan.believed_solved else "every ticket"
+        out.success(f"{every} in {plan.group} has a card ({plan.skipped}); nothing to do")
         return
     for step in plan.steps:
         url = step.card.short_url if step.card else ""
@@ -285,8 +307,8 @@ def _render_results(out: "Output", results: "Sequence[CardStepResult]", plan: "C
 def _result_columns() -> "list[Column]":
     from rich.text import Text
 
+    from govpress_support.cli.columns import Column
     from govpress_support.cli.common import link_text
-    from govpress_support.cli.output import Column
 
     def action_cell(r: Mapping[str, Any]) -> "RenderableType":
         text, style = ACTION_TEXT.get(r["action"], (r["action"], ""))
@@ -318,12 +340,11 @@ def show_cmd(
 ) -> None:
     from govpress_support.cli.output import Mode
     from govpress_support.core.errors import GovPressError
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.workflows.cards.show import show_cards
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    ids = parse_ticket_refs(tickets)
+    ids = rt.ticket_ids(tickets)
     clients = rt.clients
     trello = clients.trello  # no Trello credentials: say so first
     with out.status("looking for the cards…"):
@@ -402,8 +423,8 @@ def weekly_tasks_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
 def _weekly_columns() -> "list[Column]":
     from rich.text import Text
 
+    from govpress_support.cli.columns import Column
     from govpress_support.cli.common import due_text, link_text
-    from govpress_support.cli.output import Column
     from govpress_support.core.timeutil import now
 
     current = now()

@@ -1,8 +1,11 @@
 """Options and cells that several commands share."""
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+import click
 import typer
 from typer.core import TyperCommand
 
@@ -13,6 +16,75 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (an array o
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not on a terminal.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would change and change nothing.")]
 TicketIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).")]
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def mutating(name: str) -> Callable[[Command], Command]:
+    """For a command that changes the desk: it holds the desk's lock for `name` from its first read
+    to its last write (`Runtime.writing`), so two runs at once cannot both act on what they read;
+    the second stops at once, naming the first (exit 1). Not with `--dry-run`, which writes nothing.
+    The command takes `ctx` (and `dry_run`) by those names."""
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            from govpress_support.cli import runtime
+
+            if not kwargs.get("dry_run"):
+                ctx = kwargs["ctx"] if "ctx" in kwargs else args[0]
+                ctx.with_resource(runtime.get(ctx).writing(name))  # released when the command ends
+            return command(*args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+class Parsed(click.ParamType):  # type: ignore[type-arg,unused-ignore]  # generic from click 8.4
+    """An option's text read by one of core's parsers. Its `UsageError` becomes Click's "invalid
+    value for --option" (exit 2) with the parser's message and hint: the value is checked while
+    the command line is read, before anything is sent."""
+
+    def __init__(self, name: str, parse: Callable[[str], Any]):
+        self.name = name
+        self.parse = parse
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        from govpress_support.core.errors import UsageError
+
+        try:
+            return self.parse(value)
+        except UsageError as exc:
+            error = click.BadParameter(exc.message, ctx=ctx, param=param)
+            error.hint = exc.hint  # type: ignore[attr-defined]  # the one line ends with it
+            raise error from None
+
+
+def _duration(text: str) -> timedelta:
+    from govpress_support.core.timeutil import parse_duration
+
+    return parse_duration(text)
+
+
+def _since(text: str) -> datetime:
+    from govpress_support.core.timeutil import parse_since
+
+    return parse_since(text)
+
+
+def _until(text: str) -> datetime:
+    from govpress_support.core.timeutil import parse_until
+
+    return parse_until(text)
+
+
+DURATION = Parsed("duration", _duration)
+SINCE = Parsed("since", _since)  # a window's start: 7d back from now, a date, a date-time
+UNTIL = Parsed("until", _until)  # its end: a date (its whole day), a date-time, now
 
 
 def optional_value(name: str, default: str) -> type[TyperCommand]:

@@ -41,6 +41,11 @@ def edit_file(path: Path, environ: Mapping[str, str], *, terminal: bool, hint: s
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise GovPressError(f"cannot read back what was written in {path}: {exc.strerror or exc}", hint) from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"what was saved in {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x}): nothing was sent",
+            "save it as UTF-8",
+        ) from None
 
 
 def edit_text(environ: Mapping[str, str], *, terminal: bool, hint: str, name: str) -> str:

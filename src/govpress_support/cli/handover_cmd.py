@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,7 +24,8 @@ HELP = """Hand your unsolved 2nd line tickets to the next engineer, with your no
 2. Notes: your editor ($VISUAL, else $EDITOR, else vim or nano; off a terminal only one you set)
 opens on a template with one section per ticket, in SLA order. What you write under a ticket
 becomes an internal note on it; an empty section adds none. --notes-file FILE reads the same
-format instead; --note TEXT adds one line to every ticket's note. The format: a line '## #<id>'
+format instead; --note TEXT adds one line to every ticket's note (off a terminal --note alone is
+enough: no editor opens). The format: a line '## #<id>'
 opens a ticket's section (the rest of the line is ignored); other lines starting with '#' are
 comments. Text before the first section, or a section for a ticket not being handed over, is an
 error before anything is sent.
@@ -63,6 +64,7 @@ def register(app: typer.Typer) -> None:
     app.command("handover", help=HELP)(handover_cmd)
 
 
+@mutating("handover")
 def handover_cmd(
     ctx: typer.Context,
     to: Annotated[
@@ -73,7 +75,12 @@ def handover_cmd(
         typer.Option("--notes-file", metavar="FILE", help="Notes in the template's format, instead of the editor."),
     ] = None,
     note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="One general line added to every ticket's note.")
+        str | None,
+        typer.Option(
+            "--note",
+            metavar="TEXT",
+            help="One general line added to every ticket's note (off a terminal, enough: no editor opens).",
+        ),
     ] = None,
     no_notes: Annotated[bool, typer.Option("--no-notes", help="No per-ticket notes: do not open the editor.")] = False,
     keep_membership: Annotated[bool, typer.Option("--keep-membership", help="Change no group membership.")] = False,
@@ -90,9 +97,15 @@ def handover_cmd(
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import UsageError
+    from govpress_support.services.state import writable_dir
+    from govpress_support.workflows.handover.plan import journal_dir
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
+    if report is not None:
+        _check_report(report)  # before anything is read or sent
+    if not dry_run:  # the journal makes it resumable: it must be writable before anything is sent
+        writable_dir(journal_dir(rt.state_dir), "the handover journal")
     if resume:
         clashing = [
             name
@@ -199,7 +212,8 @@ def _handover(
     ids = [t.id for t in plan.tickets]
     if notes_text is not None:
         texts = notes.parse(notes_text, ids, source=notes_source or "notes file")
-    elif plan.tickets and not no_notes:
+    elif plan.tickets and not no_notes and (general is None or out.interactive):
+        # Off a terminal a general --note is enough: no editor, nothing more to ask.
         if dry_run:
             out.note("notes: the editor opens when you run this without --dry-run (or pass --notes-file)")
         else:
@@ -227,11 +241,12 @@ def _handover(
     )
     if draft is not None:
         draft.unlink(missing_ok=True)  # the notes are in the journal now
-    _finish(out, result, report)
+    _finish(rt, out, result, report)
 
 
 def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dict[int, str], Path]:
     from govpress_support.cli.editor import edit_file
+    from govpress_support.core.private import private_dir, write_private
     from govpress_support.workflows.handover import notes
     from govpress_support.workflows.handover.journal import new_run_id
     from govpress_support.workflows.handover.plan import journal_dir
@@ -263,10 +278,8 @@ def _edit_notes(rt: "Runtime", out: "Output", plan: "HandoverPlan") -> tuple[dic
         "'## #<id>' lines. Save and quit to see the plan: nothing is sent before you confirm it.",
         "To abort, quit with an error (vi: ':cq'); the file is kept for --notes-file.",
     ]
-    directory = journal_dir(rt.state_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    draft = directory / f"notes-{new_run_id(plan.created_at)}.md"
-    draft.write_text(notes.template(tickets, header), encoding="utf-8")
+    draft = private_dir(journal_dir(rt.state_dir)) / f"notes-{new_run_id(plan.created_at)}.md"
+    write_private(draft, notes.template(tickets, header))
     hint = f"your notes file is {draft}: pass --notes-file {draft}, or --no-notes"
     text = edit_file(draft, rt.environ, terminal=out.interactive, hint=hint)
     try:
@@ -285,7 +298,7 @@ def _show_plan(out: "Output", plan: "HandoverPlan") -> None:
     out.info(f"{plan.group_name}: {len(plan.tickets)} ticket(s), {plan.with_notes} with a note")
     now = plan.created_at
     if plan.tickets and out.stderr_tty:
-        from govpress_support.cli.output import Column
+        from govpress_support.cli.columns import Column
 
         records = [
             {
@@ -341,15 +354,20 @@ def _apply(out: "Output", run: "Callable[[Listener], HandoverResult]") -> "Hando
         return run(Listener(progress=progress, step=out.note))
 
 
-def _finish(out: "Output", result: "HandoverResult", report: Path | None) -> None:
-    from govpress_support.core.errors import PartialFailure
+def _finish(rt: "Runtime", out: "Output", result: "HandoverResult", report: Path | None) -> None:
+    from govpress_support.core.errors import GovPressError, PartialFailure
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.handover.models import to_record
     from govpress_support.workflows.handover.report import render
 
     text = render(result, now())
+    unwritten: str | None = None  # why the report could not go where asked
     if report is not None:
-        _write(report, text)
+        unwritten = _write(report, text)
+        if unwritten is not None:
+            kept = _keep_report(rt, result, text)
+            out.warn(f"cannot write the report to {report}: {unwritten}; it is kept in {kept}")
+            report, unwritten = kept, f"cannot write the report to {report}: {unwritten}"
     if out.mode.value == "json":
         status = "done" if result.complete else "partial"
         out.json(
@@ -374,12 +392,35 @@ def _finish(out: "Output", result: "HandoverResult", report: Path | None) -> Non
             f"not done: {'; '.join(problems)}",
             "see the report; change those tickets by hand, or run `govpress-support handover` again",
         )
+    if unwritten is not None:
+        raise GovPressError(unwritten, f"the handover itself is done; the report is kept in {report}")
 
 
-def _write(path: Path, text: str) -> None:
+def _check_report(path: Path) -> None:
+    """Refuse a --report path that cannot be written, before anything is sent (exit 2)."""
     import os
 
     from govpress_support.core.errors import UsageError
+
+    target = path.expanduser()
+    folder = target.parent
+    problem = None
+    if target.is_dir():
+        problem = "it is a directory"
+    elif not folder.is_dir():
+        problem = f"there is no directory {folder}"
+    elif not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        problem = "permission denied"
+    if problem is not None:
+        raise UsageError(
+            f"cannot write the report to {path}: {problem}; nothing was sent",
+            "give --report a file in an existing directory, or leave it out to print the report",
+        )
+
+
+def _write(path: Path, text: str) -> str | None:
+    """Write the report; None when done, else why not."""
+    import os
 
     target = path.expanduser()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -388,7 +429,18 @@ def _write(path: Path, text: str) -> None:
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UsageError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
+        return str(exc.strerror or exc)
+    return None
+
+
+def _keep_report(rt: "Runtime", result: "HandoverResult", text: str) -> Path:
+    """The report in the state dir (private, beside the journal), when it could not go where asked."""
+    from govpress_support.core.private import write_private
+    from govpress_support.workflows.handover.plan import journal_dir
+
+    kept = journal_dir(rt.state_dir) / f"report-{result.run_id}.md"
+    write_private(kept, text)
+    return kept
 
 
 def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool) -> None:
@@ -412,7 +464,7 @@ def _resume(rt: "Runtime", out: "Output", *, report: Path | None, dry_run: bool)
             out.json(to_record(run.plan, status="dry_run", outcomes=result.outcomes, memberships=result.memberships))
         return
     result = _apply(out, lambda listener: handover.resume(clients.zendesk, run, listener=listener))
-    _finish(out, result, report)
+    _finish(rt, out, result, report)
 
 
 def _show_remaining(out: "Output", run: "PastRun") -> None:

@@ -6,22 +6,32 @@
 - `NO_COLOR` or `CLICOLOR=0` turn colour off; `GOVPRESS_SUPPORT_FORCE_TTY=1` renders for a
   terminal even when piped (tests, `watch`, `less -R`).
 
+Text from the services (subjects, names, comments, error bodies) is shown, never obeyed:
+- every control character is shown as a symbol (`visible`): on the terminal (the consoles render
+  through `visible`, whatever the renderable), in TSV and plain text; rich markup is never read
+  (the consoles have markup off; our own headings ask for it explicitly), and only well-formed
+  http(s) links made by this tool become terminal links (OSC 8);
+- every write to stdout and stderr passes through the redactor (`core.redact.SECRETS`).
+
 Rich is imported on first use, not at start-up.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
 
+from govpress_support.cli.columns import Column, fit
 from govpress_support.core.errors import UsageError
+from govpress_support.core.redact import SECRETS
 from govpress_support.core.timeutil import iso
 
 if TYPE_CHECKING:
@@ -30,50 +40,73 @@ if TYPE_CHECKING:
 ENV_FORCE_TTY = "GOVPRESS_SUPPORT_FORCE_TTY"
 
 
+# --- service text: shown, never obeyed ------------------------------------------------------------
+
+# Bidirectional formatting characters: they reorder what is shown ("Trojan source").
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Every C0 control but newline and tab as its Unicode control picture (ESC as ␛, BEL as ␇), DEL
+# as ␡, and the C1 controls and bidi characters as the replacement character: one for one.
+_SHOWN: dict[int, int] = {
+    **{code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)},
+    0x7F: 0x2421,
+    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
+    **dict.fromkeys(map(ord, _BIDI), 0xFFFD),
+}
+_JSON_ESCAPED: dict[int, str] = {code: f"\\u{code:04x}" for code in [*range(0x80, 0xA0), *map(ord, _BIDI)]}
+_SAFE_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
+
+
+def visible(text: str) -> str:
+    """`text` safe to show on a terminal or in a TSV line: control characters shown as symbols
+    (`\\x1b[2J` becomes `␛[2J`), never obeyed; newlines and tabs stay, CRLF becomes LF."""
+    return text.replace("\r\n", "\n").translate(_SHOWN)
+
+
+def safe_link(url: str | None) -> bool:
+    """Whether a URL may become a terminal link: http(s), no spaces or control characters."""
+    return bool(url) and _SAFE_LINK.fullmatch(url or "") is not None
+
+
+class _Redacted:
+    """A text stream whose every write passes through the redactor first."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(SECRETS(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@functools.cache
+def _safe_console() -> type[Console]:
+    """A rich console that renders every segment of text through `visible`, whatever built it
+    (tables, panels, progress, live displays), and drops any link that is not a well-formed
+    http(s) URL; its own control sequences (colour, cursor, links) are untouched."""
+    from rich.console import Console, ConsoleOptions
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterator[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control:
+                    yield segment
+                    continue
+                text, style = segment.text, segment.style
+                shown = visible(text)
+                if style is not None and style.link and not safe_link(style.link):
+                    style = style.update_link(None)
+                yield segment if shown == text and style is segment.style else Segment(shown, style)
+
+    return SafeConsole
+
+
 class Mode(Enum):
     TABLE = "table"
     TSV = "tsv"
     JSON = "json"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: `key` names the record field (the TSV header and JSON name); `cell` renders it
-    for the terminal table (default: the plain value)."""
-
-    key: str
-    header: str
-    cell: Callable[[Mapping[str, Any]], RenderableType] | None = None
-    justify: str = "left"
-    no_wrap: bool = True
-    ratio: int | None = None
-    min_width: int | None = None
-    max_width: int | None = None
-    drop: int = 0  # on a narrow terminal, columns with a higher `drop` go first; 0 never goes
-
-
-def fit(columns: Sequence[Column], widths: Sequence[int], width: int) -> list[Column]:
-    """Columns that fit `width`: drop optional ones (highest `drop` first) while the table is too
-    wide, then give the flexible (`ratio`) column exactly the room left, so Rich never has to
-    squeeze a column to nothing. `widths` are the columns' content widths."""
-    kept = list(zip(columns, widths, strict=True))
-
-    def needed() -> int:
-        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w in kept)
-
-    while needed() > width:
-        optional = [pair for pair in kept if pair[0].drop]
-        if not optional:
-            break
-        kept.remove(max(optional, key=lambda pair: pair[0].drop))
-    room = width - sum(w + 3 for c, w in kept if not c.ratio)
-    out: list[Column] = []
-    for column, content in kept:
-        if column.ratio:
-            size = max(column.min_width or 8, min(content, room - 3))
-            column = replace(column, ratio=None, min_width=size, max_width=size)
-        out.append(column)
-    return out
 
 
 def to_jsonable(value: Any) -> Any:
@@ -90,26 +123,6 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-def printable(text: str) -> str:
-    """Text from a service made safe for one line of a terminal: line breaks and tabs become
-    spaces, other control characters are shown (as Unicode's control pictures, or `\\x9b`),
-    never obeyed."""
-    out: list[str] = []
-    for char in text:
-        code = ord(char)
-        if char in "\t\n\r\v\f":
-            out.append(" ")
-        elif code < 0x20:
-            out.append(chr(0x2400 + code))
-        elif code == 0x7F:
-            out.append("\u2421")
-        elif 0x80 <= code < 0xA0:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 def tsv_value(value: Any) -> str:
     if value is None:
         return ""
@@ -121,7 +134,7 @@ def tsv_value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return ",".join(tsv_value(v) for v in value)
-    return " ".join(str(value).replace("\t", " ").splitlines())
+    return visible(" ".join(str(value).replace("\t", " ").splitlines()))
 
 
 def _flag(environ: Mapping[str, str], name: str) -> bool:
@@ -138,8 +151,8 @@ class Output:
         json_mode: bool = False,
         environ: Mapping[str, str] | None = None,
     ):
-        self.stdout = stdout or sys.stdout
-        self.stderr = stderr or sys.stderr
+        self.stdout: IO[str] = _Redacted(stdout or sys.stdout)  # type: ignore[assignment]
+        self.stderr: IO[str] = _Redacted(stderr or sys.stderr)  # type: ignore[assignment]
         self.stdin = stdin or sys.stdin
         env = os.environ if environ is None else environ
         forced = _flag(env, ENV_FORCE_TTY)
@@ -151,6 +164,7 @@ class Output:
         self._out: Console | None = None
         self._err: Console | None = None
         self._forced = forced
+        self._activity: Callable[[str | None], None] | None = None  # the live spinner's or bar's wait text
 
     # --- consoles ---
 
@@ -167,13 +181,12 @@ class Output:
         return self._err
 
     def _console(self, stream: IO[str], tty: bool) -> Console:
-        from rich.console import Console
-
-        return Console(
+        return _safe_console()(
             file=stream,
             force_terminal=tty if self._forced else None,
             no_color=not self.color,
             highlight=False,
+            markup=False,  # service text is never markup: our own headings ask for it (`markup`)
             soft_wrap=not tty,
             width=None if tty else 10_000,
         )
@@ -201,7 +214,7 @@ class Output:
             return
         if self.mode is Mode.TSV:
             fields = list(tsv_fields or [c.key for c in columns])
-            self.stdout.write("\t".join(fields) + "\n")
+            self.stdout.write("\t".join(fields) + "\n")  # field names: ours
             for record in records:
                 self.stdout.write("\t".join(tsv_value(record.get(f)) for f in fields) + "\n")
             self.stdout.flush()
@@ -220,18 +233,26 @@ class Output:
         from rich.table import Table
 
         table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, header_style="bold")
+        from rich.text import Text
+
+        def plain(record: Mapping[str, Any], key: str) -> Text:
+            return Text(visible(_plain(record.get(key))))  # a Text, never a str: rich reads a str as markup
+
         cells = [
-            [column.cell(record) if column.cell else _plain(record.get(column.key)) for column in columns]
+            [column.cell(record) if column.cell else plain(record, column.key) for column in columns]
             for record in records
         ]
         widths = [
-            min(
-                column.max_width or 10_000,
-                max([column.min_width or 0, len(column.header), *(_width(row[i]) for row in cells)]),
-            )
+            max([column.min_width or 0, len(column.header), *(_width(row[i]) for row in cells)])
             for i, column in enumerate(columns)
         ]
-        fitted = fit(columns, widths, self.console.width)
+        empty = {c.key for i, c in enumerate(columns) if all(_blank(row[i]) for row in cells)}
+        fitted, dropped = fit(columns, widths, self.console.width, empty=empty)
+        shown = [c.header for c in dropped if c.key not in empty and c.header]
+        if shown:  # said under the table: a column never vanishes without notice
+            table.caption = f"Hidden to fit the terminal: {', '.join(shown)} (widen it, or use --json)"
+            table.caption_justify = "left"
+            table.caption_style = "dim"
         kept_keys = {f.key for f in fitted}
         keep = [i for i, c in enumerate(columns) if c.key in kept_keys]
         for column in fitted:
@@ -249,12 +270,16 @@ class Output:
         return table
 
     def json(self, data: Any) -> None:
-        self.stdout.write(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n")
+        """JSON on stdout. JSON escapes the C0 controls; the C1 controls and bidi characters are
+        escaped too (`\\u009b`), so the bytes are safe on a terminal and the values unchanged."""
+        text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False).translate(_JSON_ESCAPED)
+        self.stdout.write(text + "\n")
         self.stdout.flush()
 
     def text(self, text: str) -> None:
-        """Plain text to stdout (Markdown reports, single values)."""
-        self.stdout.write(text if text.endswith("\n") else text + "\n")
+        """Plain text to stdout (Markdown reports, single values), control characters shown."""
+        shown = visible(text)
+        self.stdout.write(shown if shown.endswith("\n") else shown + "\n")
         self.stdout.flush()
 
     def print(self, renderable: RenderableType) -> None:
@@ -279,8 +304,12 @@ class Output:
         self.err.print(f"error: {message}", markup=False, style="red" if self.stderr_tty else None)
 
     def markup(self, message: str) -> None:
-        """stderr with rich markup (for plans and summaries shown to a person)."""
-        self.err.print(message)
+        """stderr with rich markup: for the tool's own text only, never text from a service."""
+        self.err.print(message, markup=True)
+
+    def log(self, line: str) -> None:
+        """One `--debug` line on stderr (already redacted by the HTTP layer; shown, not obeyed)."""
+        self.err.print(line, markup=False, highlight=False, style="dim" if self.stderr_tty else None)
 
     def show(self, renderable: RenderableType) -> None:
         """A rich renderable to stderr: plans and tables that are not the command's data."""
@@ -288,21 +317,47 @@ class Output:
 
     # --- interaction ---
 
-    def confirm(self, question: str, *, yes: bool = False, default: bool = False) -> bool:
-        """Ask on a terminal; without one, `--yes` is required."""
+    def confirm(self, question: str, *, yes: bool = False, default: bool = False, dry_run: bool = True) -> bool:
+        """Ask on a terminal; without one, `--yes` is required. `dry_run`: whether the command
+        takes --dry-run, which the hint then offers."""
         if yes:
             return True
         if not self.interactive:
             raise UsageError(
                 "not on a terminal, so cannot ask for confirmation",
-                "pass --yes to go ahead, or --dry-run to see the plan",
+                "pass --yes to go ahead, or --dry-run to see the plan" if dry_run else "pass --yes to go ahead",
             )
         from rich.prompt import Confirm
+        from rich.text import Text
 
-        try:
-            return Confirm.ask(question, console=self.err, default=default, stream=self.stdin)  # type: ignore[arg-type]
+        try:  # a Text, not a str: rich reads a str prompt as markup, and questions quote service text
+            return Confirm.ask(Text(question), console=self.err, default=default, stream=self.stdin)  # type: ignore[arg-type]
         except EOFError:
             return False
+
+    def choose(self, question: str, options: Sequence[str]) -> int | None:
+        """Offer a numbered choice on a terminal; the index picked, or None (Enter, or off a
+        terminal, where nothing is asked)."""
+        if not self.interactive or not options:
+            return None
+        from rich.prompt import Prompt
+        from rich.text import Text
+
+        for number, option in enumerate(options, start=1):
+            self.err.print(Text(f"  {number}. {option}"))
+        numbers = [str(n) for n in range(1, len(options) + 1)]
+        try:
+            answer = Prompt.ask(
+                Text(question),
+                console=self.err,
+                choices=["", *numbers],
+                default="",
+                show_choices=False,
+                stream=self.stdin,  # type: ignore[arg-type]
+            )
+        except EOFError:
+            return None
+        return int(answer) - 1 if answer in numbers else None
 
     @contextmanager
     def progress(self, total: int | None, description: str) -> Iterator[Callable[[int], None]]:
@@ -333,7 +388,11 @@ class Output:
             def advance(n: int = 1) -> None:
                 progress.advance(task, n)
 
-            yield advance
+            def wait(text: str | None) -> None:
+                progress.update(task, description=f"{description} · {text}" if text else description)
+
+            with self._showing(wait):
+                yield advance
 
     @contextmanager
     def status(self, message: str) -> Iterator[Callable[[str], None]]:
@@ -342,7 +401,39 @@ class Output:
             yield lambda text: None
             return
         with self.err.status(message) as status:
-            yield lambda text: status.update(text)
+            current = [message]
+
+            def update(text: str) -> None:
+                current[0] = text
+                status.update(text)
+
+            def wait(text: str | None) -> None:
+                status.update(f"{current[0]} · {text}" if text else current[0])
+
+            with self._showing(wait):
+                yield update
+
+    @contextmanager
+    def _showing(self, wait: Callable[[str | None], None]) -> Iterator[None]:
+        """While a spinner or bar is live, long waits are said in its text."""
+        previous, self._activity = self._activity, wait
+        try:
+            yield
+        finally:
+            self._activity = previous
+
+    def waiting(self, text: str | None) -> None:
+        """A long wait (a rate limit, a retry), said while it lasts: in the live spinner's or
+        progress bar's text on a terminal, else as one line on stderr. None: it is over."""
+        if self._activity is not None:
+            self._activity(text)
+        elif text is not None:
+            self.note(text)
+
+
+def _blank(cell: Any) -> bool:
+    plain = getattr(cell, "plain", cell)
+    return isinstance(plain, str) and plain.strip() in ("", "—")
 
 
 def _width(cell: Any) -> int:

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import JsonOption, optional_value
+from govpress_support.cli.common import DURATION, JsonOption, optional_value
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from govpress_support.cli.output import Column
+    from govpress_support.cli.columns import Column
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.queue import QueueOptions, QueueResult
 
@@ -61,12 +61,13 @@ def queue_cmd(
         ),
     ] = None,
     breaching_within: Annotated[
-        str | None,
+        timedelta | None,
         typer.Option(
             "--breaching-within",
             "-b",
             metavar="DURATION",
-            help="Only tickets breached or breaching within it: 90m, 2h, 1d, 1h30m.",
+            click_type=DURATION,
+            help="Only tickets breached or breaching within it: 90m, 2h, 1d, 1h30m (at most 365d).",
         ),
     ] = None,
     limit: Annotated[
@@ -82,13 +83,13 @@ def queue_cmd(
             "-w",
             metavar="[SECONDS]",
             min=5,
+            max=86_400,
             help="Redraw in place every SECONDS (default 60) until Ctrl-C; marks changed tickets.",
         ),
     ] = None,
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import ExitCode, UsageError
-    from govpress_support.core.timeutil import parse_duration
     from govpress_support.workflows.queue import QueueOptions
 
     rt = runtime.get(ctx)
@@ -97,7 +98,7 @@ def queue_cmd(
         group=group,
         assignee=assignee,
         statuses=tuple(status or ()),
-        breaching_within=parse_duration(breaching_within) if breaching_within else None,
+        breaching_within=breaching_within,
         limit=limit,
     )
     if watch is not None:
@@ -142,20 +143,23 @@ def _render(rt: "Runtime", result: "QueueResult", changed: set[int] | None = Non
         return
     out.rows(
         result.records(),
-        queue_columns(result.now, result.warning_threshold, changed),
+        queue_columns(result.now, result.warning_threshold, changed, cards_needed=result.cards_needed),
         footer=_footer(result),
         empty=f"No unsolved tickets in {result.group}.",
     )
     if result.trello.reason:
-        out.note(result.trello.reason)
+        out.note(result.trello.reason)  # and in the footer, where the eye is
 
 
-def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = None) -> "list[Column]":
-    """The queue's table columns; `changed` adds a marker column (watch mode)."""
+def queue_columns(
+    now: datetime, warn: timedelta, changed: set[int] | None = None, *, cards_needed: bool = True
+) -> "list[Column]":
+    """The queue's table columns; `changed` adds a marker column (watch mode). `cards_needed`:
+    the group's tickets should have a Trello card (else a missing one is no news: `—`)."""
     from rich.text import Text
 
+    from govpress_support.cli.columns import Column
     from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
-    from govpress_support.cli.output import Column
 
     def assignee_cell(r: Mapping[str, Any]) -> "RenderableType":
         return Text(r["assignee_name"] or "unassigned", style="" if r["assignee_name"] else "dim")
@@ -164,7 +168,7 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
         if r["trello_card"] == "linked":
             return link_text("✓ card", r["trello_card_url"], "green")
         if r["trello_card"] == "missing":
-            return Text("missing", style="red")
+            return Text("missing", style="red") if cards_needed else Text("—", style="dim")
         return Text("?", style="dim")
 
     columns = [
@@ -192,24 +196,32 @@ def queue_columns(now: datetime, warn: timedelta, changed: set[int] | None = Non
 
 
 def _footer(result: "QueueResult") -> "RenderableType":
+    """`4 breached · 3 breaching within 1h · 20 tickets in GovPress 2nd line support`; when the
+    listing is filtered, `3 of 20 shown · in GovPress 2nd line support: 4 breached · ...`. The
+    counts are always the whole group's. Then what is missing: suspended tickets, Trello."""
     from rich.text import Text
 
     from govpress_support.core.timeutil import format_duration
 
+    counts = result.in_group
     footer = Text()
-    footer.append(f"{result.breached} breached", style="bold red" if result.breached else "")
+    shown = len(result.rows)
+    if shown != result.total:
+        footer.append(f"{shown} of {result.total} shown · in {result.group}: ")
+    footer.append(f"{counts.breached} breached", style="bold red" if counts.breached else "")
     footer.append(" · ")
     footer.append(
-        f"{result.warnings} breaching within {format_duration(result.warning_threshold)}",
-        style="dark_orange" if result.warnings else "",
+        f"{counts.warnings} breaching within {format_duration(result.warning_threshold)}",
+        style="dark_orange" if counts.warnings else "",
     )
-    shown = len(result.rows)
-    footer.append(f" · {shown} of {result.total} tickets" if shown != result.total else f" · {shown} tickets")
-    footer.append(f" in {result.group}")
+    if shown == result.total:
+        footer.append(f" · {shown} tickets in {result.group}")
     if result.suspended:
         more = "+" if result.suspended_more else ""
         footer.append(f"\n{result.suspended}{more} suspended tickets waiting: ", style="yellow")
         footer.append("govpress-support suspended", style="bold")
+    if result.trello.reason and result.rows:
+        footer.append(f"\nTrello column unknown (?): {result.trello.reason}", style="yellow")
     return footer
 
 
@@ -226,22 +238,21 @@ def _watch(rt: "Runtime", options: "QueueOptions", interval: int) -> None:
     out = rt.out
     seen: dict[int, str | None] = {}
     first = True
-    try:
-        with Live(console=out.console, auto_refresh=False, transient=False) as live:
-            while True:
-                try:
-                    result = _fetch(rt, options)
-                    stamps = {row.ticket.id: row.ticket.updated_stamp for row in result.rows}
-                    changed = set() if first else {i for i, s in stamps.items() if seen.get(i, "new") != s}
-                    seen, first = stamps, False
-                    table = out.table(result.records(), queue_columns(result.now, result.warning_threshold, changed))
-                    stamp = Text(
-                        f"updated {now().astimezone().strftime('%H:%M:%S')} · every {interval}s · Ctrl-C stops",
-                        style="dim",
-                    )
-                    live.update(Group(table, _footer(result), stamp), refresh=True)
-                except GovPressError as exc:
-                    live.update(Text(f"error: {exc.one_line()} (retrying in {interval}s)", style="red"), refresh=True)
-                time.sleep(interval)
-    except KeyboardInterrupt:
-        return
+    # Ctrl-C stops it: exit 130 like every command (the root turns it into `Interrupted`).
+    with Live(console=out.console, auto_refresh=False, transient=False) as live:
+        while True:
+            try:
+                result = _fetch(rt, options)
+                stamps = {row.ticket.id: row.ticket.updated_stamp for row in result.rows}
+                changed = set() if first else {i for i, s in stamps.items() if seen.get(i, "new") != s}
+                seen, first = stamps, False
+                columns = queue_columns(result.now, result.warning_threshold, changed, cards_needed=result.cards_needed)
+                table = out.table(result.records(), columns)
+                stamp = Text(
+                    f"updated {now().astimezone().strftime('%H:%M:%S')} · every {interval}s · Ctrl-C stops",
+                    style="dim",
+                )
+                live.update(Group(table, _footer(result), stamp), refresh=True)
+            except GovPressError as exc:
+                live.update(Text(f"error: {exc.one_line()} (retrying in {interval}s)", style="red"), refresh=True)
+            time.sleep(interval)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption
+from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from govpress_support.cli.output import Output
@@ -33,9 +33,11 @@ START_HELP = """Start your 2nd line rotation: group membership, Trello boards, a
 Shows its plan and asks once (--yes for scripts, --dry-run to only show), then:
 
 1. adds you to the 2nd line group and removes the previous rota engineer: --previous EMAIL,
-else the rota service's engineer before you, else every member who is not you and not in
-groups.permanent_members. Permanent members are never removed. If your role may not change
-memberships, it says what to ask an admin for, carries on, and exits 3.
+else the rota service's engineer before you. With neither, nobody is removed: the members are
+listed (on a terminal you may pick one). Permanent members (groups.permanent_members) are never
+removed, nor anyone who still holds an unsolved ticket in the group (Zendesk would unassign it:
+exit 3, naming the tickets). If your role may not change memberships, it says what to ask an
+admin for, carries on, and exits 3.
 
 2. joins you to the Backlog and Week in Progress boards; with --first-time (or when the rota
 has never had you), copies the "Add a new developer to the support rota (copy me!)" card to the
@@ -43,6 +45,7 @@ backlog, named for you and assigned to you, unless you have one.
 
 3. prints a briefing: every 2nd line ticket in SLA order, client deadlines, tickets with no
 Trello card, suspended tickets, the Slack channels to join and anything doctor found missing.
+On a terminal as tables; piped (or with --markdown) as Markdown; --json as one object.
 
 Running it twice changes nothing the second time, and says so.
 
@@ -110,6 +113,7 @@ def doctor_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
         raise typer.Exit(1)
 
 
+@mutating("start-rotation")
 def start_rotation_cmd(
     ctx: typer.Context,
     previous: Annotated[
@@ -126,6 +130,7 @@ def start_rotation_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
+    from govpress_support.cli.output import Mode
     from govpress_support.core.errors import ExitCode, UsageError
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.rotation.start import apply_rotation, build_briefing, plan_rotation
@@ -136,16 +141,27 @@ def start_rotation_cmd(
     out = rt.output(json_out)
     clients = rt.clients
     when = now()
-    with out.status("looking at the group, the rota and the boards…"):
-        plan = plan_rotation(
-            clients.zendesk,
-            clients.trello_or_none,
-            clients.rota_or_none,
-            clients.settings,
-            today=when.date(),
-            previous_email=previous,
-            first_time=first_time,
+
+    def plan_with(previous_email: str | None) -> "RotationPlan":
+        with out.status("looking at the group, the rota and the boards…"):
+            return plan_rotation(
+                clients.zendesk,
+                clients.trello_or_none,
+                clients.rota_or_none,
+                clients.settings,
+                today=when.date(),
+                previous_email=previous_email,
+                first_time=first_time,
+            )
+
+    plan = plan_with(previous)
+    if plan.choices and not yes and not json_out:
+        picked = out.choose(
+            "Who was on 2nd line before you? Their membership ends (Enter: nobody)",
+            [f"{u.name} <{u.email}>" for u in plan.choices],
         )
+        if picked is not None:
+            plan = plan_with(plan.choices[picked].email)
     _show_plan(out, plan)
 
     results: list[RotationStepResult] = []
@@ -168,7 +184,7 @@ def start_rotation_cmd(
         )
     if json_out:
         out.json(_briefing_data(plan, results, briefing, dry_run))
-    elif markdown:
+    elif markdown or out.mode is not Mode.TABLE:  # piped: plain text, never a drawn table
         out.text(briefing_markdown(briefing, plan, results))
     else:
         _print_briefing(rt, briefing)
@@ -256,7 +272,7 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
         console.print(out.table(records, queue_columns(briefing.now, warn)))
     else:
         console.print("No unsolved tickets in the group.")
-    console.print("\n[bold]Client deadlines[/bold]")
+    console.print("\n[bold]Client deadlines[/bold]", markup=True)
     for row in briefing.deadlines or []:
         assert row.ticket.due_at is not None
         console.print(
@@ -268,7 +284,8 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
         console.print("  none")
     if briefing.trello_checked:
         console.print(
-            "\n[bold]Tickets with no Trello card[/bold] (2nd line tickets need one: `govpress-support card create ID`)"
+            "\n[bold]Tickets with no Trello card[/bold] (2nd line tickets need one: `govpress-support card create ID`)",
+            markup=True,
         )
         for row in briefing.without_cards:
             console.print(f"  #{row.ticket.id} {row.ticket.subject}", markup=False)
@@ -276,14 +293,15 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
             console.print("  none")
     if briefing.suspended:
         console.print(
-            f"\n[bold]Suspended tickets waiting: {len(briefing.suspended)}[/bold] (`govpress-support suspended`)"
+            f"\n[bold]Suspended tickets waiting: {len(briefing.suspended)}[/bold] (`govpress-support suspended`)",
+            markup=True,
         )
         for s in briefing.suspended[:10]:
             console.print(f"  {s.subject} from {s.author_email or s.author_name or 'unknown'}: {s.cause}", markup=False)
-    console.print("\n[bold]Slack channels to join[/bold]")
+    console.print("\n[bold]Slack channels to join[/bold]", markup=True)
     console.print("  " + "  ".join(briefing.channels), markup=False)
     if briefing.doctor_failures:
-        console.print("\n[bold]Still to sort out[/bold] (from `govpress-support doctor`)")
+        console.print("\n[bold]Still to sort out[/bold] (from `govpress-support doctor`)", markup=True)
         _print_checks(out, briefing.doctor_failures)
 
 

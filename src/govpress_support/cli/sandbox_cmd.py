@@ -35,12 +35,15 @@ def reset_cmd(
         govpress-support sandbox reset --bulk 1200 --yes
     """
     from govpress_support import sandbox
+    from govpress_support.services.state import writable_dir
 
     rt = runtime.get(ctx)
     out = rt.out
-    if not out.confirm(f"Reset the sandbox in {rt.state_dir}? Every change made in it is lost.", yes=yes):
+    question = f"Reset the sandbox in {rt.state_dir}? Every change made in it is lost."
+    if not out.confirm(question, yes=yes, dry_run=False):
         out.info("nothing changed")
         raise typer.Exit(1)
+    writable_dir(rt.state_dir, "the sandbox's database")
     with out.status("seeding the sandbox…"):
         sandbox.reset(rt.state_dir, seed=seed, bulk=bulk)
     (rt.state_dir / "cache" / "metadata.json").unlink(missing_ok=True)
@@ -106,6 +109,7 @@ def serve_cmd(
     A frozen clock (--now) also freezes the rate-limit windows: keep such runs short.
     """
     from govpress_support import sandbox
+    from govpress_support.services.state import writable_dir
 
     rt = runtime.get(ctx)
     out = rt.out
@@ -143,6 +147,7 @@ def serve_cmd(
         if remote is not None:
             out.info(f"git remote {remote.bare}; working clone {remote.clone} (handover --repos {remote.workdir})")
 
+    writable_dir(rt.state_dir, "the sandbox's database")
     try:
         sandbox.serve(rt.state_dir, port=port, faults=faults, on_ready=ready)
     except OSError as exc:

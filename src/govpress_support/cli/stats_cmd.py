@@ -1,10 +1,12 @@
 """`govpress-support stats`: how the rotation went, SLA by SLA, for the stand-up."""
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from govpress_support.cli import runtime
+from govpress_support.cli.common import SINCE, UNTIL
 
 STATS_HELP = """SLA targets met and breached, what came in and went out, day by day.
 
@@ -46,12 +48,22 @@ def register(root: typer.Typer) -> None:
 def stats_cmd(
     ctx: typer.Context,
     since: Annotated[
-        str | None,
-        typer.Option("--since", metavar="7d|DATE", help="Start: a duration back from now, a date or a date-time."),
+        datetime | None,
+        typer.Option(
+            "--since",
+            metavar="7d|DATE",
+            click_type=SINCE,
+            help="Start: a duration back from now, a date or a date-time (at most a year back).",
+        ),
     ] = None,
     until: Annotated[
-        str | None,
-        typer.Option("--until", metavar="DATE", help="End: a date (its whole day), a date-time, or now (default)."),
+        datetime | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            click_type=UNTIL,
+            help="End: a date (its whole day), a date-time, or now (default).",
+        ),
     ] = None,
     rotation: Annotated[
         bool, typer.Option("--rotation", help="The current rota stint (from the rota service).")
@@ -63,11 +75,9 @@ def stats_cmd(
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (fields in the README).")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown for the stand-up or Slack.")] = False,
 ) -> None:
-    from datetime import timedelta
-
     from govpress_support.cli import stats_view
     from govpress_support.core.errors import UsageError
-    from govpress_support.core.timeutil import format_duration, now
+    from govpress_support.core.timeutil import now
     from govpress_support.services.zendesk_metrics import ZendeskMetrics
     from govpress_support.workflows.stats import StatsOptions, run_stats
     from govpress_support.workflows.stats.cache import StatsCache
@@ -84,19 +94,16 @@ def stats_cmd(
     if clients.sandbox:  # a reseeded sandbox is another desk
         account += f" seeded {clients.sandbox_app.seeded_at}"
     options = StatsOptions(since=since, until=until, rotation=rotation, previous=previous, group=group)
-
-    def waiting(seconds: float, why: str) -> None:
-        out.note(f"waiting {format_duration(timedelta(seconds=seconds))}: {why}")
-
+    # Waits for the exports' rate limit are said by the HTTP layer, as every long wait is.
     with out.status("reading Zendesk…") as update:
         result = run_stats(
             zendesk,
-            ZendeskMetrics(zendesk, on_wait=waiting),
+            ZendeskMetrics(zendesk),
             clients.rota_or_none,
             clients.settings,
             options,
             now=moment,
-            cache=StatsCache.in_state_dir(rt.state_dir, account, moment),
+            cache=StatsCache.in_state_dir(rt.state_dir, account, moment, on_error=out.log if rt.debug else None),
             on_progress=update,
         )
     stats_view.show(out, result, markdown=markdown)

@@ -1,7 +1,8 @@
 """How `stats` looks: a table and a bar chart by day on a terminal, Markdown for the stand-up
 (it reads well pasted into Slack: no tables, the chart in a code block), the series by day as
-TSV when piped, and `--json`. Subjects and names from Zendesk and the rota go through
-`printable` before they reach a terminal or a paste."""
+TSV when piped, and `--json`. Subjects and names from Zendesk and the rota are printed only
+through `Output`, which shows their control characters and never obeys them (`visible`); here
+they are only kept to one line."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from govpress_support.cli.output import Column, Mode, Output, printable, tsv_value
+from govpress_support.cli.columns import Column
+from govpress_support.cli.output import Mode, Output
 from govpress_support.core.sla import metric_name
 from govpress_support.core.timeutil import format_duration
 from govpress_support.workflows.stats.models import DAY_TSV_FIELDS, Breach, Flow, StatsResult, Tally
@@ -40,11 +42,7 @@ def show(out: Output, result: StatsResult, *, markdown: bool = False) -> None:
     elif markdown:
         out.text(to_markdown(result))
     elif out.mode is Mode.TSV:
-        out.stdout.write("\t".join(DAY_TSV_FIELDS) + "\n")
-        for row in result.day_rows():
-            cells = [printable(tsv_value(row[f])) for f in DAY_TSV_FIELDS]
-            out.stdout.write("\t".join(cells) + "\n")
-        out.stdout.flush()
+        out.rows(result.day_rows(), [Column(f, f) for f in DAY_TSV_FIELDS])
     else:
         out.print(terminal(out, result))
     for note in result.notes:
@@ -56,12 +54,9 @@ def show(out: Output, result: StatsResult, *, markdown: bool = False) -> None:
     exports = [("metric events", result.read, result.source == "events")]
     exports.append(("ticket events", result.ticket_read, result.flow_source == "ticket_events"))
     read_at_all = [(name, read) for name, read, used in exports if used and (read.cached_days or read.fetched_days)]
-    for n, (name, read) in enumerate(read_at_all, start=1):
-        last = n == len(read_at_all)  # the exports share Zendesk's limit: its wait is said once
-        waited = f", {read.waited:.0f}s waiting for Zendesk's limit" if read.waited and last else ""
+    for name, read in read_at_all:
         out.note(
-            f"{name}: {read.cached_days} day(s) from the cache, "
-            f"{read.fetched_days} read in {read.requests} request(s){waited}"
+            f"{name}: {read.cached_days} day(s) from the cache, {read.fetched_days} read in {read.requests} page(s)"
         )
 
 
@@ -73,8 +68,13 @@ def _window(result: StatsResult) -> str:
     return f"{w.label}, {day_label(w.start)} to {day_label(w.end)} UTC"
 
 
+def _line(text: str) -> str:
+    """Service text on one line (a subject or a name with line breaks in it)."""
+    return " ".join(text.split())
+
+
 def _group(result: StatsResult) -> str:
-    return printable(result.group) if result.group else "the whole desk"
+    return _line(result.group) if result.group else "the whole desk"
 
 
 def _rate(tally: Tally) -> str:
@@ -190,11 +190,11 @@ def _breach_table(out: Output, breaches: Sequence[Breach]) -> RenderableType:
         return cell
 
     def holder(r: Mapping[str, Any]) -> Text:
-        return Text(printable(r["held_by"] or "unassigned"), style="" if r["held_by"] else "dim")
+        return Text(_line(r["held_by"] or "unassigned"), style="" if r["held_by"] else "dim")
 
     columns = [
         Column("ticket_id", "Ticket", cell=ticket, justify="right", min_width=6),
-        Column("subject", "Subject", cell=lambda r: Text(printable(r["subject"] or "(ticket gone)")), ratio=1),
+        Column("subject", "Subject", ratio=1),  # a plain cell: the renderer shows its control characters
         Column("metric", "Metric", cell=lambda r: Text(metric_name(r["metric"])), min_width=11),
         Column("breached_at", "Breached (UTC)", cell=lambda r: Text(_when(r["breached_at"])), drop=2),
         Column("late_by", "Late by", cell=late, min_width=14),
@@ -204,7 +204,7 @@ def _breach_table(out: Output, breaches: Sequence[Breach]) -> RenderableType:
         {
             "ticket_id": b.ticket_id,
             "url": b.url,
-            "subject": b.subject,
+            "subject": _line(b.subject) if b.subject else "(ticket gone)",
             "metric": b.metric,
             "breached_at": b.breached_at,
             "late_by": b.late_by,
@@ -237,7 +237,7 @@ def _chart(result: StatsResult, width: int) -> Table:
             cell = Text(bar(value, scale, bar_width), style=colour)
             cell.append(f" {value}" if value else "·", style="" if value else "dim")
             cells.append(cell)
-        who = Text(printable(day.engineer or "—"), style="" if day.engineer else "dim")
+        who = Text(_line(day.engineer or "—"), style="" if day.engineer else "dim")
         table.add_row(day.day.strftime("%a %d %b" if wide else "%a %d"), who, *cells)
     return table
 
@@ -246,8 +246,9 @@ def _chart(result: StatsResult, width: int) -> Table:
 
 
 def _md(text: str) -> str:
-    """One line of service text for a paste: printable, and no backticks to break a code span."""
-    return printable(text).replace("`", "'")
+    """One line of service text for a paste, with no backticks to break a code span (`out.text`
+    shows its control characters)."""
+    return _line(text).replace("`", "'")
 
 
 def to_markdown(result: StatsResult) -> str:

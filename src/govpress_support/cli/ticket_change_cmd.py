@@ -76,16 +76,18 @@ def _mutate(
     json_out: bool,
 ) -> None:
     """The flow of every change: read and plan (`prepare(clients, ticket ids, progress)`), show
-    the plan, ask, write, report."""
+    the plan, ask, write, report; holding the desk's lock for the change from the first read to the
+    end of the command (`Runtime.writing`), except with --dry-run."""
     from govpress_support.cli import ticket_view
     from govpress_support.core.errors import PartialFailure
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.workflows.tickets import plan as tickets
     from govpress_support.workflows.tickets.write import ChangeOutcome
 
     rt = runtime.get(ctx)
+    if not dry_run:
+        ctx.with_resource(rt.writing(f"ticket {ctx.info_name}"))  # released when the command ends
     out = rt.output(json_out)
-    ticket_ids = parse_ticket_refs(ids)
+    ticket_ids = rt.ticket_ids(ids)
     with out.status("reading tickets…") as update:
         batch = prepare(rt.clients, ticket_ids, update)
     if batch.single and batch.plans[0].refusal is not None:
@@ -106,12 +108,16 @@ def _mutate(
     if not out.confirm(question, yes=yes):
         out.info("nothing changed")
         raise typer.Exit(1)
+
+    def replan(again: Sequence[int]) -> "Batch":
+        return prepare(rt.clients, list(again), lambda _: None)
+
     if len(batch.plans) == 1:
         with out.status(f"updating {what}…"):
-            results = tickets.apply(rt.clients.zendesk, batch)
+            results = tickets.apply(rt.clients.zendesk, batch, replan=replan)
     else:
         with out.progress(len(todo), "updating tickets") as advance:
-            results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance)
+            results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance, replan=replan)
     ticket_view.show_results(out, results)
     if json_out:
         out.json([r.to_record() for r in results])
@@ -144,8 +150,9 @@ NOTE_HELP = (
     """Add an internal note (never public) to one or more tickets.
 
 The text comes from the last argument, from stdin with `-` (or when it is omitted and stdin is
-not a terminal), or from your $VISUAL/$EDITOR when it is omitted on a terminal. An empty note is
-an error and nothing is sent. A ticket whose latest comment is already this note by you is left
+not a terminal), or from your $VISUAL/$EDITOR when it is omitted on a terminal. An empty note,
+one over 64 KB (Zendesk's limit for one comment: attach a big log as a file instead) or stdin
+that is not UTF-8 is an error and nothing is sent. A ticket whose latest comment is already this note by you is left
 alone, so running it twice adds it once. Use -m when the text itself is a number.
 """
     + MUTATION_NOTE
@@ -173,8 +180,8 @@ def note_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.cli.editor import edit_text
-    from govpress_support.core.refs import parse_ticket_refs, ticket_id_in
+    from govpress_support.cli.comment_text import comment_text
+    from govpress_support.core.refs import ticket_id_in
     from govpress_support.workflows.tickets.plan import prepare_note
 
     rt = runtime.get(ctx)
@@ -182,13 +189,8 @@ def note_cmd(
     text = message
     if text is None and values and (values[-1] == "-" or ticket_id_in(values[-1]) is None):
         text = values.pop()
-    ticket_ids = parse_ticket_refs(values)  # a bad id is said before the editor opens
-    if text == "-" or (text is None and not rt.out.stdin_tty):
-        text = rt.out.stdin.read()
-    elif text is None:
-        hint = "set VISUAL or EDITOR, or pass the note as an argument"
-        text = edit_text(rt.environ, terminal=rt.out.interactive, hint=hint, name=f"note-{ticket_ids[0]}")
-    note = text or ""
+    ticket_ids = rt.ticket_ids(values)  # a bad id is said before the editor opens
+    note = comment_text(rt, text, what="note", name=f"note-{ticket_ids[0]}")
     _mutate(
         ctx,
         values,

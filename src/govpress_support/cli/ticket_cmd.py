@@ -32,13 +32,12 @@ def show_cmd(ctx: typer.Context, ids: TicketIds, json_out: JsonOption = False) -
         govpress-support ticket show 4012 --json | jq '.[0].comments[] | select(.internal) | .body'
     """
     from govpress_support.cli import ticket_view
-    from govpress_support.core.refs import parse_ticket_refs
     from govpress_support.core.timeutil import now
     from govpress_support.workflows.tickets.show import fetch_details
 
     rt = runtime.get(ctx)
     out = rt.output(json_out)
-    ticket_ids = parse_ticket_refs(ids)
+    ticket_ids = rt.ticket_ids(ids)
     clients = rt.clients
     with out.status("reading the ticket…") as update:
         result = fetch_details(

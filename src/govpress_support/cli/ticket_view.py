@@ -12,10 +12,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from govpress_support.cli.columns import Column
 from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
-from govpress_support.cli.output import Column, Mode, Output, tsv_value
+from govpress_support.cli.output import Mode, Output, tsv_value
 from govpress_support.core.records import SHOW_TSV_FIELDS
-from govpress_support.core.sla import metric_name, ticket_sla
+from govpress_support.core.sla import metric_name, metrics_in_order, ticket_sla
 from govpress_support.core.timeutil import relative
 from govpress_support.workflows.suspended import SuspendedResult
 from govpress_support.workflows.tickets.plan import Batch
@@ -126,7 +127,7 @@ def _when(value: datetime | None, now: datetime) -> str:
 
 
 def _sla_lines(d: TicketDetail, result: ShowResult) -> RenderableType:
-    metrics = d.ticket.sla_metrics or ()
+    metrics = metrics_in_order(d.ticket.sla_metrics, result.now)
     if not metrics:
         return Text("no SLA policy", style="dim")
     lines = Text()
@@ -187,6 +188,8 @@ def show_results(out: Output, results: Sequence[TicketResult]) -> None:
     for result in results:
         if result.outcome is ChangeOutcome.UPDATED:
             out.success(f"#{result.ticket_id} updated" + (f": {'; '.join(result.changes)}" if result.changes else ""))
+            if result.message:  # e.g. planned again with fresh metadata, and why
+                out.note(f"  {result.message}")
         elif not result.outcome.ok:
             out.err.print(
                 f"✗ #{result.ticket_id} {result.outcome.value}: {result.message or ''}",

@@ -7,6 +7,7 @@ Secrets are not settings: see `credentials.py`.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govpress_support.core.errors import ConfigError, UsageError
+from govpress_support.core.numbers import MAX_ID, clipped, whole_number
 
 APP_NAME = "govpress-support"
 
@@ -27,8 +29,12 @@ ENV_SANDBOX = "GOVPRESS_SUPPORT_SANDBOX"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
-def _help(text: str) -> dict[str, str]:
-    return {"help": text}
+def _help(text: str, **limits: float) -> dict[str, Any]:
+    """A setting's help line, and for a number its range: `least` <= it, `above` < it, it <= `most`."""
+    return {"help": text, **limits}
+
+
+DAY = 86_400.0  # the longest any wait, timeout or deadline may be, seconds
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class ZendeskSettings:
         default="trello_card", metadata=_help("Tag added to a ticket when a Trello card is linked")
     )
     trello_card_field_id: int = field(
-        default=0, metadata=_help("Ticket custom field that holds the card URL (0: none)")
+        default=0, metadata=_help("Ticket custom field that holds the card URL (0: none)", least=0)
     )
     believed_solved_status: str = field(
         default="Pending believed solved", metadata=_help("Agent label of the custom status used instead of Solved")
@@ -52,7 +58,7 @@ class ZendeskSettings:
         default="believed_solved", metadata=_help("Tag set with status pending when the account has no custom statuses")
     )
     metadata_cache_seconds: int = field(
-        default=600, metadata=_help("How long group ids and custom statuses are cached (0: never)")
+        default=600, metadata=_help("How long group ids and custom statuses are cached (0: never)", least=0)
     )
 
     def base_url(self) -> str:
@@ -145,11 +151,23 @@ class HandoverSettings:
 
 @dataclass(frozen=True)
 class HttpSettings:
-    timeout: float = field(default=30.0, metadata=_help("Read timeout per request, seconds"))
-    connect_timeout: float = field(default=10.0, metadata=_help("Connect timeout, seconds"))
-    max_retries: int = field(default=6, metadata=_help("Retries of a request after 429, 5xx or a dropped connection"))
-    max_retry_wait: float = field(default=120.0, metadata=_help("Total seconds one request may spend waiting to retry"))
-    backoff: float = field(default=0.5, metadata=_help("First backoff, seconds; doubles each retry"))
+    deadline: float = field(
+        default=60.0,
+        metadata=_help(
+            "Seconds one request may take in all (connecting, reading, every retry and wait) before it fails",
+            above=0,
+            most=DAY,
+        ),
+    )
+    timeout: float = field(default=30.0, metadata=_help("Read timeout per attempt, seconds", above=0, most=DAY))
+    connect_timeout: float = field(default=10.0, metadata=_help("Connect timeout, seconds", above=0, most=DAY))
+    max_retries: int = field(
+        default=6, metadata=_help("Retries of a request after 429, 5xx or a dropped connection", least=0, most=100)
+    )
+    max_retry_wait: float = field(
+        default=120.0, metadata=_help("Total seconds one request may spend waiting to retry", least=0, most=DAY)
+    )
+    backoff: float = field(default=0.5, metadata=_help("First backoff, seconds; doubles each retry", least=0, most=DAY))
 
 
 @dataclass(frozen=True)
@@ -207,17 +225,38 @@ def sandbox_from_env(environ: Mapping[str, str] | None = None) -> bool:
 # --- loading -----------------------------------------------------------------------------------
 
 
+def named_by(environ: Mapping[str, str], flag: Path | None = None) -> str | None:
+    """Who named the config file: `--config`, the environment variable, or None (the default
+    path, the only one that may be absent)."""
+    if flag is not None:
+        return "--config"
+    return ENV_CONFIG if environ.get(ENV_CONFIG) else None
+
+
 def load(
     path: Path | None = None,
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    named: str | None = None,
 ) -> Settings:
-    """Defaults, then the config file (if it exists), then the environment, then `overrides`."""
+    """Defaults, then the config file, then the environment, then `overrides`.
+
+    The file may be absent only when nobody named it: `named` says who did (`--config`, the
+    environment variable), and then it must exist. With no `path`, the environment's or the
+    default path is used."""
     env = os.environ if environ is None else environ
+    if path is None:
+        named = named or named_by(env)
     file_path = path if path is not None else config_path(env)
     source: dict[str, str] = {}
     data: dict[str, dict[str, Any]] = {}
 
+    if named and not file_path.exists():
+        raise ConfigError(
+            f"config file {file_path} (named by {named}) does not exist",
+            f"create it with `{APP_NAME} config init`, or name an existing file",
+        )
     if file_path.exists():
         for section, values in _read_file(file_path).items():
             for key, value in values.items():
@@ -249,6 +288,12 @@ def _read_file(path: Path) -> dict[str, dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line})",
+            "save it as UTF-8",
+        ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -304,27 +349,25 @@ def _coerce(section: str, key: str, value: Any, source: Mapping[str, str]) -> An
     label = f"config {section}.{key}" + (f" (from {where})" if where else "")
 
     def bad(expected: str) -> ConfigError:
-        return ConfigError(f"{label} must be {expected}, got {value!r}")
+        return ConfigError(f"{label} must be {expected}, got {clipped(repr(value))}")
 
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
         raise bad("true or false")
-    if isinstance(default, int):
-        if isinstance(value, bool):
-            raise bad("a whole number")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise bad("a whole number")
-    if isinstance(default, float):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise bad("a number") from None
+    if isinstance(default, int | float):
+        number = _number(value, whole=isinstance(default, int))
+        expected = "a whole number" if isinstance(default, int) else "a number"
+        if number is None:
+            raise bad(expected)
+        least, above, most = spec.metadata.get("least"), spec.metadata.get("above"), spec.metadata.get("most")
+        if least is not None and number < least:
+            raise bad(f"{expected} of at least {least:g}")
+        if above is not None and number <= above:
+            raise bad(f"{expected} above {above:g}")
+        if most is not None and number > most:
+            raise bad(f"{expected} of at most {most:g}")
+        return number
     if isinstance(default, str):
         if isinstance(value, str):
             return value
@@ -338,6 +381,33 @@ def _coerce(section: str, key: str, value: Any, source: Mapping[str, str]) -> An
             return dict(value)
         raise bad("a table of strings")
     raise AssertionError(f"unhandled setting type for {spec.name}")  # pragma: no cover
+
+
+def _number(value: Any, *, whole: bool) -> int | float | None:
+    """A finite number from TOML or the environment; ints as ASCII digits with an optional
+    sign, within 64 bits. None when it is none of that."""
+    if isinstance(value, bool):
+        return None
+    if whole:
+        if isinstance(value, int):
+            return value if abs(value) <= MAX_ID else None
+        if isinstance(value, str):
+            text = value.strip()
+            sign = -1 if text.startswith("-") else 1
+            number = whole_number(text.removeprefix("-"))
+            return None if number is None else sign * number
+        return None
+    real: float
+    if isinstance(value, int | float):
+        real = float(value) if abs(value) < 1e308 else math.inf
+    elif isinstance(value, str):
+        try:
+            real = float(value.strip()) if value.strip().isascii() else math.nan
+        except ValueError:
+            return None
+    else:
+        return None
+    return real if math.isfinite(real) else None
 
 
 def validate(settings: Settings) -> None:
@@ -362,7 +432,10 @@ def validate(settings: Settings) -> None:
 def check_url(value: str, name: str, where: str | None = None) -> None:
     """A base URL must be https, or plain http to this machine only (the sandbox, a tunnel)."""
     origin = f" (from {where})" if where else ""
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unclosed [IPv6] bracket
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
             f"{name}{origin} is not a URL: {value!r}", "use a full URL such as https://example.zendesk.com"

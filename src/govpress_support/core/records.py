@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from govpress_support.core.models import Card, Comment, Organization, Ticket, User
-from govpress_support.core.sla import TicketSla, ticket_sla
+from govpress_support.core.sla import TicketSla, metrics_in_order, ticket_sla
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _sla_metrics(f: TicketFacts) -> list[dict[str, Any]]:
             "breach_at": m.breach_at,
             "breached": now is not None and ticket_sla((m,), now).breached,
         }
-        for m in f.ticket.sla_metrics or ()
+        for m in (metrics_in_order(f.ticket.sla_metrics, now) if now is not None else f.ticket.sla_metrics or ())
     ]
 
 

@@ -91,6 +91,18 @@ def in_queue_order(tickets: Iterable[Ticket], now: datetime) -> list[tuple[Ticke
     return paired
 
 
+def metrics_in_order(metrics: Sequence[SlaMetric] | None, now: datetime) -> list[SlaMetric]:
+    """A ticket's metrics in the rule's order: breached (most overdue first), active (soonest
+    first), paused, then the rest (achieved, unknown stages) as sent."""
+
+    def key(indexed: tuple[int, SlaMetric]) -> tuple[int, float, int]:
+        index, metric = indexed
+        one = ticket_sla((metric,), now)
+        return (one.urgency, _ts(one.breach_at) if one.urgency <= Urgency.ACTIVE else 0.0, index)
+
+    return [m for _, m in sorted(enumerate(metrics or ()), key=key)]
+
+
 def breaching_within(sla: TicketSla, now: datetime, window: timedelta) -> bool:
     """Breached already, or an active metric breaching within `window`."""
     if sla.urgency is Urgency.BREACHED:

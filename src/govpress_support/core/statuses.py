@@ -66,3 +66,11 @@ def status_label(ticket: Ticket, custom: Sequence[CustomStatus] | None, *, fallb
     if fallback_tag and ticket.status == "pending" and fallback_tag in ticket.tags:
         return f"{label} (believed solved)"
     return label
+
+
+def believed_solved(ticket: Ticket, label: str, *, status_name: str, fallback_tag: str) -> bool:
+    """The ticket is "Pending believed solved": its status reads `status_name` (the custom
+    status), or it is pending with the fallback tag. Such a ticket is about to solve itself."""
+    if label.casefold() == status_name.casefold():
+        return True
+    return bool(fallback_tag) and ticket.status == "pending" and fallback_tag in ticket.tags

@@ -22,7 +22,12 @@ from govpress_support.sandbox.constants import (
     ZENDESK_URL,
 )
 from govpress_support.sandbox.faults import Faults
-from govpress_support.sandbox.identity import environment, github_token_for, trello_token_for
+from govpress_support.sandbox.identity import (
+    environment,
+    github_token_for,
+    is_seeded_trello_token,
+    trello_token_for,
+)
 from govpress_support.sandbox.server import make_server, serve
 from govpress_support.sandbox.wire import ConnectionDropped, Request, Response
 
@@ -46,6 +51,7 @@ __all__ = [
     "SandboxApp",
     "environment",
     "github_token_for",
+    "is_seeded_trello_token",
     "make_server",
     "open_app",
     "reset",

@@ -27,6 +27,11 @@ def trello_token_for(email: str) -> str:
     return _for(email, ((a.email, a.trello_token) for a in AGENTS), TRELLO_TOKEN)
 
 
+def is_seeded_trello_token(token: str) -> bool:
+    """Whether `token` is one of the seeded agents' (public) Trello tokens."""
+    return token == TRELLO_TOKEN or any(token == a.trello_token for a in AGENTS)
+
+
 def github_token_for(email: str) -> str:
     """The GitHub token of the seeded person with this email (Sam Okafor's otherwise)."""
     from govpress_support.sandbox.seed_github import USERS as GITHUB_USERS

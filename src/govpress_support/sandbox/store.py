@@ -16,6 +16,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from govpress_support.core.private import touch_private
+
 SCHEMA_VERSION = 5
 
 SCHEMA = """
@@ -216,7 +218,7 @@ class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        touch_private(self.path)  # SQLite gives its -wal and -shm files the database's mode
         conn = self.conn()
         conn.execute("PRAGMA journal_mode=WAL")
         with self.write() as c:

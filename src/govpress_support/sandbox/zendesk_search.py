@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govpress_support.core import timeutil
+from govpress_support.core.numbers import whole_number
 from govpress_support.sandbox.zendesk_tickets import PRIORITIES, STATUSES
 
 SOLVED_AT = "(CASE WHEN status IN ('solved', 'closed') THEN json_extract(doc, '$.mx.ms.solved_at') END)"
@@ -133,13 +134,13 @@ class Compiler:
     def group(self, t: Term) -> tuple[str, list[Any]]:
         if t.value.lower() == "none":
             return "group_id IS NULL", []
-        if t.value.isdigit():
-            return "group_id = ?", [int(t.value)]
+        if _id(t.value) is not None:
+            return "group_id = ?", [_id(t.value)]
         row = self.conn.execute("SELECT id FROM groups_ WHERE name = ? COLLATE NOCASE", (t.value,)).fetchone()
         return ("group_id = ?", [row[0]]) if row else ("0", [])
 
     def group_id(self, t: Term) -> tuple[str, list[Any]]:
-        return ("group_id = ?", [int(t.value)]) if t.value.isdigit() else ("0", [])
+        return ("group_id = ?", [_id(t.value)]) if _id(t.value) is not None else ("0", [])
 
     def _person(self, column: str, t: Term) -> tuple[str, list[Any]]:
         value = t.value.strip()
@@ -147,8 +148,8 @@ class Compiler:
             return f"{column} = ?", [self.me_id]
         if value.lower() == "none":
             return f"{column} IS NULL", []
-        if value.isdigit():
-            return f"{column} = ?", [int(value)]
+        if _id(value) is not None:
+            return f"{column} = ?", [_id(value)]
         if "@" in value:
             rows = self.conn.execute("SELECT id FROM users WHERE email = ? COLLATE NOCASE", (value,)).fetchall()
         else:
@@ -171,16 +172,16 @@ class Compiler:
         return self._person("submitter_id", t)
 
     def assignee_id(self, t: Term) -> tuple[str, list[Any]]:
-        return ("assignee_id = ?", [int(t.value)]) if t.value.isdigit() else ("0", [])
+        return ("assignee_id = ?", [_id(t.value)]) if _id(t.value) is not None else ("0", [])
 
     def requester_id(self, t: Term) -> tuple[str, list[Any]]:
-        return ("requester_id = ?", [int(t.value)]) if t.value.isdigit() else ("0", [])
+        return ("requester_id = ?", [_id(t.value)]) if _id(t.value) is not None else ("0", [])
 
     def organization(self, t: Term) -> tuple[str, list[Any]]:
         if t.value.lower() == "none":
             return "organization_id IS NULL", []
-        if t.value.isdigit():
-            return "organization_id = ?", [int(t.value)]
+        if _id(t.value) is not None:
+            return "organization_id = ?", [_id(t.value)]
         rows = self.conn.execute(
             "SELECT id FROM organizations WHERE name LIKE ? ESCAPE '\\'", (_like(t.value),)
         ).fetchall()
@@ -189,7 +190,7 @@ class Compiler:
         return f"organization_id IN ({','.join('?' * len(rows))})", [r[0] for r in rows]
 
     def organization_id(self, t: Term) -> tuple[str, list[Any]]:
-        return ("organization_id = ?", [int(t.value)]) if t.value.isdigit() else ("0", [])
+        return ("organization_id = ?", [_id(t.value)]) if _id(t.value) is not None else ("0", [])
 
     def tags(self, t: Term) -> tuple[str, list[Any]]:
         if t.value.lower() == "none":
@@ -203,7 +204,7 @@ class Compiler:
         return "description LIKE ? ESCAPE '\\'", [_like(t.value)]
 
     def custom_status_id(self, t: Term) -> tuple[str, list[Any]]:
-        return ("custom_status_id = ?", [int(t.value)]) if t.value.isdigit() else ("0", [])
+        return ("custom_status_id = ?", [_id(t.value)]) if _id(t.value) is not None else ("0", [])
 
     def created(self, t: Term) -> tuple[str, list[Any]]:
         return self._date("created_at", t)
@@ -275,9 +276,9 @@ def _text(value: str) -> tuple[str, list[Any]]:
         return "1", []
     clause = "(subject LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')"
     params: list[Any] = [_like(value), _like(value)]
-    if value.isdigit():
+    if _id(value) is not None:
         clause = f"(id = ? OR {clause})"
-        params.insert(0, int(value))
+        params.insert(0, _id(value))
     return clause, params
 
 
@@ -310,3 +311,8 @@ def order_by(sort_by: str | None, sort_order: str | None) -> str:
     direction = "ASC" if (sort_order or "").lower() == "asc" else "DESC"
     template = SORTS.get((sort_by or "").lower(), "updated_at {d}, id {d}")
     return template.format(d=direction)
+
+
+def _id(value: str) -> int | None:
+    """An id in a search term: ASCII digits within 64 bits (`group:²` names no group)."""
+    return whole_number(value) if value.strip() == value else None

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govpress_support.core import timeutil
+from govpress_support.core.numbers import whole_number
 from govpress_support.sandbox import zendesk_emails as emails
 from govpress_support.sandbox.metric_events import Clocks, Ledger, Snapshot, sync_display
 from govpress_support.sandbox.seed_data import TICKET_FIELDS
@@ -706,8 +707,10 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        text = value.strip()
+        number = whole_number(text.removeprefix("-"))  # ASCII digits within 64 bits
+        return None if number is None else -number if text.startswith("-") else number
     return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -24,6 +25,7 @@ from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, UsageError
 from govpress_support.core.models import Member, User
 from govpress_support.core.redact import SECRETS
+from govpress_support.core.timeutil import format_duration, now
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.credentials import (
     ENV_TRELLO_KEY,
@@ -34,8 +36,9 @@ from govpress_support.services.credentials import (
     trello_credentials,
     zendesk_credentials,
 )
-from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo
+from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo, Wait
 from govpress_support.services.rota import RotaClient
+from govpress_support.services.state import state_dir_error, writable_dir
 from govpress_support.services.trello import TrelloClient, classify_error, oauth_header
 from govpress_support.services.zendesk import ZendeskClient
 
@@ -50,7 +53,14 @@ ROTA = ServiceInfo("the rota service", "check ROTA_URL")
 
 T = TypeVar("T")
 
+ROTA_DEADLINE = 15.0  # the rota is optional and every caller has a fallback: a short time budget
+
 SANDBOX_NOTICE = "Using the built-in sandbox (state in {path}); `govpress-support sandbox reset` reseeds it."
+SANDBOX_STALE_AFTER = timedelta(days=1)
+SANDBOX_STALE = (
+    "The sandbox desk was seeded {age} ago: `govpress-support sandbox reset` refreshes it "
+    "(its tickets, SLA times and due dates start again from now)."
+)
 
 
 def identity_hash(secret: str) -> str:
@@ -68,6 +78,7 @@ class Clients:
         environ: Mapping[str, str] | None = None,
         log: Callable[[str], None] | None = None,
         notice: Callable[[str], None] | None = None,
+        on_wait: Callable[[Wait | None], None] | None = None,
         keyring: Keyring | None = None,
         stats: HttpStats | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -78,21 +89,26 @@ class Clients:
         self.environ = os.environ if environ is None else environ
         self.log = log
         self.notice = notice
+        self.on_wait = on_wait  # long waits (rate limits, retries) to say while they last
         self.keyring = keyring or Keyring()
         self.stats = stats or HttpStats()
         self.transport = transport
         self._made: list[HttpClient] = []
-        self.cache = MetadataCache(state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds)
+        self.cache = MetadataCache(
+            state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds, on_error=log
+        )
 
     # --- the emulator ---
 
     @cached_property
     def sandbox_app(self) -> SandboxApp:
-        from govpress_support import sandbox
 
-        app = sandbox.open_app(self.state_dir)
+        app = open_sandbox(self.state_dir)
         if self.notice is not None:
             self.notice(SANDBOX_NOTICE.format(path=self.state_dir))
+            seeded = app.seeded_at
+            if seeded is not None and now() - seeded > SANDBOX_STALE_AFTER:  # said once a run
+                self.notice(SANDBOX_STALE.format(age=format_duration(now() - seeded)))
         return app
 
     def _transport(self) -> httpx.BaseTransport | None:
@@ -109,17 +125,30 @@ class Clients:
             base_url,
             timeout=h.timeout,
             connect_timeout=h.connect_timeout,
-            retry=retry or RetryPolicy(max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff),
+            retry=retry
+            or RetryPolicy(
+                max_retries=h.max_retries, max_total_wait=h.max_retry_wait, backoff=h.backoff, deadline=h.deadline
+            ),
             transport=self._transport(),
             log=self.log,
             stats=self.stats,
             offline_hint=_offline_hint(base_url),
+            on_wait=self.on_wait,
             **kwargs,  # type: ignore[arg-type]
         )
         self._made.append(client)
         return client
 
     # --- the clients ---
+
+    @property
+    def zendesk_url(self) -> str:
+        """The desk's base URL, known without credentials (ticket URLs are checked against it)."""
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            return sandbox.ZENDESK_URL
+        return self.settings.zendesk.base_url()
 
     @cached_property
     def zendesk(self) -> ZendeskClient:
@@ -152,9 +181,24 @@ class Clients:
             if creds is None:
                 return None
             key, token, base = creds.key.value, creds.token.value, self.settings.trello.url
+            token = self._served_sandbox_token(base, key, token)
         SECRETS.add(key, token)
         http = self._http(TRELLO, base, headers=oauth_header(key, token), classify=classify_error)
         return TrelloClient(http, self.cache, identity=identity_hash(f"{base} {token}"))
+
+    def _served_sandbox_token(self, base: str, key: str, token: str) -> str:
+        """A served sandbox's public Trello credentials act as the agent ZENDESK_EMAIL names, as the
+        in-process sandbox's do: one person per run, whichever sandbox. A token the sandbox never
+        gave out is left to be refused. (Loopback only: a real Trello is never there, and the
+        sandbox package is imported only then.)"""
+        if httpx.URL(base).host not in LOOPBACK:
+            return token
+        from govpress_support import sandbox
+
+        if key != sandbox.TRELLO_KEY or not sandbox.is_seeded_trello_token(token):
+            return token
+        creds = zendesk_credentials(self.environ, self.keyring, self.settings.zendesk.email)
+        return sandbox.trello_token_for(creds.email) if creds is not None else token
 
     @property
     def trello(self) -> TrelloClient:
@@ -183,7 +227,10 @@ class Clients:
         # The rota is optional and every caller has a fallback: a short retry budget.
         h = self.settings.http
         retry = RetryPolicy(
-            max_retries=min(2, h.max_retries), max_total_wait=min(5.0, h.max_retry_wait), backoff=h.backoff
+            max_retries=min(2, h.max_retries),
+            max_total_wait=min(5.0, h.max_retry_wait),
+            backoff=h.backoff,
+            deadline=min(ROTA_DEADLINE, h.deadline),
         )
         return RotaClient(self._http(ROTA, url, retry=retry), url)
 
@@ -199,9 +246,25 @@ class Clients:
             client.close()
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def open_sandbox(state_dir: Path) -> SandboxApp:
+    """The sandbox in `state_dir`, or one line saying why it cannot be written there."""
+    import sqlite3
+
+    from govpress_support import sandbox
+
+    writable_dir(state_dir, "the sandbox's database")
+    try:
+        return sandbox.open_app(state_dir)
+    except (OSError, sqlite3.Error) as exc:
+        raise state_dir_error(state_dir, "the sandbox's database", exc) from None
+
+
 def _offline_hint(base_url: str) -> str | None:
     host = httpx.URL(base_url).host
-    if host in ("127.0.0.1", "localhost", "::1"):
+    if host in LOOPBACK:
         return "is `govpress-support sandbox serve` (or your tunnel) running on that port?"
     return None
 

@@ -2,10 +2,16 @@
 
 Per service: a base URL, auth, timeouts, retries and error mapping.
 
-- Retries: 429 for any method (the request was refused, not processed), honouring `Retry-After`
-  and backing off on Trello's rate-limit headers when there is none; 5xx and dropped
-  connections only for idempotent requests; a refused connection for any request (nothing was
-  sent). Never a blind retry of a POST or of a PUT that adds a note. A bounded total wait.
+- Retries: when and after how long is decided in `retry.py` (pure). Never a blind retry of a
+  POST or of a PUT that adds a note.
+- Time: one deadline per request (`RetryPolicy.deadline`, config `http.deadline`) covers
+  connecting, reading, every retry and every wait; each attempt's timeouts are cut to what is
+  left. A host that cannot be reached at all (DNS failure, TLS or protocol mismatch, a refused
+  connection before it ever answered) gets one quick retry, not the back-off a 503 gets. Waits
+  over `LONG_WAIT` are told to `on_wait` (the CLI says them); this layer never prints. A request
+  may bring its own `policy`: one whose `limit_wait` lets a documented rate limit's waits run
+  past the deadline (Zendesk's incremental exports). `cancel()` ends any wait at once (a run
+  stopped while other threads wait): no further try is made.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
   JSON, plain-text and HTML bodies are all read.
 - `--debug`: each request and response on stderr, with every secret redacted.
@@ -13,9 +19,9 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,117 +35,45 @@ from govpress_support.core.errors import (
     AuthError,
     ConflictError,
     GovPressError,
+    Interrupted,
     NetworkError,
     NotFoundError,
     RateLimitedError,
 )
 from govpress_support.core.redact import SECRETS, Redactor
+from govpress_support.services.retry import (
+    CAUSES,
+    IDEMPOTENT_METHODS,
+    LONG_WAIT,
+    MIN_ATTEMPT,
+    Attempt,
+    RetryPolicy,
+    Tries,
+    Wait,
+    outcome_kind,
+    retry_after,
+    retry_delay,
+    unreachable,
+)
+
+# Named here too: the clients and their tests know them as the HTTP layer's.
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "LONG_WAIT",
+    "Attempt",
+    "HttpClient",
+    "HttpStats",
+    "Redactor",
+    "RetryPolicy",
+    "ServiceInfo",
+    "Wait",
+    "describe_body",
+    "retry_after",
+    "retry_delay",
+    "unreachable",
+]
 
 USER_AGENT = f"govpress-support/{__version__}"
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
-# Trello sends no Retry-After; its windows are 10 s long.
-TRELLO_REMAINING_HEADERS = ("x-rate-limit-api-token-remaining", "x-rate-limit-api-key-remaining")
-TRELLO_WINDOW_SECONDS = 10.0
-
-
-# --- retry decisions (pure) -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_retries: int = 6
-    max_total_wait: float = 120.0
-    backoff: float = 0.5
-    max_backoff: float = 30.0
-
-    def backoff_for(self, retry: int, rng: random.Random) -> float:
-        """Exponential backoff with jitter: retry 0 waits about `backoff`, then doubles."""
-        base: float = min(self.max_backoff, self.backoff * (2.0**retry))
-        return base * (0.5 + rng.random() / 2)
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """What happened to one attempt: a status and headers, or a transport error."""
-
-    status: int | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-    error: Exception | None = None
-
-
-def retry_delay(
-    policy: RetryPolicy,
-    outcome: Attempt,
-    *,
-    retry: int,
-    idempotent: bool,
-    waited: float,
-    rng: random.Random,
-) -> float | None:
-    """Seconds to wait before retrying, or None when this outcome must not be retried.
-
-    `retry` counts retries already made; `waited` is the total already spent waiting.
-    """
-    if retry >= policy.max_retries:
-        return None
-    delay: float | None = None
-    if outcome.error is not None:
-        if isinstance(outcome.error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-            delay = policy.backoff_for(retry, rng)  # nothing reached the server
-        elif idempotent and isinstance(outcome.error, httpx.TransportError):
-            delay = policy.backoff_for(retry, rng)
-    elif outcome.status == 429:
-        delay = retry_after(outcome.headers)
-        if delay is None:
-            delay = _trello_wait(outcome.headers, retry, policy, rng)
-    elif outcome.status in RETRYABLE_STATUSES and idempotent:
-        delay = retry_after(outcome.headers)
-        if delay is None:
-            delay = policy.backoff_for(retry, rng)
-    if delay is None:
-        return None
-    if waited + delay > policy.max_total_wait:
-        return None
-    return delay
-
-
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """`Retry-After` as seconds (a number or an HTTP date), or None when absent or unreadable."""
-    value = _header(headers, "retry-after")
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _trello_wait(headers: Mapping[str, str], retry: int, policy: RetryPolicy, rng: random.Random) -> float:
-    for name in TRELLO_REMAINING_HEADERS:
-        remaining = _header(headers, name)
-        if remaining is not None and remaining.strip() == "0":
-            # The window is spent: wait for a good part of it, growing if it happens again.
-            return min(policy.max_backoff, TRELLO_WINDOW_SECONDS / 2 * (retry + 1))
-    return policy.backoff_for(retry, rng)
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    if isinstance(headers, httpx.Headers):
-        found: str | None = headers.get(name)
-        return found
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
-
-
 # --- error bodies -------------------------------------------------------------------------------
 
 
@@ -223,10 +157,12 @@ class HttpClient:
         log: Callable[[str], None] | None = None,
         redactor: Redactor | None = None,
         stats: HttpStats | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         offline_hint: str | None = None,
         classify: Callable[[httpx.Response, str | None], GovPressError | None] | None = None,
+        on_wait: Callable[[Wait | None], None] | None = None,
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -234,10 +170,15 @@ class HttpClient:
         self.log = log
         self.redact = redactor or SECRETS
         self.stats = stats or HttpStats()
-        self.sleep = sleep
+        self._cancelled = threading.Event()
+        self.sleep: Callable[[float], object] = sleep or self._cancelled.wait  # a wait `cancel()` can end
+        self.clock = clock
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.offline_hint = offline_hint
         self.classify = classify  # a service's own reading of its error bodies, tried first
+        self.on_wait = on_wait  # told of each wait over LONG_WAIT, then None when the next try starts
+        self.timeout, self.connect_timeout = timeout, connect_timeout
+        self._answered = False  # the host has answered this client at least once
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -249,6 +190,11 @@ class HttpClient:
 
     def close(self) -> None:
         self._client.close()
+
+    def cancel(self) -> None:
+        """The run is stopped: end any wait now; every request still going raises `Interrupted`
+        instead of trying again."""
+        self._cancelled.set()
 
     def url(self, path: str) -> str:
         """The absolute URL for a path relative to the base (or an absolute URL, unchanged)."""
@@ -267,44 +213,93 @@ class HttpClient:
         idempotent: bool | None = None,
         what: str | None = None,
         allow: Iterable[int] = (),
+        policy: RetryPolicy | None = None,
     ) -> httpx.Response:
         """Send with retries; return the response, or raise a mapped `GovPressError`.
 
         `what` names the thing asked for ("ticket 123") for 404 messages. Statuses in `allow`
-        are returned instead of raised.
+        are returned instead of raised. `policy`: this request's own (default: the client's).
         """
         method = method.upper()
         safe = idempotent if idempotent is not None else method in IDEMPOTENT_METHODS
         allowed = set(allow)
-        retries = 0
+        policy = policy or self.retry
+        outcomes: list[Attempt] = []
         waited = 0.0
+        limit_left = policy.limit_wait  # rate-limit waits that may still run past the deadline
+        started = self.clock()
+        give_up_at = started + policy.deadline
         while True:
-            started = time.monotonic()
+            self._check_cancelled()
+            attempt_started = time.monotonic()
             self.stats.requests += 1
             self.stats.by_service[self.service.name] = self.stats.by_service.get(self.service.name, 0) + 1
             response: httpx.Response | None = None
             try:
-                request = self._client.build_request(method, self.url(path), params=_params(params), json=json)
+                request = self._client.build_request(
+                    method,
+                    self.url(path),
+                    params=_params(params),
+                    json=json,
+                    timeout=self._timeout(give_up_at - self.clock()),
+                )
                 self._log_request(request)
                 response = self._client.send(request)
                 response.read()
+                self._answered = True
                 outcome = Attempt(status=response.status_code, headers=response.headers)
-                self._log_response(response, time.monotonic() - started)
+                self._log_response(response, time.monotonic() - attempt_started)
             except httpx.TransportError as exc:
                 outcome = Attempt(error=exc)
                 self._debug(f"! {type(exc).__name__}: {exc}")
+            outcomes.append(outcome)
             if response is not None and (response.is_success or response.status_code in allowed):
                 return response
-            delay = retry_delay(self.retry, outcome, retry=retries, idempotent=safe, waited=waited, rng=self.rng)
-            if delay is None:
-                raise self._failure(outcome, response, method, path, what, retries, waited)
-            reason = f"{outcome.status}" if outcome.status else type(outcome.error).__name__
-            self._debug(f"  retrying in {delay:.2f}s after {reason} (retry {retries + 1} of {self.retry.max_retries})")
-            self.sleep(delay)
-            retries += 1
+            retries = len(outcomes) - 1
+            delay = retry_delay(
+                policy,
+                outcome,
+                retry=retries,
+                idempotent=safe,
+                waited=waited,
+                rng=self.rng,
+                answered=self._answered,
+            )
+            if delay is not None and outcome.status == 429 and limit_left > 0:
+                extra = min(delay, limit_left)  # this wait does not eat the deadline
+                give_up_at, limit_left = give_up_at + extra, limit_left - extra
+            late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
+            if delay is None or late:
+                tries = Tries(outcomes, self.clock() - started, policy.deadline if late else None)
+                raise self._failure(outcome, response, method, path, what, tries)
+            of = f"retry {retries + 1} of {policy.max_retries}"
+            self._debug(f"  retrying in {delay:.2f}s after {outcome_kind(outcome)} ({of})")
+            self._wait(delay, outcome, next_try=retries + 2, tries=policy.max_retries + 1)
             waited += delay
             self.stats.retries += 1
             self.stats.waited += delay
+
+    def _timeout(self, remaining: float) -> httpx.Timeout:
+        """This attempt's timeouts: the configured ones, cut to what the deadline leaves."""
+        left = max(remaining, 0.001)
+        return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, left))
+
+    def _wait(self, seconds: float, outcome: Attempt, *, next_try: int, tries: int) -> None:
+        """Sleep before the next try; a long wait is told to `on_wait` first (and its end after)."""
+        said = self.on_wait is not None and seconds > LONG_WAIT
+        if said and self.on_wait is not None:
+            reason = "rate limit" if outcome.status == 429 else outcome_kind(outcome)
+            self.on_wait(Wait(self.service.name, reason, seconds, next_try, tries))
+        try:
+            self.sleep(seconds)
+        finally:
+            if said and self.on_wait is not None:
+                self.on_wait(None)
+        self._check_cancelled()
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise Interrupted(f"stopped before {self.service.name} answered", None)
 
     def get_json(
         self, path: str, params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None, *, what: str | None = None
@@ -335,18 +330,22 @@ class HttpClient:
         method: str,
         path: str,
         what: str | None,
-        retries: int,
-        waited: float,
+        tries: Tries,
     ) -> GovPressError:
         name = self.service.name
+        tried = f" {tries.said()}" if tries.said() else ""
         if outcome.error is not None or response is None:
             error = outcome.error
             host = _host(httpx.URL(self.url(path)))
-            tried = f" after {retries + 1} tries" if retries else ""
+            cause = unreachable(error, answered=self._answered)
+            if cause is not None:
+                reason, likely = CAUSES[cause]
+                hint = self.offline_hint if cause == "refused" and self.offline_hint else likely
+                return NetworkError(f"cannot reach {name} at {host}: {reason}{tried}", hint)
             if isinstance(error, httpx.TimeoutException):
-                reason = "timed out"
+                reason = "no answer in time" if tries.deadline is not None else "timed out"
             elif isinstance(error, httpx.ConnectError):
-                reason = _connect_reason(error)
+                reason = outcome_kind(outcome)
             else:
                 reason = f"the connection failed ({type(error).__name__})"
             hint = (
@@ -384,13 +383,12 @@ class HttpClient:
             )
         if status == 429:
             return RateLimitedError(
-                f"{name} is still rate limiting after {retries} retries over {waited:.0f}s (429{detail_text})",
+                f"{name} is still rate limiting{tried} (429{detail_text})",
                 "wait a minute and try again",
                 status=429,
                 code=code,
             )
         if status >= 500:
-            tried = f" after {retries + 1} tries" if retries else ""
             hint = (
                 "try again in a moment"
                 if method in IDEMPOTENT_METHODS
@@ -455,19 +453,3 @@ def _clip(text: str, limit: int = 600) -> str:
 def _host(url: httpx.URL) -> str:
     port = f":{url.port}" if url.port else ""
     return f"{url.host}{port}"
-
-
-def _connect_reason(error: Exception) -> str:
-    text = str(error).lower()
-    if "refused" in text:
-        return "connection refused"
-    if (
-        "name or service not known" in text
-        or "nodename nor servname" in text
-        or "getaddrinfo" in text
-        or "name resolution" in text
-    ):
-        return "host not found"
-    if "ssl" in text or "certificate" in text:
-        return "TLS failed"
-    return "could not connect"

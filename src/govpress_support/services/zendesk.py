@@ -141,6 +141,14 @@ class ZendeskClient:
         self._groups = [g for g in (read.group(item) for item in raw) if g is not None and not g.deleted]
         return self._groups
 
+    def forget_metadata(self) -> None:
+        """Drop the groups and custom statuses known (here and in the cache): an answer showed
+        them out of date, so the next ask reads them again."""
+        self._groups, self._custom_statuses = None, False
+        if self.cache is not None:
+            for key in (f"groups {self.base_url}", f"custom_statuses {self.base_url}"):
+                self.cache.forget(key)
+
     def group(self, name_or_id: str | int) -> Group:
         """A group by id or exact name (case-insensitive); a clear error listing the groups."""
         for fresh in (False, True):

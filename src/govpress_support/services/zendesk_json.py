@@ -29,6 +29,7 @@ from govpress_support.core.models import (
     TicketEvent,
     User,
 )
+from govpress_support.core.numbers import whole_number
 from govpress_support.core.timeutil import parse_iso
 
 
@@ -43,8 +44,8 @@ def as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        return whole_number(value)
     return None
 
 
@@ -322,7 +323,10 @@ def ticket_event(item: Any) -> TicketEvent | None:
     when = parse_iso(item.get("created_at"))
     stamp = as_int(item.get("timestamp"))
     if when is None and stamp is not None:
-        when = datetime.fromtimestamp(stamp, tz=UTC)
+        try:
+            when = datetime.fromtimestamp(stamp, tz=UTC)
+        except (OverflowError, OSError, ValueError):  # past the years a datetime holds: unreadable
+            when = None
     if event_id is None or ticket_id is None or when is None:
         return None
     changes: list[TicketChange] = []

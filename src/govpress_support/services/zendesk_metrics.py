@@ -9,34 +9,32 @@ stream ends on a page with `end_of_stream`. Breach events are written ahead of t
 metric events run past now; the ticket events leave out the last minute (a `start_time` must be
 at least a minute old, so a later one is moved back). Both are allowed for admins only: an
 agent's 403 is `EventsForbidden`, for the caller to fall back on. Incremental exports share their
-own limit (10 requests a minute): a 429 is waited out here as its `Retry-After` says, each wait
-of a couple of seconds or more said through `on_wait`, the time spent waiting bounded by
-`max_wait` (both exports, read side by side, may wait at once: that time counts once) and one
-page's tries by `MAX_PAGE_TRIES`; `cancel()` ends a wait at once.
+own limit (10 requests a minute): a 429 is waited out by the HTTP layer as its `Retry-After`
+says, like every rate limit, each long wait said through the client's `on_wait`; a page's
+request has the client's policy with `EXPORT_LIMIT_WAIT` of rate-limit waits allowed past its
+deadline (a minute's window is longer than a deadline leaves room for; a dead server is still
+given up on at the deadline). `cancel()` ends a wait at once.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from govpress_support.core import timeutil
-from govpress_support.core.errors import AuthError, GovPressError, NotFoundError, RateLimitedError
+from govpress_support.core.errors import AuthError, NotFoundError
 from govpress_support.core.models import MetricEvent, TicketChange, TicketEvent
 from govpress_support.services import zendesk_json as read
-from govpress_support.services.http import retry_after
 from govpress_support.services.zendesk import TicketSet, ZendeskClient
 
 EVENTS_PATH = "api/v2/incremental/ticket_metric_events"
 TICKET_EVENTS_PATH = "api/v2/incremental/ticket_events"
-EVENTS_PER_MINUTE = 10  # Zendesk's limit on the incremental exports, for messages
-MAX_EXPORT_WAIT = 300.0  # seconds one run may wait for the exports' rate limit, in all
-LIMIT_WAIT = 60.0  # a 429 without a readable Retry-After: the limit's window
-MAX_PAGE_TRIES = 20  # 429s on one page before giving up, whatever the waits
-SAID_AFTER = 2.0  # waits at least this long are said
+# Seconds of waiting for the exports' rate limit (10 requests a minute, both exports together)
+# one page's request may add to its deadline: a few of the limit's one-minute windows.
+EXPORT_LIMIT_WAIT = 300.0
 RECENT = timedelta(seconds=90)  # a ticket events start_time must be a minute old: this, with a margin
 
 T = TypeVar("T", MetricEvent, TicketEvent)
@@ -44,10 +42,6 @@ T = TypeVar("T", MetricEvent, TicketEvent)
 
 class EventsForbidden(AuthError):
     """An export is for admins only, and Zendesk said 403."""
-
-
-class Cancelled(GovPressError):
-    """The run was stopped while an export waited for its rate limit."""
 
 
 @dataclass(frozen=True)
@@ -86,32 +80,17 @@ TICKET_EVENTS: Export[TicketEvent] = Export(
 
 
 class ZendeskMetrics:
-    def __init__(
-        self,
-        zendesk: ZendeskClient,
-        *,
-        max_wait: float = MAX_EXPORT_WAIT,
-        on_wait: Callable[[float, str], None] | None = None,
-        sleep: Callable[[float], None] | None = None,
-    ):
+    def __init__(self, zendesk: ZendeskClient, *, limit_wait: float = EXPORT_LIMIT_WAIT):
         self.zendesk = zendesk
         self.http = zendesk.http
-        self.max_wait = max_wait
-        self.on_wait = on_wait
-        self._stop = threading.Event()
-        self.sleep = sleep or self._wait
-        self.waited = 0.0  # seconds spent waiting for the exports' rate limit, this run (waits at once: once)
-        self._waiting_until: datetime | None = None
-        self.event_requests = 0  # to the metric events export
+        self.policy = replace(self.http.retry, limit_wait=limit_wait)  # an export page's request
+        self.event_requests = 0  # pages asked of the metric events export
         self.ticket_event_requests = 0
         self._lock = threading.Lock()
 
     def cancel(self) -> None:
-        """End any wait for the rate limit now (the run is stopped): the export raises `Cancelled`."""
-        self._stop.set()
-
-    def _wait(self, seconds: float) -> None:
-        self._stop.wait(seconds)
+        """The run is stopped: any wait ends now, and no request is tried again (`Interrupted`)."""
+        self.http.cancel()
 
     # --- the incremental exports ------------------------------------------------------------------
 
@@ -144,42 +123,19 @@ class ZendeskMetrics:
             start = end_time
 
     def _page(self, export: Export[T], start: int) -> Any:
-        for _ in range(MAX_PAGE_TRIES):
-            with self._lock:
-                if export is METRIC_EVENTS:
-                    self.event_requests += 1
-                else:
-                    self.ticket_event_requests += 1
-            response = self.http.request(
-                "GET", export.path, params={"start_time": start}, allow=(403, 429), what=export.what
-            )
-            if response.status_code == 403:
-                raise EventsForbidden(
-                    f"Zendesk lets only admins read {export.what} (403)", export.forbidden_hint, status=403
-                )
-            if response.status_code != 429:
-                return self.http.json_of(response)
-            delay = retry_after(response.headers)
-            delay = LIMIT_WAIT if delay is None else delay
-            with self._lock:  # both exports may wait at once: count the time, not each wait
-                now = timeutil.now()
-                until = now + timedelta(seconds=delay)
-                more = max(0.0, (until - max(now, self._waiting_until or now)).total_seconds())
-                if self.waited + more > self.max_wait:
-                    break
-                self.waited += more
-                self._waiting_until = max(until, self._waiting_until or until)
-            if self.on_wait is not None and delay >= SAID_AFTER:
-                self.on_wait(delay, f"Zendesk allows {EVENTS_PER_MINUTE} incremental export requests a minute")
-            self.sleep(delay)
-            if self._stop.is_set():
-                raise Cancelled("stopped while waiting for Zendesk's incremental export limit")
-        raise RateLimitedError(
-            f"Zendesk is still limiting its incremental exports ({EVENTS_PER_MINUTE} requests a minute) "
-            f"after {self.waited:.0f}s of waiting",
-            "run the command again in a minute: the finished days read so far are cached",
-            status=429,
+        with self._lock:
+            if export is METRIC_EVENTS:
+                self.event_requests += 1
+            else:
+                self.ticket_event_requests += 1
+        response = self.http.request(
+            "GET", export.path, params={"start_time": start}, allow=(403,), what=export.what, policy=self.policy
         )
+        if response.status_code == 403:
+            raise EventsForbidden(
+                f"Zendesk lets only admins read {export.what} (403)", export.forbidden_hint, status=403
+            )
+        return self.http.json_of(response)
 
     # --- audits -------------------------------------------------------------------------------------
 

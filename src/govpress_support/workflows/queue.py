@@ -15,7 +15,7 @@ from typing import Any
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import UsageError
-from govpress_support.core.groups import group_name
+from govpress_support.core.groups import group_id_in, group_name, needs_card
 from govpress_support.core.models import Card, CustomStatus, Organization, Ticket, User
 from govpress_support.core.records import QUEUE_FIELDS, TicketFacts, record
 from govpress_support.core.sla import TicketSla, Urgency, breaching_within, in_queue_order
@@ -23,7 +23,7 @@ from govpress_support.core.statuses import UNSOLVED_WORDS, api_status, status_la
 from govpress_support.core.timeutil import parse_duration
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import ZendeskClient
-from govpress_support.workflows.agents import assignee_term
+from govpress_support.workflows.agents import assignee_filter
 from govpress_support.workflows.cards.find import board_cards
 from govpress_support.workflows.suspended import peek_suspended
 
@@ -76,16 +76,38 @@ class QueueRow:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """How many tickets are breached, and how many breach within the warning threshold."""
+
+    breached: int = 0
+    warnings: int = 0
+
+    @classmethod
+    def of(cls, ordered: Sequence[tuple[Ticket, TicketSla]], now: datetime, threshold: timedelta) -> Counts:
+        return cls(
+            breached=sum(1 for _, sla in ordered if sla.urgency is Urgency.BREACHED),
+            warnings=sum(1 for _, sla in ordered if _warning(sla, now, threshold)),
+        )
+
+
+def _warning(sla: TicketSla, now: datetime, threshold: timedelta) -> bool:
+    """An active SLA inside the warning threshold."""
+    return sla.urgency is Urgency.ACTIVE and sla.breach_at is not None and sla.breach_at - now < threshold
+
+
+@dataclass(frozen=True)
 class QueueResult:
     group: str
     rows: list[QueueRow]
-    total: int  # unsolved tickets in the group before --status/--breaching-within/--limit
+    total: int  # unsolved tickets in the group before --assignee/--status/--breaching-within/--limit
     now: datetime
     warning_threshold: timedelta
     trello: TrelloState
     suspended: int | None = None  # None: not allowed to see them
     suspended_more: bool = False  # at least this many (the count stops at one page)
     used_export: bool = False
+    in_group: Counts = Counts()  # over all `total` tickets, whatever the filters list
+    cards_needed: bool = True  # the process gives this group's tickets a Trello card (2nd line, scoping)
 
     @property
     def breached(self) -> int:
@@ -99,29 +121,35 @@ class QueueResult:
         return [r.to_record(self.group, self.trello.checked) for r in self.rows]
 
 
-def search_query(settings: Settings, group: str, assignee: str | None) -> str:
-    """The Zendesk search for a group's unsolved tickets, optionally one assignee's."""
+def search_query(settings: Settings, group: str) -> str:
+    """The Zendesk search for a group's unsolved tickets (all of them: the footer counts the
+    group's breaches whatever is listed)."""
     name = group_name(settings.groups, group)
-    terms = [f"group:{name}" if name.isdigit() else f'group:"{name}"', "status<solved"]
-    if assignee:
-        terms.append(f"assignee:{assignee}")
-    return " ".join(terms)
+    return " ".join([f"group:{name}" if group_id_in(name) is not None else f'group:"{name}"', "status<solved"])
 
 
-def _status_filter(statuses: Sequence[str], custom: Sequence[CustomStatus] | None) -> Callable[[Ticket], bool] | None:
+def _status_filter(
+    statuses: Sequence[str], custom: Sequence[CustomStatus] | None, group: str
+) -> Callable[[Ticket], bool] | None:
     if not statuses:
         return None
     plain: set[str] = set()
     chosen: set[int] = set()
-    known = {s.agent_label.casefold(): s for s in custom or []}
+    everything = {s.agent_label.casefold(): s for s in custom or []}
+    known = {label: s for label, s in everything.items() if s.status_category != "solved"}
     for raw in statuses:
         word = status_word(raw)
         if word in UNSOLVED_WORDS:
             plain.add(api_status(word))
         elif raw.strip().casefold() in known:
             chosen.add(known[raw.strip().casefold()].id)
+        elif word in ("solved", "closed") or raw.strip().casefold() in everything:
+            raise UsageError(
+                f"the queue lists unsolved tickets only, so none is {raw.strip()!r}",
+                f'Zendesk\'s search finds them: status:{"closed" if word == "closed" else "solved"} group:"{group}"',
+            )
         else:
-            valid = ", ".join([*UNSOLVED_WORDS, *sorted(s.agent_label for s in known.values())])
+            valid = ", ".join(dict.fromkeys([*UNSOLVED_WORDS, *sorted(s.agent_label for s in known.values())]))
             raise UsageError(f"unknown status {raw!r}", f"use one of: {valid}")
     return lambda t: t.status in plain or t.custom_status_id in chosen
 
@@ -136,15 +164,14 @@ def fetch_queue(
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> QueueResult:
     name = group_name(settings.groups, options.group)
-    found = zendesk.search_tickets(
-        search_query(settings, options.group, assignee_term(zendesk, options.assignee)), on_page=on_progress
-    )
-    if name.isdigit() or not found.tickets:
+    assigned = assignee_filter(zendesk, options.assignee)
+    found = zendesk.search_tickets(search_query(settings, options.group), on_page=on_progress)
+    if group_id_in(name) is not None or not found.tickets:
         # An id needs its name; an empty result may be a misspelt group: both need the list.
         name = zendesk.group(name).name
 
     custom = zendesk.custom_statuses() if any(t.custom_status_id for t in found.tickets) or options.statuses else None
-    keep = _status_filter(options.statuses, custom)
+    keep = _status_filter(options.statuses, custom, name)
     threshold = parse_duration(settings.queue.sla_warning)
     cards = board_cards(trello, settings.trello.backlog_board)
     fallback_tag = settings.zendesk.believed_solved_tag
@@ -152,7 +179,10 @@ def fetch_queue(
     rows: list[QueueRow] = []
     ordered = in_queue_order((t for t in found.tickets if t.unsolved), now)
     total = len(ordered)
+    in_group = Counts.of(ordered, now, threshold)
     for ticket, sla in ordered:
+        if assigned is not None and not assigned(ticket):
+            continue
         if keep is not None and not keep(ticket):
             continue
         if options.breaching_within is not None and not breaching_within(sla, now, options.breaching_within):
@@ -165,7 +195,7 @@ def fetch_queue(
                 assignee=found.users.get(ticket.assignee_id) if ticket.assignee_id else None,
                 organization=found.organizations.get(ticket.organization_id) if ticket.organization_id else None,
                 card=cards.get(ticket.id),
-                warning=sla.urgency is Urgency.ACTIVE and sla.breach_at is not None and sla.breach_at - now < threshold,
+                warning=_warning(sla, now, threshold),
             )
         )
     if options.limit is not None:
@@ -179,6 +209,8 @@ def fetch_queue(
         now=now,
         warning_threshold=threshold,
         trello=TrelloState(cards.checked, cards.reason),
+        in_group=in_group,
+        cards_needed=needs_card(settings.groups, name),
         suspended=suspended.count if suspended is not None else None,
         suspended_more=suspended is not None and suspended.more,
         used_export=found.used_export,

@@ -10,7 +10,6 @@ import pytest
 from govpress_support.core.config import ZendeskSettings
 from govpress_support.core.errors import UsageError
 from govpress_support.core.models import Attachment, Board, Card, Label, Member, SlaMetric, Ticket, TrelloList
-from govpress_support.core.refs import parse_ticket_ref
 from govpress_support.core.sla import TicketSla, Urgency, ticket_sla
 from govpress_support.workflows.cards import link as cards
 from govpress_support.workflows.cards import text as card_text
@@ -53,20 +52,6 @@ def make_card(short_link: str = "AbCd1234", **changes: object) -> Card:
         board_id="board-1",
     )
     return replace(card, **changes)  # type: ignore[arg-type]
-
-
-class TestTicketRefs:
-    @pytest.mark.parametrize(
-        ("value", "expected"),
-        [("4012", 4012), ("#4012", 4012), (" 12 ", 12), (URL, 4012), (URL + "/events", 4012)],
-    )
-    def test_accepted(self, value: str, expected: int) -> None:
-        assert parse_ticket_ref(value) == expected
-
-    @pytest.mark.parametrize("value", ["", "abc", "0", "#", "12a", "https://trello.com/c/AbCd1234"])
-    def test_rejected(self, value: str) -> None:
-        with pytest.raises(UsageError, match="is not a ticket"):
-            parse_ticket_ref(value)
 
 
 class TestCardText:

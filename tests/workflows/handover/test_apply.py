@@ -9,13 +9,13 @@ import pytest
 from govpress_support.core.timeutil import now
 from govpress_support.services.connect import Clients
 from govpress_support.workflows.handover import plan as handover
-from govpress_support.workflows.handover.apply import PollPolicy, Runner
+from govpress_support.workflows.handover.apply import Listener, PollPolicy, Runner
 from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.models import FAILED, HANDED_OVER, HandoverPlan, TicketOutcome
 from govpress_support.workflows.handover.state import RunState, replay
 from tests.desk import Desk
 from tests.handover_checks import assert_handed_over, assert_still_sams
-from tests.seed_names import PRIYA, SAM, SECOND_LINE, TOM
+from tests.seed_names import PRIYA, SAM, SECOND_LINE, SEED, TOM
 from tests.transport_faults import TransportFaults
 
 FAST = PollPolicy(first=0.001, growth=1.0, longest=0.001, timeout=5.0)
@@ -168,21 +168,45 @@ def test_ticket_updated_meanwhile_but_still_yours_is_resent_with_a_fresh_stamp(
     assert updates(faults) == 2  # the batch, then the one conflicted ticket again
 
 
-def test_membership_stays_while_a_ticket_is_still_yours(clients: Clients, desk: Desk) -> None:
-    """Removing Sam would make Zendesk unassign the ticket that could not be handed over."""
+def test_membership_stays_while_the_desk_shows_a_ticket_still_yours_whatever_the_journal_says(
+    clients: Clients, desk: Desk
+) -> None:
+    """The journal claims every ticket went (nothing "still yours"), but none was sent: removing Sam
+    would make Zendesk unassign them all. What the desk shows decides."""
     plan = plan_with_notes(clients, every=None)
     journal = Journal.create(clients.state_dir / "handover", "test-run")
     journal.append({"type": "plan", "plan": plan.to_dict()})
     state = RunState(plan=plan)
     stuck = plan.tickets[0].id
     state.outcomes = {t.id: TicketOutcome(t.id, HANDED_OVER) for t in plan.tickets}
-    state.outcomes[stuck] = TicketOutcome(stuck, FAILED, "Zendesk refused: RecordInvalid", still_yours=True)
+    state.outcomes[stuck] = TicketOutcome(stuck, FAILED, "Zendesk refused: RecordInvalid")
     memberships = Runner(clients.zendesk, journal, state, poll=FAST).run()
     removal = next(m for m in memberships if m.change.action == "remove")
     assert removal.state == "skipped"
-    assert f"#{stuck} still assigned to you" in (removal.reason or "")
+    assert f"#{stuck}, " in (removal.reason or "") and "still assigned to you there" in (removal.reason or "")
     assert SAM.id in desk.members(SECOND_LINE)
+    assert_still_sams(desk, [t.id for t in plan.tickets])
     assert replay(journal.records()).finished_at is not None
+
+
+def test_a_ticket_given_to_you_during_the_handover_keeps_you_in_the_group(clients: Clients, desk: Desk) -> None:
+    """Someone assigns Sam a 2nd line ticket while the handover runs: it was never in the plan,
+    and the journal knows nothing of it; the desk does, so Sam stays (and keeps the ticket)."""
+    plan = plan_with_notes(clients, every=None)
+    arriving = SEED.unassigned_2nd_line
+
+    def meanwhile(message: str) -> None:
+        if message.startswith("added "):
+            desk.as_agent(PRIYA.email).update(arriving, assignee_id=SAM.id)
+
+    result = handover.start(
+        clients.zendesk, plan, state_dir=clients.state_dir, poll=FAST, listener=Listener(step=meanwhile)
+    )
+    assert len(result.handed_over) == len(plan.tickets)
+    [removal] = [m for m in result.memberships if m.change.action == "remove"]
+    assert removal.state == "skipped" and f"#{arriving} still assigned to you" in (removal.reason or "")
+    assert SAM.id in desk.members(SECOND_LINE)
+    assert desk.ticket(arriving)["assignee_id"] == SAM.id
 
 
 def test_resume_after_success_changes_nothing(clients: Clients) -> None:

@@ -115,7 +115,7 @@ def test_report_sections() -> None:
     )
     text = render(result, NOW)
     assert text.startswith("# Handover: Sam Okafor → Tom Hughes\n")
-    assert "2 tickets handed over · **1 not handed over** · 1 note" in text
+    assert "2 tickets handed over · **1 not handed over** · 1 ticket note\n" in text
     assert "| [#11](https://z.example/agent/tickets/11) | Ticket \\| 11 | high | Open |" in text  # pipe escaped
     assert "**next reply breached** 2026-11-26 13:00 UTC (2h ago)" in text
     assert "- [#13](https://z.example/agent/tickets/13) Ticket \\| 13: reassigned meanwhile to Priya Shah" in text
@@ -125,3 +125,20 @@ def test_report_sections() -> None:
     assert "Not checked (no repositories configured" in text
     assert "Not visible to you" in text  # suspended tickets: None means not allowed to see them
     assert "- add Tom Hughes to GovPress 2nd line support: not done" in text
+
+
+def test_a_general_note_alone_is_counted_as_such_in_the_header() -> None:
+    """--no-notes --note TEXT: no ticket notes, one general line on each, said the same way in the
+    header and in the Notes section."""
+    p = plan().with_notes_from({}, "Ask me on Slack.")
+    result = HandoverResult(
+        plan=p,
+        run_id="run-1",
+        outcomes={t.id: TicketOutcome(t.id, HANDED_OVER) for t in p.tickets},
+        memberships=(),
+        finished_at=NOW,
+    )
+    text = render(result, NOW)
+    assert f"{len(p.tickets)} tickets handed over · 0 ticket notes · a general note on each\n" in text
+    notes = text.split("## Notes")[1].split("\n## ")[0]
+    assert "No ticket notes." in notes and "On every ticket: Ask me on Slack." in notes

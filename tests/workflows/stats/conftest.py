@@ -45,19 +45,25 @@ Stats = Callable[..., StatsResult]
 @pytest.fixture
 def stats(isolated: Path, clock: Clock, app: SandboxApp, faults: TransportFaults) -> Iterator[Stats]:
     """`stats(group="2nd", email=None, on_wait=None, **options)`: one run, as `email` (default Sam,
-    an admin), with the cache in the test's state dir."""
+    an admin), with the cache in the test's state dir; long waits told to `on_wait` as the HTTP
+    layer tells the CLI, each moving the clock instead of sleeping."""
     opened: list[Clients] = []
 
     def run(group: str = "2nd", email: str | None = None, on_wait: Any = None, **options: Any) -> StatsResult:
         environ = {"ZENDESK_EMAIL": email} if email else {}
         clients = Clients(
-            config.Settings(), sandbox=True, state_dir=isolated, environ=environ, transport=faults.wrap(app.transport())
+            config.Settings(),
+            sandbox=True,
+            state_dir=isolated,
+            environ=environ,
+            transport=faults.wrap(app.transport()),
+            on_wait=on_wait,
         )
         opened.append(clients)
-        metrics = ZendeskMetrics(clients.zendesk, on_wait=on_wait, sleep=lambda s: clock.advance(seconds=s))
+        clients.zendesk.http.sleep = lambda s: clock.advance(seconds=s)
         return run_stats(
             clients.zendesk,
-            metrics,
+            ZendeskMetrics(clients.zendesk),
             clients.rota_or_none,
             clients.settings,
             StatsOptions(group=group, **options),

@@ -1,6 +1,6 @@
 """The stats' cache: finished days of both exports and ticket histories round-trip, private (0700/0600),
 only finished days are kept, a history is whole only at the stamp it was read at, old files go,
-and a damaged file reads as missing rather than failing."""
+a damaged file reads as missing rather than failing, and one that cannot be written is said once."""
 
 from __future__ import annotations
 
@@ -98,13 +98,26 @@ def test_old_days_and_unused_histories_go(tmp_path: Path) -> None:
     assert cache(tmp_path).history(1, "stamp") is None and cache(tmp_path).history(2, "stamp") == []
 
 
-def test_no_directory_no_cache(tmp_path: Path) -> None:
+def test_no_directory_no_cache(isolated: Path) -> None:
     nothing = StatsCache(None, NOW)
     nothing.put_day(DAY, events())
     nothing.put_history(1, "stamp", [])
     nothing.flush()
     assert nothing.day(DAY) is None and nothing.history(1, "stamp") is None
-    assert not list(tmp_path.iterdir())
+    assert not isolated.exists()  # nothing written in the state dir
+
+
+def test_a_cache_that_cannot_be_written_is_said_once_and_the_run_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "stats").write_text("a file where the cache's folder goes", encoding="utf-8")
+    said: list[str] = []
+    blocked = StatsCache.in_state_dir(tmp_path, "https://govpress.zendesk.com", NOW, on_error=said.append)
+    blocked.put_day(DAY, events())
+    blocked.put_day(DAY - timedelta(days=1), events())
+    blocked.put_history(1, "stamp", [])
+    blocked.flush()
+    assert len(said) == 1 and "cannot be written" in said[0] and "carrying on without it" in said[0]
+    assert blocked.day(DAY) is None
 
 
 def updates() -> list[TicketEvent]:

@@ -210,7 +210,6 @@ class FakeExport:
         self.size = size
         self.starts: list[int] = []
         self.event_requests = 0
-        self.waited = 0.0
 
     def event_pages(self, start_time: int) -> Iterator[EventPage]:
         start = start_time

@@ -6,9 +6,20 @@ leaves out."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
+import httpx
 import pytest
 
-from govpress_support.workflows.stats import histories
+from govpress_support.core import config
+from govpress_support.core.errors import ApiError
+from govpress_support.core.timeutil import parse_since
+from govpress_support.sandbox import SandboxApp
+from govpress_support.services.connect import Clients
+from govpress_support.services.zendesk_metrics import ZendeskMetrics
+from govpress_support.workflows.stats import StatsOptions, histories, run_stats
+from govpress_support.workflows.stats.cache import StatsCache
 from govpress_support.workflows.stats.metrics import CANNOT_COUNT
 from tests.desk import Desk
 from tests.seed_names import CUSTOM_STATUSES, PRIYA, SCOPING, SECOND_LINE, SEED
@@ -97,9 +108,52 @@ def test_an_agents_audits_are_bounded_and_the_result_says_what_the_flow_leaves_o
 
 @pytest.mark.parametrize("days", [1, 3])
 def test_each_finished_day_of_updates_is_read_once(stats: Stats, faults: TransportFaults, days: int) -> None:
-    stats(since=f"{days}d")
+    stats(since=parse_since(f"{days}d"))
     faults.requests.clear()
-    again = stats(since=f"{days + 2}d")  # two more days back: those, and today, are read
+    again = stats(since=parse_since(f"{days + 2}d"))  # two more days back: those, and today, are read
     assert again.ticket_read.cached_days == days and again.ticket_read.fetched_days == 3
     # From the first missing day the pages run to the end of the stream, today included: one request.
     assert len(requests_to(faults, TICKET_EVENTS)) == 1
+
+
+class Refusing(httpx.BaseTransport):
+    """The sandbox, but the ticket events export says to wait a minute (Retry-After) and every
+    search fails outright (400)."""
+
+    def __init__(self, inner: httpx.BaseTransport):
+        self.inner = inner
+        self.log: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.log.append(request.url.path)
+        if request.url.path.endswith(TICKET_EVENTS):
+            return httpx.Response(429, headers={"Retry-After": "60"}, json={"error": "APIRateLimitExceeded"})
+        if "/search" in request.url.path:
+            return httpx.Response(400, json={"error": "InvalidSearch", "description": "refused for the test"})
+        return self.inner.handle_request(request)
+
+
+def test_a_run_that_fails_ends_the_other_exports_wait_at_once(isolated: Path, clock: Clock, app: SandboxApp) -> None:
+    """The searches fail while the ticket events wait in another thread for the exports' limit:
+    the run stops with the searches' error, and the waiting thread is told to stop (the HTTP
+    layer's `cancel()`) instead of sleeping on for a minute and keeping the process from ending."""
+    transport = Refusing(app.transport())
+    clients = Clients(config.Settings(), sandbox=True, state_dir=isolated, transport=transport)
+    before = set(threading.enumerate())
+    try:
+        with pytest.raises(ApiError, match="refused for the test"):
+            run_stats(
+                clients.zendesk,
+                ZendeskMetrics(clients.zendesk),  # the HTTP layer's own waits: real ones
+                None,
+                clients.settings,
+                StatsOptions(group="all"),
+                now=clock.now,
+                cache=StatsCache(None, clock.now),
+            )
+    finally:
+        clients.close()
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=30)  # a bound on a hung test: a thread left asleep would take 60 s
+        assert not thread.is_alive(), f"{thread.name} still waiting for the rate limit"
+    assert transport.log.count(TICKET_EVENTS) <= 1  # never tried again once the run stopped

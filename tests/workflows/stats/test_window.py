@@ -10,6 +10,7 @@ import pytest
 
 from govpress_support.core.errors import UsageError
 from govpress_support.core.models import RotaEntry
+from govpress_support.core.timeutil import parse_since, parse_until
 from govpress_support.workflows.stats.window import engineers, resolve_window
 
 NOW = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)  # a Thursday
@@ -22,6 +23,14 @@ def week(offset: int, name: str) -> list[RotaEntry]:
     return [RotaEntry(start + timedelta(days=d), "dev", name, email) for d in range(5)]
 
 
+def since(text: str) -> datetime:
+    return parse_since(text, NOW)
+
+
+def until(text: str) -> datetime:
+    return parse_until(text, NOW)
+
+
 ROTA = [*week(-2, "Ade Bello"), *week(-1, "Priya Shah"), *week(0, "Sam Okafor"), *week(1, "Tom Hughes")]
 
 
@@ -32,26 +41,26 @@ def test_the_last_seven_days_by_default() -> None:
 
 
 def test_since_and_until() -> None:
-    window = resolve_window(NOW, since="2026-11-01", until="2026-11-14")
+    window = resolve_window(NOW, since=since("2026-11-01"), until=until("2026-11-14"))
     assert (window.start, window.end) == (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 15, tzinfo=UTC))
     assert len(window.days) == 14 and window.days[-1] == date(2026, 11, 14)
-    assert resolve_window(NOW, since="36h").start == NOW - timedelta(hours=36)
-    alone = resolve_window(NOW, until="2026-11-14")
+    assert resolve_window(NOW, since=since("36h")).start == NOW - timedelta(hours=36)
+    alone = resolve_window(NOW, until=until("2026-11-14"))
     assert alone.start == alone.end - timedelta(days=7)
 
 
 def test_an_until_in_the_future_stops_at_now_and_says_so() -> None:
     notes: list[str] = []
-    window = resolve_window(NOW, since="2026-11-20", until="2026-12-31", notes=notes)
+    window = resolve_window(NOW, since=since("2026-11-20"), until=until("2026-12-31"), notes=notes)
     assert window.end == NOW and "future" in notes[0]
 
 
 @pytest.mark.parametrize(
     ("options", "word"),
     [
-        ({"since": "2026-11-25", "until": "2026-11-20"}, "empty"),
-        ({"since": "2026-12-01"}, "empty"),
-        ({"rotation": True, "since": "7d"}, "--rotation"),
+        ({"since": since("2026-11-25"), "until": until("2026-11-20")}, "empty"),
+        ({"since": since("2026-12-01")}, "empty"),
+        ({"rotation": True, "since": since("7d")}, "--rotation"),
     ],
 )
 def test_windows_that_cannot_be(options: dict[str, object], word: str) -> None:

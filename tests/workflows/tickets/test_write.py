@@ -28,7 +28,7 @@ from govpress_support.workflows.tickets.write import (
     differences,
 )
 from tests.desk import Desk
-from tests.seed_names import FIRST_LINE, ME, MORGAN, PRIYA, SECOND_LINE, SEED
+from tests.seed_names import CUSTOM_STATUSES, FIRST_LINE, ME, MORGAN, PRIYA, SECOND_LINE, SEED
 from tests.transport_faults import TransportFaults
 
 NOTE = "Checked the logs"
@@ -244,3 +244,39 @@ class TestReadingTickets:
             f"assignee {ME.name} → {PRIYA.name}",
             "tags +b -a",
         ]
+
+
+class TestTheResultIsTheAnswer:
+    """A change Zendesk accepted but did not apply (here a custom status id the account no longer
+    has, which it ignores) is never reported updated; with `replan`, it is planned once more."""
+
+    BELIEVED_SOLVED = CUSTOM_STATUSES["Pending believed solved"]
+
+    def test_one_ticket_without_replan_is_failed_and_marked_stale(self, desk: Desk, faults: TransportFaults) -> None:
+        w, zendesk = writer(desk, faults)
+        desk.settings(custom_statuses=False)
+        result = w.write_one(plan(zendesk, MOVABLE, note=None, custom_status_id=self.BELIEVED_SOLVED))
+        assert result.outcome is ChangeOutcome.FAILED and result.stale
+        assert result.message == "Zendesk took the update but not its custom_status_id"
+
+    @pytest.mark.parametrize("single", [True, False], ids=["one", "bulk"])
+    def test_replan_once_with_fresh_metadata(self, desk: Desk, faults: TransportFaults, single: bool) -> None:
+        zendesk = client(desk, faults)
+        asked: list[list[int]] = []
+
+        def replan(ids: Any) -> tuple[list[TicketPlan], list[str]]:
+            asked.append(list(ids))
+            assert zendesk.custom_statuses() is None  # the cached statuses were dropped first
+            return [plan(zendesk, i, note=None, status="pending") for i in ids], ["fell back"]
+
+        assert zendesk.custom_statuses()  # read while they were on
+        desk.settings(custom_statuses=False)
+        w = Writer(zendesk, Names(zendesk), poll_interval=0.0, sleep=lambda s: None, replan=replan)
+        ids = [MOVABLE] if single else [MOVABLE, ALSO_MOVABLE]
+        results = w.write(
+            [plan(zendesk, i, note=None, custom_status_id=self.BELIEVED_SOLVED) for i in ids], single=single
+        )
+        assert asked == [ids]
+        assert [r.outcome for r in results] == [ChangeOutcome.UPDATED] * len(ids)
+        assert all("planned again" in (r.message or "") and "fell back" in (r.message or "") for r in results)
+        assert {desk.ticket(i)["status"] for i in ids} == {"pending"}

@@ -26,8 +26,10 @@ from govpress_support.core.errors import AuthError, GovPressError, NotFoundError
 from govpress_support.core.groups import needs_card
 from govpress_support.core.models import Board, Card, Label, Member, Ticket, TrelloList
 from govpress_support.core.sla import TicketSla, ticket_sla
+from govpress_support.core.statuses import believed_solved
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import ZendeskClient
+from govpress_support.workflows.agents import same_person
 from govpress_support.workflows.cards.boards import find_board, find_labels, find_list
 from govpress_support.workflows.cards.find import cards_by_ticket
 from govpress_support.workflows.cards.text import MARKER, card_in_notes, has_tag, ticket_lacks
@@ -129,6 +131,7 @@ class CardPlan:
     join: bool = False  # --join: join the board first if that is needed
     skipped: int = 0  # queue tickets left out of --missing (they have a card)
     group: str | None = None  # --missing: the group it looked at
+    believed_solved: int = 0  # --missing: tickets without a card left out as "Pending believed solved"
 
     @property
     def needs_membership(self) -> bool:
@@ -205,6 +208,7 @@ def plan_tickets(
 ) -> CardPlan:
     """The plan for named tickets. Checks every ticket before anything is written: unknown,
     closed, or (without `force`) outside 2nd line and scoping is an error for the whole run."""
+    same_person(zendesk.me(), destination.me)  # cards and notes made as one person
     found = zendesk.tickets(ticket_ids, sideload=("organizations", "slas"))
     by_id = {t.id: t for t in found.tickets}
     unknown = [i for i in dict.fromkeys(ticket_ids) if i not in by_id]
@@ -261,10 +265,14 @@ def plan_missing(
     *,
     now: datetime,
     join: bool = False,
+    include_believed_solved: bool = False,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> CardPlan:
     """Every ticket in the 2nd line queue without a card on the board; and any card this tool
-    made whose ticket never got its half of the link (a run that failed half-way)."""
+    made whose ticket never got its half of the link (a run that failed half-way). Tickets
+    "Pending believed solved" are about to solve themselves: left out unless
+    `include_believed_solved`."""
+    same_person(zendesk.me(), destination.me)  # cards and notes made as one person
     queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now, on_progress=on_progress)
     backlog = trello.board(settings.trello.backlog_board)
     if queue.trello.checked and backlog.id == destination.board.id:
@@ -273,13 +281,19 @@ def plan_missing(
         cards = cards_by_ticket(trello, destination.board.id)
     tag = settings.zendesk.trello_card_tag.strip()
     steps: list[CardStep] = []
-    skipped = 0
+    skipped = believed = 0
+    zs = settings.zendesk
     for row in queue.rows:
         card = cards.get(row.ticket.id)
         unfinished = card is not None and MARKER in card.desc and tag != "" and not has_tag(row.ticket, tag)
         if card is not None and not unfinished:
             skipped += 1
             continue
+        if card is None and not include_believed_solved:
+            status = zs.believed_solved_status
+            if believed_solved(row.ticket, row.status_label, status_name=status, fallback_tag=zs.believed_solved_tag):
+                believed += 1
+                continue
         step = _step(
             zendesk,
             settings.zendesk,
@@ -292,7 +306,7 @@ def plan_missing(
             skipped += 1
         else:
             steps.append(step)
-    return CardPlan(destination, steps, join=join, skipped=skipped, group=queue.group)
+    return CardPlan(destination, steps, join=join, skipped=skipped, group=queue.group, believed_solved=believed)
 
 
 # --- what became of each ticket ----------------------------------------------------------------

@@ -6,7 +6,8 @@ member's working tickets in that group):
 1. add the next engineer to the group, if they are not in it;
 2. reassign every ticket and add its note, in `update_many` batches of 100 with a body per
    ticket; every batch is sent before any is polled, so the jobs run side by side;
-3. remove you from the group, only once no ticket there is still assigned to you.
+3. remove you from the group, only once the desk shows no ticket there still assigned to you
+   (`workflows/memberships.py`: one search, read back), whatever the journal says.
 
 Exactly once. Every ticket update carries Zendesk's collision guard (`safe_update` with the
 `updated_at` stamp of a read). When a batch's outcome is unknown (the request failed after it
@@ -16,6 +17,8 @@ the next engineer with the note on it is done; one still yours is resent with th
 read. An earlier request that is still queued carries an older stamp, so if it runs later
 Zendesk refuses it (409) instead of adding the note twice. A ticket changed by someone else
 (solved, closed, reassigned, moved, deleted) is reported with the reason and the rest go on.
+A ticket Zendesk will not take after `MAX_SENDS` sends in one run is not given up on: the run
+stops unfinished (exit 3, nothing removed), and `--resume` tries it again.
 
 What is journaled, and how a run's state is read back from it, is in `state.py`.
 """
@@ -35,6 +38,7 @@ from govpress_support.core.errors import (
     GovPressError,
     NetworkError,
     NotFoundError,
+    PartialFailure,
     RateLimitedError,
 )
 from govpress_support.core.models import JobStatus, Ticket
@@ -49,8 +53,9 @@ from govpress_support.workflows.handover.models import (
     TicketOutcome,
 )
 from govpress_support.workflows.handover.state import BatchState, RunState, membership_outcomes
+from govpress_support.workflows.memberships import Member, remove_member
 
-MAX_SENDS = 5  # times one ticket may be sent before it is reported as failed
+MAX_SENDS = 5  # sends of one ticket in one run before the run stops unfinished (to be resumed)
 SEND_WORKERS = 4  # batches sent, and jobs polled, at once
 RESUME_HINT = "the handover is journaled: run `govpress-support handover --resume` to finish it"
 
@@ -102,11 +107,16 @@ class Runner:
         self.poll_policy = poll or PollPolicy()
         self.sleep = sleep
         self._working: dict[int, int] = {}  # batch -> tickets its job reports done so far
+        self._sent: dict[int, int] = {}  # ticket -> sends in this run
+        self._why: dict[int, str] = {}  # ticket -> why it was last sent again
+        self._gave_up: dict[int, str] = {}  # ticket -> why Zendesk did not take it, this run
 
     def run(self) -> list[MembershipOutcome]:
         try:
             self._add_member()
             self._tickets()
+            if self._gave_up:
+                raise self._not_taken()
             memberships = self._remove_member()
         except GovPressError as exc:
             exc.hint = f"{exc.hint}; {RESUME_HINT}" if exc.hint else RESUME_HINT
@@ -146,29 +156,43 @@ class Runner:
         assert last is not None
         raise last
 
+    def _not_taken(self) -> PartialFailure:
+        ids = sorted(self._gave_up)
+        listed = ", ".join(f"#{i}" for i in ids[:10]) + (f" … ({len(ids)} tickets)" if len(ids) > 10 else "")
+        why = self._gave_up[ids[0]]
+        return PartialFailure(
+            f"not handed over yet: {listed}: Zendesk did not take them in {MAX_SENDS} tries ({why}); "
+            f"they are still yours and you stay in {self.plan.group_name}"
+        )
+
     def _remove_member(self) -> list[MembershipOutcome]:
+        """Take you out of the group, unless the desk shows a ticket there still assigned to you
+        (`memberships.remove_member` asks the desk, not the journal)."""
         change = self.plan.remove_member
         if change is not None and self.state.membership.get("remove", {}).get("state") not in (
             "done",
             "skipped",
             "failed",
         ):
-            still = sorted(i for i, o in self.state.outcomes.items() if o.still_yours)
-            if still:
-                listed = ", ".join(f"#{i}" for i in still)
-                self._membership(
-                    change, "skipped", f"{listed} still assigned to you there (Zendesk would unassign them)"
-                )
+            self._membership(change, "sending")
+            unsettled = [t.id for t in self.plan.tickets if not (o := self.state.outcomes.get(t.id)) or not o.ok]
+            member = Member(
+                change.user.id,
+                change.user.email,
+                change.user.name,
+                change.group_id,
+                change.group_name,
+                change.membership_id,
+            )
+            try:
+                removal = remove_member(self.zendesk, member, also=unsettled)
+            except GovPressError as exc:
+                if isinstance(exc, NetworkError):
+                    raise
+                self._membership(change, "failed", exc.one_line())
             else:
-                self._membership(change, "sending")
-                try:
-                    membership_id = change.membership_id or self._is_member(change)
-                    if membership_id is not None:
-                        self.zendesk.remove_membership(membership_id)
-                except GovPressError as exc:
-                    if isinstance(exc, NetworkError):
-                        raise
-                    self._membership(change, "failed", exc.one_line())
+                if removal.held:
+                    self._membership(change, "skipped", removal.reason("you"))
                 else:
                     self._membership(change, "done")
                     self.listener.step(f"removed {change.user.name} from {change.group_name}")
@@ -230,9 +254,11 @@ class Runner:
         unknown: dict[int, _Why] = {}
         ready: list[tuple[int, str | None]] = []
         for ticket_id, stamp in items.items():
-            if len(self.state.sends.get(ticket_id, [])) >= MAX_SENDS:
-                self._final(ticket_id, FAILED, f"still not updated after {MAX_SENDS} tries")
+            if self._sent.get(ticket_id, 0) >= MAX_SENDS:
+                # Not a final outcome: the ticket is still yours; the run stops unfinished.
+                self._gave_up[ticket_id] = self._why.get(ticket_id, "no answer")
             else:
+                self._sent[ticket_id] = self._sent.get(ticket_id, 0) + 1
                 ready.append((ticket_id, stamp))
         batches: list[BatchState] = []
         for start in range(0, len(ready), SHOW_MANY_LIMIT):
@@ -257,7 +283,7 @@ class Runner:
             if isinstance(outcome, NetworkError | RateLimitedError) or (
                 isinstance(outcome, ApiError) and (outcome.status or 0) >= 500
             ):
-                why = outcome.one_line()
+                why = outcome.message
                 self.journal.append({"type": "batch_unknown", "batch": batch.number, "reason": why})
                 batch.unknown = why
                 self.listener.step(f"batch {batch.number} ({len(batch.items)} tickets): {why}; checking them")
@@ -352,6 +378,7 @@ class Runner:
                 self._final(ticket_id, FAILED, f"moved meanwhile to {self._group_name(ticket.group_id)}")
             elif why.retry:
                 resend[ticket_id] = ticket.updated_stamp
+                self._why[ticket_id] = why.error
             else:
                 self._final(ticket_id, FAILED, why.error, still_yours=ticket.assignee_id == plan.me.id)
         if resend:
@@ -407,6 +434,8 @@ def _side_by_side(
 ) -> Iterator[tuple[BatchState, _T | GovPressError]]:
     """`call` on each batch, up to SEND_WORKERS at once; each (batch, answer or error) as it
     completes. Anything but a `GovPressError` (a bug, Ctrl-C) is raised."""
+    if not batches:
+        return
     if len(batches) == 1:
         try:
             yield batches[0], call(batches[0])

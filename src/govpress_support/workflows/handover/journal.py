@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from govpress_support.core.errors import GovPressError
+from govpress_support.core.private import create_private, private_dir
 from govpress_support.core.timeutil import iso, now
 
 SUFFIX = ".jsonl"
@@ -48,10 +49,9 @@ class Journal:
     @classmethod
     def create(cls, directory: Path, run_id: str) -> Journal:
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            private_dir(directory)
             path = directory / f"{run_id}{SUFFIX}"
-            with path.open("x", encoding="utf-8"):
-                pass
+            os.close(create_private(path, exclusive=True))  # it holds internal notes: 0600
             _fsync_dir(directory)
         except OSError as exc:
             raise JournalError(

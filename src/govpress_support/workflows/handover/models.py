@@ -172,12 +172,16 @@ class HandoverPlan:
 
     def with_notes_from(self, texts: dict[int, str], general: str | None) -> HandoverPlan:
         """The plan with each ticket's note composed from its text and the general line."""
+        from govpress_support.core.comments import check_size
         from govpress_support.workflows.handover.notes import compose
 
         heading = self.note_heading()
         tickets = tuple(
             replace(t, note_text=texts.get(t.id), note=compose(texts.get(t.id), general, heading)) for t in self.tickets
         )
+        for ticket in tickets:
+            if ticket.note is not None:
+                check_size(ticket.note, f"note for #{ticket.id}")
         return replace(self, tickets=tickets, general_note=general.strip() if general and general.strip() else None)
 
     # --- the journal form ---

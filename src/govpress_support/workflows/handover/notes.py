@@ -26,9 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from govpress_support.core.errors import UsageError
+from govpress_support.core.numbers import clipped, whole_number
 
 _SECTION = re.compile(r"^##(?!#)\s*(.*)$")
-_TICKET_ID = re.compile(r"^#?(\d+)\b")
+_TICKET_ID = re.compile(r"^#?([0-9]+)\b")
 
 
 class NotesError(UsageError):
@@ -70,12 +71,13 @@ def parse(text: str, known_ids: Iterable[int], *, source: str = "notes") -> dict
         section = _SECTION.match(line)
         if section:
             match = _TICKET_ID.match(section.group(1).strip())
-            if not match:
+            found = whole_number(match.group(1)) if match else None
+            if found is None:
                 raise NotesError(
-                    f"{source} line {number}: {line!r} names no ticket",
+                    f"{source} line {number}: {clipped(line)!r} names no ticket",
                     "a section starts with '## #<ticket id>'; use a single '#' for a comment",
                 )
-            current = int(match.group(1))
+            current = found
             if current in sections:
                 raise NotesError(
                     f"{source} line {number}: ticket #{current} has a second section "

@@ -47,7 +47,8 @@ def render(result: HandoverResult, now: datetime) -> str:
         f"{now.strftime('%Y-%m-%d %H:%M')} UTC · {plan.group_name} · "
         f"{_n(len(handed), 'ticket')} handed over"
         + (f" · **{len(failed)} not handed over**" if failed else "")
-        + f" · {_n(sum(1 for t in handed if t.note), 'note')}",
+        + f" · {_n(sum(1 for t in handed if t.note_text), 'ticket note')}"
+        + (" · a general note on each" if plan.general_note and handed else ""),
         "",
     ]
 

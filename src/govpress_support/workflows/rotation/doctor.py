@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from govpress_support.core.config import GroupSettings, Settings
 from govpress_support.core.errors import GovPressError
 from govpress_support.core.groups import group_name
+from govpress_support.core.models import User
 from govpress_support.services.rota import RotaClient
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import ZendeskClient
+from govpress_support.workflows.agents import ONE_PERSON_HINT, other_person
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,18 @@ def check_zendesk(connect: Callable[[], ZendeskClient], groups: GroupSettings) -
                 else f"check groups.{_setting_key(alias)} in the config file (see `govpress-support config show`)",
             )
         )
+    second = group_name(groups, "2nd")
     if me.role == "admin":
         checks.append(Check("group memberships", True, "your role (admin) can change group memberships"))
+    elif _member_of(zendesk, me.id, second):
+        # Already in 2nd line (a handover adds the next engineer): nothing to ask an admin for.
+        checks.append(
+            Check(
+                "group memberships",
+                True,
+                f"you are in {second!r} (your role, {me.role}, cannot change memberships; none is needed to start)",
+            )
+        )
     else:
         checks.append(
             Check(
@@ -76,6 +88,22 @@ def check_zendesk(connect: Callable[[], ZendeskClient], groups: GroupSettings) -
             )
         )
     return checks
+
+
+def _member_of(zendesk: ZendeskClient, user_id: int, name: str) -> bool:
+    try:
+        group = zendesk.group(name)
+        return any(m.group_id == group.id for m in zendesk.user_memberships(user_id))
+    except GovPressError:
+        return False
+
+
+def _me(connect: Callable[[], ZendeskClient]) -> User | None:
+    """You in Zendesk (asked once already by the Zendesk checks), or None when it cannot say."""
+    try:
+        return connect().me()
+    except GovPressError:
+        return None
 
 
 def _setting_key(alias: str) -> str:
@@ -95,7 +123,7 @@ def _admins(zendesk: ZendeskClient, groups: GroupSettings) -> str:
     return " or ".join(admins) if admins else fallback
 
 
-def check_trello(trello: TrelloClient | None, settings: Settings) -> list[Check]:
+def check_trello(trello: TrelloClient | None, settings: Settings, zendesk_me: User | None = None) -> list[Check]:
     if trello is None:
         return [
             Check(
@@ -109,6 +137,9 @@ def check_trello(trello: TrelloClient | None, settings: Settings) -> list[Check]
         me = trello.me()
     except GovPressError as exc:
         return [Check("Trello login", False, exc.message, exc.hint)]
+    problem = other_person(zendesk_me, me) if zendesk_me is not None else None
+    if problem is not None:
+        return [Check("Trello login", False, problem, ONE_PERSON_HINT)]
     checks = [Check("Trello login", True, f"{me.full_name} (@{me.username})")]
     for label, ref in (
         ("Backlog board", settings.trello.backlog_board),
@@ -161,7 +192,7 @@ def run_checks(
 ) -> list[Check]:
     checks = [check_config(config_path, load)]
     checks += check_zendesk(zendesk, settings.groups)
-    checks += check_trello(trello, settings)
+    checks += check_trello(trello, settings, _me(zendesk))
     checks += check_rota(rota, settings.rota.role)
     checks += check_tools(settings.rotation.tools)
     return checks

@@ -3,6 +3,11 @@
 Planning only reads, so `--dry-run` and a second run are safe: every step is computed from
 what is there now, and a step already done is simply not planned. Membership order: you are
 added before the previous engineer is removed, so the group is never without its engineer.
+
+Who is removed: the engineer `--previous` names, else the rota's engineer before you; never
+anyone else, so at most one member, and only one somebody named. Without either, nobody is
+removed and the plan lists the members to choose from. A member who still holds a ticket in the
+group stays (`workflows/memberships.py` asks the desk, at planning and again when removing).
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from govpress_support.core.models import Board, Card, Group, Member, SuspendedTi
 from govpress_support.services.rota import RotaClient, has_served, previous_engineer
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import ZendeskClient
+from govpress_support.workflows.agents import ONE_PERSON_HINT, other_person
+from govpress_support.workflows.memberships import Member as GroupMember
+from govpress_support.workflows.memberships import held_tickets, remove_member
 from govpress_support.workflows.queue import QueueOptions, QueueRow, fetch_queue
 from govpress_support.workflows.rotation.doctor import Check
 from govpress_support.workflows.suspended import peek_suspended
@@ -43,6 +51,8 @@ class RotationStep:
     card_id: str | None = None
     list_id: str | None = None
     name: str | None = None
+    email: str | None = None  # of the member to remove
+    group_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,8 @@ class RotationPlan:
     warnings: list[str] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)  # parts that cannot be done at all (exit 3)
     previous: User | None = None
-    previous_source: str | None = None  # "--previous", "rota", "group members"
+    previous_source: str | None = None  # "--previous", "rota"
+    choices: list[User] = field(default_factory=list)  # no rota answer: whom --previous could name
     first_time: bool = False
 
     @property
@@ -114,17 +125,20 @@ def plan_rotation(
         if rota_previous is not None:
             plan.previous, plan.previous_source = rota_previous, "rota"
             candidates = [rota_previous]
-        elif plan.previous_source is None:
-            plan.previous_source = "group members"
-            candidates = [
-                u
-                for uid, u in members.items()
-                if uid in by_user and uid != me.id and (u.email or "").casefold() not in permanent
-            ]
-            if candidates:
-                names = ", ".join(u.name for u in candidates)
+        elif plan.previous_source is None:  # no answer from a rota: nobody is removed
+            plan.choices = sorted(
+                (
+                    u
+                    for uid, u in members.items()
+                    if uid in by_user and uid != me.id and (u.email or "").casefold() not in permanent
+                ),
+                key=lambda u: u.name,
+            )
+            if plan.choices:
+                names = ", ".join(f"{u.name} <{u.email}>" for u in plan.choices)
                 plan.warnings.append(
-                    f"no rota to say who was on before you: every non-permanent member is planned for removal ({names})"
+                    f"no rota answer to say who was on before you, so nobody is removed from {group.name!r} "
+                    f"(in it: {names}); pass --previous EMAIL to take the previous engineer out"
                 )
 
     for user in candidates:
@@ -137,6 +151,15 @@ def plan_rotation(
         if membership is None:
             plan.done.append(f"{user.name} (previous engineer) is not in {group.name!r}")
             continue
+        held = held_tickets(zendesk, _member(user, group, membership.id))
+        if held:
+            ids = ", ".join(f"#{i}" for i in held[:10]) + (" …" if len(held) > 10 else "")
+            plan.blocked.append(
+                f"{user.name} still holds {len(held)} unsolved ticket(s) in {group.name!r} ({ids}), so stays in it "
+                "(Zendesk would unassign them): they hand them over first (`govpress-support handover`), "
+                "then run this again"
+            )
+            continue
         plan.steps.append(
             RotationStep(
                 StepKind.REMOVE_MEMBER,
@@ -145,15 +168,10 @@ def plan_rotation(
                 group_id=group.id,
                 membership_id=membership.id,
                 name=user.name,
+                email=user.email,
+                group_name=group.name,
             )
         )
-        held = _held_tickets(zendesk, user, group)
-        if held:
-            ids = ", ".join(f"#{i}" for i in held[:10]) + (" …" if len(held) > 10 else "")
-            plan.warnings.append(
-                f"{user.name} still holds {len(held)} unsolved ticket(s) in the group ({ids}); Zendesk unassigns them "
-                "when the membership goes, and they stay in 2nd line for you to pick up"
-            )
 
     plan.first_time = first_time or (plan.previous_source == "rota" and not served_before)
     _plan_trello(trello, settings, plan)
@@ -186,9 +204,8 @@ def _from_rota(
     return user, served
 
 
-def _held_tickets(zendesk: ZendeskClient, user: User, group: Group) -> list[int]:
-    found = zendesk.search_tickets(f'group:"{group.name}" status<solved assignee:{user.email}', sideload=())
-    return sorted(t.id for t in found.tickets if t.assignee_id == user.id)
+def _member(user: User, group: Group, membership_id: int | None) -> GroupMember:
+    return GroupMember(user.id, user.email, user.name, group.id, group.name, membership_id)
 
 
 def template_copy_name(member_name: str) -> str:
@@ -200,6 +217,10 @@ def _plan_trello(trello: TrelloClient | None, settings: Settings, plan: Rotation
         plan.warnings.append("no Trello credentials: boards not joined (run `govpress-support auth login trello`)")
         return
     me = trello.me()
+    problem = other_person(plan.me, me)
+    if problem is not None:  # joining boards and copying the card as someone else: no
+        plan.blocked.append(f"{problem}: the Trello boards and the rota card are left alone ({ONE_PERSON_HINT})")
+        return
     boards: list[Board] = []
     for ref in (settings.trello.backlog_board, settings.trello.week_board):
         board = trello.board(ref)
@@ -269,6 +290,13 @@ def apply_rotation(
     on_step: Callable[[RotationStepResult], None] | None = None,
 ) -> list[RotationStepResult]:
     """Apply each step; a step that fails is recorded and the rest go on."""
+    removals = [s for s in plan.steps if s.kind is StepKind.REMOVE_MEMBER]
+    if len(removals) > 1:
+        raise UsageError(
+            f"the plan would remove {len(removals)} members of {plan.group.name!r}: never more than the one "
+            "previous engineer",
+            "name them with --previous EMAIL",
+        )
     results: list[RotationStepResult] = []
     for step in plan.steps:
         try:
@@ -293,9 +321,14 @@ def _apply(
         zendesk.add_membership(step.user_id, step.group_id)
         return RotationStepResult(step, True, "added")
     if step.kind is StepKind.REMOVE_MEMBER:
-        assert step.membership_id is not None
-        removed = zendesk.remove_membership(step.membership_id)
-        return RotationStepResult(step, True, "removed" if removed else "already removed")
+        assert step.membership_id is not None and step.user_id is not None and step.group_id is not None
+        member = GroupMember(
+            step.user_id, step.email, step.name or "", step.group_id, step.group_name or "", step.membership_id
+        )
+        removal = remove_member(zendesk, member)  # asks the desk again: tickets may have come meanwhile
+        if removal.held:
+            return RotationStepResult(step, False, f"not removed: {removal.reason()}")
+        return RotationStepResult(step, True, "removed" if removal.removed else "already removed")
     if trello is None:  # Trello steps are planned only with Trello credentials
         raise UsageError(f"{step.description}: no Trello credentials", "run `govpress-support auth login trello`")
     if step.kind is StepKind.JOIN_BOARD:

@@ -9,9 +9,10 @@
   change when it is updated, so a history read at the same stamp is still whole.
 
 One directory per Zendesk account and person (a hash of the key the caller gives: the base URL
-and the email, so an agent never reads events only an admin may read), 0700, its files 0600,
-written whole or not at all. An unreadable or foreign file reads as missing: the cache can only
-save requests, never fail a run. Files older than `KEEP_DAYS` are dropped.
+and the email, so an agent never reads events only an admin may read), written whole or not at
+all through `core/private.py` (0700 directories, 0600 files). An unreadable or foreign file reads
+as missing, and one that cannot be written is said once to `on_error` (the --debug log): the
+cache can only save requests, never fail a run. Files older than `KEEP_DAYS` are dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from govpress_support.core.models import FieldValue, MetricEvent, TicketChange, TicketEvent
+from govpress_support.core.private import write_private
 from govpress_support.core.timeutil import iso, parse_iso
 
 T = TypeVar("T", MetricEvent, TicketEvent)
@@ -56,17 +57,21 @@ def day_finished(day: date, now: datetime) -> bool:
 class StatsCache:
     """`directory` None: no cache (nothing read, nothing written)."""
 
-    def __init__(self, directory: Path | None, now: datetime):
+    def __init__(self, directory: Path | None, now: datetime, on_error: Callable[[str], None] | None = None):
         self.directory = directory
         self.now = now
+        self.on_error = on_error  # told once when a file cannot be written (the --debug log)
+        self._said = False
         self._histories: dict[str, Any] | None = None
         self._dirty = False
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # flush() writes while holding it
 
     @classmethod
-    def in_state_dir(cls, state_dir: Path, account: str, now: datetime) -> StatsCache:
+    def in_state_dir(
+        cls, state_dir: Path, account: str, now: datetime, on_error: Callable[[str], None] | None = None
+    ) -> StatsCache:
         tag = hashlib.sha256(account.encode()).hexdigest()[:16]
-        return cls(state_dir / "cache" / "stats" / tag, now)
+        return cls(state_dir / "cache" / "stats" / tag, now, on_error)
 
     # --- days of the exports ---------------------------------------------------------------------
 
@@ -161,25 +166,17 @@ class StatsCache:
             return None
 
     def _write(self, path: Path | None, data: Any) -> None:
-        if path is None or self.directory is None:
+        if path is None:
             return
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            _private_dirs(self.directory)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, separators=(",", ":"))
-            tmp.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-
-
-def _private_dirs(directory: Path) -> None:
-    """The cache directory and its `stats` parent, 0700 (the state dir itself is not ours)."""
-    directory.parent.parent.mkdir(parents=True, exist_ok=True)
-    for path in (directory.parent, directory):
-        path.mkdir(mode=0o700, exist_ok=True)
+            write_private(path, json.dumps(data, separators=(",", ":")))
+        except OSError as exc:
+            with self._lock:
+                said, self._said = self._said, True
+            if self.on_error is not None and not said:
+                self.on_error(
+                    f"the stats cache {path.parent} cannot be written ({exc.strerror or exc}): carrying on without it"
+                )
 
 
 def _event_row(e: MetricEvent) -> list[Any]:

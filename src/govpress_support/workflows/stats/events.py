@@ -103,7 +103,7 @@ class EventReader(ExportReader[MetricEvent]):
     ):
         super().__init__(
             metrics.event_pages,
-            lambda: (metrics.event_requests, metrics.waited),
+            lambda: metrics.event_requests,
             METRIC_EVENTS,
             "metric events",
             cache,

@@ -23,13 +23,13 @@ class ExportReader(Generic[T]):
     403 is known before anything else starts); `finish()` reads the rest and returns every item
     read, without repeats, in time order.
 
-    `pages(start)` pages the export from a Unix time; `counts()` says (requests sent, seconds
-    waited for the rate limit) so far."""
+    `pages(start)` pages the export from a Unix time; `requests()` says how many pages it has
+    asked for so far."""
 
     def __init__(
         self,
         pages: Callable[[int], Iterator[EventPage[T]]],
-        counts: Callable[[], tuple[int, float]],
+        requests: Callable[[], int],
         codec: Codec[T],
         label: str,
         cache: StatsCache,
@@ -37,7 +37,7 @@ class ExportReader(Generic[T]):
         on_progress: Callable[[str], None] | None = None,
     ):
         self.pages: Callable[[int], Iterator[EventPage[T]]] = pages
-        self.counts = counts
+        self.requests = requests
         self.codec: Codec[T] = codec
         self.label = label
         self.cache = cache
@@ -85,7 +85,7 @@ class ExportReader(Generic[T]):
                 page = next(pages)
             reached, ended = self._stretch(end, pages, page)
             self._keep(start, end, None if ended else reached)
-        self.read.requests, self.read.waited = self.counts()
+        self.read.requests = self.requests()
         self.read.events = len(self._items)
         return sorted(self._items.values(), key=lambda e: (e.time, e.id))
 

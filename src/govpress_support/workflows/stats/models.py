@@ -169,13 +169,12 @@ class Day:
 
 @dataclass
 class EventsRead:
-    """How an export's items were had: days from the cache, days fetched, requests."""
+    """How an export's items were had: days from the cache, days fetched, pages asked for."""
 
     cached_days: int = 0
     fetched_days: int = 0
-    requests: int = 0
+    requests: int = 0  # pages asked for (one the rate limit made the HTTP layer send again counts once)
     events: int = 0
-    waited: float = 0.0
 
 
 @dataclass

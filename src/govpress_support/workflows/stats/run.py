@@ -46,8 +46,8 @@ WORKERS = 4  # requests in flight at once
 
 @dataclass(frozen=True)
 class StatsOptions:
-    since: str | None = None
-    until: str | None = None
+    since: datetime | None = None  # as `--since` and `--until` read (`timeutil.parse_since`, `parse_until`)
+    until: datetime | None = None
     rotation: bool = False
     previous: bool = False
     group: str = "2nd"
@@ -124,11 +124,10 @@ def run_stats(
             )
             for ticket in tickets.values():
                 histories.setdefault(ticket.id, History.unchanged(ticket))
-        result.read.waited = result.ticket_read.waited = metrics.waited  # the exports share one limit
         failed = False
     finally:
         if failed:
-            metrics.cancel()  # a wait for the exports' limit in another thread ends now
+            metrics.cancel()  # a wait for a rate limit in another thread ends now
         pool.shutdown(wait=not failed, cancel_futures=failed)
         cache.flush()
     gone = {o.ticket_id for o in outcomes} - set(tickets)
@@ -152,7 +151,7 @@ def _ticket_events(
     the export (only admins may read it)."""
     reader = ExportReader(
         metrics.ticket_event_pages,
-        lambda: (metrics.ticket_event_requests, metrics.waited),
+        lambda: metrics.ticket_event_requests,
         TICKET_EVENTS,
         "ticket events",
         cache,

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from govpress_support.core.errors import UsageError
 from govpress_support.core.models import RotaEntry
-from govpress_support.core.timeutil import parse_since, parse_until
 from govpress_support.services.rota import on_duty, stints
 from govpress_support.workflows.stats.models import Window
 
@@ -29,39 +28,40 @@ def day_label(when: datetime) -> str:
 def resolve_window(
     now: datetime,
     *,
-    since: str | None = None,
-    until: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     rotation: bool = False,
     previous: bool = False,
     rota: Sequence[RotaEntry] | None = None,
     notes: list[str] | None = None,
 ) -> Window:
-    """The window for these options. `rota` is the rota's entries for the 2nd line role (None:
-    no rota service, or it failed); `--rotation` without one falls back to the last 7 days, and
-    says so in `notes`. `--previous` implies `--rotation`."""
+    """The window for these options. `since` and `until` as the command line gave them (read by
+    `timeutil.parse_since` and `parse_until`). `rota` is the rota's entries for the 2nd line role
+    (None: no rota service, or it failed); `--rotation` without one falls back to the last 7 days,
+    and says so in `notes`. `--previous` implies `--rotation`."""
     said = notes if notes is not None else []
-    if (rotation or previous) and (since or until):
+    if (rotation or previous) and (since is not None or until is not None):
         raise UsageError("--rotation picks the window itself", "drop --since and --until, or drop --rotation")
     if rotation or previous:
         found = _stint(now, rota, previous=previous, notes=said)
         if found is not None:
             return found
         return _last_days(now)
-    end = parse_until(until, now) if until else now
+    end = now if until is None else until
     if end > now:
         said.append(f"--until is in the future: the window ends now ({day_label(now)})")
         end = now
-    start = parse_since(since, now) if since else end - timedelta(days=DEFAULT_DAYS)
+    start = end - timedelta(days=DEFAULT_DAYS) if since is None else since
     if start >= end:
         raise UsageError(
             f"the window is empty: --since ({day_label(start)}) is not before its end ({day_label(end)})",
             "pick an earlier --since or a later --until",
         )
-    if since and until:
+    if since is not None and until is not None:
         label = f"{day_label(start)} to {day_label(end)}"
-    elif since:
+    elif since is not None:
         label = f"since {day_label(start)}"
-    elif until:
+    elif until is not None:
         label = f"the {DEFAULT_DAYS} days to {day_label(end)}"
     else:
         label = f"last {DEFAULT_DAYS} days"

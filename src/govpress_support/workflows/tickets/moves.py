@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from govpress_support.core.comments import clean_note
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import UsageError
 from govpress_support.core.groups import CARD_GROUPS, CASCADE
@@ -19,7 +20,6 @@ from govpress_support.workflows.cards.find import board_cards
 from govpress_support.workflows.tickets.plan import (
     Batch,
     Desk,
-    clean_note,
     new_plans,
     parse_priority,
     parse_type,

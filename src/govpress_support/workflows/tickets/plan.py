@@ -14,14 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from govpress_support.core.comments import is_note
+from govpress_support.core.comments import clean_note, is_note
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import NotFoundError, UsageError
 from govpress_support.core.groups import ALIASES, alias_of, group_name
 from govpress_support.core.models import PRIORITIES, TICKET_TYPES, Group, Ticket
 from govpress_support.services.zendesk import TicketSet, ZendeskClient
 from govpress_support.workflows.agents import resolve_agent
-from govpress_support.workflows.tickets.write import Names, TicketPlan, TicketResult, Writer, closed_error, planned
+from govpress_support.workflows.tickets.names import Names
+from govpress_support.workflows.tickets.write import TicketPlan, TicketResult, Writer, closed_error, planned
 
 # --- input ---------------------------------------------------------------------------------------
 
@@ -38,14 +39,6 @@ def parse_type(value: str) -> str:
     if key not in TICKET_TYPES:
         raise UsageError(f"unknown ticket type {value!r}", f"use one of: {', '.join(TICKET_TYPES)}")
     return key
-
-
-def clean_note(text: str | None, what: str = "note") -> str:
-    """The text of a note, or a usage error when there is none: nothing is sent."""
-    cleaned = (text or "").strip()
-    if not cleaned:
-        raise UsageError(f"empty {what}: nothing was sent", "write some text, or pass it as an argument")
-    return cleaned
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -142,14 +135,21 @@ def apply(
     *,
     on_progress: Callable[[int], None] | None = None,
     poll_interval: float | None = None,
+    replan: Callable[[Sequence[int]], Batch] | None = None,
 ) -> list[TicketResult]:
     """Write the batch: one ticket with the collision guard (raises on conflict or failure),
-    several through update_many with a result for each."""
-    writer = Writer(zendesk, Names(zendesk), poll_interval=poll_interval)
+    several through update_many with a result for each, each result from Zendesk's answer.
+    `replan(ids)` plans those tickets again (the command's own planning) when an answer shows the
+    cached metadata out of date (see `write.Writer.write`)."""
+
+    def again(ids: Sequence[int]) -> tuple[list[TicketPlan], list[str]]:
+        assert replan is not None
+        fresh = replan(ids)
+        return fresh.plans, fresh.notices
+
+    writer = Writer(zendesk, Names(zendesk), poll_interval=poll_interval, replan=again if replan else None)
     todo = batch.to_write
-    if batch.single and todo:
-        return [writer.write_one(todo[0])]
-    written = {r.ticket_id: r for r in writer.write_many(todo, on_progress)} if todo else {}
+    written = {r.ticket_id: r for r in writer.write(todo, single=batch.single, on_progress=on_progress)}
     return [written.get(p.ticket.id) or planned(p) for p in batch.plans]
 
 

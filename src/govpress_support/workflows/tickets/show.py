@@ -15,8 +15,8 @@ from govpress_support.core.timeutil import parse_duration
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import SIDELOADS, ZendeskClient
 from govpress_support.workflows.cards.find import board_cards
+from govpress_support.workflows.tickets.names import Names
 from govpress_support.workflows.tickets.plan import read_tickets
-from govpress_support.workflows.tickets.write import Names
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from govpress_support.core.comments import clean_note
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import UsageError
 from govpress_support.core.models import CustomStatus
 from govpress_support.core.statuses import LABELS, api_status, parse_settable
 from govpress_support.services.zendesk import ZendeskClient
-from govpress_support.workflows.tickets.plan import Batch, clean_note, new_plans, read_tickets, still_open
-from govpress_support.workflows.tickets.write import Names, field_applied
+from govpress_support.workflows.tickets.names import Names
+from govpress_support.workflows.tickets.plan import Batch, new_plans, read_tickets, still_open
+from govpress_support.workflows.tickets.write import field_applied
 
 
 def _default_status(statuses: Sequence[CustomStatus] | None, category: str) -> CustomStatus | None:

@@ -10,23 +10,48 @@ may not have happened, so nothing is sent again before the ticket is read back: 
 shows the change (and the note, by you, after the stamp) is done; one whose stamp has not moved
 was not written and is sent again; one changed otherwise is a conflict. So a note is never added
 twice, and a 409 caused by our own earlier attempt is not reported as someone else's change.
+
+A result comes from what Zendesk answered, never from the plan: "updated" only when the ticket
+in the answer (one ticket) or read back after the job (several) shows every planned field.
+Zendesk ignores a custom status id the account no longer has, and refuses a stale group id: a
+change whose cached id (`CACHED_IDS`) did not take makes `Writer.write` forget the cached
+metadata and plan those tickets again, once (`replan`). Every change command writes through it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from govpress_support.core.comments import is_note
+from govpress_support.core.comments import FULL_HINT, full_ticket, full_ticket_said, is_note
 from govpress_support.core.errors import ApiError, AuthError, ConflictError, GovPressError, NetworkError
-from govpress_support.core.models import Comment, CustomStatus, JobResult, Ticket
-from govpress_support.core.statuses import status_label
+from govpress_support.core.models import Comment, JobResult, Ticket
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
 
+# Re-exported (`X as X`): their home is names.py now, and callers may still import them from here.
+from govpress_support.workflows.tickets.names import Names as Names
+from govpress_support.workflows.tickets.names import clip as clip
+from govpress_support.workflows.tickets.names import differences as differences
+from govpress_support.workflows.tickets.names import new_comments as new_comments
+
 POLL_INTERVAL = 0.5  # first wait before polling a bulk job; it grows to 5 s
+# Fields a result is checked against (what `field_applied` can read on a ticket), and those whose
+# values come from the metadata cache: one not taken means the cache is out of date.
+VERIFIED = (
+    "group_id",
+    "assignee_id",
+    "priority",
+    "type",
+    "status",
+    "custom_status_id",
+    "additional_tags",
+    "remove_tags",
+)
+CACHED_IDS = ("custom_status_id", "group_id")
+_CACHED_WORDS = ("custom_status", "custom status", "group_id", "group:")
 MAX_ATTEMPTS = 3  # sends of one bulk change whose earlier sends provably wrote nothing
 CLOSED_HINT = "Zendesk refuses changes to closed tickets: open a follow-up ticket instead"
 
@@ -86,6 +111,7 @@ class TicketResult:
     outcome: ChangeOutcome
     changes: tuple[str, ...] = ()
     message: str | None = None
+    stale: bool = False  # not done because a cached id was out of date: worth planning again
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -123,93 +149,6 @@ def closed_error(ticket_id: int) -> GovPressError:
     return GovPressError(f"ticket {ticket_id} is closed", CLOSED_HINT)
 
 
-def clip(text: str, width: int = 60) -> str:
-    flat = " ".join(text.split())
-    return f"“{flat}”" if len(flat) <= width else f"“{flat[: width - 1]}…”"
-
-
-# --- names for messages -----------------------------------------------------------------------------
-
-
-class Names:
-    """Group, agent and status names for plans and conflict messages, fetched once and only
-    when a message needs them."""
-
-    def __init__(self, zendesk: ZendeskClient, *, fallback_tag: str | None = None):
-        """`fallback_tag`: the believed-solved tag, for status names (see `core.statuses`)."""
-        self.zendesk = zendesk
-        self.fallback_tag = fallback_tag
-        self._users: dict[int, str] = {}
-        self._statuses: list[CustomStatus] | bool | None = False
-
-    def group(self, group_id: int | None) -> str:
-        if group_id is None:
-            return "no group"
-        for group in self.zendesk.groups():
-            if group.id == group_id:
-                return group.name
-        return f"group {group_id}"
-
-    def learn(self, user_id: int, name: str) -> None:
-        self._users[user_id] = name
-
-    def users(self, ids: Iterable[int | None]) -> None:
-        wanted = {i for i in ids if i is not None and i not in self._users}
-        if wanted:
-            for user in self.zendesk.users(wanted).values():
-                self._users[user.id] = user.name or user.email or f"user {user.id}"
-
-    def user(self, user_id: int | None) -> str:
-        if user_id is None:
-            return "unassigned"
-        self.users([user_id])
-        return self._users.get(user_id, f"user {user_id}")
-
-    def custom_statuses(self) -> list[CustomStatus] | None:
-        if self._statuses is False:
-            self._statuses = self.zendesk.custom_statuses()
-        return self._statuses  # type: ignore[return-value]
-
-    def status(self, ticket: Ticket) -> str:
-        custom = self.custom_statuses() if ticket.custom_status_id is not None else None
-        return status_label(ticket, custom, fallback_tag=self.fallback_tag)
-
-
-def differences(before: Ticket, after: Ticket, comments: Sequence[Comment], names: Names) -> list[str]:
-    """What changed between two reads of a ticket, in words, with comments added since."""
-    out: list[str] = []
-    if names.status(before) != names.status(after):
-        out.append(f"status {names.status(before)} → {names.status(after)}")
-    for label, old, new in (
-        ("priority", before.priority, after.priority),
-        ("type", before.type, after.type),
-        ("subject", before.subject, after.subject),
-    ):
-        if old != new:
-            out.append(f"{label} {old or 'none'} → {new or 'none'}")
-    if before.group_id != after.group_id:
-        out.append(f"group {names.group(before.group_id)} → {names.group(after.group_id)}")
-    if before.assignee_id != after.assignee_id:
-        out.append(f"assignee {names.user(before.assignee_id)} → {names.user(after.assignee_id)}")
-    added = [t for t in after.tags if t not in before.tags]
-    removed = [t for t in before.tags if t not in after.tags]
-    if added or removed:
-        out.append("tags " + " ".join([*(f"+{t}" for t in added), *(f"-{t}" for t in removed)]))
-    if before.due_at != after.due_at:
-        out.append("due date changed")
-    for comment in new_comments(before, comments):
-        kind = "public reply" if comment.public else "internal note"
-        out.append(f"new {kind} by {names.user(comment.author_id)}: {clip(comment.body, 50)}")
-    return out
-
-
-def new_comments(before: Ticket, comments: Sequence[Comment]) -> list[Comment]:
-    """Comments made after the read that produced `before`."""
-    if before.updated_at is None:
-        return []
-    return [c for c in comments if c.created_at is not None and c.created_at > before.updated_at]
-
-
 def field_applied(ticket: Ticket, key: str, value: Any) -> bool:
     """Whether a ticket already shows one planned field change (False when we cannot tell)."""
     if key in ("group_id", "assignee_id", "priority", "type", "status", "custom_status_id"):
@@ -231,7 +170,29 @@ def already_applied(plan: TicketPlan, fresh: Ticket, comments: Sequence[Comment]
     return all(field_applied(fresh, k, v) for k, v in plan.changes.items()) and note_present(plan, comments, me_id)
 
 
+def answered(plan: TicketPlan, ticket: Ticket) -> TicketResult:
+    """The result of a write Zendesk accepted, from the ticket it answered with (or that was read
+    back): updated only when it shows every planned field."""
+    missing = [k for k, v in plan.changes.items() if k in VERIFIED and not field_applied(ticket, k, v)]
+    if not missing:
+        return TicketResult(ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe()))
+    return TicketResult(
+        ticket.id,
+        ChangeOutcome.FAILED,
+        message=f"Zendesk took the update but not its {', '.join(missing)}",
+        stale=any(k in CACHED_IDS for k in missing),
+    )
+
+
+def names_cached_id(text: str) -> bool:
+    """Whether a refusal names a field whose value came from the metadata cache."""
+    return any(word in text.lower() for word in _CACHED_WORDS)
+
+
 # --- the writer ----------------------------------------------------------------------------------------
+
+# Plans the given tickets again (after the cached metadata was dropped): the plans and any notices.
+Replan = Callable[[Sequence[int]], tuple[Sequence[TicketPlan], Sequence[str]]]
 
 
 class Writer:
@@ -242,11 +203,39 @@ class Writer:
         *,
         poll_interval: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        replan: Replan | None = None,
     ):
         self.zendesk = zendesk
         self.names = names
         self.poll_interval = POLL_INTERVAL if poll_interval is None else poll_interval
         self.sleep = sleep
+        self.replan = replan
+
+    def write(
+        self, plans: Sequence[TicketPlan], *, single: bool = False, on_progress: Callable[[int], None] | None = None
+    ) -> list[TicketResult]:
+        """Write the plans (`single`: one ticket, whose conflict or failure raises) and return a
+        result for each, from Zendesk's answers. Tickets not done because a cached id was out of
+        date are planned again with fresh metadata and written once more."""
+        results = self._write(plans, single, on_progress)
+        stale = [i for i, r in results.items() if r.stale]
+        if stale and self.replan is not None:
+            self.zendesk.forget_metadata()
+            self.names = Names(self.zendesk, fallback_tag=self.names.fallback_tag)
+            fresh, notices = self.replan(stale)
+            why = "; ".join(["planned again: the account changed since its metadata was cached", *notices])
+            redone = self._write([p for p in fresh if p.to_write], single, on_progress)
+            for plan in fresh:
+                result = redone.get(plan.ticket.id) or planned(plan)
+                results[plan.ticket.id] = replace(result, message="; ".join(filter(None, [result.message, why])))
+        return [replace(results[p.ticket.id], stale=False) for p in plans]
+
+    def _write(
+        self, plans: Sequence[TicketPlan], single: bool, on_progress: Callable[[int], None] | None
+    ) -> dict[int, TicketResult]:
+        if single and plans:
+            return {plans[0].ticket.id: self.write_one(plans[0])}
+        return {r.ticket_id: r for r in self.write_many(plans, on_progress)} if plans else {}
 
     # --- one ticket ---
 
@@ -255,7 +244,7 @@ class Writer:
         else changed it, and the API's error when the write surely failed."""
         ticket = plan.ticket
         try:
-            self.zendesk.update_ticket(ticket.id, plan.body(), updated_stamp=ticket.updated_stamp)
+            answer = self.zendesk.update_ticket(ticket.id, plan.body(), updated_stamp=ticket.updated_stamp)
         except ConflictError:
             # A retry of our own write that had gone through also answers 409: look first.
             fresh, comments = self._reread_one(ticket.id)
@@ -265,10 +254,12 @@ class Writer:
         except AuthError as exc:
             raise _not_allowed(ticket.id, exc) from None
         except (ApiError, NetworkError) as exc:
+            if _refused(exc) and names_cached_id(exc.message):
+                return TicketResult(ticket.id, ChangeOutcome.FAILED, message=exc.one_line(), stale=True)
             if _refused(exc):
                 raise _refusal(ticket.id, exc) from None
             return self._settle_one(plan, exc)
-        return TicketResult(ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe()))
+        return answered(plan, answer)
 
     def _settle_one(self, plan: TicketPlan, error: GovPressError) -> TicketResult:
         """The answer was lost: read the ticket back to learn whether the write happened."""
@@ -341,16 +332,23 @@ class Writer:
                 lost, unknown = ApiError(f"Zendesk job {job.id} ended {job.status}"), list(chunk)
             else:
                 by_id: dict[int, JobResult] = {r.id: r for r in job.results if r.id is not None}
+                succeeded: list[TicketPlan] = []
                 for plan in chunk:
                     result = by_id.get(plan.ticket.id)
                     if result is None:
                         unknown.append(plan)
                     elif result.success:
-                        settled.append(TicketResult(plan.ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe())))
+                        succeeded.append(plan)
                     elif _is_conflict(result):
                         conflicts.append(plan)
                     else:
-                        settled.append(TicketResult(plan.ticket.id, ChangeOutcome.FAILED, message=_job_error(result)))
+                        error = _job_error(result)
+                        settled.append(
+                            TicketResult(
+                                plan.ticket.id, ChangeOutcome.FAILED, message=error, stale=names_cached_id(error)
+                            )
+                        )
+                settled.extend(self._read_back(succeeded))
         if not unknown and not conflicts:
             return settled, []
         resend: list[TicketPlan] = []
@@ -388,6 +386,22 @@ class Writer:
                 )
         return settled, resend
 
+    def _read_back(self, plans: Sequence[TicketPlan]) -> list[TicketResult]:
+        """Results for tickets the job says it updated, from the tickets as they now are (one
+        show_many per 100). Unreadable: the job's word is the answer."""
+        if not plans:
+            return []
+        try:
+            now = {t.id: t for t in self.zendesk.tickets([p.ticket.id for p in plans], sideload=()).tickets}
+        except GovPressError:
+            now = {}
+        return [
+            answered(p, now[p.ticket.id])
+            if p.ticket.id in now
+            else TicketResult(p.ticket.id, ChangeOutcome.UPDATED, tuple(p.describe()))
+            for p in plans
+        ]
+
     def _reread_many(self, plans: Sequence[TicketPlan]) -> dict[int, tuple[Ticket | None, list[Comment]]] | None:
         try:
             found = {t.id: t for t in self.zendesk.tickets([p.ticket.id for p in plans], sideload=()).tickets}
@@ -412,6 +426,8 @@ def _refused(exc: GovPressError) -> bool:
 def _refusal(ticket_id: int, exc: GovPressError) -> GovPressError:
     if "closed" in exc.message.lower():
         return closed_error(ticket_id)
+    if (limit := full_ticket(exc.message)) is not None:
+        return ApiError(f"nothing was written to ticket {ticket_id}: {full_ticket_said(limit)}", FULL_HINT, status=422)
     return exc
 
 
@@ -434,4 +450,6 @@ def _job_error(result: JobResult) -> str:
     text = " ".join(p for p in (result.error, result.details) if p) or "failed"
     if "closed" in text.lower():
         return f"closed: {CLOSED_HINT}"
+    if (limit := full_ticket(text)) is not None:
+        return f"{full_ticket_said(limit)} ({FULL_HINT})"
     return text
