@@ -77,7 +77,9 @@ class Server:
 
 def base_env(state: Path) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_", "GITHUB_", "GH_", "SLACK_"))
     }
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode; so do we
     env["GOVPRESS_SUPPORT_STATE_DIR"] = str(state)

@@ -1,13 +1,16 @@
 """Handover of N tickets with notes, against a one-request-per-ticket baseline in the same run.
 
-    python bench/handover.py [--tickets 250] [--latency 50] [--runs 3]
+    python bench/handover.py [--tickets 250] [--latency 50] [--runs 3] [--no-new-steps]
 
 Serves the sandbox (`sandbox serve --latency MS`) from a temporary state dir, gives the default
 agent (Sam) exactly N unsolved 2nd line tickets, and measures, each run on a freshly reset desk:
 
 - `govpress-support handover --notes-file ... --yes` as a subprocess (end to end: start-up,
-  reading tickets, rota, memberships, Trello and suspended tickets, the journal, the updates);
-- the same workflow in-process (`handover.prepare` + `handover.start`), without start-up;
+  reading tickets, rota, memberships, Trello and suspended tickets, the journal, the updates),
+  with the new steps on: `--push` into a fresh local bare remote (two branches), Sam's open pull
+  requests on the sandbox's GitHub assigned to Tom with a comment, and `--slack` (one post);
+- the same workflow in-process (`handover.prepare` + `handover.start`, which posts to Slack too),
+  without start-up;
 - the baseline: one `PUT /api/v2/tickets/{id}` per ticket with its note, over one keep-alive
   httpx client (no reads, no memberships: only the writes).
 
@@ -85,6 +88,13 @@ class Desk:
         self.control("POST", "stats/reset")
         return ids
 
+    def github(self, path: str) -> Any:
+        """GET a GitHub API path as Sam (the sandbox's GitHub under /api/v3)."""
+        auth = {"Authorization": f"Bearer {self.env['GITHUB_TOKEN']}"}
+        response = httpx.get(f"{self.env['GITHUB_API_URL']}/{path}", headers=auth, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
     def requests(self) -> dict[str, int]:
         return dict(self.control("GET", "stats")["requests"])
 
@@ -147,17 +157,58 @@ def notes(ids: list[int], path: Path) -> dict[int, str]:
     return texts
 
 
-def run_cli(desk: Desk, notes_file: Path, cli_state: Path) -> float:
+PEOPLE = f"""
+[people.github]
+"{TOM}" = "tomhughes-dev"
+[people.slack]
+"{TOM}" = "U0TOMHUGHES"
+"""
+
+
+def new_steps(state: Path) -> tuple[list[str], Path]:
+    """The handover's options for the new steps, and the config naming Tom on GitHub and Slack;
+    a fresh remote with two unpushed branches for each run (made before the clock starts)."""
+    from govpress_support.sandbox.git_remote import make_git_remote
+
+    remote = make_git_remote(state / "git")
+    config = state / "people.toml"
+    config.write_text(PEOPLE)
+    return ["--push", "--repos", str(remote.workdir), "--slack"], config
+
+
+def check_new_steps(desk: Desk, state: Path) -> None:
+    from govpress_support.sandbox.git_remote import GitRemote
+
+    clone = state / "git" / "work" / "govpress-theme"
+    remote = GitRemote(state / "git", state / "git" / "remote" / "govpress" / "govpress-theme.git", clone, "", "")
+    for branch in ("fix/4015-header-colour", "fix/4028-cookie-banner-skip-link"):
+        if remote.remote_sha(branch) != remote.local_sha(branch):
+            sys.exit(f"{branch} was not pushed")
+    posts = desk.control("GET", "slack")["posts"]
+    if len(posts) != 1:
+        sys.exit(f"expected one Slack post, found {len(posts)}")
+    issue = desk.github("repos/govpress/govpress-theme/issues/42")
+    if "tomhughes-dev" not in [a["login"] for a in issue["assignees"]]:
+        sys.exit("pull request #42 was not assigned to Tom")
+
+
+def run_cli(desk: Desk, notes_file: Path, cli_state: Path, steps: bool) -> float:
+    options, config = new_steps(cli_state) if steps else (["--no-github"], cli_state / "none.toml")
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_", "GITHUB_", "GH_", "SLACK_"))
+        },
         **desk.env,
         "GOVPRESS_SUPPORT_STATE_DIR": str(cli_state),
-        "GOVPRESS_SUPPORT_CONFIG": str(cli_state / "none.toml"),
+        "GOVPRESS_SUPPORT_CONFIG": str(config),
     }
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode
+    report = str(cli_state / "report.md")
     started = time.perf_counter()
     done = subprocess.run(
-        [command(), "handover", "--notes-file", str(notes_file), "--yes", "--report", str(cli_state / "report.md")],
+        [command(), "handover", "--notes-file", str(notes_file), "--yes", "--report", report, *options],
         env=env,
         capture_output=True,
         text=True,
@@ -168,31 +219,38 @@ def run_cli(desk: Desk, notes_file: Path, cli_state: Path) -> float:
     return elapsed
 
 
-def run_in_process(desk: Desk, texts: dict[int, str], state: Path) -> float:
+def run_in_process(desk: Desk, texts: dict[int, str], state: Path, steps: bool) -> float:
     from govpress_support.core import config
     from govpress_support.core.timeutil import now
     from govpress_support.services.connect import Clients
     from govpress_support.workflows.handover import plan as handover
 
     env = {**desk.env}
+    options, path = new_steps(state) if steps else ([], state / "none.toml")
+    repos = [Path(options[2])] if steps else None
     started = time.perf_counter()
-    settings = config.load(state / "none.toml", env)
+    settings = config.load(path, env)
     clients = Clients(settings, sandbox=False, state_dir=state, environ=env)
     try:
+        webhook = clients.slack if steps else None
         plan = handover.prepare(
             clients.zendesk,
             clients.trello_or_none,
             clients.rota_or_none,
             settings,
-            handover.HandoverOptions(),
+            handover.HandoverOptions(push=steps, repos=repos, slack=steps, github=steps),
             state_dir=state,
             now=now(),
+            github=clients.github_or_none if steps else None,
         )
-        result = handover.start(clients.zendesk, plan.with_notes_from(texts, None), state_dir=state)
+        github = clients.github_or_none if steps else None
+        result = handover.start(
+            clients.zendesk, plan.with_notes_from(texts, None), state_dir=state, github=github, slack=webhook
+        )
     finally:
         clients.close()
     elapsed = time.perf_counter() - started
-    if not result.complete:
+    if not result.complete or (steps and (result.slack is None or result.slack.state != "done")):
         sys.exit("in-process handover incomplete")
     return elapsed
 
@@ -220,7 +278,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=250)
     parser.add_argument("--latency", type=int, default=50, help="added latency per request, ms")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-new-steps", action="store_true", help="without --push, GitHub and --slack")
     args = parser.parse_args()
+    steps = not args.no_new_steps
     n = args.tickets
     bulk = max(300, math.ceil(n * 2.6))
 
@@ -243,20 +303,24 @@ def main() -> None:
                     state = root / f"{kind}-{run}"
                     state.mkdir()
                     if kind == "cli":
-                        times[kind].append(run_cli(desk, root / "notes.md", state))
+                        times[kind].append(run_cli(desk, root / "notes.md", state, steps))
                     elif kind == "in_process":
-                        times[kind].append(run_in_process(desk, texts, state))
+                        times[kind].append(run_in_process(desk, texts, state, steps))
                     else:
                         times[kind].append(run_baseline(desk, ids, texts))
                     requests[kind] = desk.requests()
                     desk.control("PUT", "faults", {"latency_ms": 0})
                     desk.check_handed_over(ids)
+                    if steps and kind != "baseline":
+                        check_new_steps(desk, state)
         finally:
             desk.close()
 
     base = statistics.median(times["baseline"])
+    with_steps = " with --push (2 branches), 4 pull requests and --slack" if steps else ""
     print(
-        f"Handover of {n} tickets with notes, `sandbox serve --latency {args.latency}`, median of {args.runs} runs:\n"
+        f"Handover of {n} tickets with notes{with_steps}, `sandbox serve --latency {args.latency}`, "
+        f"median of {args.runs} runs:\n"
     )
     print("| run | requests | update requests | job polls | wall time | vs baseline |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -18,6 +18,7 @@ import httpx
 
 from govpress_support import sandbox
 from govpress_support.sandbox import SandboxApp
+from govpress_support.sandbox.constants import GITHUB_API_PREFIX
 from tests.seed_names import BACKLOG
 
 ZENDESK = "/api/v2"
@@ -44,6 +45,11 @@ class Desk:
             trello_url, params={"key": sandbox.TRELLO_KEY, "token": sandbox.trello_token_for(email)}
         )
         self.http = self._client(zendesk_url)  # no credentials: the control API, or to be refused
+        # GitHub as this person (their seeded token), under the sandbox's `/api/v3`
+        self.github = self._client(
+            zendesk_url + GITHUB_API_PREFIX,
+            headers={"Authorization": f"Bearer {sandbox.github_token_for(email)}"},
+        )
 
     @classmethod
     def in_process(cls, app: SandboxApp) -> Desk:
@@ -81,7 +87,7 @@ class Desk:
     def close(self) -> None:
         for other in self._others:
             other.close()
-        for client in (self.zendesk, self.trello, self.http):
+        for client in (self.zendesk, self.trello, self.http, self.github):
             client.close()
 
     # --- Zendesk: reading ---
@@ -210,6 +216,32 @@ class Desk:
         me = self.trello_me()["id"]
         return me in {m["idMember"] for m in self.trello_get(f"boards/{board}/memberships")}
 
+    # --- GitHub and Slack ---
+
+    def github_get(self, path: str, **params: Any) -> Any:
+        """GET a GitHub API path (relative to /api/v3/) as this person; the JSON, or raise."""
+        response = self.github.get(path.lstrip("/"), params=params)
+        response.raise_for_status()
+        return response.json()
+
+    def pull(self, repo: str, number: int) -> dict[str, Any]:
+        """A pull request's issue: `assignees` (logins) and `comments` (bodies), as GitHub has them."""
+        issue = self.github_get(f"repos/{repo}/issues/{number}")
+        comments = self.github_get(f"repos/{repo}/issues/{number}/comments", per_page=100)
+        return {
+            "assignees": [a["login"] for a in issue["assignees"]],
+            "comments": [(c["user"]["login"], c["body"]) for c in comments],
+        }
+
+    def slack_posts(self) -> list[dict[str, Any]]:
+        """What the sandbox's Slack webhook accepted, oldest first."""
+        found: list[dict[str, Any]] = self.control("GET", "slack")["posts"]
+        return found
+
+    def slack_fail(self, error: str | None, times: int | None = 1) -> None:
+        """Make the next Slack posts fail with Slack's `error` code (None: stop failing)."""
+        self.control("PUT", "slack", {"fail": error, "times": times})
+
     # --- the sandbox's control API ---
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
@@ -234,6 +266,21 @@ class Desk:
     def set_role(self, email: str, role: str) -> None:
         """An admin changes someone's Zendesk role (agent, admin or end-user)."""
         self.control("PUT", f"users/{email}", {"role": role})
+
+    def emails(self, ticket_id: int | None = None) -> list[dict[str, Any]]:
+        """The emails Zendesk "sent" (public replies), oldest first; one ticket's with `ticket_id`."""
+        found: list[dict[str, Any]] = self.control("GET", "emails" + (f"?ticket_id={ticket_id}" if ticket_id else ""))[
+            "emails"
+        ]
+        return found
+
+    def restrict(self, email: str, restricted: bool = True) -> None:
+        """An admin makes someone a restricted agent (no suspended tickets for them)."""
+        self.control("PUT", f"users/{email}", {"restricted": restricted})
+
+    def suspended(self) -> list[int]:
+        """The ids of the suspended tickets."""
+        return [int(t["id"]) for t in self.get(f"{ZENDESK}/suspended_tickets")["suspended_tickets"]]
 
     def touch(self, ticket_id: int, **changes: Any) -> dict[str, Any]:
         """Another agent edits the ticket (its updated_at moves); the ticket and audit after."""

@@ -65,8 +65,10 @@ class Seed:
     believed_solved = _id("a11y-404")  # the "Pending believed solved" custom status
     breached_urgent = _id("contact-form")  # urgent, next reply breached, its card In progress
     breaching_soon_no_card = _id("cookie-banner")  # next reply due within the hour, no card
+    mine_task_with_due = _id("yoast-update")  # a task with a due date
     # 2nd line, others'
     breached_with_card = _id("php-warnings")  # Priya's, next reply breached, its card In progress
+    priyas_not_breached = _id("news-categories")  # Priya's, open, next reply due in hours, its card In progress
     cascaded_with_group_sla = _id("wpml-conflict")  # came through 1st line; the plugin group SLA runs
     unassigned_2nd_line = _id("survey-embed")  # open, normal, nobody's, no card
     breached_listed_after_active = _id("wpml-conflict")  # an active metric sent first, a breached one after it
@@ -91,6 +93,19 @@ SEED = Seed()
 # The month before the moment of seeding: its solved and closed tickets are numbered from here,
 # oldest first (how many depends on the day the desk is seeded).
 FIRST_OF_MONTH = FIRST_HISTORY_ID
+
+
+# --- suspended tickets, weekly tasks ------------------------------------------------------------------
+
+# The seed numbers suspended tickets from 70001 in the order of `SUSPENDED` (sandbox/seed.py).
+_SUSPENDED = {cause: 70001 + n for n, (_, cause, *_) in enumerate(data.SUSPENDED)}
+SPAM = _SUSPENDED["Detected as spam"]  # recoverable: a new ticket
+OUT_OF_OFFICE = _SUSPENDED["Automated response mail"]  # answers a ticket: recovered as a comment on it
+FROM_SUPPORT = _SUSPENDED["Received from support address"]  # Zendesk will not recover it
+OUT_OF_OFFICE_TICKET = TICKET_IDS[next(s[5] for s in data.SUSPENDED if s[1] == "Automated response mail") or ""]
+
+FREE_WEEKLY_TASK = "Check backups completed"  # in Weekly tasks, nobody on it
+TAKEN_WEEK_CARD = "Move Papertrail alerts to incident.io"  # in Doing, Morgan on it
 
 
 # --- what each name promises ---------------------------------------------------------------------------
@@ -131,8 +146,12 @@ PROMISES: dict[str, Callable[[SeedTicket], bool]] = {
     "breaching_soon_no_card": lambda t: (
         _mine(t, "open") and any(0 < m <= 60 for m in _breach_minutes(t)) and t.card is None
     ),
+    "mine_task_with_due": lambda t: _mine(t, "open") and t.type == "task" and t.due_hours is not None,
     "breached_with_card": lambda t: (
         _in(t, SECOND_LINE) and t.assignee == PRIYA.id and _breached(t) and t.card is not None
+    ),
+    "priyas_not_breached": lambda t: (
+        _in(t, SECOND_LINE) and t.assignee == PRIYA.id and not _breached(t) and t.card is not None
     ),
     "breached_listed_after_active": lambda t: (
         len(t.sla or ()) >= 2 and t.sla[0].stage is None and (t.sla[0].minutes or 0) > 0 and _breached(t)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from keyring.backend import KeyringBackend
@@ -84,3 +85,27 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     import httpx
 
     return httpx.Response(status, json=data, headers=headers)
+
+
+FAKE_GH = """#!/bin/sh
+# A stand-in for the GitHub CLI, first on PATH in every test: the real one is never run.
+# FAKE_GH_TOKEN: what `gh auth token` prints (else it is not logged in); FAKE_GH_LOG: a file
+# each call's arguments are appended to.
+if [ -n "$FAKE_GH_LOG" ]; then echo "$*" >> "$FAKE_GH_LOG"; fi
+if [ "$1 $2" = "auth token" ] && [ -n "$FAKE_GH_TOKEN" ]; then
+  echo "$FAKE_GH_TOKEN"
+  exit 0
+fi
+echo "You are not logged into any GitHub hosts. To log in, run: gh auth login" >&2
+exit 1
+"""
+
+
+def fake_gh(directory: Path) -> Path:
+    """A directory holding the stand-in `gh`, to put first on PATH."""
+    directory.mkdir(parents=True, exist_ok=True)
+    script = directory / "gh"
+    if not script.exists():
+        script.write_text(FAKE_GH)
+        script.chmod(0o755)
+    return directory

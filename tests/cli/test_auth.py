@@ -45,10 +45,15 @@ def test_login_status_logout_round_trip(cli: Invoke, served: dict[str, str]) -> 
 
     status = cli("auth", "status", "--json", env=served)
     assert status.code == 0
-    zendesk, trello_status = status.json()
+    zendesk, trello_status, github, slack = status.json()
     assert zendesk["source"] == "keyring"
     assert zendesk["who"] == f"Sam Okafor <{EMAIL}> (admin)"
     assert trello_status["ok"]
+    # GitHub and Slack are the handover's: not set up is said, and is no failure
+    assert [(github["service"], github["optional"], github["logged_in"]) for github in (github, slack)] == [
+        ("github", True, False),
+        ("slack", True, False),
+    ]
     assert "sandbox-token" not in status.stdout
 
     # commands now find the credentials in the keyring

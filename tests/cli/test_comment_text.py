@@ -1,6 +1,6 @@
-"""The text of a note (and of the coming replies): read one way, refused before anything is sent
-when it is not UTF-8 or over what Zendesk takes in one comment; a ticket that holds Zendesk's
-5,000 comments said plainly."""
+"""The text of a note or a public reply: read one way (cli/comment_text.py), refused before anything
+is sent when it is not UTF-8 or over what Zendesk takes in one comment; a ticket that holds
+Zendesk's 5,000 comments said plainly."""
 
 from __future__ import annotations
 
@@ -116,3 +116,37 @@ def test_in_a_bulk_note_each_full_ticket_is_said_plainly(cli: Invoke, desk: Desk
     assert result.code == 3
     assert f"✗ #{SEED.mine_on_hold} failed: it already holds 1 comments, the most Zendesk allows" in result.stderr
     assert "RecordInvalid" not in result.stderr
+
+
+# --- replies: the same rule ---------------------------------------------------------------------------
+
+
+def test_a_big_reply_is_refused_before_anything_is_sent_as_a_note_is(cli: Invoke, desk: Desk) -> None:
+    ticket = SEED.breached_urgent
+    before = len(desk.comments(ticket))
+    piped = cli("--sandbox", "reply", ticket, "-", "--yes", input="log line\n" * (120 * 1024 // 9))
+    assert piped.code == 2
+    assert piped.stderr == (
+        f"error: the reply on stdin is over the 64 KB Zendesk takes in one comment: nothing was sent {ATTACH}\n"
+    )
+    given = cli("--sandbox", "reply", ticket, "x" * (70 * 1024), "--yes")
+    assert given.code == 2
+    assert "error: the reply is 70 KB, over the 64 KB Zendesk takes in one comment: nothing was sent" in given.stderr
+    assert len(desk.comments(ticket)) == before and desk.emails(ticket) == []
+
+
+def test_a_macro_with_text_past_the_limit_is_refused_as_one_comment(cli: Invoke, desk: Desk) -> None:
+    ticket = SEED.mine_open_with_card
+    text = "x" * (COMMENT_LIMIT - 10)  # fits alone; not with the macro's own reply above it
+    result = cli("--sandbox", "reply", ticket, text, "--macro", "Ask for more detail", "--yes")
+    assert result.code == 2
+    assert "error: the reply is 64 KB, over the 64 KB Zendesk takes in one comment: nothing was sent" in result.stderr
+    assert desk.emails(ticket) == []
+
+
+def test_a_reply_on_stdin_that_is_not_utf8_is_refused(cli: Invoke, desk: Desk) -> None:
+    ticket = SEED.breached_urgent
+    result = cli("--sandbox", "reply", ticket, "-", "--yes", input=b"Bore da, caf\xe9\n")
+    assert result.code == 2
+    assert "error: the reply on stdin is not UTF-8 text (byte 0xe9 at offset 12): nothing was sent" in result.stderr
+    assert desk.emails(ticket) == []

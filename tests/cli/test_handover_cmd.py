@@ -156,8 +156,10 @@ def test_ticket_solved_by_someone_else_mid_handover_exits_3(cli: Invoke, desk: D
     ("content", "message"),
     [
         ("stray\n", "line 1: text before the first ticket section"),
-        ("## #999999\nnote\n", "not being handed over: #999999"),
+        ("## #999999\nnote\n", "not unsolved in the group: #999999"),
         ("## Notes\n", "names no ticket"),
+        ("## #" + "9" * 5000 + "\nnote\n", "line 1: '## #999"),  # past 64 bits: no ticket, mine or others'
+        ("## #²\nnote\n", "line 1: '## #²' names no ticket"),
     ],
 )
 def test_bad_notes_file_changes_nothing(cli: Invoke, desk: Desk, tmp_path: Path, content: str, message: str) -> None:

@@ -4,12 +4,14 @@ subjects, suspended subjects and comments. Every command that shows them, on a t
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from pytest_mock import MockerFixture
 
 from tests.cli.conftest import Invoke, Result
 from tests.desk import Desk
-from tests.seed_names import SEED, TOM
+from tests.seed_names import FREE_WEEKLY_TASK, SEED, SPAM, TOM
 
 # A window title, a clear screen, an OSC 8 link to another site, rich markup for a link and a
 # colour, an 8-bit CSI and a right-to-left override.
@@ -117,3 +119,100 @@ def test_the_redactor_knows_a_basic_credential_by_what_it_decodes_to() -> None:
     redact = Redactor()
     assert redact(f"the gateway saw Basic {value} and refused") == "the gateway saw Basic *** and refused"
     assert redact("Basic configuration of the Basic plugin") == "Basic configuration of the Basic plugin"
+
+
+# --- the rota day's commands: replies, macros, suspended recovery, weekly tasks -------------------------
+
+
+@pytest.fixture
+def hostile_people(desk: Desk, hostile: int) -> int:
+    """The hostile ticket's requester named with HOSTILE (names come from whoever emails the desk),
+    a macro titled with it and the free weekly task card named with it."""
+    requester = desk.ticket(hostile)["requester_id"]
+    assert desk.app is not None
+    with desk.app.store.write() as conn:
+        conn.execute(
+            "UPDATE users SET name = ?, doc = json_set(doc, '$.name', ?) WHERE id = ?", (HOSTILE, HOSTILE, requester)
+        )
+        conn.execute("UPDATE macros SET title = ? WHERE title = 'Ask for more detail'", (HOSTILE,))
+        conn.execute(
+            "UPDATE trello_cards SET doc = json_set(doc, '$.name', ?) WHERE json_extract(doc, '$.name') = ?",
+            (HOSTILE, FREE_WEEKLY_TASK),
+        )
+    return hostile
+
+
+@pytest.mark.parametrize("env", [TERMINAL, {}], ids=["terminal", "piped"])
+def test_reply_plan(cli: Invoke, hostile_people: int, env: dict[str, str]) -> None:
+    result = cli("--sandbox", "reply", hostile_people, "Fixed now.", "--dry-run", env=env)
+    assert result.code == 0, result.stderr
+    assert_harmless(result)
+    assert "PUBLIC reply, emailed to Invoice ␛]0;pwned" in result.stderr
+
+
+def test_reply_conflict_shows_the_new_message_and_obeys_none_of_it(
+    cli: Invoke, desk: Desk, hostile: int, mocker: MockerFixture
+) -> None:
+    from govpress_support.services.zendesk import ZendeskClient
+
+    real = ZendeskClient.update_ticket
+
+    def after_the_client_wrote(self: ZendeskClient, *args: Any, **kwargs: Any) -> Any:
+        desk.touch(hostile, comment={"body": f"Meanwhile: {HOSTILE}", "public": True})
+        return real(self, *args, **kwargs)
+
+    mocker.patch.object(ZendeskClient, "update_ticket", after_the_client_wrote)
+    result = cli("--sandbox", "reply", hostile, "Fixed now.", "--yes", env=TERMINAL)
+    assert result.code == 5, result.stderr
+    assert_harmless(result)
+    assert "│ Meanwhile: Invoice ␛]0;pwned" in result.stderr  # the whole message, shown
+    assert result.stderr.rstrip().splitlines()[-1].startswith(f"error: ticket {hostile} changed since it was read")
+
+
+def test_ticket_show_says_whom_it_was_emailed_to_harmlessly(cli: Invoke, hostile_people: int) -> None:
+    assert cli("--sandbox", "reply", hostile_people, "Fixed now.", "--yes").code == 0
+    result = cli("--sandbox", "ticket", "show", hostile_people, env=TERMINAL)
+    assert result.code == 0, result.stderr
+    assert_harmless(result)
+    assert ", emailed to Invoice ␛]0;pwned" in result.stdout
+
+
+@pytest.mark.parametrize("env", [TERMINAL, {}], ids=["terminal", "piped"])
+def test_macros(cli: Invoke, hostile_people: int, env: dict[str, str]) -> None:
+    result = cli("--sandbox", "ticket", "macros", env=env)
+    assert result.code == 0, result.stderr
+    assert_harmless(result)
+
+
+@pytest.mark.parametrize("env", [TERMINAL, {}], ids=["terminal", "piped"])
+def test_suspended_recover(cli: Invoke, hostile: int, env: dict[str, str]) -> None:
+    planned = cli("--sandbox", "suspended", "recover", SPAM, "--dry-run", env=env)
+    assert planned.code == 0, planned.stderr
+    assert_harmless(planned)
+    done = cli("--sandbox", "suspended", "recover", SPAM, "--yes", env=env)
+    assert done.code == 0, done.stderr
+    assert_harmless(done)
+    assert f"✓ {SPAM} recovered: now ticket #" in done.stderr
+
+
+@pytest.mark.parametrize("env", [TERMINAL, {}], ids=["terminal", "piped"])
+def test_weekly_tasks(cli: Invoke, hostile_people: int, env: dict[str, str]) -> None:
+    listed = cli("--sandbox", "weekly-tasks", env=env)
+    assert listed.code == 0, listed.stderr
+    assert_harmless(listed)
+    taken = cli("--sandbox", "weekly-tasks", "take", "pwned", "--yes", env=env)
+    assert taken.code == 0, taken.stderr
+    assert_harmless(taken, shown=False)
+    assert "took 'Invoice \\x1b]0;pwned" in taken.stderr  # quoted as Python does: escaped
+
+
+def test_completion_offers_no_control_sequence(cli: Invoke, hostile: int) -> None:
+    """Ticket ids are offered with their subjects (from the last queue): shown, never obeyed."""
+    assert cli("--sandbox", "queue").code == 0  # fills the completion cache
+    # zsh shows each value's help (the subject) beside it; Typer's zsh protocol takes the line as typed.
+    line = "govpress-support ticket show "
+    result = cli(env={"_GOVPRESS_SUPPORT_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line})
+    assert result.code == 0, result.stderr
+    assert str(hostile) in result.stdout
+    assert_harmless(result, shown=False)  # Typer drops what looks like markup from the help
+    assert "Invoice ␛]0;pwned" in result.stdout

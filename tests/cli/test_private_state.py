@@ -63,3 +63,19 @@ def test_what_an_older_version_left_open_is_closed_up_on_first_use(cli: Invoke, 
     old.chmod(0o644)
     assert cli("--sandbox", "queue").code == 0
     assert open_to_others(isolated) == []
+
+
+def test_the_completion_cache_is_private_whatever_the_umask(cli: Invoke, desk: Desk, isolated: Path) -> None:
+    """The ticket subjects and agents' emails completion offers are kept 0600, made so (not left
+    to the umask), like everything else in the state dir."""
+    import os
+
+    previous = os.umask(0)
+    try:
+        assert cli("--sandbox", "queue").code == 0
+    finally:
+        os.umask(previous)
+    cache = isolated / "cache" / "completion.json"
+    assert cache.exists()
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    assert open_to_others(isolated) == []

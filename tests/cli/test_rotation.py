@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
-from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, SECOND_LINE_NAME, TOM, WEEK
+from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, SECOND_LINE_NAME, SEED, TOM, WEEK
 
 TEMPLATE_COPY = "Add Sam Okafor to the support rota"
 
@@ -248,3 +248,67 @@ def test_the_next_engineer_added_by_the_handover_is_not_told_to_ask_for_it(cli: 
     assert membership["detail"].startswith("you are in 'GovPress 2nd line support' (your role, agent")
     briefing = cli("--sandbox", "start-rotation", "--dry-run", "--json", env=as_tom).json()
     assert "group memberships" not in [c["name"] for c in briefing["doctor_failures"]]
+
+
+# --- what the last engineer left ------------------------------------------------------------------
+
+
+def sam_hands_over(cli: Invoke, tmp_path: Path) -> dict[int, str]:
+    """Sam's handover with notes on two of his tickets and one of Priya's, and a general line."""
+    mine = [t["id"] for t in cli("--sandbox", "handover", "--dry-run", "--json").json()["tickets"]]
+    texts = {
+        mine[0]: "The SMTP relay rejects our mail.",
+        mine[1]: "Waiting on the client.",
+        SEED.breached_with_card: "PHP 8.2 image needed.",
+    }
+    notes = tmp_path / "notes.md"
+    notes.write_text("".join(f"## #{i}\n{text}\n" for i, text in texts.items()))
+    done = cli("--sandbox", "handover", "--notes-file", str(notes), "--note", "Slack me until Friday", "--yes")
+    assert done.code == 0, done.stderr
+    return texts
+
+
+AS_TOM = {"ZENDESK_EMAIL": TOM.email}
+
+
+def test_the_next_engineer_s_briefing_shows_the_handover_notes(cli: Invoke, desk: Desk, tmp_path: Path) -> None:
+    texts = sam_hands_over(cli, tmp_path)
+    result = cli("--sandbox", "start-rotation", "--yes", "--json", env=AS_TOM)
+    assert result.code == 0, result.stderr
+    data = result.json()
+    previous = data["previous_handover"]
+    assert (previous["from"], previous["to"], previous["general"]) == (SAM.name, TOM.name, "Slack me until Friday")
+    assert set(texts) <= set(previous["tickets"])
+    notes = {t["id"]: t["handover_note"] for t in data["tickets"]}
+    for ticket_id, text in texts.items():
+        assert notes[ticket_id]["from"] == SAM.name and notes[ticket_id]["to"] == TOM.name
+        assert notes[ticket_id]["text"].startswith(text) and notes[ticket_id]["at"]
+    assert notes[SEED.breached_with_card]["text"] == "PHP 8.2 image needed."  # note only: no general line
+    untouched = [t for t in data["tickets"] if t["assignee_email"] == MORGAN.email]
+    assert untouched and all(t["handover_note"] is None for t in untouched)
+
+    markdown = cli("--sandbox", "start-rotation", "--yes", "--markdown", env=AS_TOM).stdout
+    top = markdown.split("\n## ")[0]
+    assert f"Previous handover: {SAM.name} → {TOM.name}," in top and "General note: Slack me until Friday" in top
+    section = markdown.split("## Handover notes\n")[1].split("\n## ")[0]
+    assert f"[#{SEED.breached_with_card}]" in section and "PHP 8.2 image needed." in section
+
+
+def test_start_rotation_slack_posts_the_briefing_and_a_refusal_is_exit_3(
+    cli: Invoke, desk: Desk, tmp_path: Path
+) -> None:
+    sam_hands_over(cli, tmp_path)
+    result = cli("--sandbox", "start-rotation", "--yes", "--slack", env=AS_TOM)
+    assert result.code == 0, result.stderr
+    [post] = desk.slack_posts()
+    assert post["text"].startswith("Tom Hughes starts 2nd line:")
+    assert "Handed over by Sam Okafor" in post["blocks"][1]["text"]["text"]
+    desk.slack_fail("action_prohibited")
+    refused = cli("--sandbox", "start-rotation", "--yes", "--slack", env=AS_TOM)
+    assert refused.code == 3
+    assert (
+        "error: the briefing was not posted to Slack: Slack refused the message (403 action_prohibited"
+        in refused.stderr
+    )
+    dry = cli("--sandbox", "start-rotation", "--dry-run", "--slack", env=AS_TOM)
+    assert dry.code == 0 and len(desk.slack_posts()) == 1

@@ -74,3 +74,17 @@ def test_a_cache_that_cannot_be_written_is_said_once_and_never_fails(
     blocked = MetadataCache(tmp_path / "file" / "cache" / "metadata.json", ttl=600)  # a file where the dir goes
     blocked.put("groups", [1])
     assert blocked.get("groups") is None
+
+
+def test_a_completion_cache_that_cannot_be_written_is_said_and_never_fails(tmp_path: Path) -> None:
+    from govpress_support.core.models import User
+    from govpress_support.services.completions import CompletionCache
+
+    (tmp_path / "file").write_bytes(b"")
+    said: list[str] = []
+    path = tmp_path / "file" / "cache" / "completion.json"  # a file where the dir goes
+    cache = CompletionCache(path, on_error=said.append)
+    cache.remember_tickets([(4012, "A subject")])
+    cache.saw_users([User(1, "Sam Okafor", "sam@govpress.example", role="agent")])
+    cache.save()
+    assert len(said) == 1 and said[0].startswith(f"the completion cache {path} cannot be written")

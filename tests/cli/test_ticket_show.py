@@ -164,3 +164,17 @@ def test_every_ticket_command_has_help_with_an_example(cli: Invoke) -> None:
         ), command
     listing = cli("--help").stdout
     assert all(name in listing for name in ("ticket", "note", "cascade", "suspended"))
+
+
+def test_handover_notes_are_marked(cli: Invoke, desk: Desk) -> None:
+    desk.update(
+        SEED.mine_open,
+        comment={"body": "Handover from Sam Okafor to Tom Hughes:\n\nTried the timezone.", "public": False},
+    )
+    page = plain(cli("--sandbox", "ticket", "show", SEED.mine_open, env=TTY).stdout)
+    assert "· handover note" in page and "(1 from handovers)" in page
+    [record] = cli("--sandbox", "ticket", "show", SEED.mine_open, "--json").json()
+    assert [c["handover"] for c in record["comments"]][-1] is True
+    assert not any(c["handover"] for c in record["comments"][:-1])
+    lines = cli("--sandbox", "ticket", "show", SEED.mine_open).stdout.splitlines()
+    assert any(line.startswith("comment\t") and "\thandover\tSam Okafor" in line for line in lines)

@@ -34,3 +34,16 @@ def test_only_our_internal_notes_count() -> None:
 def test_an_older_note_that_holds_the_words_is_not_this_note() -> None:
     """`note 4012 "Deployed"` after "Deployed to staging" is a new note, never skipped."""
     assert not is_note(comment("Deployed to staging"), "Deployed", ME)
+
+
+def test_a_reply_and_a_note_with_the_same_words_are_never_each_other() -> None:
+    from govpress_support.core.comments import is_reply, latest_public
+
+    reply = Comment(1, 7, "Fixed: please  check", public=True, created_at=None)
+    note = Comment(2, 7, "Fixed: please check", public=False, created_at=None)
+    assert is_reply(reply, "Fixed: please check", 7) and not is_reply(note, "Fixed: please check", 7)
+    assert is_note(note, "Fixed: please check", 7) and not is_note(reply, "Fixed: please check", 7)
+    assert not is_reply(reply, "Fixed: please check", 8)  # someone else's
+    assert not is_reply(reply, "Fixed", 7)  # a shorter text is not the same reply
+    assert latest_public([reply, note]) is reply
+    assert latest_public([note]) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -116,3 +117,44 @@ def test_paths_follow_the_environment(tmp_path: Path) -> None:
     assert config.state_dir(env) == tmp_path / "s"
     assert config.sandbox_from_env({"GOVPRESS_SUPPORT_SANDBOX": "1"})
     assert not config.sandbox_from_env({"GOVPRESS_SUPPORT_SANDBOX": "0"})
+
+
+def test_people_and_github_settings(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[people.github]\n"Tom.Hughes@govpress.example" = "tomhughes-dev"\n'
+        '[people.slack]\n"tom.hughes@govpress.example" = "U0TOMHUGHES"\n'
+        '[github]\norgs = ["govpress", "govpress-labs"]\n'
+    )
+    settings = config.load(path, {"GITHUB_API_URL": "http://127.0.0.1:8765/api/v3"})
+    assert settings.people.github_login("tom.hughes@govpress.example") == "tomhughes-dev"  # any case
+    assert settings.people.slack_id("TOM.HUGHES@govpress.example") == "U0TOMHUGHES"
+    assert settings.people.github_login("nobody@govpress.example") is None
+    assert (
+        settings.github.url == "http://127.0.0.1:8765/api/v3" and settings.source["github.url"] == "env GITHUB_API_URL"
+    )
+    assert settings.github.orgs == ["govpress", "govpress-labs"]
+    assert config.Settings().github.url == "https://api.github.com"
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[people.github]\n"tom" = "tomhughes-dev"\n',
+            "config people.github (from {path}): 'tom' = 'tomhughes-dev': the key must be an email",
+        ),
+        ('[people.github]\n"t @x.org" = "tomhughes-dev"\n', "the key must be an email"),  # core's email rule
+        ('[people.github]\n"t@x.org" = "-bad-"\n', "the value a GitHub login"),
+        ('[people.slack]\n"t@x.org" = "@tom"\n', "the value a Slack member id"),
+        (f'[people.slack]\n"t@x.org" = "{"U" * 5000}"\n', "'UUUUUUUUUU"),  # clipped, as every config value
+        ('[github]\nurl = "http://github.example/api/v3"\n', "github.url (from"),
+        ('[github]\norgs = ["govpress", "gov press"]\n', "config github.orgs (from {path}) must be a list of GitHub"),
+    ],
+)
+def test_bad_people_and_github_settings_are_named(tmp_path: Path, toml: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError, match=re.escape(message.format(path=path))) as caught:
+        config.load(path, {})
+    assert len(caught.value.message) < 400  # one line, never the whole value

@@ -1,9 +1,10 @@
 """Every parser of user text answers a value or a `UsageError`, nothing else (hypothesis).
 
-Durations, ticket references, group names, dates, `stats --since/--until`, emails and agents,
-config values and whole config files: whatever a person types (or a file holds), the tool says one line and exits 2, or
-gets on with a value it can use. Then the SLA rule: the queue's order does not depend on the
-order the tickets came in.
+Durations, ticket and suspended ticket references, group names, dates, `stats --since/--until`,
+due dates, macro names, emails and agents, handover notes files (your tickets' sections and the
+note-only ones), numbers, config values and whole config files: whatever a person types (or a
+file holds), the tool says one line and exits 2, or gets on with a value it can use. Then the SLA
+rule: the queue's order does not depend on the order the tickets came in.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import functools
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,13 +22,23 @@ from hypothesis import strategies as st
 
 from govpress_support.core import config
 from govpress_support.core.config import GroupSettings, Settings
+from govpress_support.core.dates import MAX_AHEAD, parse_due_day
 from govpress_support.core.errors import UsageError
 from govpress_support.core.groups import group_name
-from govpress_support.core.models import PRIORITIES, SlaMetric, Ticket
-from govpress_support.core.numbers import MAX_ID, whole_number
-from govpress_support.core.refs import ME, NOBODY, parse_agent_ref, parse_email, parse_ticket_ref, ticket_id_in
+from govpress_support.core.models import PRIORITIES, Macro, SlaMetric, Ticket
+from govpress_support.core.numbers import MAX_ID, decimal_number, whole_number
+from govpress_support.core.refs import (
+    ME,
+    NOBODY,
+    parse_agent_ref,
+    parse_email,
+    parse_suspended_ids,
+    parse_ticket_ref,
+    ticket_id_in,
+)
 from govpress_support.core.sla import Urgency, in_queue_order
 from govpress_support.core.timeutil import MAX_DURATION, parse_duration, parse_iso, parse_since, parse_until
+from govpress_support.workflows.handover import notes as handover_notes
 from tests.core.test_sla import NOW
 from tests.core.test_sla import ticket as sla_ticket  # the SLA tests' hand-made ticket
 
@@ -92,6 +103,40 @@ def test_ticket_references(text: str) -> None:
 
 
 @QUICK
+@given(st.lists(USER_TEXT | st.integers(min_value=0, max_value=2**70).map(str), max_size=4))
+@example(["²"])
+@example(["70002", " 70002 ", "070002"])
+@example(["9" * 5000])
+@example([])
+def test_suspended_ticket_ids(texts: list[str]) -> None:
+    ids = value_or_usage_error(parse_suspended_ids, texts)
+    if ids is not None:
+        assert ids and len(set(ids)) == len(ids)
+        assert all(1 <= i <= MAX_ID for i in ids)
+
+
+DUE_TEXT = st.one_of(
+    USER_TEXT,
+    st.from_regex(r"\A\+[0-9]{1,5}[dwDW]\Z"),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z"),
+    st.dates().map(date.isoformat),
+    st.sampled_from(["today", "Tomorrow", "none", "clear", "fri", "Friday.", "mo", "+٣d", "+²d", "2026-02-30"]),
+)
+
+
+@QUICK
+@given(DUE_TEXT, st.dates())
+@example("+9999w", date.max)  # past the calendar's end
+@example("friday", date.max)
+@example("tomorrow", date.max)
+@example("+3d", date(2026, 12, 1))
+def test_due_dates(text: str, today: date) -> None:
+    day = value_or_usage_error(lambda t: parse_due_day(t, today), text)
+    if day is not None:
+        assert today <= day <= today + MAX_AHEAD
+
+
+@QUICK
 @given(USER_TEXT)
 @example("99999999999999999999")
 @example("²")
@@ -151,6 +196,9 @@ def test_emails_and_agents(text: str) -> None:
     assert agent is None or agent in (ME, NOBODY) or "@" in agent
 
 
+MINE, OTHERS = [1, 2, 4012], [77, 4013]  # tickets handed over; others' tickets that may get a note only
+
+
 @QUICK
 @given(
     st.lists(
@@ -158,15 +206,71 @@ def test_emails_and_agents(text: str) -> None:
             st.text(max_size=30),
             st.builds(lambda n, rest: f"## #{n}{rest}", BIG_NUMBERS | NEAR, st.text(max_size=10)),
             st.just("# a comment"),
+            # the note-only part of the template: its divider, a section and its "note only" line
+            st.just(handover_notes.OTHERS_DIVIDER),
+            st.builds(lambda n: f"## #{n} Someone else's ticket", st.sampled_from(OTHERS)),
+            st.just("# note only · Open · normal · SLA: none · due: -"),
         ),
         max_size=8,
     ).map("\n".join)
 )
+@example("## #" + "9" * 5000 + "\n" + handover_notes.OTHERS_DIVIDER)
+@example("## #77 x\nnote\n## #²\n")
 def test_handover_notes_files(text: str) -> None:
-    from govpress_support.workflows.handover import notes
+    found = value_or_usage_error(lambda t: handover_notes.parse(t, [*MINE, *OTHERS]), text)
+    assert found is None or set(found) <= {*MINE, *OTHERS}
+    named = handover_notes.named(text)  # never raises: it decides whether to read the others' tickets
+    assert all(0 <= i <= MAX_ID for i in named)
+    assert found is None or set(found) <= named
 
-    found = value_or_usage_error(lambda t: notes.parse(t, [1, 2, 4012]), text)
-    assert found is None or set(found) <= {1, 2, 4012}
+
+# A line of a note: anything but a line break, and not a comment (a line starting with '#').
+NOTE_LINE = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+    max_size=20,
+).filter(lambda line: not line.startswith("#"))
+
+
+@QUICK
+@given(st.lists(st.lists(NOTE_LINE, max_size=4), min_size=len(MINE + OTHERS), max_size=len(MINE + OTHERS)))
+def test_the_notes_template_with_note_only_tickets_reads_back(bodies: list[list[str]]) -> None:
+    """Whatever is written under each section of the template (yours, then the others' marked
+    note only) is what the parser reads back, for each ticket, and nothing for an empty one."""
+    shown = [handover_notes.TemplateTicket(i, f"Ticket {i}", "Open · normal") for i in MINE + OTHERS]
+    template = handover_notes.template(shown[: len(MINE)], ["Handover notes"], shown[len(MINE) :])
+    filled: list[str] = []
+    written: dict[int, str] = {}
+    for line in template.splitlines():
+        filled.append(line)
+        if line.startswith("## #"):
+            ticket = int(line.split()[1][1:])
+            lines = [part.rstrip() for part in bodies[(MINE + OTHERS).index(ticket)]]
+            filled += lines
+            while lines and not lines[0]:
+                lines.pop(0)
+            while lines and not lines[-1]:
+                lines.pop()
+            if lines:
+                written[ticket] = "\n".join(lines)
+    assert handover_notes.parse("\n".join(filled), [*MINE, *OTHERS]) == written
+
+
+MACROS = [
+    Macro(360001, "Pending believed solved"),
+    Macro(360002, "Ask for more detail"),
+    Macro(360003, "Scoped: moving to scoping"),
+    Macro(360004, "Ask for more time"),
+]
+
+
+@QUICK
+@given(USER_TEXT | st.sampled_from(["360002", "pending", "ASK FOR MORE", "ask for more detail", "²", "٣٦"]))
+@example("9" * 5000)
+def test_macro_names_and_ids(text: str) -> None:
+    from govpress_support.workflows.tickets.macros import find_macro
+
+    macro = value_or_usage_error(lambda t: find_macro(MACROS, t), text)
+    assert macro is None or macro in MACROS
 
 
 @QUICK
@@ -174,6 +278,9 @@ def test_handover_notes_files(text: str) -> None:
 def test_whole_numbers(text: str) -> None:
     number = whole_number(text)  # never raises
     assert number is None or 0 <= number <= MAX_ID
+    seconds = decimal_number(text)  # the seconds a service asks to wait: never raises, never nan
+    assert seconds is None or seconds >= 0
+    assert seconds is None or text.strip().isascii()
 
 
 SETTINGS = [(section, f.name) for section in config.SECTIONS for f in fields(getattr(Settings(), section))]

@@ -57,7 +57,10 @@ def test_a_record_has_its_fields_in_order_with_nested_metrics_and_comments() -> 
         organization=None,
         card=None,
         trello_checked=True,
-        comments=[(Comment(1, 7, "Looked", False, NOW), sam)],
+        comments=[
+            (Comment(1, 7, "Looked", False, NOW), sam),
+            (Comment(2, 7, "Handover from Sam Okafor to Tom Hughes:\n\nAsk Priya.", False, NOW), sam),
+        ],
         now=NOW,
     )
     shown = records.record(facts, records.SHOW_FIELDS)
@@ -65,16 +68,17 @@ def test_a_record_has_its_fields_in_order_with_nested_metrics_and_comments() -> 
     assert shown["sla_urgency"] == "breached" and shown["sla_metric"] == "first_reply_time"
     assert [m["breached"] for m in shown["sla_metrics"]] == [True, False]
     assert list(shown["sla_metrics"][0]) == list(records.SLA_METRIC_FIELDS)
-    assert shown["comments"] == [
-        {
-            "id": 1,
-            "author_id": 7,
-            "author_name": "Sam Okafor",
-            "public": False,
-            "internal": True,
-            "created_at": NOW,
-            "body": "Looked",
-        }
-    ]
+    assert shown["comments"][0] == {
+        "id": 1,
+        "author_id": 7,
+        "author_name": "Sam Okafor",
+        "public": False,
+        "internal": True,
+        "handover": False,
+        "created_at": NOW,
+        "body": "Looked",
+    }
+    assert list(shown["comments"][1]) == list(records.COMMENT_FIELDS)
+    assert shown["comments"][1]["handover"] is True  # `ticket show` marks the handover's notes
     assert shown["trello_card"] == "missing" and shown["assignee_email"] == "sam.okafor@govpress.example"
     assert list(records.record(facts, records.QUEUE_FIELDS)) == list(records.QUEUE_FIELDS)

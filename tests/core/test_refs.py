@@ -111,3 +111,19 @@ def test_an_agent_that_is_none_of_those_is_a_usage_error() -> None:
 def test_an_email_with_spaces_control_characters_or_an_empty_part_is_refused(value: str) -> None:
     with pytest.raises(UsageError, match="is not an email address"):
         parse_agent_ref(value)
+
+
+def test_suspended_ids_are_whole_ascii_numbers_within_64_bits() -> None:
+    from govpress_support.core.refs import parse_suspended_ids
+
+    assert parse_suspended_ids(["70002", " 70001 ", "070002"]) == [70002, 70001]
+    for value, said in (
+        ("²", "'²' is not a suspended ticket id"),
+        ("seventy", "'seventy' is not a suspended ticket id"),
+        ("0", "'0' is not a suspended ticket id"),
+        ("#70002", "'#70002' is not a suspended ticket id"),
+        ("9" * 30, "suspended ticket id 999999999999999999999999… is out of range"),
+    ):
+        with pytest.raises(UsageError) as refused:
+            parse_suspended_ids([value])
+        assert refused.value.message == said

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +19,12 @@ import httpx
 import pytest
 
 from tests.e2e.proxy import Proxy, Rule
+from tests.support import fake_gh
 
 COMMAND = Path(sys.executable).parent / "govpress-support"
+# The machine's own credentials and settings never reach a test run: a developer's real tokens
+# and webhook stay out (the server's sandbox values are put in instead).
+FILTERED = ("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_", "GITHUB_", "GH_", "SLACK_")
 
 # Short waits so fault tests stay fast; the defaults stay as real as the API. Ten retries are
 # headroom for the fault tests (they use up to three); a test that needs fewer passes
@@ -167,11 +173,11 @@ def cli_environment(
         settings = tmp_path / f"cli-config-{max_retries}.toml"
     if not settings.exists():
         settings.write_text(FAST_RETRIES.format(max_retries=10 if max_retries is None else max_retries))
-    base = {
-        k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_SUPPORT_"))
-    }
+    base = {k: v for k, v in os.environ.items() if not k.startswith(FILTERED)}
     return {
         **base,
+        # the developer's real gh is never run: a stand-in first on PATH (tests/support.py)
+        "PATH": f"{fake_gh(tmp_path / 'fake-bin')}{os.pathsep}{os.environ.get('PATH', '')}",
         "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
         "GOVPRESS_SUPPORT_CONFIG": str(settings),
         **(server.env if server else {}),
@@ -205,6 +211,32 @@ def start_cli(tmp_path: Path) -> Iterator[StartCli]:
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=30)
+
+
+def kill_when(
+    server: Server, tmp_path: Path, args: list[str], wanted: str, env: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Run the command as `run_cli` would, SIGKILL it as soon as its handover journal holds a line
+    containing `wanted`, and return the journal's records (the run must not have finished)."""
+    journal_dir = tmp_path / "cli-state" / "handover"
+    process = subprocess.Popen(
+        [str(COMMAND), *args],
+        env=cli_environment(tmp_path, server, env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 90
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if any(wanted in j.read_text() for j in journal_dir.glob("*.jsonl")):
+                break
+            time.sleep(0.002)
+        assert process.poll() is None, "the handover finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=10)
+    [journal] = journal_dir.glob("*.jsonl")
+    return [json.loads(line) for line in journal.read_text().splitlines() if line.strip()]
 
 
 MakeProxy = Callable[[Server, Rule], Proxy]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from govpress_support import __version__
-from tests.e2e.conftest import COMMAND, MakeProxy, RunCli, Serve
+from tests.e2e.conftest import COMMAND, FILTERED, MakeProxy, RunCli, Serve
 from tests.e2e.proxy import Seen
 
 
@@ -33,14 +33,19 @@ def test_auth_status_with_environment_credentials(serve: Serve, run_cli: RunCli)
     server = serve()
     result = run_cli(server, "auth", "status", "--json")
     assert result.code == 0, result.stderr
-    zendesk, trello = result.json()
+    zendesk, trello, github, slack = result.json()
     assert zendesk["ok"]
     assert "Sam Okafor" in zendesk["who"]
     assert zendesk["source"] == "env ZENDESK_API_TOKEN"
     assert zendesk["token"] == "****oken"  # only the last four characters
     assert trello["ok"]
     assert "@samokafor" in trello["who"]
-    assert "sandbox-token" not in result.stdout + result.stderr
+    assert (github["ok"], github["who"], github["source"]) == (True, "@sam-okafor (Sam Okafor)", "env GITHUB_TOKEN")
+    assert (slack["ok"], slack["source"]) == (True, "env SLACK_WEBHOOK_URL")
+    secret = server.env["SLACK_WEBHOOK_URL"].rsplit("/", 1)[-1]
+    assert server.control("GET", "slack")["posts"] == []  # checked, not posted to
+    for shown in ("sandbox-token", "sandbox-github-token", secret):
+        assert shown not in result.stdout + result.stderr
 
 
 def test_wrong_credentials_exit_4_with_the_fix(serve: Serve, run_cli: RunCli) -> None:
@@ -220,7 +225,7 @@ def test_a_429_that_never_ends(serve: Serve, run_cli: RunCli, tmp_path: Path) ->
 def test_ctrl_c_mid_request_exits_130(serve: Serve, tmp_path: Path) -> None:
     server = serve("--latency", "5000")
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "GOVPRESS_SUPPORT_"))},
+        **{k: v for k, v in os.environ.items() if not k.startswith(FILTERED)},
         **server.env,
         "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli"),
     }

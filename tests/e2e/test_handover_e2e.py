@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.desk import Desk, DeskAt
-from tests.e2e.conftest import COMMAND, MakeProxy, RunCli, Serve, Server
+from tests.e2e.conftest import MakeProxy, RunCli, Serve, Server, kill_when
 from tests.e2e.proxy import Seen, path_of
 from tests.handover_checks import assert_handed_over, assert_still_sams, give_sam
 from tests.seed_names import SAM, SECOND_LINE_NAME, TOM
@@ -86,31 +81,8 @@ def test_killed_after_the_first_batch_then_resume(
     server, desk, ids = setup(serve, desk_at)
     path, texts = notes_file(tmp_path, ids)
     server.faults(latency_ms=150)
-    journal_dir = tmp_path / "cli-state" / "handover"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "TRELLO_", "ROTA_", "GOVPRESS_"))},
-        "GOVPRESS_SUPPORT_STATE_DIR": str(tmp_path / "cli-state"),
-        "GOVPRESS_SUPPORT_CONFIG": str(tmp_path / "cli-config.toml"),
-        **server.env,
-    }
-    process = subprocess.Popen(
-        [str(COMMAND), "handover", "--notes-file", str(path), "--note", GENERAL, "--yes"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline and process.poll() is None:
-            if any('"type":"job"' in j.read_text() for j in journal_dir.glob("*.jsonl")):
-                break
-            time.sleep(0.005)
-        assert process.poll() is None, "the handover finished before it could be killed"
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(timeout=10)
-    [journal] = journal_dir.glob("*.jsonl")
-    kinds = [json.loads(line)["type"] for line in journal.read_text().splitlines()]
+    args = ["handover", "--notes-file", str(path), "--note", GENERAL, "--yes"]
+    kinds = [record["type"] for record in kill_when(server, tmp_path, args, '"type":"job"')]
     assert "finished" not in kinds and kinds.count("job") >= 1
 
     refused = run_cli(server, "handover", "--yes")

@@ -20,7 +20,7 @@ CONTACT_FORM = SEED.breached_urgent  # requester Hannah, CC Liam, follower Morga
 SEARCH_DRAFTS = SEED.mine_open_with_card  # CC Oliver Grant; next reply breached
 COOKIE_BANNER = SEED.breaching_soon_no_card  # requester Emma, CC Kwame, follower Priya
 PDF_UPLOADS = 4020  # a problem, no CCs
-YOAST = 4019  # a task with a due date
+YOAST = SEED.mine_task_with_due
 SITE_DOWN = SEED.untriaged  # new, in triage, first reply time running
 
 

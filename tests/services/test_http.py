@@ -47,6 +47,15 @@ class TestRetryDecisions:
     def test_429_retry_after_as_http_date_in_the_past_is_zero(self) -> None:
         assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) == 0.0
 
+    @pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e3", "٣", "²", "7 s", ""])
+    def test_retry_after_is_ascii_seconds_or_a_date(self, value: str) -> None:
+        """Only ASCII digits (a fraction allowed) are seconds: `float()` would take nan, inf, 1e3
+        and other scripts' digits."""
+        assert retry_after({"retry-after": value}) is None
+        assert retry_after({"retry-after": " 0.5 "}) == 0.5
+        assert retry_after({"retry-after": "9" * 400}) == float("inf")  # fits no budget: not retried
+        assert delay(Attempt(429, {"Retry-After": "9" * 400})) is None
+
     def test_429_without_retry_after_backs_off_exponentially(self) -> None:
         first = delay(Attempt(429, {}), retry=0)
         third = delay(Attempt(429, {}), retry=2)
@@ -300,7 +309,7 @@ class TestDeadline:
 
     def test_a_rate_limit_waits_past_the_deadline_only_as_far_as_the_requests_policy_allows(self) -> None:
         """A documented limit whose window is longer than the deadline leaves (Zendesk's incremental
-        exports: a minute) may wait beyond it by the policy's `limit_wait`, said as every long
+        exports: a minute) may wait beyond it by the policy's `past_deadline`, said as every long
         wait is; a request without it stops at the deadline."""
         clock = FakeClock()
         answers: list[httpx.Response] = []
@@ -320,7 +329,7 @@ class TestDeadline:
         assert caught.value.exit_code is ExitCode.ERROR
 
         answers.clear()
-        patient = replace(policy, limit_wait=200.0)
+        patient = replace(policy, past_deadline=200.0)
         response = http.request("GET", "api/v2/incremental/ticket_events", policy=patient)
         assert response.status_code == 200 and clock.sleeps == [50.0, 50.0, 50.0]
         assert clock() == 150.0, "well past the 60 s deadline, within the 200 s the limit may add"
@@ -328,14 +337,14 @@ class TestDeadline:
             f"Zendesk rate limit: waiting 50 s (try {n} of 7)" if i == 0 else None for n in (3, 4) for i in (0, 1)
         ]
 
-    def test_limit_wait_never_stretches_the_deadline_for_a_server_that_does_not_answer(self) -> None:
+    def test_past_deadline_never_stretches_the_deadline_for_a_server_that_does_not_answer(self) -> None:
         clock = FakeClock()
 
         def handler(request: httpx.Request) -> httpx.Response:
             clock.advance(request.extensions["timeout"]["read"])
             raise httpx.ReadTimeout("timed out")
 
-        policy = RetryPolicy(max_retries=6, backoff=0.5, deadline=12.0, limit_wait=300.0)
+        policy = RetryPolicy(max_retries=6, backoff=0.5, deadline=12.0, past_deadline=300.0)
         http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock, timeout=5.0)
         with pytest.raises(NetworkError) as caught:
             http.get_json("api/v2/incremental/ticket_events")

@@ -262,3 +262,89 @@ def test_a_query_known_to_be_large_goes_straight_to_export(tmp_path: Any) -> Non
     paths.clear()
     client.search_tickets("small", sideload=("slas",))
     assert paths == ["/api/v2/search", "/api/v2/search/export"]
+
+
+# --- the web UI's actions: macros, suspended tickets, views ------------------------------------------
+
+APPLY_BESIDE = {
+    "result": {
+        "ticket": {"id": 4021, "status": "pending"},
+        "comment": {"body": "Hi Hannah", "html_body": "<p>Hi Hannah</p>", "public": True},
+    }
+}
+APPLY_INSIDE = {  # the official OpenAPI's and zenpy's form
+    "result": {"ticket": {"id": 4021, "status": "pending", "comment": {"body": "Hi Hannah", "public": False}}}
+}
+
+
+@pytest.mark.parametrize(("answer", "public"), [(APPLY_BESIDE, True), (APPLY_INSIDE, False)])
+def test_a_macro_answer_is_read_with_its_comment_beside_or_inside_the_ticket(
+    answer: dict[str, Any], public: bool
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/v2/tickets/4021/macros/360090002/apply.json"
+        return httpx.Response(200, json=answer)
+
+    result = make(handler).apply_macro(4021, 360090002)
+    assert result.ticket == {"id": 4021, "status": "pending"}  # the comment is not a ticket field
+    assert result.comment is not None
+    assert (result.comment.body, result.comment.public) == ("Hi Hannah", public)
+
+
+def test_a_macro_answer_without_a_comment_or_a_ticket() -> None:
+    no_comment = make(lambda r: httpx.Response(200, json={"result": {"ticket": {"id": 1, "group_id": 5}}}))
+    assert no_comment.apply_macro(1, 2).comment is None
+    with pytest.raises(ApiError, match="no result ticket"):
+        make(lambda r: httpx.Response(200, json={"result": {}})).apply_macro(1, 2)
+
+
+def test_recover_many_reads_a_partial_422_and_is_never_retried() -> None:
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(
+            422,
+            json={
+                "tickets": [raw_ticket(4050, subject="Boost your SEO")],
+                "suspended_tickets": [{"id": 70003, "subject": "Fwd", "cause": "Received from support address"}],
+            },
+        )
+
+    http = HttpClient(
+        ServiceInfo("Zendesk", "login"), BASE, transport=httpx.MockTransport(handler), retry=RetryPolicy(max_retries=3)
+    )
+    recovery = ZendeskClient(http).recover_suspended([70001, 70003])
+    assert [t.id for t in recovery.tickets] == [4050]
+    assert recovery.tickets[0].agent_url == f"{BASE}/agent/tickets/4050"
+    assert [(s.id, s.cause) for s in recovery.failed] == [(70003, "Received from support address")]
+    assert len(calls) == 1 and query(calls[0]) == {"ids": "70001,70003"}
+    with pytest.raises(ValueError, match="at most 100"):
+        ZendeskClient(http).recover_suspended(list(range(101)))
+
+
+def test_a_groups_view_is_the_one_with_fewest_other_conditions_else_a_search() -> None:
+    views = {
+        "views": [
+            {"id": 1, "conditions": {"all": [{"field": "group_id", "operator": "is", "value": "9"}]}},
+            {
+                "id": 2,
+                "conditions": {
+                    "all": [
+                        {"field": "group_id", "operator": "is", "value": "7"},
+                        {"field": "assignee_id", "operator": "is", "value": "current_user"},
+                    ]
+                },
+            },
+            {"id": 3, "conditions": {"all": [{"field": "group_id", "operator": "is", "value": 7}], "any": []}},
+        ],
+        "next_page": None,
+    }
+    found = make(lambda r: httpx.Response(200, json=views))
+    from govpress_support.core.models import Group
+
+    assert found.group_view_url(Group(7, "GovPress 2nd line support")) == f"{BASE}/agent/filters/3"
+    hidden = make(lambda r: httpx.Response(403, json={"error": "Forbidden"}))
+    url = hidden.group_view_url(Group(7, "GovPress 2nd line support"))
+    assert url.startswith(f"{BASE}/agent/search/1?q=")
+    assert "GovPress%202nd%20line%20support" in url

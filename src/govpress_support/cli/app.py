@@ -34,18 +34,19 @@ the ticket) · 8 `queue --exit-code` found tickets · 130 interrupted.
 # the root --help lists them. tests/cli/test_basics.py checks the summaries against the commands.
 COMMANDS: dict[str, tuple[str, str]] = {
     "queue": ("queue_cmd", "List a group's unsolved tickets, most urgent SLA first."),
-    "ticket": ("ticket_cmd", "Work a ticket: show, note, triage, move, status, assign."),
+    "ticket": ("ticket_cmd", "Work a ticket: show, reply, note, triage, move, status, assign, macros, due."),
+    "reply": ("ticket_reply_cmd", "Reply to the client: a public comment, emailed to the requester."),
     "note": ("ticket_change_cmd", "Add an internal note (never public) to one or more tickets."),
     "cascade": ("ticket_change_cmd", "Move tickets one step down the cascade."),
-    "suspended": ("suspended_cmd", "List suspended tickets: subject, author, cause and age."),
+    "suspended": ("suspended_cmd", "List suspended tickets, and recover or delete them."),
     "card": ("card_cmd", "Trello cards for Zendesk tickets, linked both ways."),
-    "weekly-tasks": ("card_cmd", "List the weekly jobs on the Week in Progress board."),
+    "weekly-tasks": ("weekly_cmd", "List the weekly jobs on the Week in Progress board, and take one."),
     "doctor": ("rotation_cmd", "Check you are ready for a rotation."),
     "start-rotation": ("rotation_cmd", "Start your 2nd line rotation: membership, boards, briefing."),
     "handover": ("handover_cmd", "Hand your 2nd line tickets to the next engineer, with notes."),
     "stats": ("stats_cmd", "How the rotation went: SLA met and breached, flow, a chart by day."),
     "config": ("config_cmd", "Show or create the configuration file."),
-    "auth": ("auth_cmd", "Log in to Zendesk and Trello, check who you are, log out."),
+    "auth": ("auth_cmd", "Log in to Zendesk, Trello, GitHub and Slack, check who you are, log out."),
     "sandbox": ("sandbox_cmd", "The built-in Zendesk + Trello + rota emulator."),
 }
 

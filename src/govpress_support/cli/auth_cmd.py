@@ -7,7 +7,10 @@ import typer
 
 from govpress_support.cli import runtime
 
-app = typer.Typer(help="Log in to Zendesk and Trello, check who you are, log out.", no_args_is_help=True)
+app = typer.Typer(
+    help="Log in to Zendesk, Trello, GitHub and Slack, check who you are, log out.",
+    no_args_is_help=True,
+)
 
 
 def register(root: typer.Typer) -> None:
@@ -17,13 +20,16 @@ def register(root: typer.Typer) -> None:
 class Service(StrEnum):
     zendesk = "zendesk"
     trello = "trello"
+    github = "github"
+    slack = "slack"
 
 
 @app.command("login")
 def login_cmd(
     ctx: typer.Context,
     service: Annotated[
-        Service | None, typer.Argument(help="zendesk or trello (default: both, one after the other).")
+        Service | None,
+        typer.Argument(help="zendesk, trello, github or slack (default: zendesk and trello, one after the other)."),
     ] = None,
     with_token: Annotated[
         bool, typer.Option("--with-token", help="Read the token from stdin instead of prompting (for scripts).")
@@ -37,6 +43,10 @@ def login_cmd(
 
     Zendesk needs your agent email and an API token (Admin Center > Apps and integrations >
     Zendesk API). Trello needs an API key and a token (https://trello.com/power-ups/admin).
+    GitHub (for handing over pull requests) needs a token that may read and write pull requests
+    of your organisation's repositories (without one, GITHUB_TOKEN, GH_TOKEN or `gh auth token`
+    are used). Slack (for `handover --slack`) needs the team channel's incoming webhook URL: it is
+    checked with Slack without posting anything, and only https://hooks.slack.com URLs are taken.
     Nothing is stored if the service rejects them. Where no keyring exists, set the
     environment variables instead (see `auth status`).
 
@@ -47,6 +57,10 @@ def login_cmd(
         echo "$TOKEN" | govpress-support auth login zendesk --with-token --email me@example.org
 
         echo "$TRELLO_TOKEN" | govpress-support auth login trello --with-token --key "$KEY"
+
+        gh auth token | govpress-support auth login github --with-token
+
+        govpress-support auth login slack
     """
     from govpress_support.core.errors import UsageError
     from govpress_support.workflows import auth
@@ -82,9 +96,13 @@ def login_cmd(
             if name == "zendesk":
                 account_email = Prompt.ask("Zendesk agent email", default=account_email, console=out.err) or ""
                 token = Prompt.ask("Zendesk API token", password=True, console=out.err)
-            else:
+            elif name == "trello":
                 api_key = api_key or Prompt.ask("Trello API key", console=out.err)
                 token = Prompt.ask("Trello token", password=True, console=out.err)
+            elif name == "github":
+                token = Prompt.ask("GitHub token", password=True, console=out.err)
+            else:
+                token = Prompt.ask("Slack incoming webhook URL", password=True, console=out.err)
         who = auth.login(
             name,
             settings,
@@ -95,7 +113,8 @@ def login_cmd(
             key=api_key,
             token=token.strip(),
         )
-        out.success(f"logged in to {name.capitalize()} as {who}; token kept in the keyring")
+        kept = "webhook URL" if name == "slack" else "token"
+        out.success(f"logged in to {_label(name)} as {who}; {kept} kept in the keyring")
 
 
 @app.command("status")
@@ -116,6 +135,7 @@ def status_cmd(
     from dataclasses import asdict
 
     from govpress_support.core.errors import ExitCode
+    from govpress_support.services.credentials import slack_webhook
     from govpress_support.workflows import auth
 
     rt = runtime.get(ctx)
@@ -128,13 +148,21 @@ def status_cmd(
         keyring=clients.keyring,
         zendesk=lambda: clients.zendesk,
         trello=lambda: clients.trello,
+        github=lambda: clients.github,
+        github_token=clients.github_token,
+        slack=lambda: clients.slack,
+        slack_url=None if clients.sandbox else slack_webhook(clients.environ, clients.keyring),
     )
     if json_out:
         out.json([asdict(s) for s in statuses])
     else:
         for s in statuses:
-            name = s.service.capitalize()
-            if s.ok:
+            name = _label(s.service)
+            if s.optional and not s.logged_in:
+                out.text(f"· {name}: {s.problem}")
+                if s.fix:
+                    out.text(f"  to set up: {s.fix}")
+            elif s.ok:
                 origin = f"; token {s.token} from {s.source}" if s.token else f"; {s.source}"
                 out.text(f"✓ {name}: {s.who} at {s.url}{origin}")
             else:
@@ -142,18 +170,21 @@ def status_cmd(
                 out.text(f"✗ {name}: {s.problem}{origin} at {s.url}")
                 if s.fix:
                     out.text(f"  fix: {s.fix}")
-    if not all(s.ok for s in statuses):
+    if not all(s.fine for s in statuses):
         raise typer.Exit(int(ExitCode.AUTH))
 
 
 @app.command("logout")
 def logout_cmd(
     ctx: typer.Context,
-    service: Annotated[Service | None, typer.Argument(help="zendesk or trello (default: both).")] = None,
+    service: Annotated[
+        Service | None, typer.Argument(help="zendesk, trello, github or slack (default: all four).")
+    ] = None,
 ) -> None:
     """Remove stored credentials from the keyring.
 
-    Environment variables (ZENDESK_API_TOKEN, TRELLO_TOKEN, ...) still apply if set.
+    Environment variables (ZENDESK_API_TOKEN, TRELLO_TOKEN, GITHUB_TOKEN, SLACK_WEBHOOK_URL, ...)
+    still apply if set.
 
     Example:
 
@@ -163,10 +194,14 @@ def logout_cmd(
     from govpress_support.workflows import auth
 
     rt = runtime.get(ctx)
-    for name in [service.value] if service else list(auth.SERVICES):
+    for name in [service.value] if service else list(auth.ALL_SERVICES):
         removed = forget(rt.clients.keyring, name)
         what = "credentials removed from the keyring" if removed else "nothing stored in the keyring"
-        rt.out.success(f"{name.capitalize()}: {what}")
+        rt.out.success(f"{_label(name)}: {what}")
         still = [v for v in SERVICE_ENV[name] if rt.environ.get(v)]
         if still:
             rt.out.warn(f"{', '.join(still)} still set in the environment")
+
+
+def _label(service: str) -> str:
+    return {"github": "GitHub"}.get(service, service.capitalize())

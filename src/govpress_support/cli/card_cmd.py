@@ -1,4 +1,4 @@
-"""`govpress-support card create|show` and `weekly-tasks`: Trello cards for tickets."""
+"""`govpress-support card create|show`: Trello cards for tickets."""
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
+from govpress_support.cli.common import DryRunOption, JsonOption, WebOption, YesOption, mutating
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from govpress_support.cli.columns import Column
-    from govpress_support.cli.output import Output
+    from govpress_support.cli.output import Column, Output
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.cards.link import CardPlan, CardStepResult
     from govpress_support.workflows.cards.show import LinkedCard
@@ -68,31 +67,19 @@ SHOW_HELP = """Show the Trello card linked to each ticket: URL, board, list, mem
 
 Looks on the backlog board (--board for another), as the queue does; a card moved to another
 board is found from the ticket's note or custom field. Says whether the link is whole both ways.
-Exit 1 when a ticket has no card linked.
+--web opens the card in the browser instead. Exit 1 when a ticket has no card linked.
 
 Examples:
 
     govpress-support card show 4012
 
     govpress-support card show 4012 --json | jq -r '.[0].card_url'
-"""
 
-WEEKLY_HELP = """List the weekly jobs: the Weekly tasks cards on the Week in Progress board.
-
-What to work on when the 2nd line queue is empty: each card's name, due date, labels and the
-first line of its description (the card explains the job). The board and list are the config
-settings trello.week_board and trello.weekly_tasks_list.
-
-Examples:
-
-    govpress-support weekly-tasks
-
-    govpress-support weekly-tasks --json | jq -r '.[] | "\\(.name): \\(.url)"'
+    govpress-support card show 4012 --web
 """
 
 CREATE_TSV = ("ticket_id", "action", "card_url", "board", "list", "changes", "error", "subject")
 SHOW_TSV = ("ticket_id", "card_url", "board", "list", "members", "due", "linked_both_ways", "ticket_lacks", "card_name")
-WEEKLY_TSV = ("name", "due", "due_complete", "labels", "summary", "url")
 
 ACTION_TEXT = {
     "created": ("✓ created", "green"),
@@ -106,7 +93,6 @@ ACTION_TEXT = {
 
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="card")
-    root.command("weekly-tasks", help=WEEKLY_HELP)(weekly_tasks_cmd)
 
 
 # --- card create ------------------------------------------------------------------------------
@@ -307,8 +293,8 @@ def _render_results(out: "Output", results: "Sequence[CardStepResult]", plan: "C
 def _result_columns() -> "list[Column]":
     from rich.text import Text
 
-    from govpress_support.cli.columns import Column
     from govpress_support.cli.common import link_text
+    from govpress_support.cli.output import Column
 
     def action_cell(r: Mapping[str, Any]) -> "RenderableType":
         text, style = ACTION_TEXT.get(r["action"], (r["action"], ""))
@@ -336,9 +322,9 @@ def show_cmd(
     ctx: typer.Context,
     tickets: Annotated[list[str], typer.Argument(metavar="TICKET...", help="Ticket numbers (4012 or #4012) or URLs.")],
     board: BoardOption = None,
+    web: WebOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.cli.output import Mode
     from govpress_support.core.errors import GovPressError
     from govpress_support.workflows.cards.show import show_cards
 
@@ -350,19 +336,14 @@ def show_cmd(
     with out.status("looking for the cards…"):
         shown = show_cards(clients.zendesk, trello, clients.settings, ids, board=board)
     linked = [s for s in shown if s.card is not None]
-    if linked:
-        if out.mode is Mode.TABLE:
-            for item in linked:
-                _show_card(out, item)
-        else:
-            out.rows([s.to_record() for s in linked], [], tsv_fields=SHOW_TSV)
-    for item in linked:
-        if item.zendesk_missing or not item.trello_linked:
-            lacks = list(item.zendesk_missing) + ([] if item.trello_linked else ["the card's attachment"])
-            out.note(
-                f"ticket {item.ticket.id}'s link is not whole (missing: {', '.join(lacks)}): "
-                f"`govpress-support card create {item.ticket.id}` completes it"
-            )
+    if web:
+        from govpress_support.cli.browser import open_in_browser
+
+        for item in linked:
+            assert item.card is not None
+            open_in_browser(out, item.card.short_url or item.card.url, rt.environ)
+    else:
+        _print_cards(out, linked)
     without = [str(s.ticket.id) for s in shown if s.card is None]
     if without:
         listed = " ".join(without)
@@ -370,6 +351,23 @@ def show_cmd(
             f"no card linked to ticket {', '.join(without)}",
             f"make one with `govpress-support card create {listed}`",
         )
+
+
+def _print_cards(out: "Output", linked: "list[LinkedCard]") -> None:
+    from govpress_support.cli.output import Mode
+
+    if linked and out.mode is Mode.TABLE:
+        for item in linked:
+            _show_card(out, item)
+    elif linked:
+        out.rows([s.to_record() for s in linked], [], tsv_fields=SHOW_TSV)
+    for item in linked:
+        if item.zendesk_missing or not item.trello_linked:
+            lacks = list(item.zendesk_missing) + ([] if item.trello_linked else ["the card's attachment"])
+            out.note(
+                f"ticket {item.ticket.id}'s link is not whole (missing: {', '.join(lacks)}): "
+                f"`govpress-support card create {item.ticket.id}` completes it"
+            )
 
 
 def _show_card(out: "Output", item: "LinkedCard") -> None:
@@ -398,45 +396,3 @@ def _show_card(out: "Output", item: "LinkedCard") -> None:
     grid.add_row("Link", Text("both ways ✓", style="green") if whole else Text("not whole (see below)", style="yellow"))
     out.print(grid)
     out.print(Text(""))
-
-
-# --- weekly-tasks -----------------------------------------------------------------------------
-
-
-def weekly_tasks_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
-    from govpress_support.workflows.cards.weekly import weekly_tasks
-
-    rt = runtime.get(ctx)
-    out = rt.output(json_out)
-    trello = rt.clients.trello
-    with out.status("reading the weekly tasks…"):
-        result = weekly_tasks(trello, rt.clients.settings.trello)
-    out.rows(
-        result.records(),
-        _weekly_columns(),
-        tsv_fields=WEEKLY_TSV,
-        title=f"{result.task_list.name} on {result.board.name}",
-        empty=f"No cards in {result.task_list.name!r} on {result.board.name!r}.",
-    )
-
-
-def _weekly_columns() -> "list[Column]":
-    from rich.text import Text
-
-    from govpress_support.cli.columns import Column
-    from govpress_support.cli.common import due_text, link_text
-    from govpress_support.core.timeutil import now
-
-    current = now()
-
-    def due_cell(r: Mapping[str, Any]) -> "RenderableType":
-        if r["due"] is not None and r["due_complete"]:
-            return Text("done", style="green")
-        return due_text(r["due"], current)
-
-    return [
-        Column("name", "Task", cell=lambda r: link_text(r["name"], r["url"], "bold"), max_width=40),
-        Column("due", "Due", cell=due_cell),
-        Column("labels", "Labels", cell=lambda r: Text(", ".join(r["labels"]), style="dim"), max_width=20, drop=1),
-        Column("summary", "What", ratio=1, min_width=30),
-    ]

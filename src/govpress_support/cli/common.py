@@ -12,10 +12,92 @@ from typer.core import TyperCommand
 if TYPE_CHECKING:
     from rich.text import Text
 
+# --- completion of values (from local caches only: see cli/complete.py) ---------------------------
+
+
+def _complete(kind: str, incomplete: str) -> list[tuple[str, str]]:
+    from govpress_support.cli.complete import values
+
+    return values(kind, incomplete)
+
+
+def complete_group(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("group", incomplete)
+
+
+def complete_queue_status(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("queue_status", incomplete)
+
+
+def complete_status(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("status", incomplete)
+
+
+def complete_priority(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("priority", incomplete)
+
+
+def complete_type(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("type", incomplete)
+
+
+def complete_ticket(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("ticket", incomplete)
+
+
+def complete_agent(incomplete: str) -> list[tuple[str, str]]:
+    return _complete("agent", incomplete)
+
+
+def complete_ticket_or_agent(incomplete: str) -> list[tuple[str, str]]:
+    """`ticket assign ID... WHO`: ticket ids, and who the tickets go to."""
+    return _complete("ticket", incomplete) + _complete("agent", incomplete)
+
+
+def complete_ticket_or_status(incomplete: str) -> list[tuple[str, str]]:
+    """`ticket status ID... STATUS`: ticket ids, and the statuses."""
+    return _complete("ticket", incomplete) + _complete("status", incomplete)
+
+
+# --- options ------------------------------------------------------------------------------------
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (an array of objects with stable field names).")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; required when not on a terminal.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would change and change nothing.")]
-TicketIds = Annotated[list[str], typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).")]
+WebOption = Annotated[bool, typer.Option("--web", help="Open it in the browser instead (BROWSER honoured).")]
+GROUP = {"autocompletion": complete_group, "show_default": False}  # for an option naming a group
+PriorityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--priority", "-p", help="urgent, high, normal or low (sets the SLA).", autocompletion=complete_priority
+    ),
+]
+TypeOption = Annotated[
+    str | None,
+    typer.Option("--type", "-t", help="problem, incident, question or task.", autocompletion=complete_type),
+]
+TicketIds = Annotated[
+    list[str],
+    typer.Argument(metavar="ID...", help="Ticket ids (4012, #4012 or its URL).", autocompletion=complete_ticket),
+]
+
+
+def listing_group(name: str, help_text: str, lister: Callable[[typer.Context, bool], None]) -> typer.Typer:
+    """A command group that lists when run bare (`suspended`), as its `list` subcommand does
+    (`suspended list`), beside subcommands that act (`suspended recover`)."""
+    group = typer.Typer(help=help_text, invoke_without_command=True)
+    list_help = help_text.replace(f"govpress-support {name}\n", f"govpress-support {name} list\n", 1)
+
+    @group.callback(invoke_without_command=True)
+    def bare(ctx: typer.Context, json_out: JsonOption = False) -> None:
+        if ctx.invoked_subcommand is None:
+            lister(ctx, json_out)
+
+    @group.command("list", help=list_help)
+    def list_cmd(ctx: typer.Context, json_out: JsonOption = False) -> None:
+        lister(ctx, json_out)
+
+    return group
 
 
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -85,6 +167,15 @@ def _until(text: str) -> datetime:
 DURATION = Parsed("duration", _duration)
 SINCE = Parsed("since", _since)  # a window's start: 7d back from now, a date, a date-time
 UNTIL = Parsed("until", _until)  # its end: a date (its whole day), a date-time, now
+
+
+def _settable_status(text: str) -> str:
+    from govpress_support.core.statuses import parse_settable
+
+    return parse_settable(text)
+
+
+SETTABLE_STATUS = Parsed("status", _settable_status)  # open, pending, on-hold, believed-solved, solved
 
 
 def optional_value(name: str, default: str) -> type[TyperCommand]:

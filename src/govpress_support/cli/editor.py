@@ -48,11 +48,12 @@ def edit_file(path: Path, environ: Mapping[str, str], *, terminal: bool, hint: s
         ) from None
 
 
-def edit_text(environ: Mapping[str, str], *, terminal: bool, hint: str, name: str) -> str:
-    """Open the editor on a new empty file (`name` in its file name) and return what was saved;
-    the file is removed afterwards."""
+def edit_text(environ: Mapping[str, str], *, terminal: bool, hint: str, name: str, initial: str = "") -> str:
+    """Open the editor on a new file (`name` in its file name) holding `initial`, and return what
+    was saved; the file is removed afterwards."""
     fd, temp = tempfile.mkstemp(prefix=f"govpress-{name}-", suffix=".txt")
-    os.close(fd)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(initial)
     path = Path(temp)
     try:
         return edit_file(path, environ, terminal=terminal, hint=hint)

@@ -3,33 +3,40 @@
 - stdout gets data only: a rich table on a terminal, tab-separated text when piped (one header
   line of field names, no colour, no truncation, ISO 8601 UTC times), JSON with `--json`.
 - stderr gets everything else (progress, warnings, hints), through its own console.
-- `NO_COLOR` or `CLICOLOR=0` turn colour off; `GOVPRESS_SUPPORT_FORCE_TTY=1` renders for a
-  terminal even when piped (tests, `watch`, `less -R`).
+- `NO_COLOR` or `CLICOLOR=0` turn colour off; `CLICOLOR_FORCE=1` (other than 0) or `FORCE_COLOR`
+  (any value) keep the table and its colour when piped (`watch`, `less -R`); `NO_COLOR` still
+  wins over them for colour. `GOVPRESS_SUPPORT_FORCE_TTY=1` renders for a terminal even when
+  piped (tests).
+- Output taller than the terminal goes through a pager, on a terminal only, never when piped:
+  `GOVPRESS_SUPPORT_PAGER`, else `PAGER`, else `less -FRX` (`paged()`, pager.py).
 
-Text from the services (subjects, names, comments, error bodies) is shown, never obeyed:
+Text from the services (subjects, names, comments, error bodies) is shown, never obeyed (the
+rule is in shown.py):
 - every control character is shown as a symbol (`visible`): on the terminal (the consoles render
   through `visible`, whatever the renderable), in TSV and plain text; rich markup is never read
   (the consoles have markup off; our own headings ask for it explicitly), and only well-formed
   http(s) links made by this tool become terminal links (OSC 8);
-- every write to stdout and stderr passes through the redactor (`core.redact.SECRETS`).
+- every write to stdout and stderr (and the pager) passes through the redactor (`core.redact.SECRETS`).
 
 Rich is imported on first use, not at start-up.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-import re
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
 
-from govpress_support.cli.columns import Column, fit
+# The rule for service text lives in shown.py; `visible` and `safe_link` may be imported from here too.
+from govpress_support.cli.shown import JSON_ESCAPED, Redacted, safe_console
+from govpress_support.cli.shown import safe_link as safe_link
+from govpress_support.cli.shown import visible as visible
 from govpress_support.core.errors import UsageError
 from govpress_support.core.redact import SECRETS
 from govpress_support.core.timeutil import iso
@@ -40,73 +47,67 @@ if TYPE_CHECKING:
 ENV_FORCE_TTY = "GOVPRESS_SUPPORT_FORCE_TTY"
 
 
-# --- service text: shown, never obeyed ------------------------------------------------------------
-
-# Bidirectional formatting characters: they reorder what is shown ("Trojan source").
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-# Every C0 control but newline and tab as its Unicode control picture (ESC as ␛, BEL as ␇), DEL
-# as ␡, and the C1 controls and bidi characters as the replacement character: one for one.
-_SHOWN: dict[int, int] = {
-    **{code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)},
-    0x7F: 0x2421,
-    **dict.fromkeys(range(0x80, 0xA0), 0xFFFD),
-    **dict.fromkeys(map(ord, _BIDI), 0xFFFD),
-}
-_JSON_ESCAPED: dict[int, str] = {code: f"\\u{code:04x}" for code in [*range(0x80, 0xA0), *map(ord, _BIDI)]}
-_SAFE_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)
-
-
-def visible(text: str) -> str:
-    """`text` safe to show on a terminal or in a TSV line: control characters shown as symbols
-    (`\\x1b[2J` becomes `␛[2J`), never obeyed; newlines and tabs stay, CRLF becomes LF."""
-    return text.replace("\r\n", "\n").translate(_SHOWN)
-
-
-def safe_link(url: str | None) -> bool:
-    """Whether a URL may become a terminal link: http(s), no spaces or control characters."""
-    return bool(url) and _SAFE_LINK.fullmatch(url or "") is not None
-
-
-class _Redacted:
-    """A text stream whose every write passes through the redactor first."""
-
-    def __init__(self, stream: IO[str]):
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        return self._stream.write(SECRETS(text))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
-
-
-@functools.cache
-def _safe_console() -> type[Console]:
-    """A rich console that renders every segment of text through `visible`, whatever built it
-    (tables, panels, progress, live displays), and drops any link that is not a well-formed
-    http(s) URL; its own control sequences (colour, cursor, links) are untouched."""
-    from rich.console import Console, ConsoleOptions
-    from rich.segment import Segment
-
-    class SafeConsole(Console):
-        def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterator[Segment]:
-            for segment in super().render(renderable, options):
-                if segment.control:
-                    yield segment
-                    continue
-                text, style = segment.text, segment.style
-                shown = visible(text)
-                if style is not None and style.link and not safe_link(style.link):
-                    style = style.update_link(None)
-                yield segment if shown == text and style is segment.style else Segment(shown, style)
-
-    return SafeConsole
-
-
 class Mode(Enum):
     TABLE = "table"
     TSV = "tsv"
     JSON = "json"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: `key` names the record field (the TSV header and JSON name); `cell` renders it
+    for the terminal table (default: the plain value)."""
+
+    key: str
+    header: str
+    cell: Callable[[Mapping[str, Any]], RenderableType] | None = None
+    justify: str = "left"
+    no_wrap: bool = True
+    ratio: int | None = None
+    min_width: int | None = None
+    max_width: int | None = None
+    drop: int = 0  # on a narrow terminal, columns with a higher `drop` go first; 0 never goes
+
+
+def fit(
+    columns: Sequence[Column], widths: Sequence[int], width: int, *, empty: Collection[str] = ()
+) -> tuple[list[Column], list[Column]]:
+    """(the columns that fit `width`, the ones dropped). While the table is too wide, optional
+    columns go: empty ones first (keys in `empty`), then the highest `drop`. The flexible
+    (`ratio`) column then gets the room left, so Rich never squeezes a column to nothing, and
+    room still left widens columns cut at their `max_width`. `widths` are the columns' content
+    widths (header and cells, uncut)."""
+    capped = [min(c.max_width or w, w) for c, w in zip(columns, widths, strict=True)]
+    kept = list(zip(columns, capped, widths, strict=True))
+    dropped: list[Column] = []
+
+    def needed() -> int:
+        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w, _ in kept)
+
+    while needed() > width:
+        optional = [entry for entry in kept if entry[0].drop]
+        if not optional:
+            break
+        gone = max(optional, key=lambda entry: (entry[0].key in empty, entry[0].drop))
+        kept.remove(gone)
+        dropped.append(gone[0])
+    room = width - sum(w + 3 for c, w, _ in kept if not c.ratio)
+    spare = room
+    out: list[Column] = []
+    for column, content, _ in kept:
+        if column.ratio:
+            size = max(column.min_width or 8, min(content, room - 3))
+            spare = room - 3 - size
+            column = replace(column, ratio=None, min_width=size, max_width=size)
+        out.append(column)
+    for index, (column, shown, whole) in enumerate(kept):
+        if spare <= 0:
+            break
+        if not column.ratio and whole > shown:  # cut at its max_width: give it what is left
+            grow = min(spare, whole - shown)
+            out[index] = replace(out[index], max_width=shown + grow)
+            spare -= grow
+    return out, dropped
 
 
 def to_jsonable(value: Any) -> Any:
@@ -141,6 +142,11 @@ def _flag(environ: Mapping[str, str], name: str) -> bool:
     return environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def colour_forced(environ: Mapping[str, str]) -> bool:
+    """`CLICOLOR_FORCE` set and not 0, or `FORCE_COLOR` set and not empty (whatever its value)."""
+    return environ.get("CLICOLOR_FORCE", "0").strip() not in ("", "0") or bool(environ.get("FORCE_COLOR", ""))
+
+
 class Output:
     def __init__(
         self,
@@ -151,15 +157,18 @@ class Output:
         json_mode: bool = False,
         environ: Mapping[str, str] | None = None,
     ):
-        self.stdout: IO[str] = _Redacted(stdout or sys.stdout)  # type: ignore[assignment]
-        self.stderr: IO[str] = _Redacted(stderr or sys.stderr)  # type: ignore[assignment]
+        self.stdout: IO[str] = Redacted(stdout or sys.stdout)  # type: ignore[assignment]
+        self.stderr: IO[str] = Redacted(stderr or sys.stderr)  # type: ignore[assignment]
         self.stdin = stdin or sys.stdin
         env = os.environ if environ is None else environ
+        self.environ = env
         forced = _flag(env, ENV_FORCE_TTY)
-        self.stdout_tty = forced or _isatty(self.stdout)
+        self.colour_forced = colour_forced(env)
+        self.stdout_terminal = _isatty(self.stdout)  # a real one: the only place a pager runs
+        self.stdout_tty = forced or self.colour_forced or self.stdout_terminal
         self.stderr_tty = forced or _isatty(self.stderr)
         self.stdin_tty = _isatty(self.stdin)
-        self.color = not ("NO_COLOR" in env or env.get("CLICOLOR") == "0")
+        self.color = "NO_COLOR" not in env and (self.colour_forced or env.get("CLICOLOR") != "0")
         self.mode = Mode.JSON if json_mode else (Mode.TABLE if self.stdout_tty else Mode.TSV)
         self._out: Console | None = None
         self._err: Console | None = None
@@ -181,9 +190,10 @@ class Output:
         return self._err
 
     def _console(self, stream: IO[str], tty: bool) -> Console:
-        return _safe_console()(
+        force = True if self.colour_forced and self.color else (tty if self._forced else None)
+        return safe_console()(
             file=stream,
-            force_terminal=tty if self._forced else None,
+            force_terminal=force,
             no_color=not self.color,
             highlight=False,
             markup=False,  # service text is never markup: our own headings ask for it (`markup`)
@@ -269,10 +279,38 @@ class Output:
             table.add_row(*(row[i] for i in keep))
         return table
 
+    # --- the pager ---
+
+    def pager_command(self) -> list[str] | None:
+        """The pager to use (`pager.command`), or None: only for the table on a real terminal,
+        never when piped."""
+        if self.mode is not Mode.TABLE or not self.stdout_terminal:
+            return None
+        from govpress_support.cli.pager import command
+
+        return command(self.environ)
+
+    @contextmanager
+    def paged(self) -> Iterator[None]:
+        """What is printed to stdout inside goes through the pager when it is taller than the
+        terminal; otherwise (and off a terminal) it is printed as usual."""
+        command = self.pager_command()
+        if command is None:
+            yield
+            return
+        with self.console.capture() as captured:
+            yield
+        from govpress_support.cli import pager
+
+        text = SECRETS(captured.get())  # the pager is a stream too: redacted as stdout is
+        if text.count("\n") < self.console.size.height or not pager.page(command, text, self.environ):
+            self.stdout.write(text)
+            self.stdout.flush()
+
     def json(self, data: Any) -> None:
         """JSON on stdout. JSON escapes the C0 controls; the C1 controls and bidi characters are
         escaped too (`\\u009b`), so the bytes are safe on a terminal and the values unchanged."""
-        text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False).translate(_JSON_ESCAPED)
+        text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False).translate(JSON_ESCAPED)
         self.stdout.write(text + "\n")
         self.stdout.flush()
 

@@ -7,12 +7,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DURATION, JsonOption, optional_value
+from govpress_support.cli.common import (
+    DURATION,
+    JsonOption,
+    WebOption,
+    complete_agent,
+    complete_group,
+    complete_queue_status,
+    optional_value,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from govpress_support.cli.columns import Column
+    from govpress_support.cli.output import Column
     from govpress_support.cli.runtime import Runtime
     from govpress_support.workflows.queue import QueueOptions, QueueResult
 
@@ -24,8 +32,9 @@ by priority; 4. no SLA (no metrics, or all achieved), by priority (urgent, high,
 none), then soonest due date, then least recently updated. Ties: priority, then ticket id. A
 ticket's SLA is its active metric with the earliest breach time; achieved metrics never count.
 
-On a terminal: a table with colour and relative times. Piped: tab-separated with a header
-line and ISO 8601 UTC times. --json: an array of objects (fields in the README).
+On a terminal: a table with colour and relative times (through a pager when it is taller than
+the terminal). Piped: tab-separated with a header line and ISO 8601 UTC times. --json: an
+array of objects (fields in the README). --web opens the group's view in Zendesk instead.
 
 Exit codes: 0 ok (an empty queue too), 8 with --exit-code when any ticket is listed, and the
 usual 1/2/4.
@@ -41,6 +50,8 @@ Examples:
     govpress-support queue --breaching-within 1h --exit-code || notify-send "SLA breach coming"
 
     govpress-support queue --watch 30
+
+    govpress-support queue --group triage --web
 """
 
 
@@ -50,14 +61,23 @@ def register(app: typer.Typer) -> None:
 
 def queue_cmd(
     ctx: typer.Context,
-    group: Annotated[str, typer.Option("--group", "-g", help="triage, 1st, 2nd, scoping, a group name or id.")] = "2nd",
-    assignee: Annotated[str | None, typer.Option("--assignee", "-a", help="me, none, or an agent's email.")] = None,
+    group: Annotated[
+        str,
+        typer.Option(
+            "--group", "-g", help="triage, 1st, 2nd, scoping, a group name or id.", autocompletion=complete_group
+        ),
+    ] = "2nd",
+    assignee: Annotated[
+        str | None,
+        typer.Option("--assignee", "-a", help="me, none, or an agent's email.", autocompletion=complete_agent),
+    ] = None,
     status: Annotated[
         list[str] | None,
         typer.Option(
             "--status",
             "-s",
             help="Only these statuses (new, open, pending, on-hold, or a custom status label); repeatable.",
+            autocompletion=complete_queue_status,
         ),
     ] = None,
     breaching_within: Annotated[
@@ -87,6 +107,7 @@ def queue_cmd(
             help="Redraw in place every SECONDS (default 60) until Ctrl-C; marks changed tickets.",
         ),
     ] = None,
+    web: WebOption = False,
     json_out: JsonOption = False,
 ) -> None:
     from govpress_support.core.errors import ExitCode, UsageError
@@ -101,6 +122,9 @@ def queue_cmd(
         breaching_within=breaching_within,
         limit=limit,
     )
+    if web:
+        _open_view(rt, group)
+        return
     if watch is not None:
         if json_out or not out.stdout_tty:
             raise UsageError(
@@ -110,9 +134,22 @@ def queue_cmd(
         _watch(rt, options, watch)
         return
     result = _fetch(rt, options)
-    _render(rt, result)
+    rt.clients.completions.remember_tickets((row.ticket.id, row.ticket.subject) for row in result.rows)
+    with out.paged():
+        _render(rt, result)
     if exit_code and result.rows:
         raise typer.Exit(int(ExitCode.FOUND))
+
+
+def _open_view(rt: "Runtime", group: str) -> None:
+    """The group's view in Zendesk's agent interface, in the browser."""
+    from govpress_support.cli.browser import open_in_browser
+    from govpress_support.core.groups import group_name
+
+    zendesk = rt.clients.zendesk
+    with rt.out.status("finding the group's view…"):
+        url = zendesk.group_view_url(zendesk.group(group_name(rt.clients.settings.groups, group)))
+    open_in_browser(rt.out, url, rt.environ)
 
 
 def _fetch(rt: "Runtime", options: "QueueOptions") -> "QueueResult":
@@ -158,8 +195,8 @@ def queue_columns(
     the group's tickets should have a Trello card (else a missing one is no news: `—`)."""
     from rich.text import Text
 
-    from govpress_support.cli.columns import Column
     from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
+    from govpress_support.cli.output import Column
 
     def assignee_cell(r: Mapping[str, Any]) -> "RenderableType":
         return Text(r["assignee_name"] or "unassigned", style="" if r["assignee_name"] else "dim")

@@ -9,8 +9,12 @@ from govpress_support.cli import runtime
 from govpress_support.cli.common import DryRunOption, JsonOption, YesOption, mutating
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from govpress_support.cli.output import Output
     from govpress_support.cli.runtime import Runtime
+    from govpress_support.core.handover_notes import HandoverNote
+    from govpress_support.services.slack import SlackWebhook
     from govpress_support.workflows.rotation.doctor import Check
     from govpress_support.workflows.rotation.start import Briefing, RotationPlan, RotationStepResult
 
@@ -43,9 +47,16 @@ admin for, carries on, and exits 3.
 has never had you), copies the "Add a new developer to the support rota (copy me!)" card to the
 backlog, named for you and assigned to you, unless you have one.
 
-3. prints a briefing: every 2nd line ticket in SLA order, client deadlines, tickets with no
-Trello card, suspended tickets, the Slack channels to join and anything doctor found missing.
-On a terminal as tables; piped (or with --markdown) as Markdown; --json as one object.
+3. prints a briefing: the previous handover at the top (who, to whom, when, on which tickets),
+every 2nd line ticket in SLA order with its latest handover note (who, when, the text), client
+deadlines, tickets with no Trello card, suspended tickets, the Slack channels to join and
+anything doctor found missing. The notes are read from the tickets themselves, so the briefing
+shows them on any machine. On a terminal as tables; piped (or with --markdown) as Markdown;
+--json as one object.
+
+4. with --slack, posts a short summary of the briefing to the team's channel (the incoming
+webhook of `auth login slack`, or SLACK_WEBHOOK_URL); a post that fails exits 3 and changes
+nothing else: run it again.
 
 Running it twice changes nothing the second time, and says so.
 
@@ -56,6 +67,8 @@ Examples:
     govpress-support start-rotation --yes --markdown > briefing.md
 
     govpress-support start-rotation --previous priya.shah@govpress.example --first-time
+
+    govpress-support start-rotation --yes --slack
 """
 
 
@@ -126,6 +139,9 @@ def start_rotation_cmd(
         ),
     ] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the briefing as Markdown (for pasting).")] = False,
+    slack: Annotated[
+        bool, typer.Option("--slack", help="Post a short summary of the briefing to the team's Slack channel.")
+    ] = False,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
@@ -140,6 +156,7 @@ def start_rotation_cmd(
     rt = runtime.get(ctx)
     out = rt.output(json_out)
     clients = rt.clients
+    webhook = clients.slack if slack else None  # no webhook, or not Slack's: said before anything
     when = now()
 
     def plan_with(previous_email: str | None) -> "RotationPlan":
@@ -188,8 +205,30 @@ def start_rotation_cmd(
         out.text(briefing_markdown(briefing, plan, results))
     else:
         _print_briefing(rt, briefing)
-    if plan.blocked or any(not r.ok for r in results):
+    posted = True
+    if webhook is not None and dry_run:
+        out.note("dry run: the briefing's summary is not posted to Slack")
+    elif webhook is not None:
+        posted = _post(rt, out, webhook, briefing, plan)
+    if plan.blocked or any(not r.ok for r in results) or not posted:
         raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+def _post(rt: "Runtime", out: "Output", webhook: "SlackWebhook", briefing: "Briefing", plan: "RotationPlan") -> bool:
+    """Post the briefing's summary to Slack; whether it went (a failure is said, never raised)."""
+    from govpress_support.core.errors import GovPressError
+    from govpress_support.core.timeutil import parse_duration
+    from govpress_support.workflows.rotation.announce import briefing_message
+
+    payload = briefing_message(briefing, plan.me, warning=parse_duration(rt.settings.queue.sla_warning))
+    try:
+        with out.status("posting to Slack…"):
+            webhook.post(payload)
+    except GovPressError as exc:
+        out.error(f"the briefing was not posted to Slack: {exc.one_line()} (run `start-rotation --slack` again)")
+        return False
+    out.success("briefing summary posted to Slack")
+    return True
 
 
 def _show_plan(out: "Output", plan: "RotationPlan") -> None:
@@ -233,7 +272,14 @@ def _briefing_data(
         ],
         "warnings": plan.warnings,
         "blocked": plan.blocked,
-        "tickets": [r.to_record(briefing.group, trello_checked) for r in briefing.rows],
+        "previous_handover": briefing.previous.to_record() if briefing.previous else None,
+        "tickets": [
+            {
+                **r.to_record(briefing.group, trello_checked),
+                "handover_note": note.to_record() if (note := briefing.notes.get(r.ticket.id)) else None,
+            }
+            for r in briefing.rows
+        ],
         "deadlines": [
             {"id": r.ticket.id, "subject": r.ticket.subject, "due_at": r.ticket.due_at} for r in briefing.deadlines
         ],
@@ -267,11 +313,22 @@ def _print_briefing(rt: "Runtime", briefing: "Briefing") -> None:
     warn = parse_duration(settings.queue.sla_warning)
     console = out.console
     console.print(Rule(f"Briefing: {briefing.group}", align="left"))
+    if briefing.previous is not None:
+        console.print(_previous_line(briefing), markup=False)
     records = [r.to_record(briefing.group, briefing.trello_checked) for r in briefing.rows]
     if records:
         console.print(out.table(records, queue_columns(briefing.now, warn)))
     else:
         console.print("No unsolved tickets in the group.")
+    if briefing.notes:
+        console.print("\n[bold]Handover notes[/bold] (the latest on each ticket)", markup=True)
+        for row in briefing.rows:
+            note = briefing.notes.get(row.ticket.id)
+            if note is None:
+                continue
+            console.print(f"  #{row.ticket.id} {row.ticket.subject}: {_who_when(note, briefing.now)}", markup=False)
+            for line in (note.text or "(no text)").splitlines():
+                console.print(f"      {line}", markup=False)
     console.print("\n[bold]Client deadlines[/bold]", markup=True)
     for row in briefing.deadlines or []:
         assert row.ticket.due_at is not None
@@ -319,6 +376,8 @@ def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list
         return "paused" if s.urgency.name == "PAUSED" else "no SLA"
 
     lines = [f"# 2nd line briefing: {plan.me.name}, {briefing.now:%A %d %B %Y}", ""]
+    if briefing.previous is not None:
+        lines += [_previous_line(briefing), ""]
     changes = [f"- {r.step.description}: {'done' if r.ok else 'NOT DONE: ' + r.detail}" for r in results]
     if changes:
         lines += ["## Changes made", "", *changes, ""]
@@ -334,6 +393,14 @@ def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list
             )
     else:
         lines.append("No unsolved tickets.")
+    if briefing.notes:
+        lines += ["", "## Handover notes", ""]
+        for row in briefing.rows:
+            note = briefing.notes.get(row.ticket.id)
+            if note is not None:
+                lines += [f"### [#{row.ticket.id}]({row.ticket.agent_url}) {row.ticket.subject}", ""]
+                lines += [f"{_who_when(note, briefing.now)}:", "", note.text or "(no text)", ""]
+        lines.pop()
     lines += ["", "## Client deadlines", ""]
     lines += [
         f"- #{r.ticket.id} {r.ticket.subject}: due {r.ticket.due_at:%a %d %b %H:%M}"
@@ -353,3 +420,22 @@ def briefing_markdown(briefing: "Briefing", plan: "RotationPlan", results: "list
         lines += ["", "## Still to sort out", ""]
         lines += [f"- {c.name}: {c.detail}" + (f" (fix: {c.fix})" if c.fix else "") for c in briefing.doctor_failures]
     return "\n".join(lines) + "\n"
+
+
+def _previous_line(briefing: "Briefing") -> str:
+    """`Previous handover: Sam Okafor → Tom Hughes, Tue 01 Dec 17:03 UTC (3h ago), notes on 7 tickets.`"""
+    from govpress_support.core.timeutil import relative
+
+    previous = briefing.previous
+    assert previous is not None
+    when = f", {previous.at:%a %d %b %H:%M} UTC ({relative(previous.at, briefing.now)})" if previous.at else ""
+    count = len(previous.tickets)
+    line = f"Previous handover: {previous.giver} → {previous.taker}{when}, notes on {count} ticket(s)."
+    return line + (f" General note: {previous.general}" if previous.general else "")
+
+
+def _who_when(note: "HandoverNote", now: "datetime") -> str:
+    from govpress_support.core.timeutil import relative
+
+    when = f", {relative(note.at, now)}" if note.at else ""
+    return f"from {note.giver}{when}"

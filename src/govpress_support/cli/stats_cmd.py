@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import SINCE, UNTIL
+from govpress_support.cli.common import SINCE, UNTIL, complete_group
 
 STATS_HELP = """SLA targets met and breached, what came in and went out, day by day.
 
@@ -70,7 +70,13 @@ def stats_cmd(
     ] = False,
     previous: Annotated[bool, typer.Option("--previous", help="With --rotation: the stint before it.")] = False,
     group: Annotated[
-        str, typer.Option("--group", "-g", help="triage, 1st, 2nd, scoping, a group name or id, or all.")
+        str,
+        typer.Option(
+            "--group",
+            "-g",
+            help="triage, 1st, 2nd, scoping, a group name or id, or all.",
+            autocompletion=complete_group,
+        ),
     ] = "2nd",
     json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (fields in the README).")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown for the stand-up or Slack.")] = False,

@@ -14,8 +14,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from govpress_support.cli.columns import Column
-from govpress_support.cli.output import Mode, Output
+from govpress_support.cli.output import Column, Mode, Output
 from govpress_support.core.sla import metric_name
 from govpress_support.core.timeutil import format_duration
 from govpress_support.workflows.stats.models import DAY_TSV_FIELDS, Breach, Flow, StatsResult, Tally
@@ -44,7 +43,8 @@ def show(out: Output, result: StatsResult, *, markdown: bool = False) -> None:
     elif out.mode is Mode.TSV:
         out.rows(result.day_rows(), [Column(f, f) for f in DAY_TSV_FIELDS])
     else:
-        out.print(terminal(out, result))
+        with out.paged():  # taller than the terminal: through the pager, as every listing
+            out.print(terminal(out, result))
     for note in result.notes:
         out.note(note)
     if result.source == "metrics" and out.mode is not Mode.TABLE and not markdown:

@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING, Annotated, TypeAlias
 import typer
 
 from govpress_support.cli import runtime
-from govpress_support.cli.common import DryRunOption, JsonOption, TicketIds, YesOption
+from govpress_support.cli.common import (
+    GROUP,
+    DryRunOption,
+    JsonOption,
+    PriorityOption,
+    TicketIds,
+    TypeOption,
+    YesOption,
+    complete_ticket,
+    complete_ticket_or_agent,
+    complete_ticket_or_status,
+)
 
 if TYPE_CHECKING:
     from govpress_support.services.connect import Clients
@@ -59,6 +70,7 @@ QUESTIONS = {
     "return": "Return {what} to triage?",
     "status": "Change the status of {what}?",
     "assign": "Change the assignee of {what}?",
+    "due": "Change the due date of {what}?",
 }
 
 
@@ -81,7 +93,7 @@ def _mutate(
     from govpress_support.cli import ticket_view
     from govpress_support.core.errors import PartialFailure
     from govpress_support.workflows.tickets import plan as tickets
-    from govpress_support.workflows.tickets.write import ChangeOutcome
+    from govpress_support.workflows.tickets.write import ChangeOutcome, TicketConflict
 
     rt = runtime.get(ctx)
     if not dry_run:
@@ -112,12 +124,16 @@ def _mutate(
     def replan(again: Sequence[int]) -> "Batch":
         return prepare(rt.clients, list(again), lambda _: None)
 
-    if len(batch.plans) == 1:
-        with out.status(f"updating {what}…"):
-            results = tickets.apply(rt.clients.zendesk, batch, replan=replan)
-    else:
-        with out.progress(len(todo), "updating tickets") as advance:
-            results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance, replan=replan)
+    try:
+        if len(batch.plans) == 1:
+            with out.status(f"updating {what}…"):
+                results = tickets.apply(rt.clients.zendesk, batch, replan=replan)
+        else:
+            with out.progress(len(todo), "updating tickets") as advance:
+                results = tickets.apply(rt.clients.zendesk, batch, on_progress=advance, replan=replan)
+    except TicketConflict as conflict:
+        ticket_view.show_conflict(out, conflict)  # what was written meanwhile, whole, before the error
+        raise
     ticket_view.show_results(out, results)
     if json_out:
         out.json([r.to_record() for r in results])
@@ -172,7 +188,12 @@ Examples:
 
 def note_cmd(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(metavar="ID... [TEXT]", help="Ticket ids, then the note ('-': stdin).")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID... [TEXT]", help="Ticket ids, then the note ('-': stdin).", autocompletion=complete_ticket
+        ),
+    ],
     message: Annotated[
         str | None, typer.Option("--message", "-m", help="The note text (then every argument is an id).")
     ] = None,
@@ -180,15 +201,11 @@ def note_cmd(
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,
 ) -> None:
-    from govpress_support.cli.comment_text import comment_text
-    from govpress_support.core.refs import ticket_id_in
+    from govpress_support.cli.comment_text import comment_text, split_text
     from govpress_support.workflows.tickets.plan import prepare_note
 
     rt = runtime.get(ctx)
-    values = list(args)
-    text = message
-    if text is None and values and (values[-1] == "-" or ticket_id_in(values[-1]) is None):
-        text = values.pop()
+    values, text = split_text(args, message)
     ticket_ids = rt.ticket_ids(values)  # a bad id is said before the editor opens
     note = comment_text(rt, text, what="note", name=f"note-{ticket_ids[0]}")
     _mutate(
@@ -224,13 +241,9 @@ Examples:
 def triage_cmd(
     ctx: typer.Context,
     ids: TicketIds,
-    priority: Annotated[
-        str | None, typer.Option("--priority", "-p", help="urgent, high, normal or low (sets the SLA).")
-    ] = None,
-    type_: Annotated[str | None, typer.Option("--type", "-t", help="problem, incident, question or task.")] = None,
-    to: Annotated[
-        str | None, typer.Option("--to", help="Then move it to 1st, 2nd or scoping.", show_default=False)
-    ] = None,
+    priority: PriorityOption = None,
+    type_: TypeOption = None,
+    to: Annotated[str | None, typer.Option("--to", help="Then move it to 1st, 2nd or scoping.", **GROUP)] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="An internal note to add with the change.")] = None,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
@@ -280,7 +293,7 @@ Examples:
 def move_cmd(
     ctx: typer.Context,
     ids: TicketIds,
-    to: Annotated[str, typer.Option("--to", help="triage, 1st, 2nd, scoping, or a group's name or id.")],
+    to: Annotated[str, typer.Option("--to", help="triage, 1st, 2nd, scoping, or a group's name or id.", **GROUP)],
     reason: NeededReasonOption,
     yes: YesOption = False,
     dry_run: DryRunOption = False,
@@ -405,7 +418,9 @@ def status_cmd(
     args: Annotated[
         list[str],
         typer.Argument(
-            metavar="ID... STATUS", help="Ticket ids, then open, pending, on-hold, believed-solved or solved."
+            metavar="ID... STATUS",
+            help="Ticket ids, then open, pending, on-hold, believed-solved or solved.",
+            autocompletion=complete_ticket_or_status,
         ),
     ],
     reason: ReasonOption = None,
@@ -454,7 +469,12 @@ Examples:
 
 def assign_cmd(
     ctx: typer.Context,
-    args: Annotated[list[str], typer.Argument(metavar="ID... WHO", help="Ticket ids, then me, none or an email.")],
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID... WHO", help="Ticket ids, then me, none or an email.", autocompletion=complete_ticket_or_agent
+        ),
+    ],
     yes: YesOption = False,
     dry_run: DryRunOption = False,
     json_out: JsonOption = False,

@@ -12,16 +12,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from govpress_support.cli.columns import Column
 from govpress_support.cli.common import due_text, link_text, priority_text, sla_text
-from govpress_support.cli.output import Mode, Output, tsv_value
+from govpress_support.cli.output import Column, Mode, Output, tsv_value
+from govpress_support.core.handover_notes import is_handover_note
 from govpress_support.core.records import SHOW_TSV_FIELDS
 from govpress_support.core.sla import metric_name, metrics_in_order, ticket_sla
 from govpress_support.core.timeutil import relative
 from govpress_support.workflows.suspended import SuspendedResult
 from govpress_support.workflows.tickets.plan import Batch
 from govpress_support.workflows.tickets.show import ShowResult, TicketDetail
-from govpress_support.workflows.tickets.write import ChangeOutcome, TicketPlan, TicketResult
+from govpress_support.workflows.tickets.write import ChangeOutcome, TicketConflict, TicketPlan, TicketResult
 
 CARD_HINT = "govpress-support card create {id}"
 
@@ -52,7 +52,7 @@ def _tsv_block(record: Mapping[str, Any]) -> str:
         values = (metric["metric"], metric["stage"], metric["breach_at"], metric["breached"])
         lines.append("sla\t" + "\t".join(tsv_value(v) for v in values))
     for comment in record["comments"]:
-        kind = "internal" if comment["internal"] else "public"
+        kind = "handover" if comment["handover"] else ("internal" if comment["internal"] else "public")
         values = (comment["id"], comment["created_at"], kind, comment["author_name"] or comment["author_id"])
         lines.append("comment\t" + "\t".join(tsv_value(v) for v in values))
         lines.extend("\t" + line for line in (comment["body"] or "").splitlines())
@@ -100,14 +100,21 @@ def _detail(d: TicketDetail, result: ShowResult) -> RenderableType:
 
     parts: list[RenderableType] = [title, grid, Text("")]
     internal = sum(1 for c in d.comments if not c.comment.public)
+    handovers = sum(1 for c in d.comments if is_handover_note(c.comment))
     heading = f"Conversation: {len(d.comments)} comment{'s' if len(d.comments) != 1 else ''}"
-    parts.append(Text(heading + (f", {internal} internal" if internal else ""), style="bold"))
+    heading += (f", {internal} internal" if internal else "") + (f" ({handovers} from handovers)" if handovers else "")
+    parts.append(Text(heading, style="bold"))
     for item in d.comments:
         c = item.comment
         head = Text()
         head.append(item.author.name if item.author else f"user {c.author_id}", style="bold")
         head.append(f" · {_when(c.created_at, now)} · ")
-        head.append("internal note" if not c.public else "public reply", style="bold yellow" if not c.public else "")
+        handover = is_handover_note(c)
+        label = "handover note" if handover else ("internal note" if not c.public else "public reply")
+        head.append(label, style="bold magenta" if handover else ("bold yellow" if not c.public else ""))
+        if c.public and c.emailed_to:
+            ccs = f" + {c.emailed_ccs} CC{'s' if c.emailed_ccs != 1 else ''}" if c.emailed_ccs else ""
+            head.append(f", emailed to {c.emailed_to}{ccs}", style="dim")
         parts.append(
             Panel(
                 Text(c.body or ""),
@@ -176,6 +183,8 @@ def show_plan(out: Output, batch: Batch, *, dry_run: bool) -> None:
         out.err.print(head + (" would get:" if dry_run else ":"), markup=False, style=_style(out, "bold"))
         for line in plan.describe():
             out.info(f"  {line}")
+        for line in plan.details():
+            out.err.print(f"    {line}", markup=False, style=_style(out, "cyan"))
         for warning in plan.warnings:
             out.err.print(f"  warning: {warning}", markup=False, style=_style(out, "yellow"))
     for notice in batch.notices:
@@ -196,6 +205,15 @@ def show_results(out: Output, results: Sequence[TicketResult]) -> None:
                 markup=False,
                 style=_style(out, "red"),
             )
+
+
+def show_conflict(out: Output, conflict: TicketConflict) -> None:
+    """The comments written on the ticket since it was read, whole (the error line clips them)."""
+    for author, comment in conflict.messages:
+        kind = "public reply" if comment.public else "internal note"
+        out.err.print(f"New {kind} on #{conflict.ticket_id} by {author}:", markup=False, style=_style(out, "bold"))
+        for line in (comment.body or "").splitlines() or [""]:
+            out.err.print(f"  │ {line}", markup=False)
 
 
 def card_hints(out: Output, ids: Sequence[int]) -> None:

@@ -7,7 +7,6 @@ Secrets are not settings: see `credentials.py`.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tomllib
@@ -15,18 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from govpress_support.core.errors import ConfigError, UsageError
-from govpress_support.core.numbers import MAX_ID, clipped, whole_number
+from govpress_support.core.config_rules import coerce, validate
+from govpress_support.core.errors import ConfigError
 
 APP_NAME = "govpress-support"
 
 ENV_CONFIG = "GOVPRESS_SUPPORT_CONFIG"
 ENV_STATE_DIR = "GOVPRESS_SUPPORT_STATE_DIR"
 ENV_SANDBOX = "GOVPRESS_SUPPORT_SANDBOX"
-
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 def _help(text: str, **limits: float) -> dict[str, Any]:
@@ -94,6 +90,7 @@ class TrelloSettings:
     weekly_tasks_list: str = field(
         default="Weekly tasks", metadata=_help("List of weekly jobs on the Week in Progress board")
     )
+    doing_list: str = field(default="Doing", metadata=_help("List a taken weekly task goes to, where there is one"))
     rota_template_card: str = field(
         default="Q5BahEhI", metadata=_help("The 'Add a new developer to the support rota (copy me!)' card")
     )
@@ -150,6 +147,42 @@ class HandoverSettings:
 
 
 @dataclass(frozen=True)
+class GitHubSettings:
+    url: str = field(
+        default="https://api.github.com",
+        metadata=_help("GitHub REST API base URL; GitHub Enterprise: https://HOST/api/v3 (env GITHUB_API_URL)"),
+    )
+    orgs: list[str] = field(
+        default_factory=lambda: ["govpress"],
+        metadata=_help("Organisations whose open pull requests you authored are handed over"),
+    )
+
+
+@dataclass(frozen=True)
+class PeopleSettings:
+    github: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_help('GitHub login by Zendesk email, e.g. "tom.hughes@govpress.example" = "tomhughes-dev"'),
+    )
+    slack: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_help('Slack member id by email, for mentions, e.g. "tom.hughes@govpress.example" = "U0123ABCD"'),
+    )
+
+    def github_login(self, email: str | None) -> str | None:
+        return _by_email(self.github, email)
+
+    def slack_id(self, email: str | None) -> str | None:
+        return _by_email(self.slack, email)
+
+
+def _by_email(table: Mapping[str, str], email: str | None) -> str | None:
+    wanted = (email or "").strip().casefold()
+    found = next((v for k, v in table.items() if wanted and k.strip().casefold() == wanted), None)
+    return found.strip() if found and found.strip() else None
+
+
+@dataclass(frozen=True)
 class HttpSettings:
     deadline: float = field(
         default=60.0,
@@ -179,6 +212,8 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     rotation: RotationSettings = field(default_factory=RotationSettings)
     handover: HandoverSettings = field(default_factory=HandoverSettings)
+    github: GitHubSettings = field(default_factory=GitHubSettings)
+    people: PeopleSettings = field(default_factory=PeopleSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     # Where these came from, for `config show` and error messages.
     source: Mapping[str, str] = field(default_factory=dict, compare=False)
@@ -193,6 +228,7 @@ ENV_SETTINGS: dict[str, tuple[str, str]] = {
     "ZENDESK_EMAIL": ("zendesk", "email"),
     "TRELLO_URL": ("trello", "url"),
     "ROTA_URL": ("rota", "url"),
+    "GITHUB_API_URL": ("github", "url"),
 }
 
 
@@ -347,104 +383,7 @@ def _coerce(section: str, key: str, value: Any, source: Mapping[str, str]) -> An
     default = getattr(getattr(Settings(), section), key)
     where = source.get(f"{section}.{key}", "")
     label = f"config {section}.{key}" + (f" (from {where})" if where else "")
-
-    def bad(expected: str) -> ConfigError:
-        return ConfigError(f"{label} must be {expected}, got {clipped(repr(value))}")
-
-    if isinstance(default, bool):
-        if isinstance(value, bool):
-            return value
-        raise bad("true or false")
-    if isinstance(default, int | float):
-        number = _number(value, whole=isinstance(default, int))
-        expected = "a whole number" if isinstance(default, int) else "a number"
-        if number is None:
-            raise bad(expected)
-        least, above, most = spec.metadata.get("least"), spec.metadata.get("above"), spec.metadata.get("most")
-        if least is not None and number < least:
-            raise bad(f"{expected} of at least {least:g}")
-        if above is not None and number <= above:
-            raise bad(f"{expected} above {above:g}")
-        if most is not None and number > most:
-            raise bad(f"{expected} of at most {most:g}")
-        return number
-    if isinstance(default, str):
-        if isinstance(value, str):
-            return value
-        raise bad("a string")
-    if isinstance(default, list):
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return list(value)
-        raise bad("a list of strings")
-    if isinstance(default, dict):
-        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
-            return dict(value)
-        raise bad("a table of strings")
-    raise AssertionError(f"unhandled setting type for {spec.name}")  # pragma: no cover
-
-
-def _number(value: Any, *, whole: bool) -> int | float | None:
-    """A finite number from TOML or the environment; ints as ASCII digits with an optional
-    sign, within 64 bits. None when it is none of that."""
-    if isinstance(value, bool):
-        return None
-    if whole:
-        if isinstance(value, int):
-            return value if abs(value) <= MAX_ID else None
-        if isinstance(value, str):
-            text = value.strip()
-            sign = -1 if text.startswith("-") else 1
-            number = whole_number(text.removeprefix("-"))
-            return None if number is None else sign * number
-        return None
-    real: float
-    if isinstance(value, int | float):
-        real = float(value) if abs(value) < 1e308 else math.inf
-    elif isinstance(value, str):
-        try:
-            real = float(value.strip()) if value.strip().isascii() else math.nan
-        except ValueError:
-            return None
-    else:
-        return None
-    return real if math.isfinite(real) else None
-
-
-def validate(settings: Settings) -> None:
-    """Check values that have a shape: URLs and durations."""
-    from govpress_support.core.timeutil import parse_duration
-
-    for section, key, optional in (("zendesk", "url", True), ("trello", "url", False), ("rota", "url", True)):
-        value = getattr(getattr(settings, section), key)
-        if value or not optional:
-            check_url(value, f"{section}.{key}", settings.source.get(f"{section}.{key}"))
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", settings.zendesk.subdomain):
-        raise ConfigError(
-            f"zendesk.subdomain {settings.zendesk.subdomain!r} is not a Zendesk subdomain",
-            "use the part before .zendesk.com",
-        )
-    try:
-        parse_duration(settings.queue.sla_warning)
-    except UsageError as exc:
-        raise ConfigError(f"queue.sla_warning: {exc.message}", exc.hint) from exc
-
-
-def check_url(value: str, name: str, where: str | None = None) -> None:
-    """A base URL must be https, or plain http to this machine only (the sandbox, a tunnel)."""
-    origin = f" (from {where})" if where else ""
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # an unclosed [IPv6] bracket
-        parts = urlsplit("")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"{name}{origin} is not a URL: {value!r}", "use a full URL such as https://example.zendesk.com"
-        )
-    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        raise ConfigError(
-            f"{name}{origin} uses plain http to a remote host ({parts.hostname})",
-            "use https; plain http is accepted only for 127.0.0.1 and localhost",
-        )
+    return coerce(value, default, spec.metadata, label)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -469,26 +408,12 @@ def default_file_text() -> str:
             value = getattr(obj, spec.name)
             lines.append(f"# {spec.metadata.get('help', '')}")
             if isinstance(value, dict):
-                body = tomli_w.dumps({spec.name: value}).strip()
-                lines.extend(f"{line}" for line in body.splitlines())
+                lines.append(f"[{section}.{spec.name}]")
+                lines.extend(tomli_w.dumps(value).strip().splitlines())
             else:
                 lines.append(tomli_w.dumps({spec.name: value}).strip())
         lines.append("")
-    return "\n".join(_move_subtables(lines)) + "\n"
-
-
-def _move_subtables(lines: list[str]) -> list[str]:
-    """tomli-w writes a dict as `[name]` under the section; make it `[section.name]`."""
-    out: list[str] = []
-    section = ""
-    for line in lines:
-        header = re.fullmatch(r"\[([A-Za-z0-9_.-]+)\]", line)
-        if header and header.group(1) in SECTIONS:
-            section = header.group(1)
-        elif header:
-            line = f"[{section}.{header.group(1)}]"
-        out.append(line)
-    return out
+    return "\n".join(lines) + "\n"
 
 
 def as_toml_dict(settings: Settings) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ Frozen dataclasses, built by the clients from the API's JSON and read by the wor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -46,6 +47,7 @@ class Ticket:
     description: str = ""
     # None: the response had no `slas` key (not sideloaded); (): sideloaded, no policy metrics.
     sla_metrics: tuple[SlaMetric, ...] | None = None
+    email_cc_ids: tuple[int, ...] = ()  # who a public reply is copied to, besides the requester
 
     @property
     def unsolved(self) -> bool:
@@ -113,6 +115,8 @@ class Comment:
     body: str
     public: bool
     created_at: datetime | None
+    emailed_to: str | None = None  # a public reply Zendesk emailed: the requester it went to
+    emailed_ccs: int = 0  # ... and how many CCs
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,47 @@ class SuspendedTicket:
     author_email: str | None
     ticket_id: int | None
     created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MacroAction:
+    field: str  # status, priority, type, group_id, assignee_id, custom_status_id, comment_value, ...
+    value: object
+
+
+@dataclass(frozen=True)
+class Macro:
+    id: int
+    title: str
+    active: bool = True
+    description: str = ""
+    actions: tuple[MacroAction, ...] = ()
+    restriction: str | None = None  # None: everyone; "Group" or "User" (a personal macro)
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class MacroComment:
+    body: str
+    public: bool
+
+
+@dataclass(frozen=True)
+class MacroResult:
+    """What applying a macro to a ticket would do (Zendesk writes nothing): the ticket's fields
+    as they would be, and the comment it would add."""
+
+    ticket: Mapping[str, object]
+    comment: MacroComment | None
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """The answer to recovering suspended tickets: the tickets they became, in the order of the
+    ids sent, and the suspended tickets that could not be recovered."""
+
+    tickets: tuple[Ticket, ...]
+    failed: tuple[SuspendedTicket, ...]
 
 
 @dataclass(frozen=True)
@@ -286,8 +331,54 @@ class RotaEntry:
     role: str
     name: str
     email: str
+    github: str | None = None  # the person's GitHub login, when the rota carries one
+    slack_id: str | None = None  # their Slack member id, when the rota carries one
 
 
 @dataclass(frozen=True)
 class Rota:
     entries: tuple[RotaEntry, ...] = field(default_factory=tuple)
+
+
+# --- GitHub ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GitHubUser:
+    id: int
+    login: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class GitHubRepo:
+    full_name: str  # owner/name
+    default_branch: str
+    can_push: bool = False
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    repo: str  # owner/name
+    number: int
+    title: str
+    url: str  # the web page (html_url)
+    author: str  # login
+    state: str  # open | closed
+    draft: bool = False
+    assignees: tuple[str, ...] = ()  # logins
+    branch: str | None = None  # the head branch (not in search results)
+
+    @property
+    def ref(self) -> str:
+        """`govpress/govpress-theme#42`."""
+        return f"{self.repo}#{self.number}"
+
+
+@dataclass(frozen=True)
+class IssueComment:
+    id: int
+    author: str  # login
+    body: str
+    url: str
+    created_at: datetime | None = None

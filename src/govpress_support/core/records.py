@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from govpress_support.core.handover_notes import is_handover_note
 from govpress_support.core.models import Card, Comment, Organization, Ticket, User
 from govpress_support.core.sla import TicketSla, metrics_in_order, ticket_sla
 
@@ -67,6 +68,7 @@ def _comments(f: TicketFacts) -> list[dict[str, Any]]:
             "author_name": _name(author),
             "public": c.public,
             "internal": not c.public,
+            "handover": is_handover_note(c),
             "created_at": c.created_at,
             "body": c.body,
         }
@@ -151,7 +153,9 @@ SHOW_TSV_FIELDS: tuple[str, ...] = (
 )
 # The objects inside `sla_metrics` and `comments`.
 SLA_METRIC_FIELDS: tuple[str, ...] = ("metric", "stage", "breach_at", "breached")
-COMMENT_FIELDS: tuple[str, ...] = ("id", "author_id", "author_name", "public", "internal", "created_at", "body")
+COMMENT_FIELDS: tuple[str, ...] = (
+    *("id", "author_id", "author_name", "public", "internal", "handover", "created_at", "body"),
+)
 
 
 def record(facts: TicketFacts, fields: Sequence[str]) -> dict[str, Any]:

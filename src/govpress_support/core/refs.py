@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from govpress_support.core.errors import UsageError
-from govpress_support.core.numbers import MAX_ID, clipped, whole_number
+from govpress_support.core.numbers import MAX_ID, clipped, is_digits, whole_number
 
 _TICKET_REF = re.compile(r"#?([0-9]+)|\S*/tickets/([0-9]+)(?:[/?#.]\S*)?")
 TICKET_REF_HINT = "give the number, e.g. 4012 or #4012, or the ticket's URL"
+SUSPENDED_REF_HINT = "give the ids `govpress-support suspended` lists"
 
 
 def _digits_in(value: str) -> str | None:
@@ -58,6 +59,25 @@ def parse_ticket_refs(values: Iterable[str], *, desk: str) -> list[int]:
     if not ids:
         raise UsageError("no ticket id given", "e.g. govpress-support ticket show 4012")
     return ids
+
+
+def parse_suspended_ids(values: Iterable[str]) -> list[int]:
+    """Suspended ticket ids (the numbers `suspended` lists) in the order given, each once; at
+    least one. Whole ASCII numbers within Zendesk's 64 bits; a `UsageError` otherwise."""
+    ids: list[int] = []
+    for value in values:
+        number = whole_number(value)
+        if not number:
+            if number is None and is_digits(value.strip()):
+                raise UsageError(
+                    f"suspended ticket id {clipped(value.strip(), 24)} is out of range",
+                    f"Zendesk ids are at most {MAX_ID}",
+                )
+            raise UsageError(f"{clipped(value)!r} is not a suspended ticket id", SUSPENDED_REF_HINT)
+        ids.append(number)
+    if not ids:
+        raise UsageError("no suspended ticket id given", SUSPENDED_REF_HINT)
+    return list(dict.fromkeys(ids))
 
 
 def _host(url: str) -> tuple[str, int | None] | None:

@@ -23,21 +23,33 @@ import httpx
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, UsageError
-from govpress_support.core.models import Member, User
+from govpress_support.core.models import GitHubUser, Member, User
 from govpress_support.core.redact import SECRETS
 from govpress_support.core.timeutil import format_duration, now
 from govpress_support.services.cache import MetadataCache
+from govpress_support.services.completions import CompletionCache, completion_path, metadata_path
 from govpress_support.services.credentials import (
+    ENV_GITHUB_TOKENS,
+    ENV_SLACK_WEBHOOK,
     ENV_TRELLO_KEY,
     ENV_TRELLO_TOKEN,
     ENV_ZENDESK_EMAIL,
     ENV_ZENDESK_TOKEN,
     Keyring,
+    Secret,
+    github_token,
+    slack_webhook,
     trello_credentials,
     zendesk_credentials,
 )
+from govpress_support.services.github import GITHUB, GitHubClient
+from govpress_support.services.github import classify as github_classify
+from govpress_support.services.github import headers as github_headers
+from govpress_support.services.github import rate_wait as github_rate_wait
 from govpress_support.services.http import HttpClient, HttpStats, RetryPolicy, ServiceInfo, Wait
 from govpress_support.services.rota import RotaClient
+from govpress_support.services.slack import SLACK, SlackWebhook, check_webhook_url, register_secret
+from govpress_support.services.slack import classify as slack_classify
 from govpress_support.services.state import state_dir_error, writable_dir
 from govpress_support.services.trello import TrelloClient, classify_error, oauth_header
 from govpress_support.services.zendesk import ZendeskClient
@@ -94,9 +106,8 @@ class Clients:
         self.stats = stats or HttpStats()
         self.transport = transport
         self._made: list[HttpClient] = []
-        self.cache = MetadataCache(
-            state_dir / "cache" / "metadata.json", settings.zendesk.metadata_cache_seconds, on_error=log
-        )
+        self.cache = MetadataCache(metadata_path(state_dir), settings.zendesk.metadata_cache_seconds, on_error=log)
+        self.completions = CompletionCache(completion_path(state_dir), on_error=log)
 
     # --- the emulator ---
 
@@ -164,7 +175,9 @@ class Clients:
             email, token, base = creds.email, creds.token.value, self.settings.zendesk.base_url()
         SECRETS.add_basic_auth(f"{email}/token", token)
         http = self._http(ZENDESK, base, auth=httpx.BasicAuth(f"{email}/token", token))
-        return ZendeskClient(http, self.cache)
+        client = ZendeskClient(http, self.cache)
+        client.on_users = self.completions.saw_users
+        return client
 
     @cached_property
     def trello_or_none(self) -> TrelloClient | None:
@@ -207,12 +220,13 @@ class Clients:
             raise self._missing("Trello", "trello", ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
         return client
 
-    def _missing(self, name: str, service: str, *variables: str) -> AuthError:
+    def _missing(self, name: str, service: str, *variables: str, also: str = "") -> AuthError:
         names = " and ".join(variables)
         reason = self.keyring.unavailable_reason
         if reason:  # logging in would not help: say what will
             return AuthError(f"no {name} credentials in the environment, and {reason}", f"set {names}")
-        return AuthError(f"no {name} credentials", f"run `govpress-support auth login {service}`, or set {names}")
+        more = f", {also}" if also else ""
+        return AuthError(f"no {name} credentials", f"run `govpress-support auth login {service}`, or set {names}{more}")
 
     @cached_property
     def rota_or_none(self) -> RotaClient | None:
@@ -234,6 +248,62 @@ class Clients:
         )
         return RotaClient(self._http(ROTA, url, retry=retry), url)
 
+    # --- GitHub and Slack (the handover's) ---
+
+    @cached_property
+    def github_token(self) -> Secret | None:
+        """The GitHub token in use and where it came from (None: there is none)."""
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            return Secret(sandbox.github_token_for(self.environ.get(ENV_ZENDESK_EMAIL, "")), "sandbox")
+        return github_token(self.environ, self.keyring, host=github_host(self.settings.github.url))
+
+    @cached_property
+    def github_or_none(self) -> GitHubClient | None:
+        token = self.github_token
+        if token is None:
+            return None
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            base = sandbox.GITHUB_API_URL
+        else:
+            base = self.settings.github.url
+        SECRETS.add(token.value)
+        http = self._http(
+            GITHUB, base, headers=github_headers(token.value), classify=github_classify, rate_wait=github_rate_wait
+        )
+        return GitHubClient(http)
+
+    @property
+    def github(self) -> GitHubClient:
+        client = self.github_or_none
+        if client is None:
+            raise self._missing("GitHub", "github", ENV_GITHUB_TOKENS[0], also="or log in with `gh auth login`")
+        return client
+
+    @cached_property
+    def slack(self) -> SlackWebhook:
+        """The Slack incoming webhook; AuthError when there is none, UsageError when the URL is
+        not Slack's (both before anything is posted)."""
+        also: tuple[str, ...] = ()
+        if self.sandbox:
+            from govpress_support import sandbox
+
+            url, where = sandbox.SLACK_WEBHOOK_URL, "the sandbox's webhook URL"
+            also = (httpx.URL(url).host,)
+        else:
+            secret = slack_webhook(self.environ, self.keyring)
+            if secret is None:
+                raise self._missing("Slack webhook", "slack", ENV_SLACK_WEBHOOK)
+            url = secret.value
+            where = ENV_SLACK_WEBHOOK if secret.source.startswith("env") else "the Slack webhook URL in the keyring"
+        register_secret(url)  # before anything could print it
+        check_webhook_url(url, where=where, also=also)
+        http = self._http(SLACK, url, classify=slack_classify)
+        return SlackWebhook(http, url)
+
     @property
     def rota(self) -> RotaClient:
         client = self.rota_or_none
@@ -242,11 +312,19 @@ class Clients:
         return client
 
     def close(self) -> None:
+        self.completions.save()
         for client in self._made:
             client.close()
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def github_host(api_url: str) -> str:
+    """The GitHub host an API URL belongs to (`gh auth token --hostname`): github.com for
+    api.github.com, else the Enterprise host itself."""
+    host = httpx.URL(api_url).host
+    return "github.com" if host == "api.github.com" else host
 
 
 def open_sandbox(state_dir: Path) -> SandboxApp:
@@ -280,7 +358,14 @@ def _probe(
     ask: Callable[[Clients], T],
 ) -> T:
     """`ask` of clients that use these credentials and no others (none from the keyring)."""
-    others = (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN, ENV_TRELLO_KEY, ENV_TRELLO_TOKEN)
+    others = (
+        ENV_ZENDESK_EMAIL,
+        ENV_ZENDESK_TOKEN,
+        ENV_TRELLO_KEY,
+        ENV_TRELLO_TOKEN,
+        *ENV_GITHUB_TOKENS,
+        ENV_SLACK_WEBHOOK,
+    )
     env = {**{k: v for k, v in environ.items() if k not in others}, **credentials}
     probe = Clients(settings, sandbox=False, state_dir=state_dir, environ=env)
     try:
@@ -299,3 +384,15 @@ def probe_trello(settings: Settings, *, state_dir: Path, environ: Mapping[str, s
     """Who Trello says these credentials are (AuthError when it rejects them)."""
     credentials = {ENV_TRELLO_KEY: key, ENV_TRELLO_TOKEN: token}
     return _probe(settings, state_dir, environ, credentials, lambda clients: clients.trello.me())
+
+
+def probe_github(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], token: str) -> GitHubUser:
+    """Who GitHub says this token is (AuthError when it rejects it)."""
+    credentials = {ENV_GITHUB_TOKENS[0]: token}
+    return _probe(settings, state_dir, environ, credentials, lambda clients: clients.github.me())
+
+
+def probe_slack(settings: Settings, *, state_dir: Path, environ: Mapping[str, str], url: str) -> None:
+    """Refuse a URL that is not Slack's (UsageError), and check the webhook exists without posting
+    anything (AuthError when Slack does not know it)."""
+    _probe(settings, state_dir, environ, {ENV_SLACK_WEBHOOK: url}, lambda clients: clients.slack.probe())

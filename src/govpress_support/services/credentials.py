@@ -9,6 +9,8 @@ the environment variables to use instead; nothing falls back to a plain file.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +23,23 @@ ENV_ZENDESK_EMAIL = "ZENDESK_EMAIL"
 ENV_ZENDESK_TOKEN = "ZENDESK_API_TOKEN"  # noqa: S105 - a variable name, not a secret
 ENV_TRELLO_KEY = "TRELLO_API_KEY"
 ENV_TRELLO_TOKEN = "TRELLO_TOKEN"  # noqa: S105
+ENV_GITHUB_TOKENS = ("GITHUB_TOKEN", "GH_TOKEN")  # the GitHub CLI's names, in its order
+ENV_SLACK_WEBHOOK = "SLACK_WEBHOOK_URL"
 
 SERVICE_ENV = {
     "zendesk": (ENV_ZENDESK_EMAIL, ENV_ZENDESK_TOKEN),
     "trello": (ENV_TRELLO_KEY, ENV_TRELLO_TOKEN),
+    "github": ENV_GITHUB_TOKENS[:1],
+    "slack": (ENV_SLACK_WEBHOOK,),
 }
+# What each service keeps in the keyring.
+KEYRING_PARTS = {
+    "zendesk": ("email", "api_token"),
+    "trello": ("api_key", "token"),
+    "github": ("token",),
+    "slack": ("webhook_url",),
+}
+GH_TIMEOUT = 10.0  # seconds for `gh auth token`
 
 
 def mask(value: str) -> str:
@@ -176,6 +190,63 @@ def trello_credentials(
     return TrelloCredentials(key=parts[0], token=parts[1])
 
 
+def github_token(
+    environ: Mapping[str, str] | None = None, keyring: Keyring | None = None, *, host: str = "github.com"
+) -> Secret | None:
+    """A GitHub token: GITHUB_TOKEN or GH_TOKEN, else the keyring (`auth login github`), else the
+    GitHub CLI's (`gh auth token`) when `gh` is installed and logged in to `host`."""
+    env = os.environ if environ is None else environ
+    for name in ENV_GITHUB_TOKENS:
+        value = env.get(name, "").strip()
+        if value:
+            return Secret(value, f"env {name}")
+    stored = (keyring or Keyring()).get(_keyring_name("github", "token"))
+    if stored:
+        return Secret(stored, "keyring")
+    token = gh_token(env, host)
+    return Secret(token, "gh auth token") if token else None
+
+
+def gh_token(environ: Mapping[str, str], host: str) -> str | None:
+    """`gh auth token --hostname HOST`, when the GitHub CLI is on PATH; None when it is not, is
+    not logged in there, or fails (it never prompts: no terminal, a short timeout)."""
+    gh = shutil.which("gh", path=environ.get("PATH"))
+    if gh is None:
+        return None
+    try:
+        done = subprocess.run(
+            [gh, "auth", "token", "--hostname", host],
+            capture_output=True,
+            text=True,
+            timeout=GH_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+            env={**environ, "GH_PROMPT_DISABLED": "1", "NO_COLOR": "1"},
+            start_new_session=True,  # no controlling terminal: nothing can prompt
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    token = done.stdout.strip()
+    return token if done.returncode == 0 and token and not any(c.isspace() for c in token) else None
+
+
+def slack_webhook(environ: Mapping[str, str] | None = None, keyring: Keyring | None = None) -> Secret | None:
+    """The Slack incoming webhook URL: SLACK_WEBHOOK_URL, else the keyring (`auth login slack`)."""
+    env = os.environ if environ is None else environ
+    value = env.get(ENV_SLACK_WEBHOOK, "").strip()
+    if value:
+        return Secret(value, f"env {ENV_SLACK_WEBHOOK}")
+    stored = (keyring or Keyring()).get(_keyring_name("slack", "webhook_url"))
+    return Secret(stored, "keyring") if stored else None
+
+
+def store_github(keyring: Keyring, token: str) -> None:
+    keyring.set(_keyring_name("github", "token"), token, "github")
+
+
+def store_slack(keyring: Keyring, url: str) -> None:
+    keyring.set(_keyring_name("slack", "webhook_url"), url, "slack")
+
+
 def store_zendesk(keyring: Keyring, email: str, token: str) -> None:
     keyring.set(_keyring_name("zendesk", "email"), email, "zendesk")
     keyring.set(_keyring_name("zendesk", "api_token"), token, "zendesk")
@@ -188,8 +259,7 @@ def store_trello(keyring: Keyring, key: str, token: str) -> None:
 
 def forget(keyring: Keyring, service: str) -> bool:
     """Remove a service's stored credentials; True when something was removed."""
-    parts = ("email", "api_token") if service == "zendesk" else ("api_key", "token")
     removed = False
-    for part in parts:
+    for part in KEYRING_PARTS[service]:
         removed = keyring.delete(_keyring_name(service, part), service) or removed
     return removed

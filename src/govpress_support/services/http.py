@@ -8,10 +8,15 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
   connecting, reading, every retry and every wait; each attempt's timeouts are cut to what is
   left. A host that cannot be reached at all (DNS failure, TLS or protocol mismatch, a refused
   connection before it ever answered) gets one quick retry, not the back-off a 503 gets. Waits
-  over `LONG_WAIT` are told to `on_wait` (the CLI says them); this layer never prints. A request
-  may bring its own `policy`: one whose `limit_wait` lets a documented rate limit's waits run
-  past the deadline (Zendesk's incremental exports). `cancel()` ends any wait at once (a run
-  stopped while other threads wait): no further try is made.
+  over `LONG_WAIT` are told to `on_wait` (the CLI says them); this layer never prints.
+- Rate limits: a 429 everywhere, and a refusal a service's `rate_wait=` hook reads as its limit
+  (GitHub's 403s), wait as `retry.py` decides; a budget a service saw spent (`hold`) makes the
+  next request wait first. All of these are waits like any other: under the same deadline and
+  retry budget, and said through `on_wait`. A request may bring its own `policy`: one whose
+  `past_deadline` lets a documented rate limit's waits run past the deadline (Zendesk's
+  incremental exports, a minute's window); a dead server still stops at the deadline.
+- `cancel()` ends any wait at once (a run stopped while other threads wait): no further try is
+  made.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
   JSON, plain-text and HTML bodies are all read.
 - `--debug`: each request and response on stderr, with every secret redacted.
@@ -25,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -47,9 +53,12 @@ from govpress_support.services.retry import (
     LONG_WAIT,
     MIN_ATTEMPT,
     Attempt,
+    RateWait,
     RetryPolicy,
     Tries,
     Wait,
+    answered,
+    hold_delay,
     outcome_kind,
     retry_after,
     retry_delay,
@@ -163,6 +172,7 @@ class HttpClient:
         offline_hint: str | None = None,
         classify: Callable[[httpx.Response, str | None], GovPressError | None] | None = None,
         on_wait: Callable[[Wait | None], None] | None = None,
+        rate_wait: RateWait | None = None,
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
@@ -177,8 +187,11 @@ class HttpClient:
         self.offline_hint = offline_hint
         self.classify = classify  # a service's own reading of its error bodies, tried first
         self.on_wait = on_wait  # told of each wait over LONG_WAIT, then None when the next try starts
+        # A service's own reading of a refusal (403/429) as its rate limit (retry.py decides on it).
+        self.rate_wait = rate_wait
         self.timeout, self.connect_timeout = timeout, connect_timeout
         self._answered = False  # the host has answered this client at least once
+        self._not_before: float | None = None  # `hold`: no request before this (self.clock())
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -225,10 +238,10 @@ class HttpClient:
         allowed = set(allow)
         policy = policy or self.retry
         outcomes: list[Attempt] = []
-        waited = 0.0
-        limit_left = policy.limit_wait  # rate-limit waits that may still run past the deadline
+        limit_left = policy.past_deadline  # rate-limit waits that may still run past the deadline
         started = self.clock()
         give_up_at = started + policy.deadline
+        waited = self._held(policy, give_up_at)
         while True:
             self._check_cancelled()
             attempt_started = time.monotonic()
@@ -247,7 +260,7 @@ class HttpClient:
                 response = self._client.send(request)
                 response.read()
                 self._answered = True
-                outcome = Attempt(status=response.status_code, headers=response.headers)
+                outcome = answered(response.status_code, response.headers, self.rate_wait)
                 self._log_response(response, time.monotonic() - attempt_started)
             except httpx.TransportError as exc:
                 outcome = Attempt(error=exc)
@@ -265,7 +278,7 @@ class HttpClient:
                 rng=self.rng,
                 answered=self._answered,
             )
-            if delay is not None and outcome.status == 429 and limit_left > 0:
+            if delay is not None and outcome.rate_limited and limit_left > 0:
                 extra = min(delay, limit_left)  # this wait does not eat the deadline
                 give_up_at, limit_left = give_up_at + extra, limit_left - extra
             late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
@@ -284,11 +297,40 @@ class HttpClient:
         left = max(remaining, 0.001)
         return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, left))
 
+    def hold(self, seconds: float) -> None:
+        """Send nothing for `seconds`: the service said its budget is spent until then. The next
+        request waits first, within its deadline and said as any other wait (`_held`)."""
+        until = self.clock() + max(0.0, seconds)
+        if self._not_before is None or until > self._not_before:
+            self._not_before = until
+
+    def _held(self, policy: RetryPolicy, give_up_at: float) -> float:
+        """Wait out a `hold` before a request's first try; the seconds waited. A hold that does
+        not fit the retry budget or the deadline fails the request before anything is sent."""
+        until = self._not_before
+        now = self.clock()
+        if until is None or until <= now:
+            return 0.0
+        held = until - now
+        if hold_delay(policy, held, left=give_up_at - now) is None:
+            moment = datetime.now(UTC) + timedelta(seconds=held)
+            raise RateLimitedError(
+                f"{self.service.name}'s rate limit is spent until {moment.strftime('%H:%M')} UTC: nothing was sent",
+                "wait until then and run it again",
+                status=429,
+            )
+        self._debug(f"  holding {held:.2f}s: {self.service.name} said its rate limit is spent")
+        self._wait(held, Attempt(status=429), next_try=1, tries=policy.max_retries + 1)
+        if self._not_before == until:
+            self._not_before = None
+        self.stats.waited += held
+        return held
+
     def _wait(self, seconds: float, outcome: Attempt, *, next_try: int, tries: int) -> None:
         """Sleep before the next try; a long wait is told to `on_wait` first (and its end after)."""
         said = self.on_wait is not None and seconds > LONG_WAIT
         if said and self.on_wait is not None:
-            reason = "rate limit" if outcome.status == 429 else outcome_kind(outcome)
+            reason = "rate limit" if outcome.rate_limited else outcome_kind(outcome)
             self.on_wait(Wait(self.service.name, reason, seconds, next_try, tries))
         try:
             self.sleep(seconds)

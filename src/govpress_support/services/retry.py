@@ -6,6 +6,11 @@ for the one HTTP layer (`http.py`), which sends, sleeps and raises.
   connection for any request (nothing was sent).
 - A host that cannot be reached at all (`unreachable`: DNS failure, TLS or protocol mismatch, a
   refused connection before it ever answered) gets one quick retry, not a 503's back-off.
+- A refusal a service reads as its rate limit (GitHub's 403 or 429 with `retry-after` or a spent
+  `x-ratelimit-remaining`: the client's `rate_wait` hook, read into `Attempt.limit_wait`) waits
+  what the service says, for any method (refused, not processed), within the same budget,
+  deadline and said waits as every other retry; so does a budget a service said is spent
+  (`hold_delay`, before the next request).
 - `Tries` says in the error what a request went through; `Wait` is a long wait, told while it lasts.
 """
 
@@ -14,10 +19,12 @@ from __future__ import annotations
 import email.utils
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import httpx
+
+from govpress_support.core.numbers import decimal_number
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
@@ -27,6 +34,11 @@ TRELLO_WINDOW_SECONDS = 10.0
 LONG_WAIT = 2.0  # a wait longer than this is said (`on_wait`)
 QUICK_RETRY_WAIT = 0.5  # the one retry after a host that cannot be reached at all
 MIN_ATTEMPT = 0.5  # an attempt needs at least this long before the deadline to be worth making
+RATE_LIMIT_STATUSES = frozenset({403, 429})  # what a service's `rate_wait` is asked about
+
+# A service's own reading of a refusal (403/429): seconds until its rate limit lets the request
+# through, or None when the refusal is no rate limit (a plain 403 is a permission).
+RateWait = Callable[[int, Mapping[str, str]], "float | None"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +48,10 @@ class RetryPolicy:
     backoff: float = 0.5
     max_backoff: float = 30.0
     deadline: float = 60.0  # seconds for the whole request: every attempt and every wait
-    # Seconds of waiting a rate limit may add to the deadline (and to `max_total_wait`): a 429
-    # whose Retry-After is the service's documented window, longer than a deadline allows (Zendesk's
+    # Seconds of waiting a rate limit may add to the deadline (and to `max_total_wait`): a refusal
+    # whose wait is the service's documented window, longer than a deadline allows (Zendesk's
     # incremental exports: 10 requests a minute). 0: rate-limit waits count like any other.
-    limit_wait: float = 0.0
+    past_deadline: float = 0.0
 
     def backoff_for(self, retry: int, rng: random.Random) -> float:
         """Exponential backoff with jitter: retry 0 waits about `backoff`, then doubles."""
@@ -54,6 +66,18 @@ class Attempt:
     status: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     error: Exception | None = None
+    limit_wait: float | None = None  # the service read a rate limit: seconds until it lets this through
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.status == 429 or self.limit_wait is not None
+
+
+def answered(status: int, headers: Mapping[str, str], rate_wait: RateWait | None = None) -> Attempt:
+    """An attempt the server answered; a 403 or 429 the service's `rate_wait` reads as its rate
+    limit carries the wait it asks for."""
+    wait = rate_wait(status, headers) if rate_wait is not None and status in RATE_LIMIT_STATUSES else None
+    return Attempt(status=status, headers=headers, limit_wait=None if wait is None else max(0.0, wait))
 
 
 def unreachable(error: Exception | None, *, answered: bool) -> str | None:
@@ -101,6 +125,8 @@ def retry_delay(
             delay = policy.backoff_for(retry, rng)  # nothing reached the server
         elif idempotent and isinstance(outcome.error, httpx.TransportError):
             delay = policy.backoff_for(retry, rng)
+    elif outcome.limit_wait is not None:
+        delay = outcome.limit_wait  # the service said how long; refused, not processed: any method
     elif outcome.status == 429:
         delay = retry_after(outcome.headers)
         if delay is None:
@@ -111,22 +137,31 @@ def retry_delay(
             delay = policy.backoff_for(retry, rng)
     if delay is None:
         return None
-    allowed = policy.max_total_wait + (policy.limit_wait if outcome.status == 429 else 0.0)
+    allowed = policy.max_total_wait + (policy.past_deadline if outcome.rate_limited else 0.0)
     if waited + delay > allowed:
         return None
     return delay
 
 
+def hold_delay(policy: RetryPolicy, held: float, *, left: float) -> float | None:
+    """Seconds to wait before a request a service asked to hold back (it said its budget is
+    spent until then), or None when that wait fits neither the retry budget nor the `left` of
+    the request's deadline (then the request fails at once, as a late retry does)."""
+    if held > policy.max_total_wait or held + MIN_ATTEMPT > left:
+        return None
+    return held
+
+
 def retry_after(headers: Mapping[str, str]) -> float | None:
-    """`Retry-After` as seconds (a number or an HTTP date), or None when absent or unreadable."""
+    """`Retry-After` as seconds (ASCII digits, a fraction allowed, or an HTTP date), or None when
+    absent or unreadable (`nan`, `inf`, other scripts' digits are no number of seconds)."""
     value = _header(headers, "retry-after")
     if value is None:
         return None
     value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = decimal_number(value)
+    if seconds is not None:
+        return seconds
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -197,7 +232,7 @@ class Tries:
 def outcome_kind(outcome: Attempt) -> str:
     """One attempt's outcome in a few words: `HTTP 503`, `timed out`, `connection refused`."""
     if outcome.error is None:
-        return "rate limited" if outcome.status == 429 else f"HTTP {outcome.status}"
+        return "rate limited" if outcome.rate_limited else f"HTTP {outcome.status}"
     if isinstance(outcome.error, httpx.TimeoutException):
         return "timed out"
     cause = unreachable(outcome.error, answered=False)

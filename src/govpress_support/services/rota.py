@@ -1,6 +1,7 @@
 """The team's rota service: who is on 2nd line when, and who comes before and after.
 
-`GET <ROTA_URL>` answers a JSON list of `{"date", "role", "person": {"name", "email"}}`.
+`GET <ROTA_URL>` answers a JSON list of `{"date", "role", "person": {"name", "email"}}`; a
+person may also carry a GitHub login (`github`) and a Slack member id (`slack_id`).
 The exact field set is unverified, so extra keys are accepted and a missing one is a clear
 error naming the entry.
 """
@@ -64,10 +65,28 @@ def parse_rota(data: Any, role: str | None = None) -> list[RotaEntry]:
             day = date.fromisoformat(item["date"][:10])
         except ValueError:
             raise ApiError(f"rota entry {index} has an unreadable date {item['date']!r}", "check ROTA_URL") from None
-        entries.append(RotaEntry(day=day, role=item["role"], name=person["name"], email=person["email"]))
+        entries.append(
+            RotaEntry(
+                day=day,
+                role=item["role"],
+                name=person["name"],
+                email=person["email"],
+                github=_optional(person, "github", "github_login", "github_username"),
+                slack_id=_optional(person, "slack_id", "slack"),
+            )
+        )
     if role is not None:
         entries = [e for e in entries if e.role == role]
     return sorted(entries, key=lambda e: e.day)
+
+
+def _optional(person: dict[str, Any], *keys: str) -> str | None:
+    """The first of `keys` the person carries as a non-empty string (the rota's extras)."""
+    for key in keys:
+        value = person.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 def _same(a: str, b: str) -> bool:

@@ -204,6 +204,28 @@ class TrelloClient:
             raise ApiError("Trello's answer to the new attachment had no attachment")
         return attachment
 
+    def add_card_member(self, card_id: str, member_id: str) -> list[Member]:
+        """Add a member to a card (they must be on its board); the card's members after. Adding
+        one already there changes nothing."""
+        data = self.http.json_of(
+            self._send(
+                "POST", f"cards/{card_id}/idMembers", params={"value": member_id}, what=f"Trello card {card_id!r}"
+            )
+        )
+        return [member for member in (_member(item) for item in _array(data)) if member is not None]
+
+    def move_card(self, card_id: str, list_id: str, pos: str = "top") -> Card:
+        """Move a card to another list of its board; the card after."""
+        data = self.http.json_of(
+            self._send(
+                "PUT", f"cards/{card_id}", params={"idList": list_id, "pos": pos}, what=f"Trello card {card_id!r}"
+            )
+        )
+        card = _card(data)
+        if card is None:
+            raise ApiError(f"Trello's answer to moving card {card_id!r} had no card")
+        return card
+
     def add_comment(self, card_id: str, text: str) -> None:
         self._send("POST", f"cards/{card_id}/actions/comments", params={"text": text}, what=f"Trello card {card_id!r}")
 

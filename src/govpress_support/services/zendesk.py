@@ -32,6 +32,7 @@ from govpress_support.core.models import (
 from govpress_support.services import zendesk_json as read
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.http import HttpClient
+from govpress_support.services.zendesk_actions import DeskActions
 
 PAGE_SIZE = 100  # the most Zendesk gives per page
 SHOW_MANY_LIMIT = 100  # ids per show_many or update_many request
@@ -45,8 +46,7 @@ SIDELOADS = ("users", "organizations", "slas")
 
 @dataclass
 class TicketSet:
-    """Tickets with the users and organisations they refer to (and their metric sets, when
-    `metric_sets` was sideloaded)."""
+    """Tickets with the users and organisations they refer to (and metric sets, when sideloaded)."""
 
     tickets: list[Ticket] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
@@ -55,13 +55,17 @@ class TicketSet:
     used_export: bool = False
 
 
-class ZendeskClient:
+class ZendeskClient(DeskActions):
+    """The Zendesk Support API; macros, suspended-ticket actions and view pages are inherited
+    from `zendesk_actions.DeskActions`."""
+
     def __init__(self, http: HttpClient, cache: MetadataCache | None = None):
         self.http = http
         self.cache = cache
         self._me: User | None = None
         self._groups: list[Group] | None = None
         self._custom_statuses: list[CustomStatus] | bool | None = False  # False: not fetched
+        self.on_users: Callable[[Iterable[User]], None] | None = None  # sees every user read (completion)
 
     @property
     def base_url(self) -> str:
@@ -176,6 +180,8 @@ class ZendeskClient:
                 user = read.user(item)
                 if user is not None:
                     found[user.id] = user
+        if self.on_users is not None:
+            self.on_users(found.values())
         return found
 
     def user_by_email(self, email: str) -> User | None:
@@ -313,18 +319,11 @@ class ZendeskClient:
             ticket = read.ticket(item, self.agent_url)
             if ticket is not None:
                 result.tickets.append(ticket)
-        for item in read.items(data, "users"):
-            user = read.user(item)
-            if user is not None:
-                result.users[user.id] = user
-        for item in read.items(data, "organizations"):
-            org = read.organization(item)
-            if org is not None:
-                result.organizations[org.id] = org
-        for item in read.items(data, "metric_sets"):
-            metrics = read.metric_set(item)
-            if metrics is not None:
-                result.metric_sets[metrics.ticket_id] = metrics
+        result.users.update((user.id, user) for user in read.parsed(data, "users", read.user))
+        if self.on_users is not None:
+            self.on_users(result.users.values())
+        result.organizations.update((org.id, org) for org in read.parsed(data, "organizations", read.organization))
+        result.metric_sets.update((m.ticket_id, m) for m in read.parsed(data, "metric_sets", read.metric_set))
 
     def _complete(self, result: TicketSet, sideload: Sequence[str]) -> None:
         """Fetch what a sideload should have brought but did not (Zendesk does not honour

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from govpress_support.core.errors import ApiError
 from govpress_support.core.models import (
@@ -19,9 +19,14 @@ from govpress_support.core.models import (
     GroupMembership,
     JobResult,
     JobStatus,
+    Macro,
+    MacroAction,
+    MacroComment,
+    MacroResult,
     MetricEvent,
     MetricSet,
     Organization,
+    Recovery,
     SlaMetric,
     SuspendedTicket,
     Ticket,
@@ -31,6 +36,13 @@ from govpress_support.core.models import (
 )
 from govpress_support.core.numbers import whole_number
 from govpress_support.core.timeutil import parse_iso
+
+T = TypeVar("T")
+
+
+def parsed(data: Any, key: str, parse: Callable[[Any], T | None]) -> list[T]:
+    """The objects in `data[key]` that `parse` can read (a sideload: users, metric sets)."""
+    return [found for found in map(parse, items(data, key)) if found is not None]
 
 
 def items(data: Any, key: str) -> list[dict[str, Any]]:
@@ -108,7 +120,15 @@ def ticket(item: Any, agent_url: Callable[[int], str]) -> Ticket | None:
         custom_fields=tuple(custom),
         description=as_str(item.get("description")) or "",
         sla_metrics=sla_metrics(item),
+        email_cc_ids=int_list(item.get("email_cc_ids")),
     )
+
+
+def int_list(value: Any) -> tuple[int, ...]:
+    """The integers of a JSON list (others skipped); () for anything else."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(i for i in (as_int(v) for v in value) if i is not None)
 
 
 def user(item: Any) -> User | None:
@@ -170,12 +190,21 @@ def custom_status(item: Any) -> CustomStatus | None:
 def comment(item: Any) -> Comment | None:
     if not isinstance(item, dict) or as_int(item.get("id")) is None:
         return None
+    via = item.get("via")
+    source = via.get("source") if isinstance(via, dict) else None
+    to = source.get("to") if isinstance(source, dict) else None
+    outgoing = item.get("public") is not False and isinstance(via, dict) and via.get("channel") != "email"
+    to = to if isinstance(to, dict) and outgoing else {}  # mail that came in was to us, not from us
+    named = as_str(to.get("name"))
+    address = as_str(to.get("address"))
     return Comment(
         id=as_int(item.get("id")) or 0,
         author_id=as_int(item.get("author_id")),
         body=as_str(item.get("body")) or as_str(item.get("plain_body")) or "",
         public=item.get("public") is not False,
         created_at=parse_iso(item.get("created_at")),
+        emailed_to=f"{named} <{address}>" if named and address else address or named,
+        emailed_ccs=len(int_list(to.get("email_ccs"))),
     )
 
 
@@ -346,3 +375,49 @@ def ticket_event(item: Any) -> TicketEvent | None:
                 previous = tuple(sorted((set(value) - added) | removed))
             changes.append(TicketChange(when, name, value, kind == "Create", previous))
     return TicketEvent(event_id, ticket_id, when, as_int(item.get("updater_id")), tuple(changes))
+
+
+def macro(item: Any) -> Macro | None:
+    if not isinstance(item, dict) or as_int(item.get("id")) is None:
+        return None
+    actions: list[MacroAction] = []
+    for action in item.get("actions") or []:
+        if isinstance(action, dict) and as_str(action.get("field")):
+            actions.append(MacroAction(field=str(action["field"]), value=action.get("value")))
+    restriction = item.get("restriction")
+    return Macro(
+        id=as_int(item.get("id")) or 0,
+        title=as_str(item.get("title")) or as_str(item.get("raw_title")) or "(no title)",
+        active=item.get("active", True) is not False,
+        description=as_str(item.get("description")) or "",
+        actions=tuple(actions),
+        restriction=as_str(restriction.get("type")) if isinstance(restriction, dict) else None,
+        position=as_int(item.get("position")),
+    )
+
+
+def macro_result(data: Any) -> MacroResult:
+    """`{"result": {"ticket": {...}, "comment": {...}}}`: the documented answer. The official
+    OpenAPI and zenpy put the comment inside the ticket (`result.ticket.comment`): both are read."""
+    result = data.get("result") if isinstance(data, dict) else None
+    if not isinstance(result, dict) or not isinstance(result.get("ticket"), dict):
+        raise ApiError("Zendesk's answer to the macro had no result ticket")
+    ticket = dict(result["ticket"])
+    raw = result.get("comment")
+    inner = ticket.pop("comment", None)
+    if not isinstance(raw, dict):
+        raw = inner
+    comment = None
+    if isinstance(raw, dict):
+        body = as_str(raw.get("body")) or as_str(raw.get("value")) or ""
+        if body.strip():
+            # A comment is public unless it says otherwise, as Zendesk has it.
+            comment = MacroComment(body=body, public=raw.get("public") is not False)
+    return MacroResult(ticket=ticket, comment=comment)
+
+
+def recovery(data: Any, agent_url: Callable[[int], str]) -> Recovery:
+    """`recover_many`'s answer: `tickets` (recovered), and on a 422 `suspended_tickets` (not)."""
+    tickets = tuple(t for t in (ticket(item, agent_url) for item in items(data, "tickets")) if t is not None)
+    failed = tuple(s for s in (suspended_ticket(item) for item in items(data, "suspended_tickets")) if s is not None)
+    return Recovery(tickets=tickets, failed=failed)

@@ -80,10 +80,10 @@ TICKET_EVENTS: Export[TicketEvent] = Export(
 
 
 class ZendeskMetrics:
-    def __init__(self, zendesk: ZendeskClient, *, limit_wait: float = EXPORT_LIMIT_WAIT):
+    def __init__(self, zendesk: ZendeskClient, *, past_deadline: float = EXPORT_LIMIT_WAIT):
         self.zendesk = zendesk
         self.http = zendesk.http
-        self.policy = replace(self.http.retry, limit_wait=limit_wait)  # an export page's request
+        self.policy = replace(self.http.retry, past_deadline=past_deadline)  # an export page's request
         self.event_requests = 0  # pages asked of the metric events export
         self.ticket_event_requests = 0
         self._lock = threading.Lock()

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, GovPressError
-from govpress_support.services.connect import probe_trello, probe_zendesk
+from govpress_support.services.connect import probe_github, probe_slack, probe_trello, probe_zendesk
 from govpress_support.services.credentials import (
+    ENV_GITHUB_TOKENS,
+    ENV_SLACK_WEBHOOK,
     ENV_TRELLO_KEY,
     ENV_TRELLO_TOKEN,
     ENV_ZENDESK_EMAIL,
     ENV_ZENDESK_TOKEN,
     Keyring,
     Secret,
+    store_github,
+    store_slack,
     store_trello,
     store_zendesk,
     trello_credentials,
     zendesk_credentials,
 )
+from govpress_support.services.github import GitHubClient
+from govpress_support.services.slack import SlackWebhook
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import ZendeskClient
 
-SERVICES = ("zendesk", "trello")
+SERVICES = ("zendesk", "trello")  # what every command needs: `auth login` asks for both
+OPTIONAL = ("github", "slack")  # the handover's: needed only for its pull requests and Slack post
+ALL_SERVICES = (*SERVICES, *OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,12 @@ class ServiceStatus:
     token: str | None = None  # masked
     problem: str | None = None
     fix: str | None = None
+    optional: bool = False  # not set up is fine (only `handover` and `start-rotation --slack` use it)
+
+    @property
+    def fine(self) -> bool:
+        """Nothing to fix: working, or optional and not set up."""
+        return self.ok or (self.optional and not self.logged_in)
 
 
 def status(
@@ -48,6 +62,10 @@ def status(
     keyring: Keyring,
     zendesk: Callable[[], ZendeskClient],
     trello: Callable[[], TrelloClient],
+    github: Callable[[], GitHubClient] | None = None,
+    github_token: Secret | None = None,
+    slack: Callable[[], SlackWebhook] | None = None,
+    slack_url: Secret | None = None,
 ) -> list[ServiceStatus]:
     """Who each service says we are, or why not. Never raises for a missing credential: the
     clients are built (`zendesk()`, `trello()`) only once their credentials are found."""
@@ -64,7 +82,7 @@ def status(
         me = client.me()
         return f"{me.full_name} (@{me.username})" + (f" <{me.email}>" if me.email else ""), client.http.base_url
 
-    return [
+    found = [
         _status(
             "zendesk",
             settings.zendesk.base_url(),
@@ -84,6 +102,56 @@ def status(
             keyring=keyring,
         ),
     ]
+    if github is not None:
+
+        def github_who() -> tuple[str, str]:
+            client = github()
+            me = client.me()
+            return f"@{me.login}" + (f" ({me.name})" if me.name else ""), client.base_url
+
+        found.append(
+            _optional(
+                "github",
+                settings.github.url,
+                github_token,
+                github_who,
+                f"run `govpress-support auth login github`, set {ENV_GITHUB_TOKENS[0]}, or `gh auth login`",
+                sandbox=sandbox,
+            )
+        )
+    if slack is not None:
+
+        def slack_who() -> tuple[str, str]:
+            slack().probe()
+            return "an incoming webhook Slack knows (checked without posting)", "Slack"
+
+        found.append(
+            _optional(
+                "slack",
+                "Slack",
+                slack_url,
+                slack_who,
+                f"run `govpress-support auth login slack`, or set {ENV_SLACK_WEBHOOK}",
+                sandbox=sandbox,
+            )
+        )
+    return found
+
+
+def _optional(
+    service: str,
+    url: str,
+    secret: Secret | None,
+    who: Callable[[], tuple[str, str]],
+    fix: str,
+    *,
+    sandbox: bool,
+) -> ServiceStatus:
+    if not sandbox and secret is None:
+        return ServiceStatus(
+            service, url, ok=False, logged_in=False, problem="not set up (optional)", fix=fix, optional=True
+        )
+    return replace(_status(service, url, secret, who, fix, sandbox=sandbox, keyring=Keyring()), optional=True)
 
 
 def _status(
@@ -134,6 +202,14 @@ def login(
 
     Nothing is stored when the service rejects them.
     """
+    if service == "github":
+        account = probe_github(settings, state_dir=state_dir, environ=environ, token=token)
+        store_github(keyring, token)
+        return f"@{account.login}" + (f" ({account.name})" if account.name else "")
+    if service == "slack":
+        probe_slack(settings, state_dir=state_dir, environ=environ, url=token)
+        store_slack(keyring, token)
+        return "the incoming webhook (Slack knows it; nothing was posted)"
     if service == "zendesk":
         if not email or "@" not in email:
             raise AuthError("a Zendesk login needs your agent email", "pass --email or set ZENDESK_EMAIL")

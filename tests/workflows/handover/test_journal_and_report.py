@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from govpress_support.workflows.handover.models import (
     FAILED,
     HANDED_OVER,
+    NOTED,
     HandoverPlan,
     HandoverResult,
     MembershipChange,
@@ -142,3 +144,33 @@ def test_a_general_note_alone_is_counted_as_such_in_the_header() -> None:
     assert f"{len(p.tickets)} tickets handed over · 0 ticket notes · a general note on each\n" in text
     notes = text.split("## Notes")[1].split("\n## ")[0]
     assert "No ticket notes." in notes and "On every ticket: Ask me on Slack." in notes
+
+
+def test_counts_with_note_only_tickets_say_each_kind_once() -> None:
+    """Your tickets' notes, the general line (yours only) and the notes on others' tickets are
+    counted apart: a note-only ticket is neither handed over nor a "ticket note" of yours, and a
+    failed one is listed, not counted."""
+    mine = plan()
+    others = (
+        ticket(21, assignee_name="Priya Shah", sla_urgency="active", sla_breach_at=NOW + timedelta(hours=3)),
+        ticket(22, assignee_name=None),
+        ticket(23, assignee_name="Priya Shah"),
+    )
+    p = replace(mine, tickets=tuple(replace(t, note_text=None, note=None) for t in mine.tickets), candidates=others)
+    p = p.with_notes_from({11: "Tried the cache.", 21: "Priya: the theme.", 22: "Nobody's: logs attached."}, "Ask me.")
+    assert [t.id for t in p.note_only] == [21, 22]  # 23 has no text: not in the plan
+    assert (
+        p.ticket(21) is not None and p.ticket(21).note == "Handover from Sam Okafor to Tom Hughes:\n\nPriya: the theme."
+    )  # type: ignore[union-attr]
+    outcomes = {t.id: TicketOutcome(t.id, HANDED_OVER) for t in p.mine}
+    outcomes[21] = TicketOutcome(21, NOTED)
+    outcomes[22] = TicketOutcome(22, FAILED, reason="HTTP 500")
+    result = HandoverResult(plan=p, run_id="run-1", outcomes=outcomes, memberships=(), finished_at=NOW)
+    text = render(result, NOW)
+    assert "3 tickets handed over · 1 ticket note · a general note on each · 1 note on others' tickets\n" in text
+    notes = text.split("## Notes\n")[1].split("\n## ")[0]
+    assert "### [#11]" in notes and "On every ticket handed over: Ask me." in notes
+    others_part = text.split("## Notes on others' tickets")[1].split("\n## Tickets without")[0]
+    assert "### [#21](https://z.example/agent/tickets/21) Ticket \\| 21 (Priya Shah's)" in others_part
+    assert "- [#22](https://z.example/agent/tickets/22) Ticket \\| 22: note **failed** (HTTP 500)" in others_part
+    assert "Not handed over" not in text  # a failed note on someone else's ticket hands nothing over

@@ -52,7 +52,7 @@ def test_crlf_and_bom_are_accepted() -> None:
         ("stray text\n## #1 a\n", "line 1: text before the first ticket section"),
         ("## #1 a\n## Notes\n", "line 2: '## Notes' names no ticket"),
         ("## #1 a\nx\n## #1 again\n", "line 3: ticket #1 has a second section (the first is at line 1)"),
-        ("## #1 a\n## #99 b\nnote\n## #98\n", "not being handed over: #98 (line 4), #99 (line 2)"),
+        ("## #1 a\n## #99 b\nnote\n## #98\n", "not unsolved in the group: #98 (line 4), #99 (line 2)"),
         ("## #" + "9" * 5000 + "\n", "line 1: '## #999"),  # past 64 bits (and int()'s 4,300 digits)
         ("## #²\n", "line 1: '## #²' names no ticket"),
     ],

@@ -260,6 +260,24 @@ class TestTheResultIsTheAnswer:
         assert result.message == "Zendesk took the update but not its custom_status_id"
 
     @pytest.mark.parametrize("single", [True, False], ids=["one", "bulk"])
+    def test_a_due_date_zendesk_dropped_is_not_updated(self, desk: Desk, faults: TransportFaults, single: bool) -> None:
+        """Zendesk keeps a due date on task tickets only and drops it, silently, on any other type."""
+        w, zendesk = writer(desk, faults)
+        ticket = read(zendesk, SEED.breached_urgent)  # an incident
+        assert ticket.type != "task" and ticket.due_at is None
+        due = TicketPlan(ticket, changes={"due_at": "2030-12-04T12:00:00Z"}, summary=["due: none → Wed 04 Dec 2030"])
+        [result] = w.write([due], single=single)
+        assert result.outcome is ChangeOutcome.FAILED and not result.stale
+        assert result.message == "Zendesk took the update but not its due_at"
+
+    def test_a_subject_and_a_due_date_it_kept_are_updated(self, desk: Desk, faults: TransportFaults) -> None:
+        w, zendesk = writer(desk, faults)
+        task = read(zendesk, SEED.mine_task_with_due)
+        changes = {"due_at": "2030-12-04T12:00:00Z", "subject": "Update Yoast SEO (re-test the sitemap)"}
+        [result] = w.write([TicketPlan(task, changes=changes, summary=["due", "subject"])], single=True)
+        assert result.outcome is ChangeOutcome.UPDATED, result.message
+
+    @pytest.mark.parametrize("single", [True, False], ids=["one", "bulk"])
     def test_replan_once_with_fresh_metadata(self, desk: Desk, faults: TransportFaults, single: bool) -> None:
         zendesk = client(desk, faults)
         asked: list[list[int]] = []

@@ -5,9 +5,14 @@ member's working tickets in that group):
 
 1. add the next engineer to the group, if they are not in it;
 2. reassign every ticket and add its note, in `update_many` batches of 100 with a body per
-   ticket; every batch is sent before any is polled, so the jobs run side by side;
+   ticket (someone else's ticket gets only its note); every batch is sent before any is polled,
+   so the jobs run side by side;
 3. remove you from the group, only once the desk shows no ticket there still assigned to you
    (`workflows/memberships.py`: one search, read back), whatever the journal says.
+
+Beside these, in a thread of their own, the steps outside Zendesk (`outside.py`: pushes, pull
+requests); once both sides are settled, the Slack post (`announce.py`) goes out while you leave
+the group. The run is finished only when all of them are.
 
 Exactly once. Every ticket update carries Zendesk's collision guard (`safe_update` with the
 `updated_at` stamp of a read). When a batch's outcome is unknown (the request failed after it
@@ -26,10 +31,9 @@ What is journaled, and how a run's state is read back from it, is in `state.py`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from govpress_support.core.comments import is_note
 from govpress_support.core.errors import (
@@ -48,15 +52,16 @@ from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.models import (
     FAILED,
     HANDED_OVER,
+    NOTED,
     MembershipChange,
     MembershipOutcome,
     TicketOutcome,
 )
+from govpress_support.workflows.handover.parallel import Side, side_by_side
 from govpress_support.workflows.handover.state import BatchState, RunState, membership_outcomes
 from govpress_support.workflows.memberships import Member, remove_member
 
 MAX_SENDS = 5  # sends of one ticket in one run before the run stops unfinished (to be resumed)
-SEND_WORKERS = 4  # batches sent, and jobs polled, at once
 RESUME_HINT = "the handover is journaled: run `govpress-support handover --resume` to finish it"
 
 
@@ -98,7 +103,11 @@ class Runner:
         listener: Listener | None = None,
         poll: PollPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        side: Callable[[], None] | None = None,
+        then: Callable[[], None] | None = None,
     ):
+        self.side = side  # the steps outside Zendesk, run in a thread beside the tickets
+        self.then = then  # once the tickets and those steps are settled (the Slack post)
         self.zendesk = zendesk
         self.journal = journal
         self.state = state
@@ -112,13 +121,24 @@ class Runner:
         self._gave_up: dict[int, str] = {}  # ticket -> why Zendesk did not take it, this run
 
     def run(self) -> list[MembershipOutcome]:
+        side = Side(self.side) if self.side is not None else None
+        telling: Side | None = None
         try:
             self._add_member()
             self._tickets()
             if self._gave_up:
                 raise self._not_taken()
+            if side is not None:
+                side.join()
+            # What the channel is told is settled now: it goes out while you leave the group.
+            telling = Side(self.then) if self.then is not None else None
             memberships = self._remove_member()
+            if telling is not None:
+                telling.join()
         except GovPressError as exc:
+            for thread in (side, telling):
+                if thread is not None:
+                    thread.join(quiet=True)
             exc.hint = f"{exc.hint}; {RESUME_HINT}" if exc.hint else RESUME_HINT
             raise
         self.journal.append({"type": "finished"})
@@ -175,7 +195,7 @@ class Runner:
             "failed",
         ):
             self._membership(change, "sending")
-            unsettled = [t.id for t in self.plan.tickets if not (o := self.state.outcomes.get(t.id)) or not o.ok]
+            unsettled = [t.id for t in self.plan.mine if not (o := self.state.outcomes.get(t.id)) or not o.ok]
             member = Member(
                 change.user.id,
                 change.user.email,
@@ -272,7 +292,7 @@ class Runner:
                 self.state.sends.setdefault(ticket_id, []).append(batch.number)
             batches.append(batch)
         fatal: GovPressError | None = None
-        for batch, outcome in _side_by_side(
+        for batch, outcome in side_by_side(
             lambda b: self.zendesk.update_many([self._body(i, s) for i, s in b.items]), batches
         ):
             if isinstance(outcome, JobStatus):
@@ -296,7 +316,9 @@ class Runner:
 
     def _body(self, ticket_id: int, stamp: str | None) -> dict[str, Any]:
         planned = self.plan.ticket(ticket_id)
-        body: dict[str, Any] = {"id": ticket_id, "assignee_id": self.plan.target.id}
+        body: dict[str, Any] = {"id": ticket_id}
+        if planned is None or planned.reassign:
+            body["assignee_id"] = self.plan.target.id
         if stamp:
             body["safe_update"] = True
             body["updated_stamp"] = stamp
@@ -319,7 +341,7 @@ class Runner:
             waited += interval
             interval = min(policy.longest, interval * policy.growth)
             asked = [self.state.batches[number] for number in pending]
-            for batch, outcome in _side_by_side(lambda b: self.zendesk.job_status(pending[b.number]), asked):
+            for batch, outcome in side_by_side(lambda b: self.zendesk.job_status(pending[b.number]), asked):
                 if isinstance(outcome, NotFoundError):
                     why = f"Zendesk no longer has job {pending[batch.number]}"
                     self.journal.append({"type": "batch_unknown", "batch": batch.number, "reason": why})
@@ -349,7 +371,7 @@ class Runner:
         for ticket_id, _ in batch.items:
             result = batch.results.get(ticket_id)
             if result is not None and result["success"]:
-                self.state.outcomes[ticket_id] = TicketOutcome(ticket_id, HANDED_OVER)
+                self.state.outcomes[ticket_id] = self.state.succeeded(ticket_id)
             else:
                 to_verify[ticket_id] = _why(result, job.status)
         return to_verify
@@ -367,6 +389,17 @@ class Runner:
             note = planned.note if planned else None
             if ticket is None:
                 self._final(ticket_id, FAILED, "deleted, or no longer visible to you")
+            elif planned is not None and not planned.reassign:
+                # Someone else's ticket: only its note matters, wherever the ticket is now.
+                if note is not None and self._has_note(ticket_id, note):
+                    self._final(ticket_id, NOTED)
+                elif ticket.status == "closed":
+                    self._final(ticket_id, FAILED, "closed meanwhile (Zendesk takes no notes on it)")
+                elif why.retry:
+                    resend[ticket_id] = ticket.updated_stamp
+                    self._why[ticket_id] = why.error
+                else:
+                    self._final(ticket_id, FAILED, why.error)
             elif ticket.assignee_id == plan.target.id and (note is None or self._has_note(ticket_id, note)):
                 self._final(ticket_id, HANDED_OVER)
             elif ticket.status in ("solved", "closed"):
@@ -424,31 +457,6 @@ class Runner:
         total = len(self.plan.tickets)
         done = sum(1 for t in self.plan.tickets if t.id in self.state.outcomes) + sum(self._working.values())
         self.listener.progress(min(done, total), total)
-
-
-_T = TypeVar("_T")
-
-
-def _side_by_side(
-    call: Callable[[BatchState], _T], batches: Sequence[BatchState]
-) -> Iterator[tuple[BatchState, _T | GovPressError]]:
-    """`call` on each batch, up to SEND_WORKERS at once; each (batch, answer or error) as it
-    completes. Anything but a `GovPressError` (a bug, Ctrl-C) is raised."""
-    if not batches:
-        return
-    if len(batches) == 1:
-        try:
-            yield batches[0], call(batches[0])
-        except GovPressError as exc:
-            yield batches[0], exc
-        return
-    with ThreadPoolExecutor(max_workers=min(SEND_WORKERS, len(batches)), thread_name_prefix="send") as pool:
-        futures = {pool.submit(call, batch): batch for batch in batches}
-        for future in as_completed(futures):
-            try:
-                yield futures[future], future.result()
-            except GovPressError as exc:
-                yield futures[future], exc
 
 
 def _why(result: Mapping[str, Any] | None, job_status: str | None = None) -> _Why:

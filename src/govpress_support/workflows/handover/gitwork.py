@@ -16,15 +16,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govpress_support.core.numbers import whole_number
+
 GIT_TIMEOUT = 30.0  # seconds per git command
 MAX_DEPTH = 2
 SKIP_DIRS = frozenset({"node_modules", "vendor", "__pycache__"})
+BRANCH_FORMAT = "%(refname:short)%09%(upstream:short)%09%(upstream:track,nobracket)%09%(objectname)"
 
 
 @dataclass(frozen=True)
 class BranchWork:
     name: str
     commits: int  # commits on this branch that are on no remote
+    upstream: str | None = None  # `origin/<branch>`; None: none, or its remote branch is gone
+    ahead: int = 0  # commits its upstream lacks (with no upstream: those on no remote)
+    sha: str = ""
+
+    @property
+    def describe(self) -> str:
+        if self.upstream and self.ahead:
+            return f"branch {self.name}: {_n(self.ahead, 'commit')} not on {self.upstream}"
+        return f"branch {self.name}: {_n(self.commits, 'commit')} on no remote"
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class RepoWork:
     stashes: int = 0
     has_remote: bool = True
     error: str | None = None
+    origin: str | None = None  # the URL of the remote named origin
+    default_branch: str | None = None  # what origin/HEAD names, when the clone knows it
 
     @property
     def unpushed(self) -> bool:
@@ -48,7 +62,7 @@ class RepoWork:
         """`branch fix-footer: 2 commits on no remote; 3 uncommitted changes`."""
         if self.error:
             return f"not checked: {self.error}"
-        parts = [f"branch {b.name}: {_n(b.commits, 'commit')} on no remote" for b in self.branches]
+        parts = [b.describe for b in self.branches]
         if self.detached_commits:
             parts.append(f"detached HEAD: {_n(self.detached_commits, 'commit')} on no branch or remote")
         if self.changed:
@@ -64,13 +78,18 @@ class RepoWork:
     def to_record(self) -> dict[str, object]:
         return {
             "repo": str(self.path),
-            "branches": [{"name": b.name, "commits": b.commits} for b in self.branches],
+            "branches": [
+                {"name": b.name, "commits": b.commits, "upstream": b.upstream, "ahead": b.ahead, "sha": b.sha}
+                for b in self.branches
+            ],
             "detached_commits": self.detached_commits,
             "uncommitted": self.changed,
             "untracked": self.untracked,
             "stashes": self.stashes,
             "has_remote": self.has_remote,
             "error": self.error,
+            "origin": self.origin,
+            "default_branch": self.default_branch,
         }
 
     @classmethod
@@ -79,7 +98,13 @@ class RepoWork:
         return cls(
             path=Path(str(data.get("repo", ""))),
             branches=tuple(
-                BranchWork(str(b.get("name", "")), int(b.get("commits", 0)))
+                BranchWork(
+                    str(b.get("name", "")),
+                    _int(b.get("commits")),
+                    str(b["upstream"]) if b.get("upstream") else None,
+                    _int(b.get("ahead")),
+                    str(b.get("sha") or ""),
+                )
                 for b in (branches if isinstance(branches, list) else [])
                 if isinstance(b, dict)
             ),
@@ -89,6 +114,8 @@ class RepoWork:
             stashes=_int(data.get("stashes")),
             has_remote=data.get("has_remote") is not False,
             error=str(data["error"]) if data.get("error") else None,
+            origin=str(data["origin"]) if data.get("origin") else None,
+            default_branch=str(data["default_branch"]) if data.get("default_branch") else None,
         )
 
 
@@ -134,12 +161,19 @@ def check_repo(path: Path) -> RepoWork:
     try:
         remotes = _git(path, "remote").split()
         branches: list[BranchWork] = []
-        for name in _git(path, "for-each-ref", "--format=%(refname:short)", "refs/heads").splitlines():
+        refs = _git(path, "for-each-ref", f"--format={BRANCH_FORMAT}", "refs/heads")
+        for line in refs.splitlines():
+            name, upstream, track, sha = [*line.split("\t"), "", "", ""][:4]
             if not name:
                 continue
+            if track == "gone":
+                upstream = ""  # its remote branch was deleted (merged, most likely)
+            ahead = _ahead(track)
+            if upstream and not ahead:
+                continue  # everything on it is on its upstream, so on a remote
             count = _count(path, f"refs/heads/{name}", "--not", "--remotes")
-            if count:
-                branches.append(BranchWork(name, count))
+            if count or ahead:
+                branches.append(BranchWork(name, count, upstream or None, ahead if upstream else count, sha))
         detached = 0
         if _git(path, "symbolic-ref", "-q", "HEAD", check=False) == "" and _has_head(path):
             detached = _count(path, "HEAD", "--not", "--remotes", "--branches")
@@ -147,6 +181,8 @@ def check_repo(path: Path) -> RepoWork:
         stashes = len([s for s in _git(path, "stash", "list").splitlines() if s])
     except _GitFailed as exc:
         return RepoWork(path=path, error=str(exc))
+    origin = _git(path, "config", "--get", "remote.origin.url", check=False) if "origin" in remotes else ""
+    head = _git(path, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
     return RepoWork(
         path=path,
         branches=tuple(branches),
@@ -155,7 +191,27 @@ def check_repo(path: Path) -> RepoWork:
         untracked=untracked,
         stashes=stashes,
         has_remote=bool(remotes),
+        origin=origin or None,
+        default_branch=head.removeprefix("origin/") or None,
     )
+
+
+def github_repo(url: str | None) -> str | None:
+    """`owner/name` from a remote's URL: the last two parts of its path, as in
+    `git@github.com:owner/name.git`, `https://github.com/owner/name` or a local
+    `.../owner/name.git` (the sandbox's remote)."""
+    if not url:
+        return None
+    text = url.strip()
+    if "://" not in text and ":" in text.split("/", 1)[0]:
+        text = text.split(":", 1)[1]  # scp-like: git@host:owner/name.git
+    elif "://" in text:
+        text = text.split("://", 1)[1].split("/", 1)[1] if "/" in text.split("://", 1)[1] else ""
+    parts = [p for p in text.replace("\\", "/").split("/") if p]
+    if len(parts) < 2:
+        return None
+    owner, name = parts[-2], parts[-1].removesuffix(".git")
+    return f"{owner}/{name}" if owner and name else None
 
 
 def unpushed_work(roots: Sequence[Path]) -> GitReport:
@@ -177,8 +233,19 @@ class _GitFailed(Exception):
     pass
 
 
+def git_environment() -> dict[str, str]:
+    """git with no prompts: a push that needs a password fails instead of waiting for one."""
+    return {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GCM_INTERACTIVE": "never",
+        "LC_ALL": "C",
+        "GIT_OPTIONAL_LOCKS": "0",
+    }
+
+
 def _git(path: Path, *args: str, check: bool = True) -> str:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    env = git_environment()
     try:
         done = subprocess.run(
             ["git", "-C", str(path), *args],
@@ -217,9 +284,18 @@ def _status_counts(porcelain: str) -> tuple[int, int]:
     return changed, untracked
 
 
+def _ahead(track: str) -> int:
+    """N from `ahead N` in `%(upstream:track,nobracket)` ("ahead 2, behind 1")."""
+    for part in track.split(","):
+        word, _, number = part.strip().partition(" ")
+        if word == "ahead" and (count := whole_number(number)) is not None:
+            return count
+    return 0
+
+
 def _count(path: Path, *revs: str) -> int:
     out = _git(path, "rev-list", "--count", *revs)
-    return int(out.strip()) if out.strip().isdigit() else 0
+    return whole_number(out) or 0
 
 
 def _has_head(path: Path) -> bool:

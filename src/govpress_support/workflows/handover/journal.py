@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +42,7 @@ def new_run_id(at: datetime | None = None) -> str:
 class Journal:
     def __init__(self, path: Path):
         self.path = path
+        self._lock = threading.Lock()  # the ticket updates and the steps beside them share it
 
     @property
     def run_id(self) -> str:
@@ -64,7 +66,7 @@ class Journal:
         """Write one record and wait until it is on disk."""
         line = json.dumps({**record, "at": iso(now())}, ensure_ascii=False, separators=(",", ":"))
         try:
-            with self.path.open("a", encoding="utf-8") as handle:
+            with self._lock, self.path.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())

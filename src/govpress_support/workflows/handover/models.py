@@ -11,10 +11,14 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any, ClassVar
 
+from govpress_support.core.handover_notes import heading
 from govpress_support.core.timeutil import iso, parse_iso
+from govpress_support.workflows.handover.gitpush import PlannedPush, PushOutcome
 from govpress_support.workflows.handover.gitwork import GitReport, RepoWork
+from govpress_support.workflows.handover.pulls import GitHubPlan, PlannedPull
 
 HANDED_OVER = "handed_over"
+NOTED = "noted"  # a note on someone else's ticket, which stays theirs
 FAILED = "failed"
 
 
@@ -52,6 +56,8 @@ class PlannedTicket:
     stamp: str | None  # updated_at as read, for Zendesk's collision guard
     note_text: str | None = None  # what was written for this ticket
     note: str | None = None  # the internal note exactly as sent (heading, text, general line)
+    reassign: bool = True  # False: someone else's ticket, which only gets the note
+    assignee_name: str | None = None  # whose it is, for a ticket that only gets a note
 
     _TIMES: ClassVar[tuple[str, ...]] = ("sla_breach_at", "due_at")
 
@@ -152,14 +158,37 @@ class HandoverPlan:
     trello_reason: str | None = None  # why the Trello column could not be filled
     left_out: int = 0  # tickets the search listed that a fresh read showed are no longer yours
     run_id: str | None = None
+    pushes: tuple[PlannedPush, ...] = ()  # with --push: the branches to push (first)
+    github: GitHubPlan = field(default_factory=GitHubPlan)
+    slack: bool = False  # post a summary to Slack when done
+    slack_mention: str | None = None  # the next engineer's Slack member id, from [people.slack]
+    # Others' unsolved 2nd line tickets, offered for a note (not journaled: those with a note
+    # become tickets of the plan that are not reassigned).
+    candidates: tuple[PlannedTicket, ...] = ()
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.tickets and self.add_member is None and self.remove_member is None
+        return (
+            not self.tickets
+            and self.add_member is None
+            and self.remove_member is None
+            and not any(p.skip is None for p in self.pushes)
+            and not self.github.to_do
+        )
+
+    @property
+    def mine(self) -> list[PlannedTicket]:
+        """The tickets handed over (reassigned), in queue order."""
+        return [t for t in self.tickets if t.reassign]
+
+    @property
+    def note_only(self) -> list[PlannedTicket]:
+        """Others' tickets that get a note and stay theirs."""
+        return [t for t in self.tickets if not t.reassign]
 
     @property
     def with_notes(self) -> int:
-        return sum(1 for t in self.tickets if t.note)
+        return sum(1 for t in self.tickets if t.note and t.reassign)
 
     def ticket(self, ticket_id: int) -> PlannedTicket | None:
         for t in self.tickets:
@@ -168,21 +197,30 @@ class HandoverPlan:
         return None
 
     def note_heading(self) -> str:
-        return f"Handover from {self.me.name or self.me.email} to {self.target.name or self.target.email}:"
+        return heading(self.me.name or self.me.email, self.target.name or self.target.email)
 
     def with_notes_from(self, texts: dict[int, str], general: str | None) -> HandoverPlan:
-        """The plan with each ticket's note composed from its text and the general line."""
+        """The plan with each ticket's note composed from its text and the general line; others'
+        tickets (`candidates`) with a text join it after yours, to get their note only."""
         from govpress_support.core.comments import check_size
         from govpress_support.workflows.handover.notes import compose
 
-        heading = self.note_heading()
-        tickets = tuple(
-            replace(t, note_text=texts.get(t.id), note=compose(texts.get(t.id), general, heading)) for t in self.tickets
+        top = self.note_heading()
+        mine = tuple(
+            replace(t, note_text=texts.get(t.id), note=compose(texts.get(t.id), general, top))
+            for t in self.tickets
+            if t.reassign
         )
-        for ticket in tickets:
+        others = tuple(
+            replace(t, reassign=False, note_text=texts[t.id], note=compose(texts[t.id], None, top))
+            for t in self.candidates
+            if texts.get(t.id)
+        )
+        for ticket in mine + others:
             if ticket.note is not None:
                 check_size(ticket.note, f"note for #{ticket.id}")
-        return replace(self, tickets=tickets, general_note=general.strip() if general and general.strip() else None)
+        general_note = general.strip() if general and general.strip() else None
+        return replace(self, tickets=mine + others, general_note=general_note)
 
     # --- the journal form ---
 
@@ -210,6 +248,10 @@ class HandoverPlan:
             "trello_reason": self.trello_reason,
             "left_out": self.left_out,
             "run_id": self.run_id,
+            "pushes": [p.to_dict() for p in self.pushes],
+            "github": self.github.to_dict(),
+            "slack": self.slack,
+            "slack_mention": self.slack_mention,
         }
 
     @classmethod
@@ -242,19 +284,32 @@ class HandoverPlan:
             trello_reason=data.get("trello_reason"),
             left_out=int(data.get("left_out") or 0),
             run_id=data.get("run_id"),
+            pushes=tuple(PlannedPush.from_dict(p) for p in data.get("pushes") or [] if isinstance(p, dict)),
+            github=GitHubPlan.from_dict(data.get("github")),
+            slack=bool(data.get("slack")),
+            slack_mention=data.get("slack_mention"),
         )
 
 
 @dataclass(frozen=True)
 class TicketOutcome:
     id: int
-    state: str  # handed_over | failed
+    state: str  # handed_over | noted | failed
     reason: str | None = None
     still_yours: bool = False  # failed, and still assigned to you in the group
 
     @property
     def ok(self) -> bool:
-        return self.state == HANDED_OVER
+        return self.state in (HANDED_OVER, NOTED)
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What became of one step outside Zendesk (a pull request's assignment or comment, the
+    Slack post): done, failed, or planned (not reached, or sent without an answer heard)."""
+
+    state: str  # done | failed | planned | sending (sent, answer not heard)
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -272,10 +327,36 @@ class HandoverResult:
     memberships: tuple[MembershipOutcome, ...]
     finished_at: datetime
     resumed: bool = False
+    pushes: dict[str, PushOutcome] = field(default_factory=dict)  # PlannedPush.key -> outcome
+    pulls: dict[tuple[str, str], StepOutcome] = field(default_factory=dict)  # (pull ref, step) -> outcome
+    slack: StepOutcome | None = None  # None: no post asked for
 
     @property
     def handed_over(self) -> list[PlannedTicket]:
-        return [t for t in self.plan.tickets if (o := self.outcomes.get(t.id)) is not None and o.ok]
+        return [t for t in self.plan.mine if (o := self.outcomes.get(t.id)) is not None and o.ok]
+
+    @property
+    def noted(self) -> list[PlannedTicket]:
+        return [t for t in self.plan.note_only if (o := self.outcomes.get(t.id)) is not None and o.ok]
+
+    @property
+    def push_failures(self) -> list[tuple[PlannedPush, PushOutcome]]:
+        return [(p, o) for p in self.plan.pushes if (o := self.pushes.get(p.key)) is not None and not o.ok]
+
+    @property
+    def pull_failures(self) -> list[tuple[PlannedPull, str, StepOutcome]]:
+        return [
+            (p, step, o)
+            for p in self.plan.github.pulls
+            for step in p.steps
+            if (o := self.pulls.get((p.ref, step))) is not None and o.state == "failed"
+        ]
+
+    def pull_done(self, pull: PlannedPull) -> bool:
+        """Every planned step of the pull request done."""
+        return bool(pull.steps) and all(
+            (o := self.pulls.get((pull.ref, s))) is not None and o.state == "done" for s in pull.steps
+        )
 
     @property
     def failed(self) -> list[tuple[PlannedTicket, TicketOutcome]]:
@@ -287,7 +368,7 @@ class HandoverResult:
 
     @property
     def complete(self) -> bool:
-        return not self.failed and not self.membership_failures
+        return not self.failed and not self.membership_failures and not self.push_failures and not self.pull_failures
 
 
 def to_record(
@@ -297,6 +378,7 @@ def to_record(
     outcomes: dict[int, TicketOutcome] | None = None,
     memberships: tuple[MembershipOutcome, ...] | None = None,
     report_file: str | None = None,
+    result: HandoverResult | None = None,
 ) -> dict[str, Any]:
     """The documented `--json` object of `handover` (fields in the README)."""
     outcomes = outcomes or {}
@@ -318,6 +400,8 @@ def to_record(
                 "trello_card": t.trello_card,
                 "trello_card_url": t.trello_card_url,
                 "note": t.note,
+                "reassign": t.reassign,
+                "assignee": plan.target.name if t.reassign else t.assignee_name,
                 "outcome": outcome.state if outcome else "planned",
                 "reason": outcome.reason if outcome else None,
             }
@@ -344,6 +428,53 @@ def to_record(
             for m in memberships
         ],
         "unpushed_work": [r.to_record() for r in plan.git.repos],
+        "pushes": [_push_record(p, result) for p in plan.pushes],
+        "pull_requests": [_pull_record(p, plan.github, result) for p in plan.github.pulls],
+        "github_notes": list(plan.github.notes),
+        "slack": _slack_record(plan, result),
         "suspended_tickets": None if plan.suspended is None else [s.to_dict() for s in plan.suspended],
         "report_file": report_file,
     }
+
+
+def _push_record(push: PlannedPush, result: HandoverResult | None) -> dict[str, Any]:
+    outcome = result.pushes.get(push.key) if result is not None else None
+    state = "skipped" if push.skip else (outcome.state if outcome else "planned")
+    return {
+        "repo": str(push.repo),
+        "branch": push.branch,
+        "commits": push.commits,
+        "new_branch": push.upstream is None,
+        "github_repo": push.github_repo,
+        "state": state,
+        "reason": push.skip or (outcome.reason if outcome else push.warning),
+    }
+
+
+def _pull_record(pull: PlannedPull, github: GitHubPlan, result: HandoverResult | None) -> dict[str, Any]:
+    def step(name: str, wanted: bool) -> str:
+        if not wanted:
+            return "skipped"
+        outcome = result.pulls.get((pull.ref, name)) if result is not None else None
+        return outcome.state if outcome and outcome.state in ("done", "failed") else "planned"
+
+    reasons = [o.reason for s in pull.steps if result and (o := result.pulls.get((pull.ref, s))) and o.reason]
+    return {
+        "repo": pull.repo,
+        "number": pull.number,
+        "url": pull.url,
+        "title": pull.title,
+        "draft": pull.draft,
+        "assignee": github.login,
+        "assign": step("assign", pull.assign),
+        "comment": step("comment", pull.comment is not None),
+        "reason": pull.skip or ("; ".join(r for r in reasons if r) or None),
+    }
+
+
+def _slack_record(plan: HandoverPlan, result: HandoverResult | None) -> dict[str, Any] | None:
+    if not plan.slack and (result is None or result.slack is None):
+        return None
+    outcome = result.slack if result is not None else None
+    state = {"done": "posted", "sending": "unknown"}.get(outcome.state, outcome.state) if outcome else "planned"
+    return {"state": state, "reason": outcome.reason if outcome else None}

@@ -9,12 +9,14 @@ The format, also in `handover --help` and the README:
     ## #124 Another ticket
 
 - A line starting `## #<id>` (or `## <id>`) opens the section of ticket <id>; the rest of that
-  line (the subject) is ignored.
+  line (the subject) is ignored. Your tickets come first (they are reassigned), then the
+  group's other unsolved tickets, marked "note only": a note there is added and the ticket
+  stays with its assignee.
 - Other lines starting with `#` are comments and are ignored, wherever they are (as in git).
 - The text of a section, without its leading and trailing blank lines, becomes an internal
   note on that ticket; an empty section adds no note.
 - Text before the first section, a `##` line naming no ticket, a ticket twice, or a ticket
-  that is not being handed over is an error naming the line: nothing is sent.
+  that is not unsolved in the group is an error naming the line: nothing is sent.
 
 Pure: no I/O beyond what the caller passes in.
 """
@@ -45,16 +47,39 @@ class TemplateTicket:
     summary: str  # status, priority, SLA and due date on one line
 
 
-def template(tickets: Sequence[TemplateTicket], header: Sequence[str]) -> str:
-    """The file the editor opens: a comment header, then one empty section per ticket."""
+OTHERS_DIVIDER = (
+    "# ---- Other unsolved tickets in the group: note only (a note is added; the ticket stays with its assignee) ----"
+)
+
+
+def template(tickets: Sequence[TemplateTicket], header: Sequence[str], others: Sequence[TemplateTicket] = ()) -> str:
+    """The file the editor opens: a comment header, one empty section per ticket of yours, then
+    one per other ticket of the group, marked note only."""
     lines = [f"# {line}" if line else "#" for line in header]
     lines.append("")
     for ticket in tickets:
-        lines.append(f"## #{ticket.id} {_one_line(ticket.subject)}")
-        lines.append(f"# {_one_line(ticket.summary)}")
-        lines.append("")
-        lines.append("")
+        lines += _section(ticket)
+    if others:
+        lines += [OTHERS_DIVIDER, ""]
+        for ticket in others:
+            lines += _section(ticket, "note only · ")
     return "\n".join(lines)
+
+
+def _section(ticket: TemplateTicket, mark: str = "") -> list[str]:
+    return [f"## #{ticket.id} {_one_line(ticket.subject)}", f"# {mark}{_one_line(ticket.summary)}", "", ""]
+
+
+def named(text: str) -> set[int]:
+    """The ticket ids a notes text has sections for (malformed lines are `parse`'s to report)."""
+    found: set[int] = set()
+    for raw in text.lstrip("\ufeff").splitlines():
+        section = _SECTION.match(raw.rstrip())
+        match = _TICKET_ID.match(section.group(1).strip()) if section else None
+        number = whole_number(match.group(1)) if match else None
+        if number is not None:
+            found.add(number)
+    return found
 
 
 def parse(text: str, known_ids: Iterable[int], *, source: str = "notes") -> dict[int, str]:
@@ -101,8 +126,8 @@ def parse(text: str, known_ids: Iterable[int], *, source: str = "notes") -> dict
     if unknown:
         listed = ", ".join(f"#{i} (line {first_line[i]})" for i in unknown)
         raise NotesError(
-            f"{source} has sections for tickets that are not being handed over: {listed}",
-            "only your unsolved 2nd line tickets can have notes; remove those sections",
+            f"{source} has sections for tickets that are not unsolved in the group: {listed}",
+            "notes go on the group's unsolved tickets (yours are handed over); remove those sections",
         )
     return {ticket_id: body for ticket_id, lines in sections.items() if (body := _body(lines))}
 

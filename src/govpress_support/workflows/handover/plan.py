@@ -1,19 +1,17 @@
 """The end of a rotation: your 2nd line tickets, with your notes, to the next engineer.
 
 `prepare` builds the plan (who next, which tickets in SLA order, the membership changes, the
-unpushed git work, the suspended tickets); the CLI adds the notes and asks; `start` journals
-the plan and carries it out (see `apply.py` for the order and the exactly-once rule);
-`resume` finishes an interrupted run from its journal (`state.py`). Nothing here prints.
-
-Journals live in `<state dir>/handover/`, one JSON-lines file per run. A run is "yours" when
-its plan names the same Zendesk and the same agent, so one state dir can serve the sandbox and
-the real desk without mixing them up.
+branches to push and the pull requests to hand over, the unpushed git work, the suspended
+tickets); `add_others` offers the group's other tickets for a note; the CLI adds the notes and
+asks; `run.start` journals the plan and carries it out (see `apply.py` for the order and the
+exactly-once rule, `outside.py` for pushes and pull requests); `run.resume` finishes an
+interrupted run from its journal (`state.py`). Nothing here prints.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -21,28 +19,51 @@ from pathlib import Path
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import UsageError
 from govpress_support.core.groups import resolve_group
-from govpress_support.core.models import Group, GroupMembership, User
+from govpress_support.core.models import Group, GroupMembership, RotaEntry, User
 from govpress_support.core.records import card_state
-from govpress_support.core.timeutil import iso
+from govpress_support.services.github import GitHubClient
 from govpress_support.services.rota import RotaClient, next_engineer
 from govpress_support.services.trello import TrelloClient
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
-from govpress_support.workflows.handover.apply import Listener, PollPolicy, Runner
-from govpress_support.workflows.handover.gitwork import GitReport, unpushed_work
-from govpress_support.workflows.handover.journal import Journal, JournalError, journals, new_run_id
+from govpress_support.workflows.handover.gitpush import PlannedPush, github_branches, plan_pushes
+from govpress_support.workflows.handover.gitwork import GitReport, github_repo, unpushed_work
 from govpress_support.workflows.handover.models import (
     HandoverPlan,
-    HandoverResult,
     MembershipChange,
     Person,
     PlannedTicket,
     Suspended,
 )
-from govpress_support.workflows.handover.state import RunState, membership_outcomes, replay
-from govpress_support.workflows.queue import QueueOptions, fetch_queue
+from govpress_support.workflows.handover.pulls import GitHubPlan, Target, plan_github
+from govpress_support.workflows.handover.run import (  # re-exported: the handover's one entry point
+    JOURNAL_DIR,
+    PastRun,
+    journal_dir,
+    past_runs,
+    post_to_slack,
+    result_of,
+    resume,
+    start,
+    unfinished_run,
+)
+from govpress_support.workflows.queue import QueueOptions, QueueRow, fetch_queue
 from govpress_support.workflows.suspended import peek_suspended
 
-JOURNAL_DIR = "handover"
+__all__ = [
+    "JOURNAL_DIR",
+    "HandoverOptions",
+    "PastRun",
+    "add_others",
+    "journal_dir",
+    "past_runs",
+    "post_to_slack",
+    "prepare",
+    "result_of",
+    "resume",
+    "start",
+    "unfinished_run",
+]
+
 PLAN_WORKERS = 5
 
 
@@ -51,54 +72,10 @@ class HandoverOptions:
     to: str | None = None  # an email; None: the rota's next engineer
     keep_membership: bool = False
     repos: Sequence[Path] | None = None  # None: the configured handover.repos
-
-
-@dataclass(frozen=True)
-class PastRun:
-    """A journaled run of yours, for "nothing to do" and "unfinished" messages."""
-
-    journal: Journal
-    plan: HandoverPlan
-    finished_at: datetime | None
-
-    def describe(self) -> str:
-        when = iso(self.finished_at or self.plan.created_at)
-        count = len(self.plan.tickets)
-        verb = "finished" if self.finished_at else "started"
-        return f"the handover to {self.plan.target.label()} ({count} tickets) {verb} at {when}"
-
-
-def journal_dir(state_dir: Path) -> Path:
-    return state_dir / JOURNAL_DIR
-
-
-# --- past runs -----------------------------------------------------------------------------------
-
-
-def past_runs(state_dir: Path, zendesk_url: str, me_id: int) -> list[PastRun]:
-    """Your journaled runs on this Zendesk, oldest first."""
-    runs: list[PastRun] = []
-    for journal in journals(journal_dir(state_dir)):
-        records = journal.records()
-        if not records or records[0].get("type") != "plan":
-            continue
-        try:
-            state = replay(records)
-        except (KeyError, TypeError, ValueError) as exc:
-            # Never skip it: it may be an unfinished run that a new one would repeat.
-            raise JournalError(
-                f"cannot read the handover journal {journal.path} ({type(exc).__name__}: {exc})",
-                "look at it, or move it aside if that handover is settled",
-            ) from None
-        if state.plan.zendesk_url != zendesk_url or state.plan.me.id != me_id:
-            continue
-        runs.append(PastRun(journal, state.plan, state.finished_at))
-    return runs
-
-
-def unfinished_run(state_dir: Path, zendesk_url: str, me_id: int) -> PastRun | None:
-    unfinished = [r for r in past_runs(state_dir, zendesk_url, me_id) if r.finished_at is None]
-    return unfinished[-1] if unfinished else None
+    others: bool = False  # also read the group's other tickets, to offer them for a note
+    push: bool = False  # push the branches with unpushed commits
+    github: bool = True  # hand over your open pull requests (with a token)
+    slack: bool = False  # post a summary to Slack when done
 
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -113,12 +90,15 @@ def prepare(
     *,
     state_dir: Path,
     now: datetime,
+    github: GitHubClient | None = None,
 ) -> HandoverPlan:
-    """Everything the handover will do, read from Zendesk, the rota, Trello and git. Changes nothing.
+    """Everything the handover will do, read from Zendesk, the rota, Trello, git and GitHub.
+    Changes nothing.
 
     Raises `UsageError` when there is an unfinished run (resume it first), when the target is
-    unknown, not an agent or you, or when `--keep-membership` would leave the target outside
-    the group (Zendesk would refuse every reassignment).
+    unknown, not an agent or you, when `--keep-membership` would leave the target outside the
+    group (Zendesk would refuse every reassignment), or for a GitHub login GitHub does not know;
+    `AuthError` (exit 4) for a GitHub token GitHub refuses.
     """
     me = zendesk.me()
     pending = unfinished_run(state_dir, zendesk.base_url, me.id)
@@ -133,14 +113,16 @@ def prepare(
     with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="plan") as pool:
         asked_target = pool.submit(_target, zendesk, rota, settings, options.to, me, now)
         asked_tickets = pool.submit(_tickets, zendesk, trello, settings, me, group, now)
+        asked_others = pool.submit(_others, zendesk, trello, settings, me, now) if options.others else None
         asked_members = pool.submit(zendesk.group_memberships, group.id)
         asked_suspended = pool.submit(_suspended, zendesk)
-        asked_git = pool.submit(unpushed_work, [Path(p).expanduser() for p in roots]) if roots else None
-        target, source = asked_target.result()  # a bad target is the first thing to say
+        asked_outside = pool.submit(_outside, github, settings, options, roots, asked_target, me, now)
+        target, source, entry = asked_target.result()  # a bad target is the first thing to say
         tickets, queue_rows, trello_reason = asked_tickets.result()
+        candidates = asked_others.result() if asked_others is not None else []
         members = asked_members.result()
         suspended, more = asked_suspended.result()
-        git = asked_git.result() if asked_git is not None else GitReport()
+        git, pushes, github_plan = asked_outside.result()
 
     add, remove, membership_notes = _memberships(settings, members, me, target, group, options.keep_membership)
     return HandoverPlan(
@@ -160,7 +142,59 @@ def prepare(
         suspended_more=more,
         trello_reason=trello_reason,
         left_out=queue_rows - len(tickets),
+        pushes=pushes,
+        github=github_plan,
+        slack=options.slack,
+        slack_mention=settings.people.slack_id(target.email) or (entry.slack_id if entry else None),
+        candidates=tuple(t for t in candidates if t.id not in {m.id for m in tickets}),
     )
+
+
+def add_others(
+    zendesk: ZendeskClient, trello: TrelloClient | None, settings: Settings, plan: HandoverPlan, *, now: datetime
+) -> HandoverPlan:
+    """The plan with the group's other unsolved tickets offered for a note (`candidates`), in
+    queue order: for a notes file that names tickets that are not yours."""
+    me = zendesk.me()
+    mine = {t.id for t in plan.tickets}
+    others = [t for t in _others(zendesk, trello, settings, me, now) if t.id not in mine]
+    return replace(plan, candidates=tuple(others))
+
+
+def _outside(
+    github: GitHubClient | None,
+    settings: Settings,
+    options: HandoverOptions,
+    roots: Sequence[Path],
+    asked_target: Future[tuple[User, str, RotaEntry | None]],
+    me: User,
+    now: datetime,
+) -> tuple[GitReport, tuple[PlannedPush, ...], GitHubPlan]:
+    """The git and GitHub side of the plan: unpushed work, the pushes (with --push), and the pull
+    requests (with a token) from the branches with unpushed commits and the organisations."""
+    git = unpushed_work([Path(p).expanduser() for p in roots]) if roots else GitReport()
+    github = github if options.github else None
+    defaults: dict[str, str] = {}
+    if github is not None:  # a clone that does not know its remote's default branch: ask GitHub
+        unknown = {name for r in git.repos if not r.default_branch and (name := github_repo(r.origin))}
+        for name in sorted(unknown):
+            found = github.repo(name)
+            if found is not None:
+                defaults[name] = found.default_branch
+    branches = plan_pushes(git, defaults)
+    target, _, entry = asked_target.result()
+    if not options.github:
+        github_plan = GitHubPlan(notes=("pull requests left alone (--no-github)",))
+    else:
+        github_plan = plan_github(
+            github,
+            settings,
+            Target(target.name, target.email or "", entry.github if entry else None),
+            github_branches(branches),
+            giver=me.name or me.email or "",
+            day=now.date(),
+        )
+    return git, branches if options.push else (), github_plan
 
 
 def _tickets(
@@ -169,7 +203,8 @@ def _tickets(
     """Your unsolved tickets in the group in SLA order (the queue's), confirmed by reading them:
     the search index lags behind writes. Returns them, how many the search listed, and why the
     Trello column could not be filled (if so)."""
-    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd", assignee="me"), now=now)
+    # Only yours are searched: the group's others are read apart, when they are offered (`_others`).
+    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd", assignee="me", search_mine=True), now=now)
     ids = [row.ticket.id for row in queue.rows]
     chunks = [ids[i : i + SHOW_MANY_LIMIT] for i in range(0, len(ids), SHOW_MANY_LIMIT)]
     with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="read") as pool:
@@ -181,32 +216,55 @@ def _tickets(
         if current is None or current.assignee_id != me.id or current.group_id != group.id or not current.unsolved:
             continue
         tickets.append(
-            PlannedTicket(
-                id=current.id,
-                url=current.agent_url,
-                subject=current.subject,
-                status=current.status,
-                status_label=row.status_label,
-                priority=current.priority,
-                sla_metric=row.sla.metric,
-                sla_urgency=row.sla.urgency.name.lower(),
-                sla_breach_at=row.sla.breach_at,
-                due_at=current.due_at,
-                trello_card=card_state(row.card, queue.trello.checked),
-                trello_card_url=row.card.short_url if row.card else None,
-                stamp=current.updated_stamp,
-            )
+            _planned(replace(row, ticket=current), queue.trello.checked, current.updated_stamp, reassign=True)
         )
     return tickets, len(queue.rows), queue.trello.reason
 
 
+def _others(
+    zendesk: ZendeskClient, trello: TrelloClient | None, settings: Settings, me: User, now: datetime
+) -> list[PlannedTicket]:
+    """The group's unsolved tickets that are not yours, in queue order: each may get a note."""
+    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now)
+    return [
+        _planned(row, queue.trello.checked, row.ticket.updated_stamp, reassign=False)
+        for row in queue.rows
+        if row.ticket.assignee_id != me.id
+    ]
+
+
+def _planned(row: QueueRow, trello_checked: bool, stamp: str | None, *, reassign: bool) -> PlannedTicket:
+    ticket = row.ticket
+    return PlannedTicket(
+        id=ticket.id,
+        url=ticket.agent_url,
+        subject=ticket.subject,
+        status=ticket.status,
+        status_label=row.status_label,
+        priority=ticket.priority,
+        sla_metric=row.sla.metric,
+        sla_urgency=row.sla.urgency.name.lower(),
+        sla_breach_at=row.sla.breach_at,
+        due_at=ticket.due_at,
+        trello_card=card_state(row.card, trello_checked),
+        trello_card_url=row.card.short_url if row.card else None,
+        stamp=stamp,
+        reassign=reassign,
+        assignee_name=None if reassign else (row.assignee.name if row.assignee else "nobody"),
+    )
+
+
 def _target(
     zendesk: ZendeskClient, rota: RotaClient | None, settings: Settings, to: str | None, me: User, now: datetime
-) -> tuple[User, str]:
+) -> tuple[User, str, RotaEntry | None]:
+    """The next engineer, where they came from, and their rota entry (for a GitHub login or a
+    Slack member id the rota may carry)."""
+    entry: RotaEntry | None = None
     if to is not None:
         email, source, where = to.strip(), "--to", f"--to {to.strip()}"
         if "@" not in email:
             raise UsageError(f"--to {to!r} is not an email address", "give the next engineer's Zendesk email")
+        entry = _rota_entry(rota, settings, email)
     else:
         if rota is None:
             raise UsageError(
@@ -226,7 +284,21 @@ def _target(
         raise UsageError(f"{where}: {user.name}'s Zendesk account is not active", "hand over to an active agent")
     if user.id == me.id:
         raise UsageError(f"{where} is you", "hand over to the next engineer on the rota, with --to EMAIL")
-    return user, source
+    return user, source, entry
+
+
+def _rota_entry(rota: RotaClient | None, settings: Settings, email: str) -> RotaEntry | None:
+    """The rota's latest entry for this person, if the rota answers (it is optional here)."""
+    from govpress_support.core.errors import GovPressError
+
+    if rota is None:
+        return None
+    try:
+        entries = rota.entries(settings.rota.role)
+    except GovPressError:
+        return None
+    mine = [e for e in entries if e.email.strip().casefold() == email.casefold()]
+    return mine[-1] if mine else None
 
 
 def _memberships(
@@ -279,73 +351,3 @@ def _suspended(zendesk: ZendeskClient) -> tuple[tuple[Suspended, ...] | None, bo
 
 def _person(user: User) -> Person:
     return Person(id=user.id, name=user.name, email=user.email or "")
-
-
-# --- carrying it out --------------------------------------------------------------------------
-
-
-def start(
-    zendesk: ZendeskClient,
-    plan: HandoverPlan,
-    *,
-    state_dir: Path,
-    listener: Listener | None = None,
-    poll: PollPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> HandoverResult:
-    """Journal the plan, then carry it out."""
-    journal = Journal.create(journal_dir(state_dir), new_run_id(plan.created_at))
-    plan = replace(plan, run_id=journal.run_id)
-    journal.append({"type": "plan", "plan": plan.to_dict()})
-    return _run(zendesk, journal, RunState(plan=plan), listener, poll, sleep, resumed=False)
-
-
-def resume(
-    zendesk: ZendeskClient,
-    run: PastRun,
-    *,
-    listener: Listener | None = None,
-    poll: PollPolicy | None = None,
-    sleep: Callable[[float], None] | None = None,
-) -> HandoverResult:
-    """Finish an interrupted run from its journal: nothing done twice."""
-    state = replay(run.journal.records())
-    return _run(zendesk, run.journal, state, listener, poll, sleep, resumed=True)
-
-
-def result_of(run: PastRun) -> HandoverResult:
-    """A past run's result, from its journal alone."""
-    return _result(replay(run.journal.records()), run.journal, resumed=False)
-
-
-def _run(
-    zendesk: ZendeskClient,
-    journal: Journal,
-    state: RunState,
-    listener: Listener | None,
-    poll: PollPolicy | None,
-    sleep: Callable[[float], None] | None,
-    *,
-    resumed: bool,
-) -> HandoverResult:
-    runner = Runner(
-        zendesk,
-        journal,
-        state,
-        listener=listener,
-        poll=poll,
-        **({"sleep": sleep} if sleep is not None else {}),
-    )
-    runner.run()
-    return _result(state, journal, resumed=resumed)
-
-
-def _result(state: RunState, journal: Journal, *, resumed: bool) -> HandoverResult:
-    return HandoverResult(
-        plan=state.plan,
-        run_id=state.plan.run_id or journal.run_id,
-        outcomes=dict(state.outcomes),
-        memberships=tuple(membership_outcomes(state)),
-        finished_at=state.finished_at or state.plan.created_at,
-        resumed=resumed,
-    )

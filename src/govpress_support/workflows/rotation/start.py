@@ -20,6 +20,7 @@ from enum import StrEnum
 from govpress_support.core.config import Settings
 from govpress_support.core.errors import AuthError, GovPressError, NotFoundError, UsageError
 from govpress_support.core.groups import group_name
+from govpress_support.core.handover_notes import HandoverNote, PreviousHandover, previous_handover
 from govpress_support.core.models import Board, Card, Group, Member, SuspendedTicket, User
 from govpress_support.services.rota import RotaClient, has_served, previous_engineer
 from govpress_support.services.trello import TrelloClient
@@ -29,6 +30,7 @@ from govpress_support.workflows.memberships import Member as GroupMember
 from govpress_support.workflows.memberships import held_tickets, remove_member
 from govpress_support.workflows.queue import QueueOptions, QueueRow, fetch_queue
 from govpress_support.workflows.rotation.doctor import Check
+from govpress_support.workflows.rotation.handover_notes import handover_notes
 from govpress_support.workflows.suspended import peek_suspended
 
 
@@ -371,6 +373,8 @@ class Briefing:
     suspended: list[SuspendedTicket] | None
     channels: list[str]
     doctor_failures: list[Check]
+    notes: dict[int, HandoverNote] = field(default_factory=dict)  # ticket -> its latest handover note
+    previous: PreviousHandover | None = None  # the handover those notes came from
 
     @property
     def deadlines(self) -> list[QueueRow]:
@@ -392,6 +396,7 @@ def build_briefing(
 ) -> Briefing:
     queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now)
     peek = peek_suspended(zendesk, limit=None)
+    notes = handover_notes(zendesk, [row.ticket.id for row in queue.rows])
     return Briefing(
         group=queue.group,
         now=now,
@@ -400,4 +405,6 @@ def build_briefing(
         suspended=peek.tickets if peek is not None else None,
         channels=list(settings.rotation.slack_channels),
         doctor_failures=doctor_failures,
+        notes=notes,
+        previous=previous_handover(notes),
     )

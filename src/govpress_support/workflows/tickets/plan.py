@@ -116,6 +116,8 @@ class Batch:
     missing_cards: list[int] = field(default_factory=list)  # moved into 2nd line or scoping, no card
     card_check: str | None = None  # why cards could not be checked
     question: str | None = None  # a confirmation question other than the usual
+    # More writes once these are done (a reply's reason note): (client, results) -> the results.
+    follow_up: Callable[[ZendeskClient, list[TicketResult]], list[TicketResult]] | None = None
 
     @property
     def single(self) -> bool:
@@ -150,7 +152,8 @@ def apply(
     writer = Writer(zendesk, Names(zendesk), poll_interval=poll_interval, replan=again if replan else None)
     todo = batch.to_write
     written = {r.ticket_id: r for r in writer.write(todo, single=batch.single, on_progress=on_progress)}
-    return [written.get(p.ticket.id) or planned(p) for p in batch.plans]
+    results = [written.get(p.ticket.id) or planned(p) for p in batch.plans]
+    return batch.follow_up(zendesk, results) if batch.follow_up is not None else results
 
 
 def exit_partial(results: Sequence[TicketResult]) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 from govpress_support.core.comments import FULL_HINT, full_ticket, full_ticket_said, is_note
 from govpress_support.core.errors import ApiError, AuthError, ConflictError, GovPressError, NetworkError
 from govpress_support.core.models import Comment, JobResult, Ticket
+from govpress_support.core.timeutil import parse_iso
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
 
 # Re-exported (`X as X`): their home is names.py now, and callers may still import them from here.
@@ -47,6 +48,8 @@ VERIFIED = (
     "type",
     "status",
     "custom_status_id",
+    "subject",
+    "due_at",
     "additional_tags",
     "remove_tags",
 )
@@ -80,6 +83,9 @@ class TicketPlan:
         return self.refusal is None and (bool(self.changes) or self.note is not None)
 
     def body(self) -> dict[str, Any]:
+        """The update to send. The only comment a `TicketPlan` sends is an internal note: `public`
+        is the literal False here, and nothing sets it otherwise (a public reply is a `ReplyPlan`,
+        in `reply.py`, with its own body)."""
         body = dict(self.changes)
         if self.note is not None:
             body["comment"] = {"body": self.note, "public": False}
@@ -90,6 +96,14 @@ class TicketPlan:
         if self.note is not None:
             lines.append(f"internal note: {clip(self.note, 120)}")
         return lines
+
+    def details(self) -> list[str]:
+        """More lines for the plan shown before asking (a reply's whole text); none here."""
+        return []
+
+    def comment_written(self, comments: Sequence[Comment], me_id: int) -> bool:
+        """Whether this plan's comment (if any) is on the ticket, by us, since the planning read."""
+        return note_present(self, comments, me_id)
 
 
 class ChangeOutcome(Enum):
@@ -134,7 +148,8 @@ def planned(plan: TicketPlan) -> TicketResult:
 class TicketConflict(ConflictError):
     """Someone changed the ticket between our read and our write; nothing was written."""
 
-    def __init__(self, ticket_id: int, differences: Sequence[str]):
+    def __init__(self, ticket_id: int, differences: Sequence[str], messages: Sequence[tuple[str, Comment]] = ()):
+        """`messages`: the comments added meanwhile, each with its author's name, to show whole."""
         what = "; ".join(differences) if differences else "it was updated"
         super().__init__(
             f"ticket {ticket_id} changed since it was read ({what})",
@@ -143,6 +158,13 @@ class TicketConflict(ConflictError):
         )
         self.ticket_id = ticket_id
         self.differences = list(differences)
+        self.messages = list(messages)
+
+
+def conflict(before: Ticket, fresh: Ticket, comments: Sequence[Comment], names: Names) -> TicketConflict:
+    """The conflict between our read and a fresh one: what changed, and the new comments whole."""
+    added = [(names.user(c.author_id), c) for c in new_comments(before, comments)]
+    return TicketConflict(before.id, differences(before, fresh, comments, names), added)
 
 
 def closed_error(ticket_id: int) -> GovPressError:
@@ -151,8 +173,10 @@ def closed_error(ticket_id: int) -> GovPressError:
 
 def field_applied(ticket: Ticket, key: str, value: Any) -> bool:
     """Whether a ticket already shows one planned field change (False when we cannot tell)."""
-    if key in ("group_id", "assignee_id", "priority", "type", "status", "custom_status_id"):
+    if key in ("group_id", "assignee_id", "priority", "type", "status", "custom_status_id", "subject"):
         return bool(getattr(ticket, key) == value)
+    if key == "due_at":
+        return ticket.due_at == (parse_iso(value) if isinstance(value, str) else value)
     if key == "additional_tags":
         return all(tag in ticket.tags for tag in value)
     if key == "remove_tags":
@@ -167,7 +191,7 @@ def note_present(plan: TicketPlan, comments: Sequence[Comment], me_id: int) -> b
 
 
 def already_applied(plan: TicketPlan, fresh: Ticket, comments: Sequence[Comment], me_id: int) -> bool:
-    return all(field_applied(fresh, k, v) for k, v in plan.changes.items()) and note_present(plan, comments, me_id)
+    return all(field_applied(fresh, k, v) for k, v in plan.changes.items()) and plan.comment_written(comments, me_id)
 
 
 def answered(plan: TicketPlan, ticket: Ticket) -> TicketResult:
@@ -250,7 +274,7 @@ class Writer:
             fresh, comments = self._reread_one(ticket.id)
             if already_applied(plan, fresh, comments, self.zendesk.me().id):
                 return TicketResult(ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe()))
-            raise TicketConflict(ticket.id, differences(ticket, fresh, comments, self.names)) from None
+            raise conflict(ticket, fresh, comments, self.names) from None
         except AuthError as exc:
             raise _not_allowed(ticket.id, exc) from None
         except (ApiError, NetworkError) as exc:
@@ -271,7 +295,7 @@ class Writer:
             return TicketResult(plan.ticket.id, ChangeOutcome.UPDATED, tuple(plan.describe()))
         if fresh.updated_stamp == plan.ticket.updated_stamp:
             raise type(error)(error.message, "nothing was written: run the command again") from None
-        raise TicketConflict(plan.ticket.id, differences(plan.ticket, fresh, comments, self.names)) from None
+        raise conflict(plan.ticket, fresh, comments, self.names) from None
 
     def _reread_one(self, ticket_id: int) -> tuple[Ticket, list[Comment]]:
         found = self.zendesk.tickets([ticket_id], sideload=())
