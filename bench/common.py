@@ -83,7 +83,10 @@ def base_env(state: Path) -> dict[str, str]:
     }
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode; so do we
     env["GOVPRESS_SUPPORT_STATE_DIR"] = str(state)
-    env["GOVPRESS_SUPPORT_CONFIG"] = str(state / "none.toml")
+    config = state / "none.toml"  # empty: every default (a config file the environment names must exist)
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.touch()
+    env["GOVPRESS_SUPPORT_CONFIG"] = str(config)
     return env
 
 

@@ -12,7 +12,11 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
 - Rate limits: a 429 everywhere, and a refusal a service's `rate_wait=` hook reads as its limit
   (GitHub's 403s), wait as `retry.py` decides; a budget a service saw spent (`hold`) makes the
   next request wait first. All of these are waits like any other: under the same deadline and
-  retry budget, and said through `on_wait`.
+  retry budget, and said through `on_wait`. A request may bring its own `policy`: one whose
+  `past_deadline` lets a documented rate limit's waits run past the deadline (Zendesk's
+  incremental exports, a minute's window); a dead server still stops at the deadline.
+- `cancel()` ends any wait at once (a run stopped while other threads wait): no further try is
+  made.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
   JSON, plain-text and HTML bodies are all read.
 - `--debug`: each request and response on stderr, with every secret redacted.
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +41,7 @@ from govpress_support.core.errors import (
     AuthError,
     ConflictError,
     GovPressError,
+    Interrupted,
     NetworkError,
     NotFoundError,
     RateLimitedError,
@@ -160,7 +166,7 @@ class HttpClient:
         log: Callable[[str], None] | None = None,
         redactor: Redactor | None = None,
         stats: HttpStats | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         offline_hint: str | None = None,
@@ -174,7 +180,8 @@ class HttpClient:
         self.log = log
         self.redact = redactor or SECRETS
         self.stats = stats or HttpStats()
-        self.sleep = sleep
+        self._cancelled = threading.Event()
+        self.sleep: Callable[[float], object] = sleep or self._cancelled.wait  # a wait `cancel()` can end
         self.clock = clock
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.offline_hint = offline_hint
@@ -197,6 +204,11 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
+    def cancel(self) -> None:
+        """The run is stopped: end any wait now; every request still going raises `Interrupted`
+        instead of trying again."""
+        self._cancelled.set()
+
     def url(self, path: str) -> str:
         """The absolute URL for a path relative to the base (or an absolute URL, unchanged)."""
         if path.startswith(("http://", "https://")):
@@ -214,20 +226,24 @@ class HttpClient:
         idempotent: bool | None = None,
         what: str | None = None,
         allow: Iterable[int] = (),
+        policy: RetryPolicy | None = None,
     ) -> httpx.Response:
         """Send with retries; return the response, or raise a mapped `GovPressError`.
 
         `what` names the thing asked for ("ticket 123") for 404 messages. Statuses in `allow`
-        are returned instead of raised.
+        are returned instead of raised. `policy`: this request's own (default: the client's).
         """
         method = method.upper()
         safe = idempotent if idempotent is not None else method in IDEMPOTENT_METHODS
         allowed = set(allow)
+        policy = policy or self.retry
         outcomes: list[Attempt] = []
+        limit_left = policy.past_deadline  # rate-limit waits that may still run past the deadline
         started = self.clock()
-        give_up_at = started + self.retry.deadline
-        waited = self._held(give_up_at)
+        give_up_at = started + policy.deadline
+        waited = self._held(policy, give_up_at)
         while True:
+            self._check_cancelled()
             attempt_started = time.monotonic()
             self.stats.requests += 1
             self.stats.by_service[self.service.name] = self.stats.by_service.get(self.service.name, 0) + 1
@@ -254,7 +270,7 @@ class HttpClient:
                 return response
             retries = len(outcomes) - 1
             delay = retry_delay(
-                self.retry,
+                policy,
                 outcome,
                 retry=retries,
                 idempotent=safe,
@@ -262,13 +278,16 @@ class HttpClient:
                 rng=self.rng,
                 answered=self._answered,
             )
+            if delay is not None and outcome.rate_limited and limit_left > 0:
+                extra = min(delay, limit_left)  # this wait does not eat the deadline
+                give_up_at, limit_left = give_up_at + extra, limit_left - extra
             late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
             if delay is None or late:
-                tries = Tries(outcomes, self.clock() - started, self.retry.deadline if late else None)
+                tries = Tries(outcomes, self.clock() - started, policy.deadline if late else None)
                 raise self._failure(outcome, response, method, path, what, tries)
-            of = f"retry {retries + 1} of {self.retry.max_retries}"
+            of = f"retry {retries + 1} of {policy.max_retries}"
             self._debug(f"  retrying in {delay:.2f}s after {outcome_kind(outcome)} ({of})")
-            self._wait(delay, outcome, next_try=retries + 2)
+            self._wait(delay, outcome, next_try=retries + 2, tries=policy.max_retries + 1)
             waited += delay
             self.stats.retries += 1
             self.stats.waited += delay
@@ -285,7 +304,7 @@ class HttpClient:
         if self._not_before is None or until > self._not_before:
             self._not_before = until
 
-    def _held(self, give_up_at: float) -> float:
+    def _held(self, policy: RetryPolicy, give_up_at: float) -> float:
         """Wait out a `hold` before a request's first try; the seconds waited. A hold that does
         not fit the retry budget or the deadline fails the request before anything is sent."""
         until = self._not_before
@@ -293,7 +312,7 @@ class HttpClient:
         if until is None or until <= now:
             return 0.0
         held = until - now
-        if hold_delay(self.retry, held, left=give_up_at - now) is None:
+        if hold_delay(policy, held, left=give_up_at - now) is None:
             moment = datetime.now(UTC) + timedelta(seconds=held)
             raise RateLimitedError(
                 f"{self.service.name}'s rate limit is spent until {moment.strftime('%H:%M')} UTC: nothing was sent",
@@ -301,23 +320,28 @@ class HttpClient:
                 status=429,
             )
         self._debug(f"  holding {held:.2f}s: {self.service.name} said its rate limit is spent")
-        self._wait(held, Attempt(status=429), next_try=1)
+        self._wait(held, Attempt(status=429), next_try=1, tries=policy.max_retries + 1)
         if self._not_before == until:
             self._not_before = None
         self.stats.waited += held
         return held
 
-    def _wait(self, seconds: float, outcome: Attempt, *, next_try: int) -> None:
+    def _wait(self, seconds: float, outcome: Attempt, *, next_try: int, tries: int) -> None:
         """Sleep before the next try; a long wait is told to `on_wait` first (and its end after)."""
         said = self.on_wait is not None and seconds > LONG_WAIT
         if said and self.on_wait is not None:
             reason = "rate limit" if outcome.rate_limited else outcome_kind(outcome)
-            self.on_wait(Wait(self.service.name, reason, seconds, next_try, self.retry.max_retries + 1))
+            self.on_wait(Wait(self.service.name, reason, seconds, next_try, tries))
         try:
             self.sleep(seconds)
         finally:
             if said and self.on_wait is not None:
                 self.on_wait(None)
+        self._check_cancelled()
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise Interrupted(f"stopped before {self.service.name} answered", None)
 
     def get_json(
         self, path: str, params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None, *, what: str | None = None

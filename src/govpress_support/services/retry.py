@@ -48,6 +48,10 @@ class RetryPolicy:
     backoff: float = 0.5
     max_backoff: float = 30.0
     deadline: float = 60.0  # seconds for the whole request: every attempt and every wait
+    # Seconds of waiting a rate limit may add to the deadline (and to `max_total_wait`): a refusal
+    # whose wait is the service's documented window, longer than a deadline allows (Zendesk's
+    # incremental exports: 10 requests a minute). 0: rate-limit waits count like any other.
+    past_deadline: float = 0.0
 
     def backoff_for(self, retry: int, rng: random.Random) -> float:
         """Exponential backoff with jitter: retry 0 waits about `backoff`, then doubles."""
@@ -133,7 +137,8 @@ def retry_delay(
             delay = policy.backoff_for(retry, rng)
     if delay is None:
         return None
-    if waited + delay > policy.max_total_wait:
+    allowed = policy.max_total_wait + (policy.past_deadline if outcome.rate_limited else 0.0)
+    if waited + delay > allowed:
         return None
     return delay
 

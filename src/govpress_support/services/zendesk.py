@@ -23,6 +23,7 @@ from govpress_support.core.models import (
     Group,
     GroupMembership,
     JobStatus,
+    MetricSet,
     Organization,
     SuspendedTicket,
     Ticket,
@@ -45,11 +46,12 @@ SIDELOADS = ("users", "organizations", "slas")
 
 @dataclass
 class TicketSet:
-    """Tickets with the users and organisations they refer to."""
+    """Tickets with the users and organisations they refer to (and metric sets, when sideloaded)."""
 
     tickets: list[Ticket] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
     organizations: dict[int, Organization] = field(default_factory=dict)
+    metric_sets: dict[int, MetricSet] = field(default_factory=dict)
     used_export: bool = False
 
 
@@ -317,16 +319,11 @@ class ZendeskClient(DeskActions):
             ticket = read.ticket(item, self.agent_url)
             if ticket is not None:
                 result.tickets.append(ticket)
-        for item in read.items(data, "users"):
-            user = read.user(item)
-            if user is not None:
-                result.users[user.id] = user
+        result.users.update((user.id, user) for user in read.parsed(data, "users", read.user))
         if self.on_users is not None:
             self.on_users(result.users.values())
-        for item in read.items(data, "organizations"):
-            org = read.organization(item)
-            if org is not None:
-                result.organizations[org.id] = org
+        result.organizations.update((org.id, org) for org in read.parsed(data, "organizations", read.organization))
+        result.metric_sets.update((m.ticket_id, m) for m in read.parsed(data, "metric_sets", read.metric_set))
 
     def _complete(self, result: TicketSet, sideload: Sequence[str]) -> None:
         """Fetch what a sideload should have brought but did not (Zendesk does not honour
