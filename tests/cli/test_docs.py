@@ -128,3 +128,32 @@ def test_ticket_show_json_fields_are_the_records_field_list() -> None:
 @pytest.mark.parametrize("fields", [records.QUEUE_TSV_FIELDS, records.SHOW_TSV_FIELDS])
 def test_tsv_lists_pick_from_the_json_fields(fields: tuple[str, ...]) -> None:
     assert set(fields) <= set(records.QUEUE_FIELDS) | set(records.SHOW_FIELDS)
+
+
+# --- stats ---------------------------------------------------------------------------------------
+
+
+def object_names(span: str, field: str) -> list[str]:
+    """`... field {a, b} ...` -> [a, b]."""
+    match = re.search(rf"\b{field} \{{([^}}]*)\}}", span)
+    assert match is not None, field
+    return field_names(match.group(1))
+
+
+def test_stats_json_fields_are_the_records_field_lists() -> None:
+    from govpress_support.workflows.stats import models
+
+    span = span_after("`stats --json` prints one object: ")
+    assert field_names(re.sub(r"\{[^}]*\}", "", re.sub(r"\[\{[^]]*\}\]", "", span))) == list(models.FIELDS)
+    assert object_names(span, "window") == list(models.WINDOW_FIELDS)
+    assert object_names(span, "sla") == list(models.TALLY_FIELDS)
+    assert object_names(span, "flow") == list(models.FLOW_FIELDS)
+    assert nested_names(span, "metrics") == list(models.METRIC_FIELDS)
+    assert nested_names(span, "breaches") == list(models.BREACH_FIELDS)
+    assert nested_names(span, "days") == list(models.DAY_FIELDS)
+
+
+def test_stats_tsv_columns_are_the_records_tsv_list() -> None:
+    from govpress_support.workflows.stats import models
+
+    assert span_after("Piped, the series by day, tab-separated (").split() == list(models.DAY_TSV_FIELDS)

@@ -23,7 +23,7 @@ def test_ticket_show_lists_metrics_in_sla_order_breached_first(cli: Invoke) -> N
     shown = cli("--sandbox", "ticket", "show", ticket, env={"GOVPRESS_SUPPORT_FORCE_TTY": "1", "COLUMNS": "160"})
     assert shown.code == 0, shown.stderr
     lines = plain(shown.stdout)
-    assert lines.index("next reply breached") < lines.index("group ownership time in")
+    assert lines.index("next reply breached") < lines.index("group ownership in")  # the name `stats` gives it too
     data = cli("--sandbox", "ticket", "show", ticket, "--json").json()[0]
     assert [m["breached"] for m in data["sla_metrics"]] == [True, False]
 

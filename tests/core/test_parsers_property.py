@@ -1,18 +1,19 @@
 """Every parser of user text answers a value or a `UsageError`, nothing else (hypothesis).
 
-Durations, ticket and suspended ticket references, group names, dates, due dates, macro names,
-emails and agents, handover notes files (your tickets' sections and the note-only ones), numbers,
-config values and whole config files: whatever a person types (or a file holds), the tool says one
-line and exits 2, or gets on with a value it can use. Then the SLA rule: the queue's order does not
-depend on the order the tickets came in.
+Durations, ticket and suspended ticket references, group names, dates, `stats --since/--until`,
+due dates, macro names, emails and agents, handover notes files (your tickets' sections and the
+note-only ones), numbers, config values and whole config files: whatever a person types (or a
+file holds), the tool says one line and exits 2, or gets on with a value it can use. Then the SLA
+rule: the queue's order does not depend on the order the tickets came in.
 """
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Callable
 from dataclasses import fields
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +37,7 @@ from govpress_support.core.refs import (
     ticket_id_in,
 )
 from govpress_support.core.sla import Urgency, in_queue_order
-from govpress_support.core.timeutil import MAX_DURATION, parse_duration, parse_iso
+from govpress_support.core.timeutil import MAX_DURATION, parse_duration, parse_iso, parse_since, parse_until
 from govpress_support.workflows.handover import notes as handover_notes
 from tests.core.test_sla import NOW
 from tests.core.test_sla import ticket as sla_ticket  # the SLA tests' hand-made ticket
@@ -155,6 +156,34 @@ def test_group_names(text: str) -> None:
 def test_dates_are_a_utc_time_or_nothing(text: str) -> None:
     parsed = parse_iso(text)
     assert parsed is None or parsed.tzinfo is not None
+
+
+MOMENT_NOW = datetime(2026, 11, 26, 14, 20, 20, tzinfo=UTC)
+MOMENTS = st.one_of(
+    st.dates().map(lambda d: d.isoformat()),
+    st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat()),
+    st.from_regex(r"\A[0-9]{1,25} ?[wWdhms]\Z"),
+    st.text(alphabet="0123456789²٣１-+:TZtz wW", max_size=30),
+)
+
+
+@QUICK
+@given(USER_TEXT | MOMENTS)
+@example("9999-12-31")  # its whole day ends past what a datetime holds
+@example("0001-01-01")
+@example("99999999999999999999w")
+@example("0w")
+@example("²w")
+@example("٣d")
+@example("9" * 5000 + "d")
+@example("9999-12-31T23:59:59-01:00")
+@example("2026-02-30")
+def test_since_and_until(text: str) -> None:
+    for parse in (parse_since, parse_until):
+        moment = value_or_usage_error(functools.partial(parse, reference=MOMENT_NOW), text)
+        if moment is not None:
+            assert moment.tzinfo is not None
+            assert MOMENT_NOW - moment <= MAX_DURATION, "a window starts at most a year back"
 
 
 @QUICK

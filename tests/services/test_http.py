@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ from govpress_support.core.errors import (
     AuthError,
     ConflictError,
     ExitCode,
+    Interrupted,
     NetworkError,
     NotFoundError,
     RateLimitedError,
@@ -389,6 +392,98 @@ class TestDeadline:
             f"cannot reach Zendesk at govpress.zendesk.com: no answer in time after {len(timeouts)} tries"
         )
         assert caught.value.message.endswith("stopped at the 12 s deadline")
+
+    def test_a_scoped_hold_waits_past_the_deadline_as_its_policy_allows_and_holds_its_scope_only(self) -> None:
+        """An export's 429 holds back the next export page (its wait may run past the deadline as
+        the refusal's own may), not the requests that count against the general limit."""
+        clock = FakeClock()
+        seen: list[tuple[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append((request.url.path, clock()))
+            if len(seen) == 1:
+                return httpx.Response(429, headers={"Retry-After": "90"})
+            return httpx.Response(200, json={"ok": True})
+
+        policy = RetryPolicy(max_retries=0, max_total_wait=30.0, deadline=60.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock)
+        exports = replace(policy, past_deadline=300.0)
+        with pytest.raises(RateLimitedError):  # no retries: given up, and its 90 s hold the exports'
+            http.request("GET", "api/v2/incremental/ticket_events", policy=exports, scope="exports")
+        assert http.get_json("api/v2/search") == {"ok": True}  # the general limit: not held
+        page = http.request("GET", "api/v2/incremental/ticket_events", policy=exports, scope="exports")
+        assert page.status_code == 200
+        assert seen == [
+            ("/api/v2/incremental/ticket_events", 0.0),
+            ("/api/v2/search", 0.0),
+            ("/api/v2/incremental/ticket_events", 90.0),  # past the 60 s deadline: the policy allows it
+        ]
+        http.hold(90.0, "exports")
+        with pytest.raises(RateLimitedError, match="nothing was sent"):  # the client's own policy: 60 s
+            http.request("GET", "api/v2/incremental/ticket_events", scope="exports")
+        assert len(seen) == 3
+
+    def test_a_rate_limit_waits_past_the_deadline_only_as_far_as_the_requests_policy_allows(self) -> None:
+        """A documented limit whose window is longer than the deadline leaves (Zendesk's incremental
+        exports: a minute) may wait beyond it by the policy's `past_deadline`, said as every long
+        wait is; a request without it stops at the deadline."""
+        clock = FakeClock()
+        answers: list[httpx.Response] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            answers.append(httpx.Response(429, headers={"Retry-After": "50"}))
+            return answers[-1] if len(answers) < 4 else httpx.Response(200, json={"ok": True})
+
+        told: list[str | None] = []
+        policy = RetryPolicy(max_retries=6, max_total_wait=30.0, deadline=60.0)
+        http, _ = client(
+            handler, retry=policy, sleep=clock.sleep, clock=clock, on_wait=lambda w: told.append(w and str(w))
+        )
+        with pytest.raises(RateLimitedError) as caught:
+            http.get_json("api/v2/incremental/ticket_events")
+        assert clock.sleeps == [] and len(answers) == 1  # 50 s is past max_total_wait: given up at once
+        assert caught.value.exit_code is ExitCode.ERROR
+
+        answers.clear()
+        patient = replace(policy, past_deadline=200.0)
+        http, _ = client(  # a fresh client: the refusal above holds this one's requests for 50 s
+            handler, retry=policy, sleep=clock.sleep, clock=clock, on_wait=lambda w: told.append(w and str(w))
+        )
+        response = http.request("GET", "api/v2/incremental/ticket_events", policy=patient)
+        assert response.status_code == 200 and clock.sleeps == [50.0, 50.0, 50.0]
+        assert clock() == 150.0, "well past the 60 s deadline, within the 200 s the limit may add"
+        assert told == ["Zendesk rate limit: waiting 50 s (try 2 of 7)", None] + [
+            f"Zendesk rate limit: waiting 50 s (try {n} of 7)" if i == 0 else None for n in (3, 4) for i in (0, 1)
+        ]
+
+    def test_past_deadline_never_stretches_the_deadline_for_a_server_that_does_not_answer(self) -> None:
+        clock = FakeClock()
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            clock.advance(request.extensions["timeout"]["read"])
+            raise httpx.ReadTimeout("timed out")
+
+        policy = RetryPolicy(max_retries=6, backoff=0.5, deadline=12.0, past_deadline=300.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock, timeout=5.0)
+        with pytest.raises(NetworkError) as caught:
+            http.get_json("api/v2/incremental/ticket_events")
+        assert clock() <= 12.0 and caught.value.message.endswith("stopped at the 12 s deadline")
+
+    def test_cancel_ends_a_wait_at_once_and_no_try_follows(self) -> None:
+        calls: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            calls.append(request.url.path)
+            return httpx.Response(429, headers={"Retry-After": "50"})
+
+        http = HttpClient(SERVICE, "https://govpress.zendesk.com", transport=httpx.MockTransport(handler))
+        threading.Timer(0.05, http.cancel).start()  # its own wait: 50 s, unless cancelled (the test would hang)
+        with pytest.raises(Interrupted) as caught:
+            http.get_json("api/v2/incremental/ticket_events")
+        assert calls == ["/api/v2/incremental/ticket_events"] and caught.value.exit_code is ExitCode.INTERRUPTED
+        with pytest.raises(Interrupted):
+            http.get_json("api/v2/groups")
+        assert len(calls) == 1, "nothing more is sent once the run is stopped"
 
 
 class TestLongWaits:

@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("rotation_cmd", "Check you are ready for a rotation."),
     "start-rotation": ("rotation_cmd", "Start your 2nd line rotation: membership, boards, briefing."),
     "handover": ("handover_cmd", "Hand your 2nd line tickets to the next engineer, with notes."),
+    "stats": ("stats_cmd", "How the rotation went: SLA met and breached, flow, a chart by day."),
     "config": ("config_cmd", "Show or create the configuration file."),
     "auth": ("auth_cmd", "Log in to Zendesk, Trello, GitHub and Slack, check who you are, log out."),
     "sandbox": ("sandbox_cmd", "The built-in Zendesk + Trello + rota emulator."),

@@ -152,7 +152,21 @@ def _duration(text: str) -> timedelta:
     return parse_duration(text)
 
 
+def _since(text: str) -> datetime:
+    from govpress_support.core.timeutil import parse_since
+
+    return parse_since(text)
+
+
+def _until(text: str) -> datetime:
+    from govpress_support.core.timeutil import parse_until
+
+    return parse_until(text)
+
+
 DURATION = Parsed("duration", _duration)
+SINCE = Parsed("since", _since)  # a window's start: 7d back from now, a date, a date-time
+UNTIL = Parsed("until", _until)  # its end: a date (its whole day), a date-time, now
 
 
 def _settable_status(text: str) -> str:

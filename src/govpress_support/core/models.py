@@ -195,6 +195,65 @@ class JobStatus:
         return self.status in ("completed", "failed", "killed")
 
 
+@dataclass(frozen=True)
+class MetricEvent:
+    """One of Zendesk's ticket metric events (the incremental export). `deleted`: Zendesk withdrew
+    it (a breach written ahead that did not happen, an SLA no longer applied); `policy` and
+    `target_seconds` come with `apply_sla` and `apply_group_sla`."""
+
+    id: int
+    ticket_id: int
+    metric: str  # reply_time, agent_work_time, ... as the events name the clock
+    instance_id: int  # reply_time: 1 the first reply, 2+ the next replies; 0 on `measure`
+    type: str  # measure | activate | pause | fulfill | apply_sla | apply_group_sla | breach | update_status
+    time: datetime
+    deleted: bool = False
+    policy: str | None = None
+    target_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class MetricSet:
+    """A ticket's metrics (`include=metric_sets`, `tickets/{id}/metrics`): what agents can read."""
+
+    ticket_id: int
+    created_at: datetime | None = None
+    solved_at: datetime | None = None  # the last time it was solved
+    group_stations: int = 0  # groups it has been in, counting the first
+    reopens: int = 0
+    replies: int = 0
+    reply_minutes: int | None = None  # first reply time, calendar minutes
+    full_resolution_minutes: int | None = None
+
+
+FieldValue = int | str | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class TicketChange:
+    """A field of a ticket set when it was created or changed by an update (from its audits or
+    the ticket events). `previous`: the value a change replaced (None when the field was unset,
+    and on creation)."""
+
+    at: datetime
+    field: str  # group_id | status | custom_status_id | assignee_id | tags
+    value: FieldValue
+    created: bool = False  # set on creation rather than changed
+    previous: FieldValue = None
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """One update of a ticket as the incremental ticket event export gives it (admins only): when,
+    by whom, and the fields it set or changed that `stats` follows."""
+
+    id: int
+    ticket_id: int
+    time: datetime
+    updater_id: int | None
+    changes: tuple[TicketChange, ...] = ()
+
+
 # --- Trello ----------------------------------------------------------------------------------
 
 

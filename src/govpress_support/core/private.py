@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import threading
 from pathlib import Path
 
 DIR_MODE = 0o700
@@ -42,8 +43,9 @@ def create_private(path: Path, *, exclusive: bool = False) -> int:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Replace `path` with `text`, atomically (a private temporary file renamed over it)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Replace `path` with `text`, atomically (a private temporary file renamed over it; one per
+    process and thread, so two threads writing the same file never share one)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with os.fdopen(create_private(tmp), "w", encoding="utf-8") as handle:
             handle.write(text)

@@ -118,7 +118,27 @@ METRIC_NAMES = {
     "requester_wait_time": "requester wait",
     "agent_work_time": "agent work",
     "total_resolution_time": "resolution",
+    "group_ownership_time": "group ownership",
 }
+
+# The order metrics are reported in: replies first, then updates, waits and resolution.
+METRIC_ORDER = tuple(METRIC_NAMES)
+
+
+def sla_metric(event_metric: str, instance_id: int) -> str:
+    """The `slas` sideload's name for one instance of a ticket metric event's clock: Zendesk's
+    events call both replies `reply_time`, the first with instance 1 and each next reply with 2 or
+    more; `resolution_time` is measured as `total_resolution_time`."""
+    if event_metric == "reply_time":
+        return "first_reply_time" if instance_id <= 1 else "next_reply_time"
+    if event_metric == "resolution_time":
+        return "total_resolution_time"
+    return event_metric
+
+
+def metric_rank(metric: str) -> tuple[int, str]:
+    """Sort key: `METRIC_ORDER`, then any other metric by name."""
+    return (METRIC_ORDER.index(metric) if metric in METRIC_ORDER else len(METRIC_ORDER), metric)
 
 
 def metric_name(metric: str | None) -> str:

@@ -114,3 +114,71 @@ def relative(when: datetime, reference: datetime | None = None) -> str:
     delta = when - ref
     text = format_duration(delta)
     return f"in {text}" if delta.total_seconds() >= 0 else f"{text} ago"
+
+
+# --- `--since` and `--until` ---------------------------------------------------------------------
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WEEKS = re.compile(r"([0-9]+)\s*w", re.IGNORECASE)
+MOMENT_HINT = (
+    "use 7d, 2w or 36h back from now, a date like 2026-11-19 (UTC) or a date-time like 2026-11-19T09:00Z,"
+    " at most a year back"
+)
+
+
+def parse_since(text: str, reference: datetime | None = None) -> datetime:
+    """The start of a window: `7d`, `2w`, `36h` back from now (`parse_duration`'s forms, or weeks), a date
+    (its midnight, UTC) or an ISO 8601 date-time (UTC when it names no offset). At most a year
+    (`MAX_DURATION`) before `reference` (default: now); anything else is a `UsageError`."""
+    return _moment(text, reference or now(), option="--since", end_of_day=False)
+
+
+def parse_until(text: str, reference: datetime | None = None) -> datetime:
+    """The end of a window (not included): a date means the end of that day (the next midnight,
+    UTC), so `--until 2026-11-25` takes in the whole of the 25th; an ISO 8601 date-time is that
+    moment; `now`, or a duration back from now like `--since` takes. At most a year back, as
+    `parse_since`; a later moment is taken as it is (the window stops at now)."""
+    return _moment(text, reference or now(), option="--until", end_of_day=True)
+
+
+def _moment(text: str, reference: datetime, *, option: str, end_of_day: bool) -> datetime:
+    raw, shown = text.strip(), clipped(text)
+    if raw.lower() == "now":
+        return reference
+    if not raw.isascii():  # ASCII digits only, as for every number the tool reads
+        raise UsageError(f"invalid {option} {shown!r}", MOMENT_HINT)
+    if _DATE.fullmatch(raw):
+        try:
+            moment = datetime(int(raw[:4]), int(raw[5:7]), int(raw[8:10]), tzinfo=UTC)
+        except ValueError:
+            raise UsageError(f"invalid {option} date {shown!r}", MOMENT_HINT) from None
+        if end_of_day:  # the next midnight (after 9999-12-31: the last moment there is)
+            try:
+                moment += timedelta(days=1)
+            except OverflowError:
+                moment = datetime.max.replace(tzinfo=UTC)
+    elif raw[:1].isdigit() and ("T" in raw.upper() or " " in raw) and "-" in raw:
+        parsed = parse_iso(raw.upper().replace(" ", "T", 1))
+        if parsed is None:
+            raise UsageError(f"invalid {option} date-time {shown!r}", MOMENT_HINT)
+        moment = parsed
+    else:
+        moment = reference - _back(raw, option, shown)
+    if reference - moment > MAX_DURATION:
+        raise UsageError(f"{option} {shown!r} is more than a year back", "a window starts at most a year (365d) back")
+    return moment
+
+
+def _back(raw: str, option: str, shown: str) -> timedelta:
+    """How far back from now `7d`, `36h` or `2w` goes (more than zero, a year at most)."""
+    invalid = UsageError(f"invalid {option} {shown!r}", MOMENT_HINT)
+    weeks = _WEEKS.fullmatch(raw)
+    if weeks:
+        count = whole_number(weeks[1], maximum=MAX_DURATION // timedelta(weeks=1))
+        if not count:  # none, or more than a year of them
+            raise invalid
+        return timedelta(weeks=count)
+    try:
+        return parse_duration(raw)
+    except UsageError:
+        raise invalid from None

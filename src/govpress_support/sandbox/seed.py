@@ -232,7 +232,7 @@ def _tickets(conn: sqlite3.Connection, now: datetime, rng: random.Random) -> dic
         state, mx, last = player.play(life)
         _paused_remaining(doc, mx, t.status)
         doc["mx"] = mx
-        updated = max(updated, timeutil.parse_iso(last) or updated)
+        updated = timeutil.parse_iso(last) or updated  # updated by its last audit
         tags = list(t.tags) + ([f"client_{orgs[t.requester]}"] if t.requester in orgs else [])
         conn.execute(
             "INSERT INTO tickets (id, group_id, status, custom_status_id, priority, type, "
@@ -383,7 +383,7 @@ def add_bulk(conn: sqlite3.Connection, count: int, *, seed: int, now: datetime) 
         doc["mx"] = mx
         row = H.ticket_row(tid, state, requester, org, subject, description)
         tags = tag_column(["bulk", f"client_{org}"])
-        tickets.append((*row, tags, _iso(created), max(_iso(updated), last), dumps(doc)))
+        tickets.append((*row, tags, _iso(created), last, dumps(doc)))  # updated by its last audit
     conn.executemany(H.INSERT_TICKET, tickets)
     player.flush()
 

@@ -53,7 +53,7 @@ CURSOR_TTL = 3600  # seconds an export cursor stays valid
 JOB_TTL = 86400  # seconds job results are kept
 ACCOUNT_LIMIT, EXPORT_LIMIT = 700, 100  # requests a minute
 INCREMENTAL_LIMIT = 10  # requests a minute to the incremental exports, together
-INCREMENTAL = frozenset({"/api/v2/incremental/ticket_metric_events"})
+INCREMENTAL = frozenset({"/api/v2/incremental/ticket_metric_events", "/api/v2/incremental/ticket_events"})
 
 FORBIDDEN = {
     "error": "Forbidden",
@@ -127,9 +127,15 @@ class ZendeskAPI:
         self.incremental_window = Window(INCREMENTAL_LIMIT, 60)
         self.router: Router[Handler] = Router()
         # Resources kept in their own modules; they import this one, so they are imported here.
-        from govpress_support.sandbox import zendesk_macros, zendesk_metrics, zendesk_suspended
+        from govpress_support.sandbox import zendesk_macros, zendesk_metrics, zendesk_suspended, zendesk_ticket_events
 
-        routes = (*ROUTES, *zendesk_macros.ROUTES, *zendesk_suspended.ROUTES, *zendesk_metrics.ROUTES)
+        routes = (
+            *ROUTES,
+            *zendesk_macros.ROUTES,
+            *zendesk_suspended.ROUTES,
+            *zendesk_metrics.ROUTES,
+            *zendesk_ticket_events.ROUTES,
+        )
         for method, pattern, handler in routes:
             self.router.add(method, pattern, handler)
 

@@ -49,7 +49,7 @@ EXPORT_PAGE = 1000  # events on a page of the time-based export
 EVENTS_PATH = "/api/v2/incremental/ticket_metric_events.json"
 
 
-def _admins(c: Call) -> None:
+def admins_only(c: Call) -> None:
     if c.me["role"] != "admin":
         raise ApiError(403, dict(FORBIDDEN))
 
@@ -57,42 +57,63 @@ def _admins(c: Call) -> None:
 # --- the incremental export ----------------------------------------------------------------------
 
 
-def metric_events(api: ZendeskAPI, c: Call) -> Response:
-    _admins(c)
+def start_time(c: Call) -> int:
+    """The export's required `start_time`, in Unix seconds."""
     start = as_int(c.req.arg("start_time"))
     if start is None or start < 0:
         raise bad_request(
             "InvalidPaginationParameter", "start_time is required: a Unix epoch time in seconds (e.g. 1332034771)"
         )
+    return start
+
+
+def time_page(conn: sqlite3.Connection, table: str, column: str, since: str, until: str | None = None) -> list[Any]:
+    """A time-based page of `table`: up to 1,000 rows from `since` (and up to `until`, included)
+    in `column` order, and the rest of the last second, which all stays on this page."""
+    bound, params = ("", [since]) if until is None else (f" AND {column} <= ?", [since, until])
+    rows = conn.execute(
+        f"SELECT * FROM {table} WHERE {column} >= ?{bound} ORDER BY {column}, id LIMIT ?",  # noqa: S608
+        [*params, EXPORT_PAGE + 1],
+    ).fetchall()
+    if len(rows) > EXPORT_PAGE:
+        rows = rows[:EXPORT_PAGE]
+        last = rows[-1]
+        rows.extend(
+            conn.execute(
+                f"SELECT * FROM {table} WHERE {column} = ? AND id > ? ORDER BY id",  # noqa: S608
+                (last[column], last["id"]),
+            ).fetchall()
+        )
+    return list(rows)
+
+
+def time_page_body(c: Call, path: str, key: str, items: list[Any], stamps: list[str], start: int) -> dict[str, Any]:
+    """The time-based page's body: `end_time` is the time of its last item (`stamps`, in order),
+    `next_page` that URL (on the last page too), `end_of_stream` once a page is not full."""
+    end_time = _epoch(stamps[-1]) if stamps else start
+    if len(stamps) >= EXPORT_PAGE and stamps[0] == stamps[-1]:
+        end_time += 1  # a page of one second only: move on, or the next page would be this one
+    return {
+        key: items,
+        "next_page": url(c.req.origin, path, replace_params(c.req.query, start_time=str(end_time))),
+        "count": len(items),
+        "end_time": end_time,
+        "end_of_stream": len(items) < EXPORT_PAGE,
+    }
+
+
+def metric_events(api: ZendeskAPI, c: Call) -> Response:
+    admins_only(c)
+    start = start_time(c)
     since = timeutil.iso(datetime.fromtimestamp(start, tz=UTC)) or ""
     if any(k.startswith("page[") for k, _ in c.req.query):
         return _events_by_cursor(api, c, start, since)
     with api.store.snapshot() as conn:
-        rows = conn.execute(
-            "SELECT * FROM metric_events WHERE time >= ? ORDER BY time, id LIMIT ?",
-            (since, EXPORT_PAGE + 1),
-        ).fetchall()
-        if len(rows) > EXPORT_PAGE:
-            rows = rows[:EXPORT_PAGE]
-            last = rows[-1]
-            rows.extend(  # the rest of the last second stays on this page
-                conn.execute(
-                    "SELECT * FROM metric_events WHERE time = ? AND id > ? ORDER BY id",
-                    (last["time"], last["id"]),
-                ).fetchall()
-            )
+        rows = time_page(conn, "metric_events", "time", since)
     events = [render_event(r) for r in rows]
-    end_time = _epoch(rows[-1]["time"]) if rows else start
-    if rows and len(rows) >= EXPORT_PAGE and rows[0]["time"] == rows[-1]["time"]:
-        end_time += 1  # a page of one second only: move on, or the next page would be this one
-    body = {
-        "ticket_metric_events": events,
-        "next_page": url(c.req.origin, EVENTS_PATH, replace_params(c.req.query, start_time=str(end_time))),
-        "count": len(events),
-        "end_time": end_time,
-        "end_of_stream": len(events) < EXPORT_PAGE,
-    }
-    return json_response(200, body)
+    return json_response(
+        200, time_page_body(c, EVENTS_PATH, "ticket_metric_events", events, [r["time"] for r in rows], start)
+    )
 
 
 def _events_by_cursor(api: ZendeskAPI, c: Call, start: int, since: str) -> Response:
@@ -237,13 +258,13 @@ def _render_policy(policy: Policy, origin: str) -> dict[str, Any]:
 
 
 def sla_policies(api: ZendeskAPI, c: Call) -> Response:
-    _admins(c)
+    admins_only(c)
     items = [_render_policy(p, c.req.origin) for p in SLA_POLICIES]
     return json_response(200, {"sla_policies": items, "next_page": None, "previous_page": None, "count": len(items)})
 
 
 def group_sla_policies(api: ZendeskAPI, c: Call) -> Response:
-    _admins(c)
+    admins_only(c)
     items = [_render_policy(p, c.req.origin) for p in GROUP_SLA_POLICIES]
     body = {"group_sla_policies": items, "next_page": None, "previous_page": None, "count": len(items)}
     return json_response(200, body)

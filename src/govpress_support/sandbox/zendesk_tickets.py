@@ -391,6 +391,7 @@ class Tickets:
             )
             if comment_row is None:
                 comment_row = {"body": body, "html_body": html_of(body), "public": True}
+            events = _created(new) + [e for e in events if e["field_name"] not in (*_AUDITED, "tags")]
             new.doc["sla"] = []  # the policies fill it in as the metric clocks start (`_write`)
             audit = self._write(conn, None, new, events, comment_row, author_id, created=True)
             return new, audit
@@ -658,7 +659,7 @@ class Tickets:
             )
             audit_events.append(
                 {
-                    "id": self.store.next_id(conn, "event", 950001),
+                    "id": cid,  # an audit's comment event is the comment, by id
                     "type": "Comment",
                     "author_id": author_id,
                     "body": comment["body"],
@@ -797,6 +798,14 @@ def _is_agent(conn: sqlite3.Connection, user_id: int) -> bool:
 
 
 _AUDITED = ("subject", "status", "custom_status_id", "priority", "type", "group_id", "assignee_id")
+
+
+def _created(new: TicketState) -> list[dict[str, Any]]:
+    """A new ticket's audit sets every field it has a value for, the defaults too (a new status)."""
+    values = {name: getattr(new, name) for name in _AUDITED}
+    if new.tags:
+        values["tags"] = list(new.tags)
+    return [{"type": "Create", "field_name": k, "value": v} for k, v in values.items() if v is not None]
 
 
 def _events(old: TicketState, new: TicketState) -> list[dict[str, Any]]:

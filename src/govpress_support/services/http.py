@@ -14,7 +14,12 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
   next request wait first. The wait is shared: a rate limit one request meets holds back every
   request of the client (they may go side by side, `parallel.py`) until it is over, so it is
   not met again by each. All of these are waits like any other: under each request's one
-  deadline and retry budget, and said through `on_wait`.
+  deadline and retry budget, and said through `on_wait`. A request may bring its own `policy`:
+  one whose `past_deadline` lets a documented rate limit's waits (its own or the client's hold)
+  run past the deadline (Zendesk's incremental exports, a minute's window); a dead server still
+  stops at the deadline.
+- `cancel()` ends any wait at once (a run stopped while other threads wait): no further try is
+  made.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
   JSON, plain-text and HTML bodies are all read.
 - `--debug`: each request and response on stderr, with every secret redacted.
@@ -38,6 +43,7 @@ from govpress_support.core.errors import (
     AuthError,
     ConflictError,
     GovPressError,
+    Interrupted,
     NetworkError,
     NotFoundError,
     RateLimitedError,
@@ -132,7 +138,7 @@ class HttpClient:
         log: Callable[[str], None] | None = None,
         redactor: Redactor | None = None,
         stats: HttpStats | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         offline_hint: str | None = None,
@@ -146,7 +152,8 @@ class HttpClient:
         self.log = log
         self.redact = redactor or SECRETS
         self.stats = stats or HttpStats()
-        self.sleep = sleep
+        self._cancelled = threading.Event()
+        self.sleep: Callable[[float], object] = sleep or self._cancelled.wait  # a wait `cancel()` can end
         self.clock = clock
         self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self.offline_hint = offline_hint
@@ -156,10 +163,11 @@ class HttpClient:
         self.rate_wait = rate_wait
         self.timeout, self.connect_timeout = timeout, connect_timeout
         self._answered = False  # the host has answered this client at least once
-        # No request of this client before this moment (self.clock()): a budget the service said is
-        # spent (`hold`), or a rate limit one of its requests met. Requests may go side by side
-        # (`parallel.py`): one rate limit holds them all back rather than drawing a refusal each.
-        self._not_before = 0.0
+        # Per rate limit (`scope`), no request of this client before this moment (self.clock()): a
+        # budget the service said is spent (`hold`), or a rate limit one of its requests met.
+        # Requests may go side by side (`parallel.py`): one rate limit holds back all of them that
+        # count against it, rather than drawing a refusal each.
+        self._not_before: dict[str, float] = {}
         self._hold_lock = threading.Lock()
         self._client = httpx.Client(
             base_url=self.base_url + "/",
@@ -172,6 +180,11 @@ class HttpClient:
 
     def close(self) -> None:
         self._client.close()
+
+    def cancel(self) -> None:
+        """The run is stopped: end any wait now; every request still going raises `Interrupted`
+        instead of trying again."""
+        self._cancelled.set()
 
     def url(self, path: str) -> str:
         """The absolute URL for a path relative to the base (or an absolute URL, unchanged)."""
@@ -190,22 +203,32 @@ class HttpClient:
         idempotent: bool | None = None,
         what: str | None = None,
         allow: Iterable[int] = (),
+        policy: RetryPolicy | None = None,
+        scope: str = "",
     ) -> httpx.Response:
         """Send with retries; return the response, or raise a mapped `GovPressError`.
 
         `what` names the thing asked for ("ticket 123") for 404 messages. Statuses in `allow`
-        are returned instead of raised.
+        are returned instead of raised. `policy`: this request's own (default: the client's).
+        `scope`: the rate limit it counts against, when an endpoint has one of its own (Zendesk's
+        incremental exports, GitHub's search): a rate limit holds back the requests of its scope.
         """
         method = method.upper()
         safe = idempotent if idempotent is not None else method in IDEMPOTENT_METHODS
         allowed = set(allow)
+        policy = policy or self.retry
         outcomes: list[Attempt] = []
+        limit_left = policy.past_deadline  # rate-limit waits that may still run past the deadline
         started = self.clock()
-        give_up_at = started + self.retry.deadline
+        give_up_at = started + policy.deadline
         waited = 0.0
         slept_out = 0.0  # the end of the hold this request sleeps through itself (its own rate limit)
         while True:
-            waited += self._held(give_up_at, slept_out, outcomes, waited)
+            held = self._held(policy, scope, give_up_at + limit_left, slept_out, outcomes, waited)
+            if held:  # a rate-limit wait: it may use what `past_deadline` leaves
+                extra = min(held, limit_left)
+                give_up_at, limit_left, waited = give_up_at + extra, limit_left - extra, waited + held
+            self._check_cancelled()
             attempt_started = time.monotonic()
             self.stats.sent(self.service.name)
             response: httpx.Response | None = None
@@ -231,7 +254,7 @@ class HttpClient:
                 return response
             retries = len(outcomes) - 1
             delay = retry_delay(
-                self.retry,
+                policy,
                 outcome,
                 retry=retries,
                 idempotent=safe,
@@ -242,14 +265,17 @@ class HttpClient:
             if outcome.rate_limited:  # the service's wait holds every request of this client, retried or not
                 pause = delay if delay is not None else outcome.limit_wait or retry_after(outcome.headers)
                 if pause:
-                    slept_out = self._hold_for(pause)
+                    slept_out = self.hold(pause, scope)
+            if delay is not None and outcome.rate_limited and limit_left > 0:
+                extra = min(delay, limit_left)  # this wait does not eat the deadline
+                give_up_at, limit_left = give_up_at + extra, limit_left - extra
             late = delay is not None and self.clock() + delay + MIN_ATTEMPT > give_up_at
             if delay is None or late:
-                tries = Tries(outcomes, self.clock() - started, self.retry.deadline if late else None)
+                tries = Tries(outcomes, self.clock() - started, policy.deadline if late else None)
                 raise self._failure(outcome, response, method, path, what, tries)
-            of = f"retry {retries + 1} of {self.retry.max_retries}"
+            of = f"retry {retries + 1} of {policy.max_retries}"
             self._debug(f"  retrying in {delay:.2f}s after {outcome_kind(outcome)} ({of})")
-            self._wait(delay, outcome, next_try=retries + 2)
+            self._wait(delay, outcome, next_try=retries + 2, tries=policy.max_retries + 1)
             waited += delay
             self.stats.retried(delay)
 
@@ -258,31 +284,35 @@ class HttpClient:
         left = max(remaining, 0.001)
         return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, left))
 
-    def hold(self, seconds: float) -> None:
-        """Send nothing for `seconds`: the service said its budget is spent until then. Every
-        request of this client waits first, within its deadline and said as any other wait."""
-        self._hold_for(seconds)
-
-    def _hold_for(self, seconds: float) -> float:
-        """Hold this client's requests back for `seconds` (never shortening a longer hold); the
-        end of this hold, which a request that sleeps it out itself need not wait again."""
-        now = self.clock()
-        until = now + max(0.0, seconds)
+    def hold(self, seconds: float, scope: str = "") -> float:
+        """Send nothing of `scope` for `seconds` (its budget is spent, or a request met its rate
+        limit): every request of it waits first, within its deadline, said as any other wait. A
+        longer hold is never shortened. Returns this hold's end (which a request that sleeps it
+        out itself need not wait again)."""
+        until = self.clock() + max(0.0, seconds)
         with self._hold_lock:
-            self._not_before = max(self._not_before, until)
+            self._not_before[scope] = max(self._not_before.get(scope, 0.0), until)
         return until
 
-    def _held(self, give_up_at: float, slept_out: float, outcomes: list[Attempt], waited: float) -> float:
+    def _held(
+        self,
+        policy: RetryPolicy,
+        scope: str,
+        give_up_at: float,
+        slept_out: float,
+        outcomes: list[Attempt],
+        waited: float,
+    ) -> float:
         """Wait out a hold (one this request has not slept through itself) before an attempt;
-        the seconds waited. A hold that does not fit the retry budget or the deadline ends the
-        request there: nothing more is sent."""
+        the seconds waited. A hold that does not fit the retry budget or the deadline (`give_up_at`,
+        with what `past_deadline` leaves) ends the request there: nothing more is sent."""
         with self._hold_lock:
-            until = self._not_before
+            until = self._not_before.get(scope, 0.0)
         now = self.clock()
         if until <= max(now, slept_out):
             return 0.0
         held = until - now
-        if hold_delay(self.retry, held, left=give_up_at - now, waited=waited) is None:
+        if hold_delay(policy, held, left=give_up_at - now, waited=waited) is None:
             moment = (datetime.now(UTC) + timedelta(seconds=held)).strftime("%H:%M")
             sent = "not tried again" if outcomes else "nothing was sent"
             raise RateLimitedError(
@@ -291,21 +321,26 @@ class HttpClient:
                 status=429,
             )
         self._debug(f"  holding {held:.2f}s: {self.service.name} asked to slow down")
-        self._wait(held, Attempt(status=429), next_try=len(outcomes) + 1)
+        self._wait(held, Attempt(status=429), next_try=len(outcomes) + 1, tries=policy.max_retries + 1)
         self.stats.held(held)
         return held
 
-    def _wait(self, seconds: float, outcome: Attempt, *, next_try: int) -> None:
+    def _wait(self, seconds: float, outcome: Attempt, *, next_try: int, tries: int) -> None:
         """Sleep before the next try; a long wait is told to `on_wait` first (and its end after)."""
         said = self.on_wait is not None and seconds > LONG_WAIT
         if said and self.on_wait is not None:
             reason = "rate limit" if outcome.rate_limited else outcome_kind(outcome)
-            self.on_wait(Wait(self.service.name, reason, seconds, next_try, self.retry.max_retries + 1))
+            self.on_wait(Wait(self.service.name, reason, seconds, next_try, tries))
         try:
             self.sleep(seconds)
         finally:
             if said and self.on_wait is not None:
                 self.on_wait(None)
+        self._check_cancelled()
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise Interrupted(f"stopped before {self.service.name} answered", None)
 
     def get_json(
         self, path: str, params: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None, *, what: str | None = None

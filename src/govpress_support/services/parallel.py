@@ -59,13 +59,14 @@ class SideBySide:
     ) -> None:
         self.close(cancel=kind is not None)
 
-    def start(self, fn: Callable[..., R], *args: Any) -> Future[R]:
-        """Run `fn(*args)` on a worker (another one is started while fewer than `workers` run)."""
+    def start(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> Future[R]:
+        """Run `fn(*args, **kwargs)` on a worker (another one is started while fewer than
+        `workers` run)."""
         if self._closed:
             raise RuntimeError("this pool is closed")
         future: Future[R] = Future()
         self._started.append(future)
-        self._tasks.put((future, fn, args))
+        self._tasks.put((future, fn, args, kwargs))
         if len(self._threads) < min(self.workers, len(self._started)):
             thread = threading.Thread(target=self._work, name=f"{self.name}-{len(self._threads)}", daemon=True)
             self._threads.append(thread)
@@ -93,11 +94,11 @@ class SideBySide:
             task = self._tasks.get()
             if task is _STOP:
                 return
-            future, fn, args = task
+            future, fn, args, kwargs = task
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                result = fn(*args)
+                result = fn(*args, **kwargs)
             except BaseException as exc:  # handed to the caller through the future
                 future.set_exception(exc)
             else:

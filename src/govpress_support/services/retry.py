@@ -48,6 +48,10 @@ class RetryPolicy:
     backoff: float = 0.5
     max_backoff: float = 30.0
     deadline: float = 60.0  # seconds for the whole request: every attempt and every wait
+    # Seconds of waiting a rate limit may add to the deadline (and to `max_total_wait`): a refusal
+    # whose wait is the service's documented window, longer than a deadline allows (Zendesk's
+    # incremental exports: 10 requests a minute). 0: rate-limit waits count like any other.
+    past_deadline: float = 0.0
 
     def backoff_for(self, retry: int, rng: random.Random) -> float:
         """Exponential backoff with jitter: retry 0 waits about `backoff`, then doubles."""
@@ -133,7 +137,8 @@ def retry_delay(
             delay = policy.backoff_for(retry, rng)
     if delay is None:
         return None
-    if waited + delay > policy.max_total_wait:
+    allowed = policy.max_total_wait + (policy.past_deadline if outcome.rate_limited else 0.0)
+    if waited + delay > allowed:
         return None
     return delay
 
@@ -142,8 +147,9 @@ def hold_delay(policy: RetryPolicy, held: float, *, left: float, waited: float =
     """Seconds to wait before a request a service asked to hold back (it said its budget is
     spent until then, or another request met its rate limit), or None when that wait fits
     neither what is left of the retry budget (`waited` already spent) nor the `left` of the
-    request's deadline (then the request fails at once, as a late retry does)."""
-    if waited + held > policy.max_total_wait or held + MIN_ATTEMPT > left:
+    request's deadline (then the request fails at once, as a late retry does). A hold is a rate
+    limit's wait: `past_deadline` adds to its budget as to a refusal's own wait."""
+    if waited + held > policy.max_total_wait + policy.past_deadline or held + MIN_ATTEMPT > left:
         return None
     return held
 

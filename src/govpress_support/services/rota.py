@@ -129,3 +129,16 @@ def has_served(entries: Sequence[RotaEntry], email: str, today: date) -> bool:
     if previous is None:
         return False
     return any(_same(e.email, email) and e.day < previous.day for e in entries)
+
+
+def stints(entries: Sequence[RotaEntry]) -> list[tuple[RotaEntry, RotaEntry]]:
+    """The rota as stints: runs of consecutive entries (in day order) for the same engineer, each
+    as (its first entry, its last entry). A weekend or a gap between two days of the same engineer
+    does not end a stint; someone else's day does."""
+    found: list[tuple[RotaEntry, RotaEntry]] = []
+    for entry in sorted(entries, key=lambda e: e.day):
+        if found and _same(found[-1][0].email, entry.email):
+            found[-1] = (found[-1][0], entry)
+        else:
+            found.append((entry, entry))
+    return found

@@ -249,16 +249,11 @@ class ZendeskClient(DeskActions):
             ticket = read.ticket(item, self.agent_url)
             if ticket is not None:
                 result.tickets.append(ticket)
-        for item in read.items(data, "users"):
-            user = read.user(item)
-            if user is not None:
-                result.users[user.id] = user
+        result.users.update((user.id, user) for user in read.parsed(data, "users", read.user))
         if self.on_users is not None:
             self.on_users(result.users.values())
-        for item in read.items(data, "organizations"):
-            org = read.organization(item)
-            if org is not None:
-                result.organizations[org.id] = org
+        result.organizations.update((org.id, org) for org in read.parsed(data, "organizations", read.organization))
+        result.metric_sets.update((m.ticket_id, m) for m in read.parsed(data, "metric_sets", read.metric_set))
 
     def complete(self, result: TicketSet, sideload: Sequence[str]) -> None:
         """Fetch what a sideload should have brought but did not (Zendesk does not honour

@@ -7,12 +7,14 @@ item without an id is skipped, so one odd record never fails a listing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from govpress_support.core.errors import ApiError
 from govpress_support.core.models import (
     Comment,
     CustomStatus,
+    FieldValue,
     Group,
     GroupMembership,
     JobResult,
@@ -21,15 +23,26 @@ from govpress_support.core.models import (
     MacroAction,
     MacroComment,
     MacroResult,
+    MetricEvent,
+    MetricSet,
     Organization,
     Recovery,
     SlaMetric,
     SuspendedTicket,
     Ticket,
+    TicketChange,
+    TicketEvent,
     User,
 )
 from govpress_support.core.numbers import whole_number
 from govpress_support.core.timeutil import parse_iso
+
+T = TypeVar("T")
+
+
+def parsed(data: Any, key: str, parse: Callable[[Any], T | None]) -> list[T]:
+    """The objects in `data[key]` that `parse` can read (a sideload: users, metric sets)."""
+    return [found for found in map(parse, items(data, key)) if found is not None]
 
 
 def items(data: Any, key: str) -> list[dict[str, Any]]:
@@ -238,6 +251,130 @@ def job_status(data: Any) -> JobStatus:
         message=as_str(job.get("message")),
         results=tuple(results),
     )
+
+
+def metric_event(item: Any) -> MetricEvent | None:
+    """One ticket metric event; None without an id, ticket, metric, type or readable time."""
+    if not isinstance(item, dict):
+        return None
+    ids = [as_int(item.get(k)) for k in ("id", "ticket_id")]
+    metric, kind, when = as_str(item.get("metric")), as_str(item.get("type")), parse_iso(item.get("time"))
+    if ids[0] is None or ids[1] is None or metric is None or kind is None or when is None:
+        return None
+    sla = item.get("sla") if isinstance(item.get("sla"), dict) else item.get("group_sla")
+    policy: str | None = None
+    target: int | None = None
+    if isinstance(sla, dict):
+        named = sla.get("policy")
+        policy = as_str(named.get("title")) if isinstance(named, dict) else None
+        seconds = as_int(sla.get("target_in_seconds"))
+        minutes = as_int(sla.get("target")) if "sla" in item else None  # group SLA targets' unit is unsure
+        target = seconds if seconds is not None else (minutes * 60 if minutes is not None else None)
+    return MetricEvent(
+        id=ids[0],
+        ticket_id=ids[1],
+        metric=metric,
+        instance_id=as_int(item.get("instance_id")) or 0,
+        type=kind,
+        time=when,
+        deleted=item.get("deleted") is True,
+        policy=policy,
+        target_seconds=target,
+    )
+
+
+def _calendar(item: dict[str, Any], key: str) -> int | None:
+    value = item.get(key)
+    return as_int(value.get("calendar")) if isinstance(value, dict) else None
+
+
+def metric_set(item: Any) -> MetricSet | None:
+    if not isinstance(item, dict) or as_int(item.get("ticket_id")) is None:
+        return None
+    return MetricSet(
+        ticket_id=as_int(item.get("ticket_id")) or 0,
+        created_at=parse_iso(item.get("created_at")),
+        solved_at=parse_iso(item.get("solved_at")),
+        group_stations=as_int(item.get("group_stations")) or 0,
+        reopens=as_int(item.get("reopens")) or 0,
+        replies=as_int(item.get("replies")) or 0,
+        reply_minutes=_calendar(item, "reply_time_in_minutes"),
+        full_resolution_minutes=_calendar(item, "full_resolution_time_in_minutes"),
+    )
+
+
+CHANGE_FIELDS = ("group_id", "status", "custom_status_id", "assignee_id", "tags")
+
+
+def field_value(name: str, raw: Any) -> FieldValue:
+    """A followed field's value as the API sends it: ids as numbers or strings, a status in any
+    case, tags as a list or a space-separated string."""
+    if name == "status":
+        return (as_str(raw) or "").lower() or None
+    if name == "tags":
+        return _words(raw)
+    return as_int(raw)
+
+
+def _words(raw: Any) -> tuple[str, ...]:
+    words = raw.split() if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    return tuple(w for w in words if isinstance(w, str))
+
+
+def ticket_changes(audit: Any) -> list[TicketChange]:
+    """The fields an audit set (`Create`) or changed (`Change`) that say where a ticket was, in
+    what status and whose: group, status, custom status, assignee and tags."""
+    if not isinstance(audit, dict):
+        return []
+    when = parse_iso(audit.get("created_at"))
+    if when is None:
+        return []
+    found: list[TicketChange] = []
+    for event in items(audit, "events"):
+        kind, name = event.get("type"), event.get("field_name")
+        if kind not in ("Create", "Change") or name not in CHANGE_FIELDS:
+            continue
+        created = kind == "Create"
+        previous = None if created else field_value(str(name), event.get("previous_value"))
+        found.append(TicketChange(when, str(name), field_value(str(name), event.get("value")), created, previous))
+    return found
+
+
+def ticket_event(item: Any) -> TicketEvent | None:
+    """One update from the incremental ticket event export; None without an id, a ticket or a
+    readable time. Its `child_events` name each field set (`event_type: Create`) or changed
+    (`Change`, with `previous_value`) by the field's own key; a tag change gives the tags with
+    `added_tags` and `removed_tags`, from which the tags before are worked out when there is no
+    `previous_value`."""
+    if not isinstance(item, dict):
+        return None
+    event_id, ticket_id = as_int(item.get("id")), as_int(item.get("ticket_id"))
+    when = parse_iso(item.get("created_at"))
+    stamp = as_int(item.get("timestamp"))
+    if when is None and stamp is not None:
+        try:
+            when = datetime.fromtimestamp(stamp, tz=UTC)
+        except (OverflowError, OSError, ValueError):  # past the years a datetime holds: unreadable
+            when = None
+    if event_id is None or ticket_id is None or when is None:
+        return None
+    changes: list[TicketChange] = []
+    for child in items(item, "child_events"):
+        kind = child.get("event_type")
+        if kind not in ("Create", "Change"):
+            continue
+        for name in CHANGE_FIELDS:
+            if name not in child:
+                continue
+            value = field_value(name, child[name])
+            previous: FieldValue = None
+            if kind == "Change" and "previous_value" in child:
+                previous = field_value(name, child["previous_value"])
+            elif kind == "Change" and name == "tags" and isinstance(value, tuple):
+                added, removed = (set(_words(child.get(key))) for key in ("added_tags", "removed_tags"))
+                previous = tuple(sorted((set(value) - added) | removed))
+            changes.append(TicketChange(when, name, value, kind == "Create", previous))
+    return TicketEvent(event_id, ticket_id, when, as_int(item.get("updater_id")), tuple(changes))
 
 
 def macro(item: Any) -> Macro | None:

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from govpress_support.core.models import Organization, Ticket, User
+from govpress_support.core.models import MetricSet, Organization, Ticket, User
 from govpress_support.services import zendesk_json as read
 from govpress_support.services.parallel import SideBySide, borrowed
 
@@ -34,11 +34,12 @@ EXPORT_PAGE_SIZE = 1000
 
 @dataclass
 class TicketSet:
-    """Tickets with the users and organisations they refer to."""
+    """Tickets with the users and organisations they refer to (and metric sets, when sideloaded)."""
 
     tickets: list[Ticket] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
     organizations: dict[int, Organization] = field(default_factory=dict)
+    metric_sets: dict[int, MetricSet] = field(default_factory=dict)
     used_export: bool = False
 
 
