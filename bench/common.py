@@ -83,11 +83,16 @@ def base_env(state: Path) -> dict[str, str]:
     }
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed tools run from bytecode; so do we
     env["GOVPRESS_SUPPORT_STATE_DIR"] = str(state)
-    config = state / "none.toml"  # empty: every default (a config file the environment names must exist)
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.touch()
-    env["GOVPRESS_SUPPORT_CONFIG"] = str(config)
+    env["GOVPRESS_SUPPORT_CONFIG"] = str(empty_config(state))
     return env
+
+
+def empty_config(state: Path) -> Path:
+    """An empty config file in `state` (a named config file must exist): every setting its default."""
+    state.mkdir(parents=True, exist_ok=True)
+    path = state / "none.toml"
+    path.touch()
+    return path
 
 
 @contextmanager

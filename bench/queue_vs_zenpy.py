@@ -1,19 +1,23 @@
 """`queue` against a served sandbox with added latency, beside the zenpy script a user would
 otherwise write, in the same run.
 
-    python bench/queue_vs_zenpy.py [--sizes 50,500,5000] [--latency 50] [--runs 3]
+    python bench/queue_vs_zenpy.py [--sizes 20,500,1000,5000] [--latency 50,200] [--runs 3]
 
-For each group size: requests (counted by the server), wall time (median of --runs) and peak
-memory of `govpress-support queue --json`, with a cold metadata cache and a warm one, and of
-bench/zenpy_queue.py fetching the same tickets with their SLAs, assignees and organisations.
+For each added latency and group size: requests (counted by the server), wall time (median of
+--runs) and peak memory of `govpress-support queue --json`, with a cold metadata cache and a warm
+one, and of bench/zenpy_queue.py fetching the same tickets with their SLAs, assignees and
+organisations. "Round trips in a row" is the warm run's time less the same run's with no added
+latency, in units of the latency: how many requests it waited for one after another.
 Needs zenpy in this environment (`pip install zenpy`); it is never a dependency of the tool.
-Aims: requests <= ceil(N/100) + 3; wall time at most half of zenpy's at 500; peak memory under
-120 MB at 5,000.
+Aims: requests <= ceil(N/100) + 3; at 200 ms, warm, about 2.5 round trips in a row up to 1,000
+tickets and <= ceil(N/1000) + 3 past it, and at most 0.25x zenpy's time at 500; peak memory
+under 120 MB at 5,000.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import shutil
@@ -59,8 +63,8 @@ def run_zenpy(server: Server, state: Path) -> tuple[Measured, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="50,500,5000")
-    parser.add_argument("--latency", type=int, default=50)
+    parser.add_argument("--sizes", default="20,500,1000,5000")
+    parser.add_argument("--latency", default="50,200", help="added latencies per request, ms")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     try:
@@ -68,56 +72,64 @@ def main() -> None:
     except ImportError:
         sys.exit("zenpy is not installed here: pip install zenpy (benchmark only)")
 
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        with (
-            served("--latency", str(args.latency), bulk=max(0, size - SEEDED_SECOND_LINE)) as server,
-            tempfile.TemporaryDirectory() as tmp,
-        ):
-            state = Path(tmp) / "cli"
-            cold, cold_requests, warm, warm_requests, theirs, their_requests = [], 0, [], 0, [], 0
-            for _ in range(args.runs):
-                result, cold_requests = run_ours(server, state, cold=True)
-                cold.append(result)
-                result, warm_requests = run_ours(server, state, cold=False)
-                warm.append(result)
-                result, their_requests = run_zenpy(server, Path(tmp) / "zenpy")
-                theirs.append(result)
-            n = len(__import__("json").loads(cold[0].stdout))
-            budget = math.ceil(n / 100) + 3
-            t_cold = statistics.median(r.seconds for r in cold)
-            t_warm = statistics.median(r.seconds for r in warm)
-            t_zenpy = statistics.median(r.seconds for r in theirs)
-            got = int(theirs[0].stdout.strip().splitlines()[-1])
-            zenpy_failed = got < n
-            rows.append(
-                [
-                    n,
-                    f"{cold_requests} / {warm_requests} (budget {budget})",
-                    f"{their_requests}" + (f" (got {got:,} of {n:,}: cut at the search limit)" if zenpy_failed else ""),
-                    f"{t_cold:.2f} s / {t_warm:.2f} s",
-                    "—" if zenpy_failed else f"{t_zenpy:.2f} s",
-                    "—" if zenpy_failed else f"{t_warm / t_zenpy:.2f}×",
-                    f"{max(r.peak_mb for r in cold + warm):.0f} MB",
-                    f"{max(r.peak_mb for r in theirs):.0f} MB",
-                ]
-            )
-    print(f"queue vs zenpy, {args.latency} ms added latency per request, median of {args.runs} runs\n")
-    print(
-        table(
-            [
-                "tickets",
-                "queue requests cold / warm",
-                "zenpy requests",
-                "queue time cold / warm",
-                "zenpy time",
-                "queue ÷ zenpy (warm)",
-                "queue peak memory",
-                "zenpy peak memory",
-            ],
-            rows,
-        )
-    )
+    for latency in (int(ms) for ms in args.latency.split(",")):
+        print(f"queue vs zenpy, {latency} ms added latency per request, median of {args.runs} runs\n")
+        print(table(HEADERS, [measure_size(size, latency, args.runs) for size in map(int, args.sizes.split(","))]))
+        print()
+
+
+HEADERS = [
+    "tickets",
+    "queue requests cold / warm",
+    "zenpy requests",
+    "queue time cold / warm",
+    "round trips in a row (warm)",
+    "zenpy time",
+    "queue ÷ zenpy (warm)",
+    "queue peak memory",
+    "zenpy peak memory",
+]
+
+
+def measure_size(size: int, latency: int, runs: int) -> list[object]:
+    with (
+        served("--latency", str(latency), bulk=max(0, size - SEEDED_SECOND_LINE)) as server,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        state = Path(tmp) / "cli"
+        cold, cold_requests, warm, warm_requests, theirs, their_requests = [], 0, [], 0, [], 0
+        bare: list[Measured] = []
+        for _ in range(runs):
+            result, cold_requests = run_ours(server, state, cold=True)
+            cold.append(result)
+            result, warm_requests = run_ours(server, state, cold=False)
+            warm.append(result)
+            result, their_requests = run_zenpy(server, Path(tmp) / "zenpy")
+            theirs.append(result)
+            server.control("PUT", "faults", {"latency_ms": 0})
+            bare.append(run_ours(server, state, cold=False)[0])
+            server.control("PUT", "faults", {"latency_ms": latency})
+        n = len(json.loads(cold[0].stdout))
+        budget = math.ceil(n / 100) + 3
+        t_cold = statistics.median(r.seconds for r in cold)
+        t_warm = statistics.median(r.seconds for r in warm)
+        t_bare = statistics.median(r.seconds for r in bare)
+        t_zenpy = statistics.median(r.seconds for r in theirs)
+        got = int(theirs[0].stdout.strip().splitlines()[-1])
+        zenpy_failed = got < n
+        trips = (t_warm - t_bare) / (latency / 1000) if latency else 0.0
+        sequential = f" (export: one page after another, aim ≤ {math.ceil(n / 1000) + 3})" if n > 1000 else ""
+        return [
+            n,
+            f"{cold_requests} / {warm_requests} (budget {budget})",
+            f"{their_requests}" + (f" (got {got:,} of {n:,}: cut at the search limit)" if zenpy_failed else ""),
+            f"{t_cold:.2f} s / {t_warm:.2f} s",
+            f"{trips:.1f}{sequential}",
+            "—" if zenpy_failed else f"{t_zenpy:.2f} s",
+            "—" if zenpy_failed else f"{t_warm / t_zenpy:.2f}×",
+            f"{max(r.peak_mb for r in cold + warm):.0f} MB",
+            f"{max(r.peak_mb for r in theirs):.0f} MB",
+        ]
 
 
 if __name__ == "__main__":

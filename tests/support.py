@@ -109,3 +109,17 @@ def fake_gh(directory: Path) -> Path:
         script.write_text(FAKE_GH)
         script.chmod(0o755)
     return directory
+
+
+def sent_requests(debug_stderr: str) -> list[str]:
+    """`METHOD /path` of every request a `--debug` run logged (`> GET https://host/path?...`): the
+    in-process sandbox a command opens keeps its own request counts, which the test's `desk`
+    does not see."""
+    from urllib.parse import urlsplit
+
+    found: list[str] = []
+    for line in debug_stderr.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == ">" and parts[2].startswith(("http://", "https://")):
+            found.append(f"{parts[1]} {urlsplit(parts[2]).path}")
+    return found

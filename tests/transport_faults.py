@@ -9,6 +9,7 @@ lost on the way back), which is the case a careless retry turns into a duplicate
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,16 +68,24 @@ class FaultyTransport(httpx.BaseTransport):
     def __init__(self, inner: httpx.BaseTransport, faults: TransportFaults):
         self.inner = inner
         self.faults = faults
+        self.lock = threading.Lock()
+
+    def _chosen(self, request: httpx.Request) -> list[Fault]:
+        """The fault whose turn this request is, if any (counted under the lock; the faults
+        after the one that fires do not count this request)."""
+        for fault in self.faults:
+            if request.method == fault.method and fault.path in request.url.path:
+                fault.seen += 1
+                if fault.seen == fault.nth:
+                    return [fault]
+        return []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        self.faults.requests.append(request)
-        for fault in self.faults:
-            if request.method != fault.method or fault.path not in request.url.path:
-                continue
-            fault.seen += 1
-            if fault.seen != fault.nth:
-                continue
+        with self.lock:  # requests may go side by side: each fault counts each request once
+            self.faults.requests.append(request)
+            chosen = self._chosen(request)
+        for fault in chosen:
             if fault.action.isdigit():
                 status = int(fault.action)
                 return httpx.Response(status, text=httpx.codes.get_reason_phrase(status), request=request)

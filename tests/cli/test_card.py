@@ -3,6 +3,7 @@ through the sandbox's own APIs afterwards."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from govpress_support.core.errors import NetworkError
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
 from tests.seed_names import SECOND_LINE, SEED, TRIAGE, TRIAGE_NAME, WEEK
+from tests.support import sent_requests
 
 
 def queue(cli: Invoke) -> list[dict[str, Any]]:
@@ -438,3 +440,27 @@ def test_help_has_examples(cli: Invoke) -> None:
         assert result.code == 0
         assert "Examples:" in result.stdout
         assert "govpress-support " + " ".join(command) in result.stdout
+
+
+def test_a_rerun_while_the_search_index_lags_reads_little_and_writes_nothing(cli: Invoke, desk: Desk) -> None:
+    """Zendesk's search shows a ticket as it was for a while after a write. The re-run confirms
+    what the search says needs work by reading those tickets (show_many), so it neither writes
+    again (Zendesk would refuse a stale stamp) nor reads each ticket's notes."""
+    desk.settings(search_lag=3600)
+    done = cli("--sandbox", "card", "create", "--missing", "--join", "--yes", "--json")
+    assert done.code == 0, done.stderr
+    linked = [r["ticket_id"] for r in done.json()]
+    assert len(linked) >= 3
+    stale = {t["id"]: t for t in desk.search(f"group:{SECOND_LINE} status<solved")["results"]}
+    assert all("trello_card" not in stale[i]["tags"] for i in linked)  # the index still lags
+    assert all("trello_card" in desk.ticket(i)["tags"] for i in linked)
+
+    again = cli("--sandbox", "--debug", "card", "create", "--missing", "--yes", "--json")
+    assert again.code == 0, again.stderr
+    assert again.json() == []
+    requests = sent_requests(again.stderr)  # the command's own sandbox counts them, not `desk`
+    zendesk = [r for r in requests if "/api/v2/" in r]
+    in_queue = len(queue(cli))
+    assert zendesk and len(zendesk) <= math.ceil(in_queue / 100) + 6, zendesk
+    assert not [r for r in requests if not r.startswith("GET ")], requests  # nothing written
+    assert not [r for r in zendesk if "comments" in r]  # no ticket's notes read

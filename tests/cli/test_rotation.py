@@ -10,6 +10,7 @@ import pytest
 from tests.cli.conftest import Invoke
 from tests.desk import Desk
 from tests.seed_names import ADE, BACKLOG, MORGAN, PRIYA, SAM, SECOND_LINE, SECOND_LINE_NAME, SEED, TOM, WEEK
+from tests.support import sent_requests
 
 TEMPLATE_COPY = "Add Sam Okafor to the support rota"
 
@@ -77,8 +78,9 @@ def test_doctor_for_an_agent_says_who_to_ask(cli: Invoke, desk: Desk) -> None:
 def test_full_start_then_a_second_run_changes_nothing(cli: Invoke, desk: Desk) -> None:
     assert PRIYA.id in desk.members(SECOND_LINE)
     priya_hands_over(desk)
-    first = cli("--sandbox", "start-rotation", "--yes", "--json")
+    first = cli("--sandbox", "--debug", "start-rotation", "--yes", "--json")
     assert first.code == 0, first.stderr
+    assert sent_requests(first.stderr).count("GET /api/v2/suspended_tickets") == 1  # the list, not a count too
     data = first.json()
     assert data["previous"] == {"name": "Priya Shah", "email": "priya.shah@govpress.example", "source": "rota"}
     assert data["first_time"] is True

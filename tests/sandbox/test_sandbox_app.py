@@ -142,6 +142,7 @@ def test_settings_and_faults_over_the_control_api(desk: Desk) -> None:
         "rota": "junk",
         "rate_limits": True,
         "comment_limit": 5000,
+        "search_lag": 0,
     }
     assert desk.app.settings.rota == "junk"
     assert desk.http.put("/_sandbox/settings", json={"rota": "sideways"}).status_code == 400

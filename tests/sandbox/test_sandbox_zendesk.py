@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from govpress_support.core import timeutil
@@ -742,3 +743,36 @@ def test_setting_the_same_status_keeps_its_custom_status(desk: Desk) -> None:
     )
     assert created.status_code == 201
     assert created.json()["ticket"]["group_id"] == FIRST_LINE  # the assignee's default group
+
+
+def test_search_lag_shows_tickets_as_they_were_until_the_lag_has_passed(desk: Desk, clock: Clock) -> None:
+    """`search_lag` plays Zendesk's lagging search index: search and export show a ticket as it
+    was before its changes of the last N seconds; reading the ticket is always current."""
+    assert desk.settings()["search_lag"] == 0
+    ticket = SEED.mine_on_hold
+    query = f"group:{SECOND_LINE} status<solved"
+    desk.settings(search_lag=60)
+    desk.update(ticket, tags=["lagged"], priority="urgent")
+    desk.update(ticket, status="open")
+
+    def in_search() -> dict[str, Any]:
+        found = {t["id"]: t for t in desk.search(query)["results"]}
+        exported = {t["id"]: t for t in desk.export(query)}
+        assert (found[ticket]["status"], found[ticket]["tags"]) == (
+            exported[ticket]["status"],
+            exported[ticket]["tags"],
+        )
+        return found[ticket]
+
+    before = in_search()
+    assert before["status"] == "hold" and "lagged" not in before["tags"] and before["priority"] != "urgent"
+    assert desk.search(f"tags:lagged {query}")["count"] == 0  # matched as it was, too
+    now = desk.ticket(ticket)
+    assert now["status"] == "open" and "lagged" in now["tags"]
+
+    clock.advance(seconds=61)
+    after = in_search()
+    assert after["status"] == "open" and "lagged" in after["tags"]
+    assert desk.search(f"tags:lagged {query}")["count"] == 1
+    with pytest.raises(httpx.HTTPStatusError, match=r"400|422"):
+        desk.settings(search_lag=-1)

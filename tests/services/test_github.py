@@ -193,6 +193,19 @@ def test_a_limit_wait_past_the_deadline_fails_at_once(desk: Desk) -> None:
     assert clock.sleeps == [] and told == []
 
 
+def test_a_secondary_limit_one_request_met_holds_back_the_next(desk: Desk) -> None:
+    """Requests go side by side: GitHub's refusal to one holds back the client's others until
+    its wait is over (said, within their deadline), rather than drawing a refusal each."""
+    desk.control("PUT", "github", {"rate_limit": {"mode": "secondary", "status": 403, "times": 1, "retry_after": 7}})
+    clock = FakeClock()
+    github, told = told_client(desk.transport(), policy=RetryPolicy(max_retries=0), clock=clock)
+    with pytest.raises(RateLimitedError, match="secondary rate limit"):
+        github.me()  # no retries here: it gives up, and the wait stays the client's
+    assert github.user("tomhughes-dev") is not None
+    assert clock.sleeps == [7.0]
+    assert told == ["GitHub rate limit: waiting 7 s (try 1 of 1)", None]
+
+
 def test_a_spent_budget_holds_the_next_request_within_its_deadline() -> None:
     import time
 

@@ -103,6 +103,92 @@ def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) ->
     return http, sleep
 
 
+class TestSharedRateLimit:
+    """A 429 on one request holds back the client's others (requests go side by side): one
+    rate limit slows them all, it does not draw a 429 each."""
+
+    def test_a_429_holds_back_the_next_request_until_retry_after(self) -> None:
+        clock = FakeClock()
+        seen: list[tuple[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append((request.url.path, clock()))
+            if request.url.path.endswith("/limited"):
+                return httpx.Response(429, headers={"Retry-After": "3"}, json={"error": "slow down"})
+            return httpx.Response(200, json={"ok": True})
+
+        http, _ = client(handler, clock=clock, sleep=clock.sleep, retry=RetryPolicy(max_retries=0))
+        with pytest.raises(RateLimitedError):
+            http.get_json("api/v2/limited")  # no retries left: it gives up, the pause stays
+        assert http.get_json("api/v2/other") == {"ok": True}
+        assert seen == [("/api/v2/limited", 0.0), ("/api/v2/other", 3.0)]
+        assert clock.sleeps == [3.0]
+        assert http.get_json("api/v2/other") == {"ok": True}
+        assert clock.sleeps == [3.0]  # the pause is over: nothing more to wait
+
+    def test_the_request_that_drew_the_429_waits_once(self) -> None:
+        clock = FakeClock()
+        answers = iter([httpx.Response(429, headers={"Retry-After": "2"})])
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            return next(answers, httpx.Response(200, json={"ok": True}))
+
+        http, _ = client(handler, clock=clock, sleep=clock.sleep)
+        assert http.get_json("api/v2/users/me") == {"ok": True}
+        assert clock.sleeps == [2.0]
+        assert http.stats.requests == 2 and http.stats.retries == 1
+
+    def test_a_service_s_own_rate_limit_refusal_holds_back_the_others_too(self) -> None:
+        """GitHub's rate limit is a 403 its `rate_wait` hook reads: the same shared hold."""
+        clock = FakeClock()
+        seen: list[tuple[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append((request.url.path, clock()))
+            if request.url.path.endswith("/limited"):
+                return httpx.Response(403, headers={"x-wait": "4"}, json={"message": "secondary rate limit"})
+            return httpx.Response(200, json={"ok": True})
+
+        def rate_wait(status: int, headers: Any) -> float | None:
+            return float(headers["x-wait"]) if status == 403 and "x-wait" in headers else None
+
+        told: list[str | None] = []
+        http, _ = client(
+            handler,
+            clock=clock,
+            sleep=clock.sleep,
+            rate_wait=rate_wait,
+            retry=RetryPolicy(max_retries=0),
+            on_wait=lambda wait: told.append(None if wait is None else str(wait)),
+        )
+        with pytest.raises(AuthError):  # no `classify` here to call it a rate limit: a 403's error
+            http.get_json("api/v2/limited")
+        assert http.get_json("api/v2/other") == {"ok": True}
+        assert seen == [("/api/v2/limited", 0.0), ("/api/v2/other", 4.0)]
+        assert told == ["Zendesk rate limit: waiting 4 s (try 1 of 1)", None]  # said as any wait
+        assert http.stats.waited == 4.0
+
+    def test_a_hold_past_a_request_s_deadline_ends_it_sending_nothing_more(self) -> None:
+        """Another request's rate limit outlasts what this request's deadline leaves: it is not
+        tried again (a try inside the hold would only draw another refusal)."""
+        clock = FakeClock()
+        seen: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request.url.path)
+            if request.url.path.endswith("/busy") and seen.count("/api/v2/busy") == 1:
+                http.hold(50.0)  # meanwhile, a request beside it met a 50 s rate limit
+                return httpx.Response(503)
+            return httpx.Response(200, json={"ok": True})
+
+        policy = RetryPolicy(max_retries=3, backoff=1.0, max_backoff=1.0, deadline=20.0)
+        http, _ = client(handler, clock=clock, sleep=clock.sleep, retry=policy)
+        with pytest.raises(RateLimitedError) as caught:
+            http.get_json("api/v2/busy")
+        assert "rate limit is spent until" in caught.value.message and "not tried again" in caught.value.message
+        assert seen == ["/api/v2/busy"] and len(clock.sleeps) == 1  # its own back-off, then no second try
+
+
 class TestRequests:
     def test_retries_then_succeeds_and_counts(self) -> None:
         answers = iter([httpx.Response(429, headers={"Retry-After": "2"}), httpx.Response(502, text="bad gateway")])
@@ -307,6 +393,36 @@ class TestDeadline:
         )
         assert caught.value.message.endswith("stopped at the 12 s deadline")
 
+    def test_a_scoped_hold_waits_past_the_deadline_as_its_policy_allows_and_holds_its_scope_only(self) -> None:
+        """An export's 429 holds back the next export page (its wait may run past the deadline as
+        the refusal's own may), not the requests that count against the general limit."""
+        clock = FakeClock()
+        seen: list[tuple[str, float]] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append((request.url.path, clock()))
+            if len(seen) == 1:
+                return httpx.Response(429, headers={"Retry-After": "90"})
+            return httpx.Response(200, json={"ok": True})
+
+        policy = RetryPolicy(max_retries=0, max_total_wait=30.0, deadline=60.0)
+        http, _ = client(handler, retry=policy, sleep=clock.sleep, clock=clock)
+        exports = replace(policy, past_deadline=300.0)
+        with pytest.raises(RateLimitedError):  # no retries: given up, and its 90 s hold the exports'
+            http.request("GET", "api/v2/incremental/ticket_events", policy=exports, scope="exports")
+        assert http.get_json("api/v2/search") == {"ok": True}  # the general limit: not held
+        page = http.request("GET", "api/v2/incremental/ticket_events", policy=exports, scope="exports")
+        assert page.status_code == 200
+        assert seen == [
+            ("/api/v2/incremental/ticket_events", 0.0),
+            ("/api/v2/search", 0.0),
+            ("/api/v2/incremental/ticket_events", 90.0),  # past the 60 s deadline: the policy allows it
+        ]
+        http.hold(90.0, "exports")
+        with pytest.raises(RateLimitedError, match="nothing was sent"):  # the client's own policy: 60 s
+            http.request("GET", "api/v2/incremental/ticket_events", scope="exports")
+        assert len(seen) == 3
+
     def test_a_rate_limit_waits_past_the_deadline_only_as_far_as_the_requests_policy_allows(self) -> None:
         """A documented limit whose window is longer than the deadline leaves (Zendesk's incremental
         exports: a minute) may wait beyond it by the policy's `past_deadline`, said as every long
@@ -330,6 +446,9 @@ class TestDeadline:
 
         answers.clear()
         patient = replace(policy, past_deadline=200.0)
+        http, _ = client(  # a fresh client: the refusal above holds this one's requests for 50 s
+            handler, retry=policy, sleep=clock.sleep, clock=clock, on_wait=lambda w: told.append(w and str(w))
+        )
         response = http.request("GET", "api/v2/incremental/ticket_events", policy=patient)
         assert response.status_code == 200 and clock.sleeps == [50.0, 50.0, 50.0]
         assert clock() == 150.0, "well past the 60 s deadline, within the 200 s the limit may add"

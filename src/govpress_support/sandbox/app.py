@@ -12,7 +12,6 @@ import httpx
 
 from govpress_support.core import timeutil
 from govpress_support.sandbox.constants import DB_NAME, GITHUB_API_PREFIX
-from govpress_support.sandbox.control_api import ControlAPI
 from govpress_support.sandbox.faults import FaultInjector, Faults
 from govpress_support.sandbox.rota_api import RotaAPI
 from govpress_support.sandbox.routing import Match
@@ -24,6 +23,7 @@ from govpress_support.sandbox.wire import Request, Response, text_response
 from govpress_support.sandbox.zendesk_api import ZendeskAPI
 
 if TYPE_CHECKING:
+    from govpress_support.sandbox.control_api import ControlAPI
     from govpress_support.sandbox.github_api import GitHubAPI
     from govpress_support.sandbox.slack_api import SlackAPI
 
@@ -98,7 +98,14 @@ class SandboxApp:
         self.zendesk = ZendeskAPI(self.store, self.stats)
         self.trello = TrelloAPI(self.store, self.stats)
         self.rota = RotaAPI(self.store)
-        self.control = ControlAPI(self)
+
+    @functools.cached_property
+    def control(self) -> ControlAPI:
+        """The control API (faults, settings, reset...), loaded on first use: a command run on
+        the in-process sandbox never asks for it (start-up is benchmarked)."""
+        from govpress_support.sandbox.control_api import ControlAPI
+
+        return ControlAPI(self)
 
     @functools.cached_property
     def github(self) -> GitHubAPI:

@@ -169,12 +169,14 @@ class SettingsValues:
     rota: str = "ok"  # ok | down (503 HTML) | junk (200 with a body that is not a rota)
     rate_limits: bool = True  # enforce the real Zendesk and Trello request limits
     comment_limit: int = 5000  # comments a ticket holds; lower it to reach the limit in a test
+    search_lag: int = 0  # seconds the search index lags behind writes (zendesk_lag.py); 0: none
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 ROTA_MODES = ("ok", "down", "junk")
+ZERO_ALLOWED = ("search_lag",)  # whole-number settings for which 0 means off
 
 
 def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
@@ -188,8 +190,9 @@ def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
             if value not in ROTA_MODES:
                 raise ValueError(f"rota must be one of {', '.join(ROTA_MODES)}")
         elif known[key].type in (int, "int"):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{key} must be a whole number of at least 1")
+            least = 0 if key in ZERO_ALLOWED else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"{key} must be a whole number of at least {least}")
         elif not isinstance(value, bool):
             raise ValueError(f"{key} must be true or false")
         clean[key] = value

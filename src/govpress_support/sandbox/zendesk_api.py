@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from govpress_support.core import timeutil
+from govpress_support.sandbox import zendesk_lag as lag
 from govpress_support.sandbox.constants import AGENT_TOKEN, DEFAULT_EMAIL
 from govpress_support.sandbox.limits import Verdict, Window
 from govpress_support.sandbox.metric_events import render_metric_set
@@ -668,19 +669,23 @@ class ZendeskAPI:
             where, params, otype = self._compile(conn, c, query)
             if otype not in (None, "ticket"):
                 where, params = "0", []
+            lagged, lag_params = lag.indexed(conn, c.view.now.timestamp())  # the index lags writes
             count = int(
-                conn.execute(f"SELECT COUNT(*) FROM tickets WHERE {where}", params).fetchone()[0]  # noqa: S608
+                conn.execute(
+                    f"{lagged}SELECT COUNT(*) FROM tickets WHERE {where}",  # noqa: S608
+                    [*lag_params, *params],
+                ).fetchone()[0]
             )
             order = order_by(c.req.arg("sort_by"), c.req.arg("sort_order"))
             # Sort ids only, then read the page's rows: sorting whole rows is slow on big groups.
             ids = [
                 r[0]
                 for r in conn.execute(
-                    f"SELECT id FROM tickets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
-                    [*params, per_page, (page - 1) * per_page],
+                    f"{lagged}SELECT id FROM tickets WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+                    [*lag_params, *params, per_page, (page - 1) * per_page],
                 )
             ]
-            tickets = self.tickets.many(ids)
+            tickets = self._indexed(conn, lagged, lag_params, ids) if lagged else self.tickets.many(ids)
         wanted = _nested_includes(c.req)
         results = [{**render_ticket(t, c.view, slas="slas" in wanted), "result_type": "ticket"} for t in tickets]
         path = "/api/v2/search.json"
@@ -705,6 +710,13 @@ class ZendeskAPI:
         }
         body.update(self.sideloads(tickets, wanted, c.req.origin, c.view.now))
         return json_response(200, body)
+
+    def _indexed(self, conn: sqlite3.Connection, lagged: str, params: list[Any], ids: list[int]) -> list[TicketState]:
+        """The tickets as the lagging index shows them, in the order of `ids`."""
+        marks = ",".join("?" * len(ids))
+        rows = conn.execute(f"{lagged}SELECT * FROM tickets WHERE id IN ({marks})", [*params, *ids])  # noqa: S608
+        by_id = {r["id"]: TicketState.from_row(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def search_count(self, c: Call) -> Response:
         query = c.req.arg("query") or ""
@@ -747,9 +759,10 @@ class ZendeskAPI:
                 if position is not None:
                     where += " AND (created_at, id) > (?, ?)"
                     params = [*params, *position]
+                lagged, lag_params = lag.indexed(conn, c.view.now.timestamp())
                 rows = conn.execute(
-                    f"SELECT * FROM tickets WHERE {where} ORDER BY created_at, id LIMIT ?",  # noqa: S608
-                    [*params, size + 1],
+                    f"{lagged}SELECT * FROM tickets WHERE {where} ORDER BY created_at, id LIMIT ?",  # noqa: S608
+                    [*lag_params, *params, size + 1],
                 ).fetchall()
         has_more = len(rows) > size
         tickets = [TicketState.from_row(r) for r in rows[:size]]

@@ -21,6 +21,7 @@ from typing import Any
 from govpress_support.core import timeutil
 from govpress_support.core.numbers import whole_number
 from govpress_support.sandbox import zendesk_emails as emails
+from govpress_support.sandbox import zendesk_lag as lag
 from govpress_support.sandbox.metric_events import Clocks, Ledger, Snapshot, sync_display
 from govpress_support.sandbox.seed_data import TICKET_FIELDS
 from govpress_support.sandbox.store import Store, dumps, loads
@@ -614,6 +615,8 @@ class Tickets:
                 list(cols.values()),
             )
         elif changed:
+            if current is not None:
+                lag.remember(conn, current.columns(), now.timestamp())  # the search index lags
             sets = ", ".join(f"{k} = ?" for k in cols if k != "id")
             conn.execute(
                 f"UPDATE tickets SET {sets} WHERE id = ?",  # noqa: S608

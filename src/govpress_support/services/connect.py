@@ -35,6 +35,7 @@ from govpress_support.services.credentials import (
     ENV_TRELLO_TOKEN,
     ENV_ZENDESK_EMAIL,
     ENV_ZENDESK_TOKEN,
+    KEYRING_CHOICE,
     Keyring,
     Secret,
     github_token,
@@ -102,7 +103,7 @@ class Clients:
         self.log = log
         self.notice = notice
         self.on_wait = on_wait  # long waits (rate limits, retries) to say while they last
-        self.keyring = keyring or Keyring()
+        self.keyring = keyring or Keyring(choice=state_dir / KEYRING_CHOICE)
         self.stats = stats or HttpStats()
         self.transport = transport
         self._made: list[HttpClient] = []

@@ -8,14 +8,19 @@ the environment variables to use instead; nothing falls back to a plain file.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from govpress_support.core.errors import AuthError
+from govpress_support.core.private import write_private
 
 KEYRING_SERVICE = "govpress-support"
 
@@ -77,24 +82,72 @@ class TrelloCredentials:
     token: Secret
 
 
-class Keyring:
-    """The OS keyring, imported only when a secret is actually needed (it costs ~70 ms)."""
+KEYRING_CHOICE = "keyring-backend.json"  # in the state dir: the backend keyring chose, kept a day
+CHOICE_SECONDS = 24 * 3600
+NO_BACKEND = "none"
+NO_BACKEND_REASON = "no usable keyring backend is installed"
 
-    def __init__(self, backend: Any | None = None):
+
+class Keyring:
+    """The OS keyring, imported only when a secret is actually needed.
+
+    Finding the backend costs: importing keyring (~60 ms) and asking every installed backend
+    whether it works (~100 ms more without a Secret Service). With `choice` (a file in the state
+    dir, 0600) the backend keyring chose, honouring its own config, is remembered for a day, so
+    later runs load that one backend, and none at all (not even keyring) when there is none. A
+    `PYTHON_KEYRING_BACKEND` in the environment is keyring's to follow; storing or removing
+    credentials (`auth login`/`logout`) looks again rather than trust a remembered "none"."""
+
+    def __init__(self, backend: Any | None = None, *, choice: Path | None = None):
         self._backend = backend
+        self.choice = choice
         self.unavailable_reason: str | None = None
 
-    def _get_backend(self) -> Any | None:
+    def _get_backend(self, *, fresh: bool = False) -> Any | None:
         if self._backend is None:
+            remembered = None if fresh or "PYTHON_KEYRING_BACKEND" in os.environ else self._remembered()
+            if remembered == NO_BACKEND:
+                self.unavailable_reason = NO_BACKEND_REASON
+                return None
             import keyring
             from keyring.backends import fail
 
-            backend = keyring.get_keyring()
+            backend = _load(remembered) if remembered else None
+            if backend is None:
+                backend = keyring.get_keyring()
+                self._remember(backend)
             if isinstance(backend, fail.Keyring):
-                self.unavailable_reason = "no usable keyring backend is installed"
+                self.unavailable_reason = NO_BACKEND_REASON
                 return None
             self._backend = backend
         return self._backend
+
+    def _remembered(self) -> str | None:
+        if self.choice is None:
+            return None
+        try:
+            data = json.loads(self.choice.read_text(encoding="utf-8"))
+            name, at = data["backend"], float(data["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        fresh = 0 <= time.time() - at < CHOICE_SECONDS
+        return name if fresh and isinstance(name, str) else None
+
+    def _remember(self, backend: Any) -> None:
+        """Keep keyring's own backends' names. Another (a plugin's, or one set in-process) is not
+        ours to keep: an older choice is dropped, so the next run looks again rather than trust
+        a "none" from before it was installed."""
+        kind = type(backend)
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        if self.choice is None:
+            return
+        if not name.startswith("keyring.backends."):
+            with contextlib.suppress(OSError):
+                self.choice.unlink(missing_ok=True)
+            return
+        name = NO_BACKEND if name == "keyring.backends.fail.Keyring" else name
+        with contextlib.suppress(OSError):
+            write_private(self.choice, json.dumps({"backend": name, "at": time.time()}))
 
     def get(self, name: str) -> str | None:
         backend = self._get_backend()
@@ -125,10 +178,22 @@ class Keyring:
         return True
 
     def _require(self, service: str) -> Any:
-        backend = self._get_backend()
+        backend = self._get_backend(fresh=True) if self._backend is None else self._backend
         if backend is None:
             raise _keyring_failure(self.unavailable_reason or "the keyring is unavailable", service)
         return backend
+
+
+def _load(name: str) -> Any | None:
+    """The remembered backend, made current in keyring; None when it no longer loads."""
+    import keyring
+
+    try:
+        backend = keyring.core.load_keyring(name)
+    except Exception:
+        return None
+    keyring.set_keyring(backend)
+    return backend
 
 
 def _describe_keyring_error(exc: Exception) -> str:

@@ -40,6 +40,7 @@ GITHUB = ServiceInfo(
 API_VERSION = "2022-11-28"
 PER_PAGE = 100
 SEARCH_LIMIT = 1000  # GitHub answers at most this many search results
+SEARCH = "search"  # the search's rate limit is its own: its refusals hold back searches only (`scope=`)
 LAST_EPOCH_SECOND = 253_402_300_799  # 9999-12-31 23:59:59 UTC: a reset past it is no time at all
 
 
@@ -135,9 +136,16 @@ class GitHubClient:
     # --- requests --------------------------------------------------------------------------------
 
     def _send(
-        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None, what: str
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        what: str,
+        scope: str = "",
     ) -> httpx.Response:
-        response = self.http.request(method, path, params=params, json=json, what=what, allow=(404,))
+        response = self.http.request(method, path, params=params, json=json, what=what, allow=(404,), scope=scope)
         self._note_budget(response)
         if response.status_code == 404:
             raise NotFoundError(f"{what} not found on GitHub (or the token may not see it)", status=404)
@@ -156,13 +164,15 @@ class GitHubClient:
     def _json(self, method: str, path: str, *, what: str, **kwargs: Any) -> Any:
         return self.http.json_of(self._send(method, path, what=what, **kwargs))
 
-    def _pages(self, path: str, params: Mapping[str, Any], *, what: str, limit: int | None = None) -> Iterator[Any]:
+    def _pages(
+        self, path: str, params: Mapping[str, Any], *, what: str, limit: int | None = None, scope: str = ""
+    ) -> Iterator[Any]:
         """Every page of a list, following `Link: <...>; rel="next"` on the API's own host."""
         url: str | None = path
         query: Mapping[str, Any] | None = {"per_page": PER_PAGE, **params}
         seen = 0
         while url:
-            response = self._send("GET", url, params=query, what=what)
+            response = self._send("GET", url, params=query, what=what, scope=scope)
             data = self.http.json_of(response)
             yield data
             seen += PER_PAGE
@@ -224,7 +234,8 @@ class GitHubClient:
         """Pull requests the issue search finds for `query` (`is:pr` is added), up to 1,000."""
         found: list[PullRequest] = []
         params = {"q": f"is:pr {query}".strip()}
-        for page in self._pages("search/issues", params, what="the pull request search", limit=SEARCH_LIMIT):
+        pages = self._pages("search/issues", params, what="the pull request search", limit=SEARCH_LIMIT, scope=SEARCH)
+        for page in pages:
             items = page.get("items") if isinstance(page, dict) else None
             found += [p for p in (_pull(item, None) for item in _list(items)) if p is not None]
         return found

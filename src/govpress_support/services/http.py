@@ -11,10 +11,13 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
   over `LONG_WAIT` are told to `on_wait` (the CLI says them); this layer never prints.
 - Rate limits: a 429 everywhere, and a refusal a service's `rate_wait=` hook reads as its limit
   (GitHub's 403s), wait as `retry.py` decides; a budget a service saw spent (`hold`) makes the
-  next request wait first. All of these are waits like any other: under the same deadline and
-  retry budget, and said through `on_wait`. A request may bring its own `policy`: one whose
-  `past_deadline` lets a documented rate limit's waits run past the deadline (Zendesk's
-  incremental exports, a minute's window); a dead server still stops at the deadline.
+  next request wait first. The wait is shared: a rate limit one request meets holds back every
+  request of the client (they may go side by side, `parallel.py`) until it is over, so it is
+  not met again by each. All of these are waits like any other: under each request's one
+  deadline and retry budget, and said through `on_wait`. A request may bring its own `policy`:
+  one whose `past_deadline` lets a documented rate limit's waits (its own or the client's hold)
+  run past the deadline (Zendesk's incremental exports, a minute's window); a dead server still
+  stops at the deadline.
 - `cancel()` ends any wait at once (a run stopped while other threads wait): no further try is
   made.
 - Errors: every non-2xx becomes a one-line `GovPressError` with the exit code of the README;
@@ -25,7 +28,6 @@ Per service: a base URL, auth, timeouts, retries and error mapping.
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -47,6 +49,7 @@ from govpress_support.core.errors import (
     RateLimitedError,
 )
 from govpress_support.core.redact import SECRETS, Redactor
+from govpress_support.services.http_bodies import describe_body
 from govpress_support.services.retry import (
     CAUSES,
     IDEMPOTENT_METHODS,
@@ -83,64 +86,33 @@ __all__ = [
 ]
 
 USER_AGENT = f"govpress-support/{__version__}"
-# --- error bodies -------------------------------------------------------------------------------
-
-
-def describe_body(response: httpx.Response) -> tuple[str | None, str]:
-    """(error code, readable text) from a JSON, plain-text or HTML error body."""
-    content_type = response.headers.get("content-type", "")
-    text = response.text.strip() if response.content else ""
-    if "json" in content_type or text.startswith(("{", "[")):
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            return _describe_json(data)
-    if "html" in content_type or text[:15].lower().startswith(("<!doctype", "<html")):
-        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        name = " ".join(title.group(1).split()) if title else ""
-        return None, f"an HTML page{f' titled {name!r}' if name else ''} instead of an API answer"
-    first = " ".join(text.split())[:200]
-    return None, first
-
-
-def _describe_json(data: dict[str, Any]) -> tuple[str | None, str]:
-    error = data.get("error")
-    code: str | None = None
-    parts: list[str] = []
-    if isinstance(error, dict):  # {"error": {"title": ..., "message": ...}}
-        code = str(error.get("title") or "") or None
-        if error.get("message"):
-            parts.append(str(error["message"]))
-    elif isinstance(error, str):
-        code = error
-    for key in ("description", "message"):
-        if isinstance(data.get(key), str) and data[key]:
-            parts.append(data[key])
-    details = data.get("details")
-    if isinstance(details, dict):
-        for name, problems in details.items():
-            if isinstance(problems, list):
-                for problem in problems:
-                    if isinstance(problem, dict) and problem.get("description"):
-                        parts.append(f"{name}: {problem['description']}")
-    if not parts and code:
-        parts.append(code)
-    return code, "; ".join(dict.fromkeys(parts))
-
-
 # --- the client -------------------------------------------------------------------------------
 
 
 @dataclass
 class HttpStats:
-    """Counts shared by every client of one command run: for `--debug` and the benchmarks."""
+    """Counts shared by every client of one command run: for `--debug` and the benchmarks.
+    Counted under a lock: requests may go side by side (`parallel.py`)."""
 
     requests: int = 0
     retries: int = 0
     waited: float = 0.0
     by_service: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def sent(self, service: str) -> None:
+        with self._lock:
+            self.requests += 1
+            self.by_service[service] = self.by_service.get(service, 0) + 1
+
+    def retried(self, seconds: float) -> None:
+        with self._lock:
+            self.retries += 1
+            self.waited += seconds
+
+    def held(self, seconds: float) -> None:
+        with self._lock:
+            self.waited += seconds
 
 
 @dataclass(frozen=True)
@@ -191,7 +163,12 @@ class HttpClient:
         self.rate_wait = rate_wait
         self.timeout, self.connect_timeout = timeout, connect_timeout
         self._answered = False  # the host has answered this client at least once
-        self._not_before: float | None = None  # `hold`: no request before this (self.clock())
+        # Per rate limit (`scope`), no request of this client before this moment (self.clock()): a
+        # budget the service said is spent (`hold`), or a rate limit one of its requests met.
+        # Requests may go side by side (`parallel.py`): one rate limit holds back all of them that
+        # count against it, rather than drawing a refusal each.
+        self._not_before: dict[str, float] = {}
+        self._hold_lock = threading.Lock()
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             auth=auth,
@@ -227,11 +204,14 @@ class HttpClient:
         what: str | None = None,
         allow: Iterable[int] = (),
         policy: RetryPolicy | None = None,
+        scope: str = "",
     ) -> httpx.Response:
         """Send with retries; return the response, or raise a mapped `GovPressError`.
 
         `what` names the thing asked for ("ticket 123") for 404 messages. Statuses in `allow`
         are returned instead of raised. `policy`: this request's own (default: the client's).
+        `scope`: the rate limit it counts against, when an endpoint has one of its own (Zendesk's
+        incremental exports, GitHub's search): a rate limit holds back the requests of its scope.
         """
         method = method.upper()
         safe = idempotent if idempotent is not None else method in IDEMPOTENT_METHODS
@@ -241,12 +221,16 @@ class HttpClient:
         limit_left = policy.past_deadline  # rate-limit waits that may still run past the deadline
         started = self.clock()
         give_up_at = started + policy.deadline
-        waited = self._held(policy, give_up_at)
+        waited = 0.0
+        slept_out = 0.0  # the end of the hold this request sleeps through itself (its own rate limit)
         while True:
+            held = self._held(policy, scope, give_up_at + limit_left, slept_out, outcomes, waited)
+            if held:  # a rate-limit wait: it may use what `past_deadline` leaves
+                extra = min(held, limit_left)
+                give_up_at, limit_left, waited = give_up_at + extra, limit_left - extra, waited + held
             self._check_cancelled()
             attempt_started = time.monotonic()
-            self.stats.requests += 1
-            self.stats.by_service[self.service.name] = self.stats.by_service.get(self.service.name, 0) + 1
+            self.stats.sent(self.service.name)
             response: httpx.Response | None = None
             try:
                 request = self._client.build_request(
@@ -278,6 +262,10 @@ class HttpClient:
                 rng=self.rng,
                 answered=self._answered,
             )
+            if outcome.rate_limited:  # the service's wait holds every request of this client, retried or not
+                pause = delay if delay is not None else outcome.limit_wait or retry_after(outcome.headers)
+                if pause:
+                    slept_out = self.hold(pause, scope)
             if delay is not None and outcome.rate_limited and limit_left > 0:
                 extra = min(delay, limit_left)  # this wait does not eat the deadline
                 give_up_at, limit_left = give_up_at + extra, limit_left - extra
@@ -289,41 +277,52 @@ class HttpClient:
             self._debug(f"  retrying in {delay:.2f}s after {outcome_kind(outcome)} ({of})")
             self._wait(delay, outcome, next_try=retries + 2, tries=policy.max_retries + 1)
             waited += delay
-            self.stats.retries += 1
-            self.stats.waited += delay
+            self.stats.retried(delay)
 
     def _timeout(self, remaining: float) -> httpx.Timeout:
         """This attempt's timeouts: the configured ones, cut to what the deadline leaves."""
         left = max(remaining, 0.001)
         return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, left))
 
-    def hold(self, seconds: float) -> None:
-        """Send nothing for `seconds`: the service said its budget is spent until then. The next
-        request waits first, within its deadline and said as any other wait (`_held`)."""
+    def hold(self, seconds: float, scope: str = "") -> float:
+        """Send nothing of `scope` for `seconds` (its budget is spent, or a request met its rate
+        limit): every request of it waits first, within its deadline, said as any other wait. A
+        longer hold is never shortened. Returns this hold's end (which a request that sleeps it
+        out itself need not wait again)."""
         until = self.clock() + max(0.0, seconds)
-        if self._not_before is None or until > self._not_before:
-            self._not_before = until
+        with self._hold_lock:
+            self._not_before[scope] = max(self._not_before.get(scope, 0.0), until)
+        return until
 
-    def _held(self, policy: RetryPolicy, give_up_at: float) -> float:
-        """Wait out a `hold` before a request's first try; the seconds waited. A hold that does
-        not fit the retry budget or the deadline fails the request before anything is sent."""
-        until = self._not_before
+    def _held(
+        self,
+        policy: RetryPolicy,
+        scope: str,
+        give_up_at: float,
+        slept_out: float,
+        outcomes: list[Attempt],
+        waited: float,
+    ) -> float:
+        """Wait out a hold (one this request has not slept through itself) before an attempt;
+        the seconds waited. A hold that does not fit the retry budget or the deadline (`give_up_at`,
+        with what `past_deadline` leaves) ends the request there: nothing more is sent."""
+        with self._hold_lock:
+            until = self._not_before.get(scope, 0.0)
         now = self.clock()
-        if until is None or until <= now:
+        if until <= max(now, slept_out):
             return 0.0
         held = until - now
-        if hold_delay(policy, held, left=give_up_at - now) is None:
-            moment = datetime.now(UTC) + timedelta(seconds=held)
+        if hold_delay(policy, held, left=give_up_at - now, waited=waited) is None:
+            moment = (datetime.now(UTC) + timedelta(seconds=held)).strftime("%H:%M")
+            sent = "not tried again" if outcomes else "nothing was sent"
             raise RateLimitedError(
-                f"{self.service.name}'s rate limit is spent until {moment.strftime('%H:%M')} UTC: nothing was sent",
+                f"{self.service.name}'s rate limit is spent until {moment} UTC: {sent}",
                 "wait until then and run it again",
                 status=429,
             )
-        self._debug(f"  holding {held:.2f}s: {self.service.name} said its rate limit is spent")
-        self._wait(held, Attempt(status=429), next_try=1, tries=policy.max_retries + 1)
-        if self._not_before == until:
-            self._not_before = None
-        self.stats.waited += held
+        self._debug(f"  holding {held:.2f}s: {self.service.name} asked to slow down")
+        self._wait(held, Attempt(status=429), next_try=len(outcomes) + 1, tries=policy.max_retries + 1)
+        self.stats.held(held)
         return held
 
     def _wait(self, seconds: float, outcome: Attempt, *, next_try: int, tries: int) -> None:

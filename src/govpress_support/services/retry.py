@@ -9,8 +9,8 @@ for the one HTTP layer (`http.py`), which sends, sleeps and raises.
 - A refusal a service reads as its rate limit (GitHub's 403 or 429 with `retry-after` or a spent
   `x-ratelimit-remaining`: the client's `rate_wait` hook, read into `Attempt.limit_wait`) waits
   what the service says, for any method (refused, not processed), within the same budget,
-  deadline and said waits as every other retry; so does a budget a service said is spent
-  (`hold_delay`, before the next request).
+  deadline and said waits as every other retry; so does a budget a service said is spent, or a
+  rate limit another request of the same client met (`hold_delay`, before the next attempt).
 - `Tries` says in the error what a request went through; `Wait` is a long wait, told while it lasts.
 """
 
@@ -143,11 +143,13 @@ def retry_delay(
     return delay
 
 
-def hold_delay(policy: RetryPolicy, held: float, *, left: float) -> float | None:
+def hold_delay(policy: RetryPolicy, held: float, *, left: float, waited: float = 0.0) -> float | None:
     """Seconds to wait before a request a service asked to hold back (it said its budget is
-    spent until then), or None when that wait fits neither the retry budget nor the `left` of
-    the request's deadline (then the request fails at once, as a late retry does)."""
-    if held > policy.max_total_wait or held + MIN_ATTEMPT > left:
+    spent until then, or another request met its rate limit), or None when that wait fits
+    neither what is left of the retry budget (`waited` already spent) nor the `left` of the
+    request's deadline (then the request fails at once, as a late retry does). A hold is a rate
+    limit's wait: `past_deadline` adds to its budget as to a refusal's own wait."""
+    if waited + held > policy.max_total_wait + policy.past_deadline or held + MIN_ATTEMPT > left:
         return None
     return held
 

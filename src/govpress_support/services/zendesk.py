@@ -3,16 +3,16 @@
 It turns API JSON into `models` records (with `zendesk_json`) and back; it does not decide
 anything.
 Pagination follows the API's rules: cursor pages stop on `meta.has_more` (real responses keep a
-non-null `links.next` on the last page), offset pages on a null `next_page`. Search is capped at
-1,000 results by Zendesk, so larger result sets go through the export endpoint.
+non-null `links.next` on the last page), offset pages on a null `next_page`. Search (capped at
+1,000 results by Zendesk, so larger result sets go through the export endpoint) is in
+`zendesk_search.py`. Independent pages (search pages, show_many chunks) go side by side
+(`parallel.py`), taken in order.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +23,6 @@ from govpress_support.core.models import (
     Group,
     GroupMembership,
     JobStatus,
-    MetricSet,
     Organization,
     SuspendedTicket,
     Ticket,
@@ -32,27 +31,13 @@ from govpress_support.core.models import (
 from govpress_support.services import zendesk_json as read
 from govpress_support.services.cache import MetadataCache
 from govpress_support.services.http import HttpClient
+from govpress_support.services.parallel import SideBySide, in_order
 from govpress_support.services.zendesk_actions import DeskActions
+from govpress_support.services.zendesk_search import PAGE_SIZE, SEARCH_LIMIT, TicketSet, search_tickets
 
-PAGE_SIZE = 100  # the most Zendesk gives per page
 SHOW_MANY_LIMIT = 100  # ids per show_many or update_many request
-SEARCH_LIMIT = 1000  # results the search endpoint will page through
-# The export endpoint takes up to 1,000 a page. Zendesk suggests 100 because big pages of
-# *archived* tickets can time out; the searches here ask for unsolved tickets, which are never
-# archived, so a big page costs one request where ten would do.
-EXPORT_PAGE_SIZE = 1000
 SIDELOADS = ("users", "organizations", "slas")
-
-
-@dataclass
-class TicketSet:
-    """Tickets with the users and organisations they refer to (and metric sets, when sideloaded)."""
-
-    tickets: list[Ticket] = field(default_factory=list)
-    users: dict[int, User] = field(default_factory=dict)
-    organizations: dict[int, Organization] = field(default_factory=dict)
-    metric_sets: dict[int, MetricSet] = field(default_factory=dict)
-    used_export: bool = False
+__all__ = ["PAGE_SIZE", "SEARCH_LIMIT", "SHOW_MANY_LIMIT", "SIDELOADS", "TicketSet", "ZendeskClient"]
 
 
 class ZendeskClient(DeskActions):
@@ -76,7 +61,7 @@ class ZendeskClient(DeskActions):
 
     # --- pagination ---------------------------------------------------------------------------
 
-    def _next(self, url: str) -> str:
+    def next_link(self, url: str) -> str:
         """Follow a `next` link only on our own host: credentials go nowhere else."""
         ours, theirs = urlsplit(self.base_url), urlsplit(url)
         if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
@@ -97,7 +82,7 @@ class ZendeskClient(DeskActions):
                 return
             query = {**query, "page[after]": meta["after_cursor"]}
 
-    def offset_pages(self, path: str, params: Mapping[str, Any]) -> Iterator[Any]:
+    def offset_pages(self, path: str, params: Mapping[str, Any] | None) -> Iterator[Any]:
         """Every page of an offset-paginated list, as sent, following `next_page` (on our own
         host only) until it is null."""
         url: str | None = path
@@ -106,7 +91,7 @@ class ZendeskClient(DeskActions):
             data = self.http.get_json(url, query)
             yield data
             nxt = data.get("next_page") if isinstance(data, dict) else None
-            url = self._next(nxt) if isinstance(nxt, str) and nxt else None
+            url = self.next_link(nxt) if isinstance(nxt, str) and nxt else None
             query = None  # the next_page URL carries them
 
     def paginate_cursor(self, path: str, key: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
@@ -235,13 +220,14 @@ class ZendeskClient(DeskActions):
     def tickets(self, ids: Iterable[int], *, sideload: Sequence[str] = SIDELOADS) -> TicketSet:
         """Tickets by id via show_many, 100 a request. Missing ids are simply absent."""
         result = TicketSet()
-        for chunk in _chunks(list(dict.fromkeys(int(i) for i in ids)), SHOW_MANY_LIMIT):
-            params = {"ids": ",".join(map(str, chunk))}
-            if sideload:
-                params["include"] = ",".join(sideload)
-            data = self.http.get_json("api/v2/tickets/show_many", params)
-            self._absorb(result, data, read.items(data, "tickets"))
-        self._complete(result, sideload)
+        include = {"include": ",".join(sideload)} if sideload else {}
+
+        def show_many(chunk: list[int]) -> Any:
+            return self.http.get_json("api/v2/tickets/show_many", {"ids": ",".join(map(str, chunk)), **include})
+
+        for data in in_order(show_many, _chunks(list(dict.fromkeys(int(i) for i in ids)), SHOW_MANY_LIMIT)):
+            self.absorb(result, data, read.items(data, "tickets"))
+        self.complete(result, sideload)
         return result
 
     def search_tickets(
@@ -250,71 +236,15 @@ class ZendeskClient(DeskActions):
         *,
         sideload: Sequence[str] = SIDELOADS,
         on_page: Callable[[int, int | None], None] | None = None,
+        pool: SideBySide | None = None,
     ) -> TicketSet:
-        """Every ticket matching a search query, however many.
+        """Every ticket matching a search query, however many (`zendesk_search.py`): the search
+        endpoint's pages side by side (in `pool`, else a pool of its own) while the result fits
+        its 1,000-result limit, the export endpoint's cursor when it does not.
+        `on_page(fetched, total)` reports progress."""
+        return search_tickets(self, query, sideload=sideload, on_page=on_page, pool=pool)
 
-        Uses the search endpoint while the result fits its 1,000-result limit and the export
-        endpoint (cursor, no limit) when it does not. `on_page(fetched, total)` reports progress.
-        """
-        include = f"tickets({','.join(sideload)})" if sideload else None
-        full_query = f"type:ticket {query}".strip()
-        result = TicketSet()
-        seen: set[int] = set()
-        # A query that was past the limit last time goes straight to export: no wasted first page.
-        size_key = f"search size {self.base_url} {query}"
-        known = self.cache.get(size_key) if self.cache is not None else None
-        if isinstance(known, int) and known > SEARCH_LIMIT:
-            found = self._export_tickets(query, include, sideload, on_page, None)
-            self._remember_size(size_key, len(found.tickets))
-            return found
-
-        params: dict[str, Any] = {
-            "query": full_query,
-            "per_page": PAGE_SIZE,
-            "sort_by": "created_at",
-            "sort_order": "asc",
-        }
-        if include:
-            params["include"] = include
-        pages = self.offset_pages("api/v2/search", params)
-        first = next(pages)
-        total = first.get("count") if isinstance(first, dict) else None
-        if isinstance(total, int):
-            self._remember_size(size_key, total)
-        if isinstance(total, int) and total > SEARCH_LIMIT:
-            return self._export_tickets(query, include, sideload, on_page, total)
-        for data in itertools.chain([first], pages):
-            self._absorb(result, data, _fresh(data, seen))  # offset paging can repeat results
-            if on_page:
-                on_page(len(result.tickets), total if isinstance(total, int) else None)
-        self._complete(result, sideload)
-        return result
-
-    def _remember_size(self, key: str, size: int) -> None:
-        if self.cache is not None:
-            self.cache.put(key, size)
-
-    def _export_tickets(
-        self,
-        query: str,
-        include: str | None,
-        sideload: Sequence[str],
-        on_page: Callable[[int, int | None], None] | None,
-        total: int | None,
-    ) -> TicketSet:
-        result = TicketSet(used_export=True)
-        seen: set[int] = set()
-        params: dict[str, Any] = {"query": query, "filter[type]": "ticket", "page[size]": EXPORT_PAGE_SIZE}
-        if include:
-            params["include"] = include
-        for data in self.cursor_pages("api/v2/search/export", params):
-            self._absorb(result, data, _fresh(data, seen))
-            if on_page:
-                on_page(len(result.tickets), total)
-        self._complete(result, sideload)
-        return result
-
-    def _absorb(self, result: TicketSet, data: Any, items: Iterable[dict[str, Any]]) -> None:
+    def absorb(self, result: TicketSet, data: Any, items: Iterable[dict[str, Any]]) -> None:
         for item in items:
             ticket = read.ticket(item, self.agent_url)
             if ticket is not None:
@@ -325,7 +255,7 @@ class ZendeskClient(DeskActions):
         result.organizations.update((org.id, org) for org in read.parsed(data, "organizations", read.organization))
         result.metric_sets.update((m.ticket_id, m) for m in read.parsed(data, "metric_sets", read.metric_set))
 
-    def _complete(self, result: TicketSet, sideload: Sequence[str]) -> None:
+    def complete(self, result: TicketSet, sideload: Sequence[str]) -> None:
         """Fetch what a sideload should have brought but did not (Zendesk does not honour
         every sideload on every endpoint): SLAs via show_many, then users and organisations."""
         # A ticket with no SLA policy may lack the `slas` key, so only a result in which no
@@ -476,17 +406,6 @@ class ZendeskClient(DeskActions):
             if limit and len(found) >= limit:
                 break
         return found
-
-
-def _fresh(data: Any, seen: set[int]) -> list[dict[str, Any]]:
-    """The ticket results of a search page not seen on an earlier page (noting them as seen)."""
-    fresh: list[dict[str, Any]] = []
-    for item in read.items(data, "results"):
-        ticket_id = read.as_int(item.get("id"))
-        if item.get("result_type", "ticket") == "ticket" and ticket_id is not None and ticket_id not in seen:
-            seen.add(ticket_id)
-            fresh.append(item)
-    return fresh
 
 
 def _chunks(values: Sequence[int], size: int) -> Iterator[list[int]]:

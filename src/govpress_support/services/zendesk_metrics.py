@@ -13,7 +13,8 @@ own limit (10 requests a minute): a 429 is waited out by the HTTP layer as its `
 says, like every rate limit, each long wait said through the client's `on_wait`; a page's
 request has the client's policy with `EXPORT_LIMIT_WAIT` of rate-limit waits allowed past its
 deadline (a minute's window is longer than a deadline leaves room for; a dead server is still
-given up on at the deadline). `cancel()` ends a wait at once.
+given up on at the deadline); that limit holds back only the export pages (`EXPORTS_LIMIT`).
+`cancel()` ends a wait at once.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ TICKET_EVENTS_PATH = "api/v2/incremental/ticket_events"
 # Seconds of waiting for the exports' rate limit (10 requests a minute, both exports together)
 # one page's request may add to its deadline: a few of the limit's one-minute windows.
 EXPORT_LIMIT_WAIT = 300.0
+# The exports' limit is theirs alone: its 429 holds back the export pages, not the searches and
+# audits going side by side (`HttpClient.request(scope=)`).
+EXPORTS_LIMIT = "incremental exports"
 RECENT = timedelta(seconds=90)  # a ticket events start_time must be a minute old: this, with a margin
 
 T = TypeVar("T", MetricEvent, TicketEvent)
@@ -129,7 +133,13 @@ class ZendeskMetrics:
             else:
                 self.ticket_event_requests += 1
         response = self.http.request(
-            "GET", export.path, params={"start_time": start}, allow=(403,), what=export.what, policy=self.policy
+            "GET",
+            export.path,
+            params={"start_time": start},
+            allow=(403,),
+            what=export.what,
+            policy=self.policy,
+            scope=EXPORTS_LIMIT,
         )
         if response.status_code == 403:
             raise EventsForbidden(

@@ -117,6 +117,7 @@ def status(
                 github_who,
                 f"run `govpress-support auth login github`, set {ENV_GITHUB_TOKENS[0]}, or `gh auth login`",
                 sandbox=sandbox,
+                keyring=keyring,
             )
         )
     if slack is not None:
@@ -133,6 +134,7 @@ def status(
                 slack_who,
                 f"run `govpress-support auth login slack`, or set {ENV_SLACK_WEBHOOK}",
                 sandbox=sandbox,
+                keyring=keyring,
             )
         )
     return found
@@ -146,12 +148,13 @@ def _optional(
     fix: str,
     *,
     sandbox: bool,
+    keyring: Keyring,
 ) -> ServiceStatus:
     if not sandbox and secret is None:
         return ServiceStatus(
             service, url, ok=False, logged_in=False, problem="not set up (optional)", fix=fix, optional=True
         )
-    return replace(_status(service, url, secret, who, fix, sandbox=sandbox, keyring=Keyring()), optional=True)
+    return replace(_status(service, url, secret, who, fix, sandbox=sandbox, keyring=keyring), optional=True)
 
 
 def _status(

@@ -57,6 +57,13 @@ def updates(faults: TransportFaults) -> int:
     return sum(1 for line in faults.log if line.endswith("/update_many"))
 
 
+def test_planning_reads_the_suspended_tickets_once(clients: Clients, faults: TransportFaults) -> None:
+    """The plan lists them itself: its queue reads (yours, and the group's others) do not count them again."""
+    plan = prepare(clients, handover.HandoverOptions(others=True))
+    assert plan.suspended is not None and plan.candidates
+    assert faults.log.count("GET /api/v2/suspended_tickets") == 1
+
+
 def test_plan_reads_target_tickets_in_sla_order_and_memberships(clients: Clients, desk: Desk) -> None:
     plan = prepare(clients)
     assert plan.me.email == SAM.email

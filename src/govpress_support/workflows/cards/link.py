@@ -273,31 +273,54 @@ def plan_missing(
     "Pending believed solved" are about to solve themselves: left out unless
     `include_believed_solved`."""
     same_person(zendesk.me(), destination.me)  # cards and notes made as one person
-    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now, on_progress=on_progress)
+    queue = fetch_queue(
+        zendesk, trello, settings, QueueOptions(group="2nd"), now=now, on_progress=on_progress, count_suspended=False
+    )
     backlog = trello.board(settings.trello.backlog_board)
     if queue.trello.checked and backlog.id == destination.board.id:
         cards = {row.ticket.id: row.card for row in queue.rows if row.card is not None}
     else:
         cards = cards_by_ticket(trello, destination.board.id)
     tag = settings.zendesk.trello_card_tag.strip()
+    zs = settings.zendesk
+
+    def todo(ticket: Ticket, status_label: str) -> bool | None:
+        """Whether the ticket needs work (True), has its card (False), or is left out as
+        believed solved (None)."""
+        card = cards.get(ticket.id)
+        if card is not None:
+            return MARKER in card.desc and tag != "" and not has_tag(ticket, tag)  # a run failed half-way
+        status = zs.believed_solved_status
+        if not include_believed_solved and believed_solved(
+            ticket, status_label, status_name=status, fallback_tag=zs.believed_solved_tag
+        ):
+            return None
+        return True
+
+    # The search index lags behind writes: confirm what it says needs work by reading those
+    # tickets (one show_many per 100), so a re-run right after a run finds nothing to do.
+    asked = {row.ticket.id for row in queue.rows if todo(row.ticket, row.status_label)}
+    fresh = {t.id: t for t in zendesk.tickets(sorted(asked), sideload=()).tickets}
     steps: list[CardStep] = []
     skipped = believed = 0
-    zs = settings.zendesk
     for row in queue.rows:
-        card = cards.get(row.ticket.id)
-        unfinished = card is not None and MARKER in card.desc and tag != "" and not has_tag(row.ticket, tag)
-        if card is not None and not unfinished:
+        ticket = fresh.get(row.ticket.id) if row.ticket.id in asked else row.ticket
+        if ticket is None:
+            continue  # gone since the search saw it
+        verdict = todo(ticket, row.status_label)
+        if verdict is None:
+            believed += 1
+            continue
+        if not verdict:
             skipped += 1
             continue
-        if card is None and not include_believed_solved:
-            status = zs.believed_solved_status
-            if believed_solved(row.ticket, row.status_label, status_name=status, fallback_tag=zs.believed_solved_tag):
-                believed += 1
-                continue
+        if ticket.group_id != row.ticket.group_id or not ticket.unsolved:
+            continue  # moved on since the search saw it: not this group's to link now
+        card = cards.get(ticket.id)
         step = _step(
             zendesk,
             settings.zendesk,
-            row.ticket,
+            ticket,
             card,
             organization=row.organization.name if row.organization else None,
             sla=row.sla,

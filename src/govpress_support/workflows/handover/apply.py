@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ from govpress_support.core.errors import (
 )
 from govpress_support.core.models import JobStatus, Ticket
 from govpress_support.core.timeutil import now as clock_now
+from govpress_support.services.parallel import beside
 from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
 from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.models import (
@@ -57,7 +59,7 @@ from govpress_support.workflows.handover.models import (
     MembershipOutcome,
     TicketOutcome,
 )
-from govpress_support.workflows.handover.parallel import Side, side_by_side
+from govpress_support.workflows.handover.parallel import side_by_side
 from govpress_support.workflows.handover.state import BatchState, RunState, membership_outcomes
 from govpress_support.workflows.memberships import Member, remove_member
 
@@ -121,24 +123,22 @@ class Runner:
         self._gave_up: dict[int, str] = {}  # ticket -> why Zendesk did not take it, this run
 
     def run(self) -> list[MembershipOutcome]:
-        side = Side(self.side) if self.side is not None else None
-        telling: Side | None = None
+        side = beside(self.side, name="outside") if self.side is not None else None
+        telling: Future[None] | None = None
         try:
             self._add_member()
             self._tickets()
             if self._gave_up:
                 raise self._not_taken()
             if side is not None:
-                side.join()
+                side.result()
             # What the channel is told is settled now: it goes out while you leave the group.
-            telling = Side(self.then) if self.then is not None else None
+            telling = beside(self.then, name="slack") if self.then is not None else None
             memberships = self._remove_member()
             if telling is not None:
-                telling.join()
+                telling.result()
         except GovPressError as exc:
-            for thread in (side, telling):
-                if thread is not None:
-                    thread.join(quiet=True)
+            wait([thread for thread in (side, telling) if thread is not None])  # let them end; this error is said
             exc.hint = f"{exc.hint}; {RESUME_HINT}" if exc.hint else RESUME_HINT
             raise
         self.journal.append({"type": "finished"})

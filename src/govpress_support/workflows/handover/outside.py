@@ -15,17 +15,17 @@ GitHub stops this side (the run is then unfinished: `--resume` looks again).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from govpress_support.services.github import GitHubClient
+from govpress_support.services.parallel import in_order
 from govpress_support.workflows.handover import gitpush, pulls
 from govpress_support.workflows.handover.gitpush import PlannedPush
 from govpress_support.workflows.handover.journal import Journal
 from govpress_support.workflows.handover.pulls import PlannedPull
 from govpress_support.workflows.handover.state import RunState
 
-PULL_WORKERS = 4
+PULL_WORKERS = 4  # pull requests handed over at once (each journaled before it is sent)
 
 
 class Outside:
@@ -61,9 +61,7 @@ class Outside:
                     self._record(pull, name, pulls.FAILED, "no GitHub token in this run (set GITHUB_TOKEN and resume)")
             return
         github = self.github
-        with ThreadPoolExecutor(max_workers=min(PULL_WORKERS, len(todo)), thread_name_prefix="pulls") as pool:
-            for future in [pool.submit(self._pull, github, pull) for pull in todo]:
-                future.result()
+        in_order(lambda pull: self._pull(github, pull), todo, workers=PULL_WORKERS)
 
     # --- pushes ---
 

@@ -11,7 +11,7 @@ interrupted run from its journal (`state.py`). Nothing here prints.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -22,9 +22,10 @@ from govpress_support.core.groups import resolve_group
 from govpress_support.core.models import Group, GroupMembership, RotaEntry, User
 from govpress_support.core.records import card_state
 from govpress_support.services.github import GitHubClient
+from govpress_support.services.parallel import SideBySide
 from govpress_support.services.rota import RotaClient, next_engineer
 from govpress_support.services.trello import TrelloClient
-from govpress_support.services.zendesk import SHOW_MANY_LIMIT, ZendeskClient
+from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.workflows.handover.gitpush import PlannedPush, github_branches, plan_pushes
 from govpress_support.workflows.handover.gitwork import GitReport, github_repo, unpushed_work
 from govpress_support.workflows.handover.models import (
@@ -63,8 +64,6 @@ __all__ = [
     "start",
     "unfinished_run",
 ]
-
-PLAN_WORKERS = 5
 
 
 @dataclass(frozen=True)
@@ -109,14 +108,16 @@ def prepare(
         )
     group = resolve_group(zendesk, settings.groups, "2nd")
     roots = options.repos if options.repos is not None else [Path(p) for p in settings.handover.repos]
-    # Independent reads, side by side: the plan costs the longest chain, not the sum.
-    with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="plan") as pool:
-        asked_target = pool.submit(_target, zendesk, rota, settings, options.to, me, now)
-        asked_tickets = pool.submit(_tickets, zendesk, trello, settings, me, group, now)
-        asked_others = pool.submit(_others, zendesk, trello, settings, me, now) if options.others else None
-        asked_members = pool.submit(zendesk.group_memberships, group.id)
-        asked_suspended = pool.submit(_suspended, zendesk)
-        asked_outside = pool.submit(_outside, github, settings, options, roots, asked_target, me, now)
+    # Independent reads, side by side: the plan costs the longest chain, not the sum. The reads
+    # inside them (the queue's, GitHub's) go side by side in pools of their own: a task that waits
+    # for tasks queued behind it in the same bounded pool could wait for ever.
+    with SideBySide(name="plan") as pool:
+        asked_target = pool.start(_target, zendesk, rota, settings, options.to, me, now)
+        asked_tickets = pool.start(_tickets, zendesk, trello, settings, me, group, now)
+        asked_others = pool.start(_others, zendesk, trello, settings, me, now) if options.others else None
+        asked_members = pool.start(zendesk.group_memberships, group.id)
+        asked_suspended = pool.start(_suspended, zendesk)
+        asked_outside = pool.start(_outside, github, settings, options, roots, asked_target, me, now)
         target, source, entry = asked_target.result()  # a bad target is the first thing to say
         tickets, queue_rows, trello_reason = asked_tickets.result()
         candidates = asked_others.result() if asked_others is not None else []
@@ -204,12 +205,10 @@ def _tickets(
     the search index lags behind writes. Returns them, how many the search listed, and why the
     Trello column could not be filled (if so)."""
     # Only yours are searched: the group's others are read apart, when they are offered (`_others`).
-    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd", assignee="me", search_mine=True), now=now)
-    ids = [row.ticket.id for row in queue.rows]
-    chunks = [ids[i : i + SHOW_MANY_LIMIT] for i in range(0, len(ids), SHOW_MANY_LIMIT)]
-    with ThreadPoolExecutor(max_workers=PLAN_WORKERS, thread_name_prefix="read") as pool:
-        read = pool.map(lambda chunk: zendesk.tickets(chunk, sideload=()).tickets, chunks)
-        fresh = {t.id: t for found in read for t in found}
+    # The suspended tickets are the plan's own read (`_suspended`): the queue does not count them again.
+    mine = QueueOptions(group="2nd", assignee="me", search_mine=True)
+    queue = fetch_queue(zendesk, trello, settings, mine, now=now, count_suspended=False)
+    fresh = {t.id: t for t in zendesk.tickets([row.ticket.id for row in queue.rows], sideload=()).tickets}
     tickets: list[PlannedTicket] = []
     for row in queue.rows:
         current = fresh.get(row.ticket.id)
@@ -225,7 +224,7 @@ def _others(
     zendesk: ZendeskClient, trello: TrelloClient | None, settings: Settings, me: User, now: datetime
 ) -> list[PlannedTicket]:
     """The group's unsolved tickets that are not yours, in queue order: each may get a note."""
-    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now)
+    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now, count_suspended=False)
     return [
         _planned(row, queue.trello.checked, row.ticket.updated_stamp, reassign=False)
         for row in queue.rows

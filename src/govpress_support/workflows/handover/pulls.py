@@ -14,7 +14,6 @@ commented on again; a step a run may have sent without hearing back is read agai
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -23,8 +22,8 @@ from govpress_support.core.config import Settings
 from govpress_support.core.errors import GovPressError, NetworkError, UsageError
 from govpress_support.core.models import IssueComment, PullRequest
 from govpress_support.services.github import GitHubClient
+from govpress_support.services.parallel import SideBySide
 
-WORKERS = 5
 ASSIGN, COMMENT = "assign", "comment"
 DONE, FAILED = "done", "failed"
 
@@ -144,11 +143,11 @@ def plan_github(
             )
         )
     login, source = _login(settings, target)
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="github") as pool:
-        asked_me = pool.submit(github.me)
-        asked_user = pool.submit(github.user, login) if login else None
-        by_branch = [pool.submit(github.pulls_for_branch, repo, branch) for repo, branch in branches]
-        searches = [pool.submit(github.search_pulls, f"is:open author:@me org:{org}") for org in settings.github.orgs]
+    with SideBySide(name="github") as pool:
+        asked_me = pool.start(github.me)
+        asked_user = pool.start(github.user, login) if login else None
+        by_branch = [pool.start(github.pulls_for_branch, repo, branch) for repo, branch in branches]
+        searches = [pool.start(github.search_pulls, f"is:open author:@me org:{org}") for org in settings.github.orgs]
         me = asked_me.result().login  # a refused token is the first thing to say
         if asked_user is not None and asked_user.result() is None:
             raise UsageError(
@@ -173,10 +172,12 @@ def plan_github(
             return GitHubPlan(me=me, pulls=skipped, notes=(note,))
         pending = [p for p in pulls if login.casefold() not in {a.casefold() for a in p.assignees}]
         repos = sorted({p.repo for p in pending})
-        assignable = dict(zip(repos, pool.map(lambda r: github.can_assign(r, login), repos), strict=True))
+        asked_assignable = [pool.start(github.can_assign, repo, login) for repo in repos]
         # A hand-over comment follows the assignment, so only those assigned already may have it.
         done = [p for p in pulls if p not in pending]
-        threads = dict(zip(done, pool.map(lambda p: github.comments(p.repo, p.number), done), strict=True))
+        asked_threads = [pool.start(github.comments, p.repo, p.number) for p in done]
+        assignable = dict(zip(repos, [f.result() for f in asked_assignable], strict=True))
+        threads = dict(zip(done, [f.result() for f in asked_threads], strict=True))
     text = comment_text(login, giver, target.name or target.email, day)
     planned: list[PlannedPull] = []
     for pull in pulls:

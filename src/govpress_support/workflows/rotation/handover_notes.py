@@ -2,19 +2,17 @@
 threads (so the briefing shows it on any machine, whoever handed over), and the handover those
 notes came from (`core.handover_notes.previous_handover`).
 
-Cost: one comments request per ticket in the group, a few at a time.
+Cost: one comments request per ticket in the group, a few at a time (`services/parallel.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from govpress_support.core.errors import NotFoundError
 from govpress_support.core.handover_notes import HandoverNote, latest
+from govpress_support.services.parallel import in_order
 from govpress_support.services.zendesk import ZendeskClient
-
-WORKERS = 5
 
 
 def handover_notes(zendesk: ZendeskClient, ticket_ids: Sequence[int]) -> dict[int, HandoverNote]:
@@ -26,8 +24,5 @@ def handover_notes(zendesk: ZendeskClient, ticket_ids: Sequence[int]) -> dict[in
         except NotFoundError:  # deleted since the queue was read
             return None
 
-    if not ticket_ids:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(ticket_ids)), thread_name_prefix="notes") as pool:
-        found = dict(zip(ticket_ids, pool.map(read, ticket_ids), strict=True))
+    found = dict(zip(ticket_ids, in_order(read, ticket_ids), strict=True))
     return {ticket_id: note for ticket_id, note in found.items() if note is not None}

@@ -394,8 +394,8 @@ def build_briefing(
     now: datetime,
     doctor_failures: list[Check],
 ) -> Briefing:
-    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now)
-    peek = peek_suspended(zendesk, limit=None)
+    queue = fetch_queue(zendesk, trello, settings, QueueOptions(group="2nd"), now=now, count_suspended=False)
+    peek = peek_suspended(zendesk, limit=None)  # every one listed: the queue need not count them too
     notes = handover_notes(zendesk, [row.ticket.id for row in queue.rows])
     return Briefing(
         group=queue.group,

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from govpress_support.core.models import FieldValue, MetricSet, Ticket, TicketChange, TicketEvent
+from govpress_support.services.parallel import SideBySide
 from govpress_support.services.zendesk import TicketSet
 from govpress_support.services.zendesk_metrics import ZendeskMetrics
 from govpress_support.workflows.stats.cache import StatsCache
@@ -121,7 +121,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def from_audits(
-    pool: ThreadPoolExecutor,
+    pool: SideBySide,
     metrics: ZendeskMetrics,
     cache: StatsCache,
     changed: TicketSet,
@@ -159,7 +159,7 @@ def from_audits(
 
 
 def read_audits(
-    pool: ThreadPoolExecutor,
+    pool: SideBySide,
     metrics: ZendeskMetrics,
     cache: StatsCache,
     tickets: Sequence[Ticket],
@@ -177,7 +177,7 @@ def read_audits(
             found[ticket.id] = cached
         else:
             wanted.append(ticket)
-    reads = [(t, pool.submit(metrics.ticket_changes, t.id)) for t in wanted[:MAX_AUDITS]]
+    reads = [(t, pool.start(metrics.ticket_changes, t.id)) for t in wanted[:MAX_AUDITS]]
     gone = 0
     for done, (ticket, future) in enumerate(reads, start=1):
         changes = future.result()

@@ -6,9 +6,12 @@ The order of work, and what runs side by side:
    believed-solved status;
 2. the first page of the metric events (days the cache lacks): a 403 means an agent, and the
    ticket metrics instead (`source: metrics`);
-3. side by side: the rest of the metric events; the ticket events from the window's first day to
-   now (admins); the tickets updated since the day before the window began, and the group's queue
-   untouched since (with their metric sets, and SLAs, for an agent);
+3. side by side (`services/parallel.py`): the rest of the metric events; the ticket events from
+   the window's first day to now (admins); the tickets updated since the day before the window
+   began, and the group's queue untouched since (with their metric sets, and SLAs, for an agent).
+   The two exports share one rate limit (`zendesk_metrics.EXPORTS_LIMIT`): a 429 on one holds
+   back the other's pages too. A task that fails ends every wait at once, and the run fails with
+   its error;
 4. tickets with outcomes not found yet (`show_many`), then each ticket's history: from the ticket
    events, walked back from the tickets as the searches found them (the audits of the few updated
    in the minute the export leaves out); or, when the ticket events are refused (an agent), from
@@ -19,14 +22,16 @@ The order of work, and what runs side by side:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from govpress_support.core.config import Settings
-from govpress_support.core.errors import GovPressError, UsageError
+from govpress_support.core.errors import GovPressError, Interrupted, UsageError
 from govpress_support.core.groups import CASCADE, alias_of, resolve_group
 from govpress_support.core.models import Group, RotaEntry, Ticket, TicketEvent, User
+from govpress_support.services.parallel import SideBySide
 from govpress_support.services.rota import RotaClient
 from govpress_support.services.zendesk import TicketSet, ZendeskClient
 from govpress_support.services.zendesk_metrics import EventsForbidden, ZendeskMetrics
@@ -42,6 +47,7 @@ from govpress_support.workflows.stats.window import engineers, midnight, resolve
 
 WHOLE_DESK = ("all", "any", "desk")
 WORKERS = 4  # requests in flight at once
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -91,17 +97,20 @@ def run_stats(
     if source == "metrics":
         result.cannot_count = list(CANNOT_COUNT)
 
-    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    pool = SideBySide(WORKERS, name="stats")
     failed = True
     try:
         changed, untouched = _searches(pool, metrics, window, group, agent=source == "metrics")
         first_day = midnight(window.start.astimezone(UTC).date())
         updates = None  # an agent, refused the metric events, would be refused the ticket events too
         if source == "events":
-            updates = pool.submit(_ticket_events, metrics, cache, first_day, now, on_progress)
-        events = reader.finish() if source == "events" else None  # here: Ctrl-C stops a long wait at once
-        found = (changed.result(), untouched.result())
-        ticket_events = updates.result() if updates is not None else None
+            updates = pool.start(_stopping(metrics, _ticket_events), metrics, cache, first_day, now, on_progress)
+        try:
+            events = reader.finish() if source == "events" else None  # here: Ctrl-C stops a long wait at once
+            found = (changed.result(), untouched.result())
+            ticket_events = updates.result() if updates is not None else None
+        except Interrupted as stopped:  # a task failed and ended every wait: its error is the run's
+            raise _stopped_by([changed, untouched, *([updates] if updates else [])], stopped) from None
         tickets = {t.id: t for t in (*found[0].tickets, *found[1].tickets)}
         if events is not None:
             outcomes = event_outcomes(events, window.start, window.end, now)
@@ -128,7 +137,7 @@ def run_stats(
     finally:
         if failed:
             metrics.cancel()  # a wait for a rate limit in another thread ends now
-        pool.shutdown(wait=not failed, cancel_futures=failed)
+        pool.close(cancel=failed)  # on a failure the tasks not begun are dropped and none is waited for
         cache.flush()
     gone = {o.ticket_id for o in outcomes} - set(tickets)
     if gone and group is not None:
@@ -202,7 +211,7 @@ def _groups(zendesk: ZendeskClient, settings: Settings, group: Group | None) -> 
 
 
 def _searches(
-    pool: ThreadPoolExecutor, metrics: ZendeskMetrics, window: Window, group: Group | None, *, agent: bool
+    pool: SideBySide, metrics: ZendeskMetrics, window: Window, group: Group | None, *, agent: bool
 ) -> tuple[Future[TicketSet], Future[TicketSet]]:
     """The tickets updated since the day before the window began (any group: they may have left
     it), and the group's unsolved tickets not updated since then (unchanged all through the
@@ -211,9 +220,35 @@ def _searches(
     tickets' metric sets and SLA states, which their stats come from."""
     since = (window.start - timedelta(days=1)).astimezone(UTC).date().isoformat()
     where = f'group:"{group.name}" ' if group is not None else ""
-    changed = pool.submit(metrics.search, f"updated>={since}", slas=agent, metric_sets=agent)
-    untouched = pool.submit(metrics.search, f"{where}status<solved updated<{since}", slas=agent, metric_sets=agent)
+    search = _stopping(metrics, metrics.search)
+    changed = pool.start(search, f"updated>={since}", slas=agent, metric_sets=agent)
+    untouched = pool.start(search, f"{where}status<solved updated<{since}", slas=agent, metric_sets=agent)
     return changed, untouched
+
+
+def _stopping(metrics: ZendeskMetrics, fn: Callable[..., R]) -> Callable[..., R]:
+    """`fn` for a task beside the run: when it fails, every wait of the run ends at once (the
+    main thread's too, held by the exports' rate limit), since the run fails with it."""
+
+    def task(*args: Any, **kwargs: Any) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except BaseException:
+            metrics.cancel()
+            raise
+
+    return task
+
+
+def _stopped_by(tasks: list[Future[Any]], stopped: Interrupted) -> BaseException:
+    """The error of the task that ended the run's waits (the first in `tasks`' order that is not
+    itself a wait ended), once all have ended; `stopped` when there is none."""
+    wait(tasks)
+    for task in tasks:
+        error = None if task.cancelled() else task.exception()
+        if error is not None and not isinstance(error, Interrupted):
+            return error
+    return stopped
 
 
 def _breaches(

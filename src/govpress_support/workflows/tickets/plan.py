@@ -19,6 +19,7 @@ from govpress_support.core.config import Settings
 from govpress_support.core.errors import NotFoundError, UsageError
 from govpress_support.core.groups import ALIASES, alias_of, group_name
 from govpress_support.core.models import PRIORITIES, TICKET_TYPES, Group, Ticket
+from govpress_support.services.parallel import SideBySide
 from govpress_support.services.zendesk import TicketSet, ZendeskClient
 from govpress_support.workflows.agents import resolve_agent
 from govpress_support.workflows.tickets.names import Names
@@ -182,20 +183,24 @@ def prepare_note(
 ) -> Batch:
     """An internal note on each ticket, unless its latest comment is already that note by you.
 
-    Reads each ticket's comments (one request a ticket) to look before writing."""
+    Reads each ticket's comments (one request a ticket, side by side in a small pool) to look
+    before writing."""
     note = clean_note(text)
-    tickets, _ = read_tickets(zendesk, ids)
-    me = zendesk.me()
-    plans = new_plans(tickets)
-    for done, plan in enumerate(still_open(plans), start=1):
-        ticket = plan.ticket
-        if on_progress is not None and len(tickets) > 1:
-            on_progress(f"reading the threads… {done} of {len(tickets)}")
-        comments = zendesk.comments(ticket.id)
-        if comments and is_note(comments[-1], note, me.id):
-            plan.unchanged = "its latest comment is already this note by you"
-            continue
-        plan.note = note
+    with SideBySide(name="note") as pool:
+        asked_me = pool.start(zendesk.me)
+        tickets, _ = read_tickets(zendesk, ids)
+        me = asked_me.result()
+        plans = new_plans(tickets)
+        open_plans = list(still_open(plans))
+        threads = [pool.start(zendesk.comments, plan.ticket.id) for plan in open_plans]
+        for done, (plan, thread) in enumerate(zip(open_plans, threads, strict=True), start=1):
+            comments = thread.result()
+            if on_progress is not None and len(tickets) > 1:
+                on_progress(f"reading the threads… {done} of {len(tickets)}")
+            if comments and is_note(comments[-1], note, me.id):
+                plan.unchanged = "its latest comment is already this note by you"
+                continue
+            plan.note = note
     return Batch("note", plans)
 
 

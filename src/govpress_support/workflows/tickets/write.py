@@ -38,7 +38,7 @@ from govpress_support.workflows.tickets.names import clip as clip
 from govpress_support.workflows.tickets.names import differences as differences
 from govpress_support.workflows.tickets.names import new_comments as new_comments
 
-POLL_INTERVAL = 0.5  # first wait before polling a bulk job; it grows to 5 s
+POLL_INTERVAL = 0.1  # first wait before polling a bulk job (a small one is often done by then); it grows to 5 s
 # Fields a result is checked against (what `field_applied` can read on a ticket), and those whose
 # values come from the metadata cache: one not taken means the cache is out of date.
 VERIFIED = (
