@@ -207,6 +207,31 @@ def test_help_imports_no_command_module_and_nothing_heavy() -> None:
     assert done.stdout.strip().splitlines()[-1] == "0 []"
 
 
+def test_a_piped_json_queue_loads_no_rich_and_no_seed(desk: Desk) -> None:
+    """Start-up discipline (timed in bench/startup.py): a script's `--sandbox queue --json` on a
+    seeded sandbox renders nothing with rich (its notices on a piped stderr are plain lines) and
+    does not import the sandbox's seed and history."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from govpress_support.cli.entry import main\n"
+        "try:\n"
+        "    main(['--sandbox', 'queue', '--json'])\n"
+        "except SystemExit as done:\n"
+        "    code = done.code\n"
+        "heavy = ('rich', 'govpress_support.sandbox.seed', 'govpress_support.sandbox.seed_history')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(heavy) and m != 'govpress_support.sandbox.seed_data')\n"
+        "print(code, loaded, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.stdout.startswith("[\n")  # the queue, as JSON
+    lines = done.stderr.splitlines()
+    assert lines[-1] == "0 []", done.stderr
+    assert lines[0].startswith("Using the built-in sandbox (state in ")  # the notice: one plain line
+
+
 class TestAnOldSandboxDesk:
     """A sandbox desk seeded more than a day ago says so, once a run, with how to refresh it."""
 

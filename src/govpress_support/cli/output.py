@@ -326,20 +326,29 @@ class Output:
 
     # --- messages on stderr ---
 
+    def _line(self, message: str, style: str | None = None) -> None:
+        """One message line on stderr. Off a terminal it is written as it is (shown, not obeyed,
+        and redacted by the stream), without loading rich: a piped run pays nothing for it."""
+        if not self.stderr_tty:
+            self.stderr.write(visible(message) + "\n")
+            self.stderr.flush()
+            return
+        self.err.print(message, markup=False, highlight=False, emoji=False, style=style)
+
     def note(self, message: str) -> None:
-        self.err.print(message, markup=False, style="dim" if self.stderr_tty else None)
+        self._line(message, "dim")
 
     def info(self, message: str) -> None:
-        self.err.print(message, markup=False)
+        self._line(message)
 
     def success(self, message: str) -> None:
-        self.err.print(f"✓ {message}", markup=False, style="green" if self.stderr_tty else None)
+        self._line(f"✓ {message}", "green")
 
     def warn(self, message: str) -> None:
-        self.err.print(f"warning: {message}", markup=False, style="yellow" if self.stderr_tty else None)
+        self._line(f"warning: {message}", "yellow")
 
     def error(self, message: str) -> None:
-        self.err.print(f"error: {message}", markup=False, style="red" if self.stderr_tty else None)
+        self._line(f"error: {message}", "red")
 
     def markup(self, message: str) -> None:
         """stderr with rich markup: for the tool's own text only, never text from a service."""
@@ -347,7 +356,7 @@ class Output:
 
     def log(self, line: str) -> None:
         """One `--debug` line on stderr (already redacted by the HTTP layer; shown, not obeyed)."""
-        self.err.print(line, markup=False, highlight=False, style="dim" if self.stderr_tty else None)
+        self._line(line, "dim")
 
     def show(self, renderable: RenderableType) -> None:
         """A rich renderable to stderr: plans and tables that are not the command's data."""

@@ -173,8 +173,8 @@ def _render(rt: "Runtime", result: "QueueResult", changed: set[int] | None = Non
     from govpress_support.core.records import QUEUE_TSV_FIELDS
 
     out = rt.out
-    if out.mode is not Mode.TABLE:
-        out.rows(result.records(), queue_columns(result.now, result.warning_threshold), tsv_fields=QUEUE_TSV_FIELDS)
+    if out.mode is not Mode.TABLE:  # JSON and TSV name their fields: no columns, no rich to load
+        out.rows(result.records(), [], tsv_fields=QUEUE_TSV_FIELDS)
         if result.trello.reason:
             out.note(result.trello.reason)
         return

@@ -4,6 +4,7 @@ and its own control API by path, over a SQLite file that persists between proces
 from __future__ import annotations
 
 import functools
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -15,7 +16,6 @@ from govpress_support.sandbox.constants import DB_NAME, GITHUB_API_PREFIX
 from govpress_support.sandbox.faults import FaultInjector, Faults
 from govpress_support.sandbox.rota_api import RotaAPI
 from govpress_support.sandbox.routing import Match
-from govpress_support.sandbox.seed import seed as seed_store
 from govpress_support.sandbox.stats import Stats
 from govpress_support.sandbox.store import SettingsValues, Store, loads
 from govpress_support.sandbox.trello_api import TrelloAPI
@@ -207,13 +207,20 @@ def ensure_seeded(store: Store, *, seed: int = 1) -> None:
         if store.meta("seeded"):
             return
         store.wipe(conn)
-        seed_store(store, conn, seed=seed)
+        _seed(store, conn, seed=seed)
 
 
 def reseed(store: Store, *, seed: int = 1, bulk: int = 0) -> None:
     with store.write() as conn:
         store.wipe(conn)
-        seed_store(store, conn, seed=seed, bulk=bulk)
+        _seed(store, conn, seed=seed, bulk=bulk)
+
+
+def _seed(store: Store, conn: sqlite3.Connection, *, seed: int, bulk: int = 0) -> None:
+    """The seed and its history are imported only to seed: a seeded sandbox starts without them."""
+    from govpress_support.sandbox.seed import seed as seed_store
+
+    seed_store(store, conn, seed=seed, bulk=bulk)
 
 
 def open_app(state_dir: Path, faults: Faults | None = None) -> SandboxApp:

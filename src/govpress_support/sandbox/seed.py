@@ -11,9 +11,8 @@ got there and the month of tickets that came and went before.
 from __future__ import annotations
 
 import random
-import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from govpress_support.core import timeutil
@@ -22,30 +21,23 @@ from govpress_support.sandbox import seed_history as H
 from govpress_support.sandbox.constants import ZENDESK_URL
 from govpress_support.sandbox.metric_events import EVENT_METRIC, Clocks, sync_display
 from govpress_support.sandbox.store import Store, dumps
+from govpress_support.sandbox.trello_ids import (
+    ACTION,
+    ATTACHMENT,
+    BOARD,
+    CARD,
+    CHECKLIST,
+    LABEL,
+    LIST,
+    MEMBER,
+    MEMBERSHIP,
+    ORG,
+    short_link,
+    slug,
+    trello_id,
+    trello_time,
+)
 from govpress_support.sandbox.zendesk_tickets import tag_column
-
-SHORT_LINK_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-# Trello object kinds, for readable deterministic 24-hex ids.
-ORG, MEMBER, BOARD, LIST, LABEL, CARD, ATTACHMENT, ACTION, MEMBERSHIP, CHECKLIST = range(1, 11)
-
-
-def trello_id(kind: int, n: int) -> str:
-    """A 24-hex Trello id; like real ones it starts with a (here fixed, 2020) timestamp."""
-    return f"{0x5F1E0000 + kind:08x}{n:016x}"
-
-
-def short_link(rng: random.Random) -> str:
-    return "".join(rng.choice(SHORT_LINK_CHARS) for _ in range(8))
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:128]
-
-
-def trello_time(when: datetime) -> str:
-    """Trello's timestamp form: milliseconds and a Z."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def seed(store: Store, conn: sqlite3.Connection, *, seed: int = 1, bulk: int = 0) -> None:

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from govpress_support.core import timeutil
-from govpress_support.sandbox.seed import (
+from govpress_support.sandbox.store import dumps, loads
+from govpress_support.sandbox.trello_ids import (
     ACTION,
     ATTACHMENT,
     CARD,
@@ -20,7 +21,6 @@ from govpress_support.sandbox.seed import (
     trello_id,
     trello_time,
 )
-from govpress_support.sandbox.store import dumps, loads
 from govpress_support.sandbox.trello_records import (
     ID_RE,
     SHORT_LINK_RE,

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from govpress_support.sandbox.seed import MEMBER, MEMBERSHIP, trello_id
 from govpress_support.sandbox.store import dumps, loads
+from govpress_support.sandbox.trello_ids import MEMBER, MEMBERSHIP, trello_id
 from govpress_support.sandbox.trello_records import (
     UNAUTHORIZED,
     Call,

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from govpress_support.sandbox.constants import TRELLO_WEB
-from govpress_support.sandbox.seed import slug, trello_time
 from govpress_support.sandbox.store import Store, loads
+from govpress_support.sandbox.trello_ids import slug, trello_time
 from govpress_support.sandbox.wire import Request, Response, json_response, text_response
 
 ID_RE = re.compile(r"^[0-9a-fA-F]{24}$")
