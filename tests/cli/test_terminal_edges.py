@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from govpress_support.cli.output import Column, fit
+from govpress_support.cli.columns import Column, fit
 from tests.cli.conftest import Invoke
 from tests.seed_names import SEED
 

@@ -2,7 +2,8 @@
 
 - stdout gets data only: a rich table on a terminal, tab-separated text when piped (one header
   line of field names, no colour, no truncation, ISO 8601 UTC times), JSON with `--json`.
-- stderr gets everything else (progress, warnings, hints), through its own console.
+- stderr gets everything else (progress, warnings, hints): through its own console on a
+  terminal, as plain lines when it is not one (so a piped run never imports rich).
 - `NO_COLOR` or `CLICOLOR=0` turn colour off; `CLICOLOR_FORCE=1` (other than 0) or `FORCE_COLOR`
   (any value) keep the table and its colour when piped (`watch`, `less -R`); `NO_COLOR` still
   wins over them for colour. `GOVPRESS_SUPPORT_FORCE_TTY=1` renders for a terminal even when
@@ -17,8 +18,6 @@ rule is in shown.py):
   (the consoles have markup off; our own headings ask for it explicitly), and only well-formed
   http(s) links made by this tool become terminal links (OSC 8);
 - every write to stdout and stderr (and the pager) passes through the redactor (`core.redact.SECRETS`).
-
-Rich is imported on first use, not at start-up.
 """
 
 from __future__ import annotations
@@ -26,14 +25,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any
 
 # The rule for service text lives in shown.py; `visible` and `safe_link` may be imported from here too.
+from govpress_support.cli.columns import Column as Column
+from govpress_support.cli.columns import fit
 from govpress_support.cli.shown import JSON_ESCAPED, Redacted, safe_console
 from govpress_support.cli.shown import safe_link as safe_link
 from govpress_support.cli.shown import visible as visible
@@ -51,63 +51,6 @@ class Mode(Enum):
     TABLE = "table"
     TSV = "tsv"
     JSON = "json"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column: `key` names the record field (the TSV header and JSON name); `cell` renders it
-    for the terminal table (default: the plain value)."""
-
-    key: str
-    header: str
-    cell: Callable[[Mapping[str, Any]], RenderableType] | None = None
-    justify: str = "left"
-    no_wrap: bool = True
-    ratio: int | None = None
-    min_width: int | None = None
-    max_width: int | None = None
-    drop: int = 0  # on a narrow terminal, columns with a higher `drop` go first; 0 never goes
-
-
-def fit(
-    columns: Sequence[Column], widths: Sequence[int], width: int, *, empty: Collection[str] = ()
-) -> tuple[list[Column], list[Column]]:
-    """(the columns that fit `width`, the ones dropped). While the table is too wide, optional
-    columns go: empty ones first (keys in `empty`), then the highest `drop`. The flexible
-    (`ratio`) column then gets the room left, so Rich never squeezes a column to nothing, and
-    room still left widens columns cut at their `max_width`. `widths` are the columns' content
-    widths (header and cells, uncut)."""
-    capped = [min(c.max_width or w, w) for c, w in zip(columns, widths, strict=True)]
-    kept = list(zip(columns, capped, widths, strict=True))
-    dropped: list[Column] = []
-
-    def needed() -> int:
-        return sum((c.min_width or 8 if c.ratio else w) + 3 for c, w, _ in kept)
-
-    while needed() > width:
-        optional = [entry for entry in kept if entry[0].drop]
-        if not optional:
-            break
-        gone = max(optional, key=lambda entry: (entry[0].key in empty, entry[0].drop))
-        kept.remove(gone)
-        dropped.append(gone[0])
-    room = width - sum(w + 3 for c, w, _ in kept if not c.ratio)
-    spare = room
-    out: list[Column] = []
-    for column, content, _ in kept:
-        if column.ratio:
-            size = max(column.min_width or 8, min(content, room - 3))
-            spare = room - 3 - size
-            column = replace(column, ratio=None, min_width=size, max_width=size)
-        out.append(column)
-    for index, (column, shown, whole) in enumerate(kept):
-        if spare <= 0:
-            break
-        if not column.ratio and whole > shown:  # cut at its max_width: give it what is left
-            grow = min(spare, whole - shown)
-            out[index] = replace(out[index], max_width=shown + grow)
-            spare -= grow
-    return out, dropped
 
 
 def to_jsonable(value: Any) -> Any:
@@ -327,8 +270,7 @@ class Output:
     # --- messages on stderr ---
 
     def _line(self, message: str, style: str | None = None) -> None:
-        """One message line on stderr. Off a terminal it is written as it is (shown, not obeyed,
-        and redacted by the stream), without loading rich: a piped run pays nothing for it."""
+        """One message line on stderr (shown, not obeyed; redacted by the stream)."""
         if not self.stderr_tty:
             self.stderr.write(visible(message) + "\n")
             self.stderr.flush()
