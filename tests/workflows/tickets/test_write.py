@@ -5,18 +5,15 @@ sandbox's own state, through the `desk`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
-from govpress_support import sandbox
 from govpress_support.core import timeutil
 from govpress_support.core.errors import AuthError, ConflictError, NetworkError
 from govpress_support.core.models import Comment, Ticket
-from govpress_support.core.redact import Redactor
-from govpress_support.services.http import HttpClient, RetryPolicy, ServiceInfo
 from govpress_support.services.zendesk import ZendeskClient
 from govpress_support.workflows.tickets.write import (
     ChangeOutcome,
@@ -45,23 +42,18 @@ def stamp(dt: datetime) -> str:
     return timeutil.iso(dt) or ""
 
 
-def client(desk: Desk, faults: TransportFaults, retries: int = 2) -> ZendeskClient:
-    """The tool's Zendesk client on the in-process sandbox, as the default agent, through `faults`."""
-    http = HttpClient(
-        ServiceInfo("Zendesk", "login"),
-        sandbox.ZENDESK_URL,
-        auth=httpx.BasicAuth(f"{ME.email}/token", sandbox.AGENT_TOKEN),
-        transport=faults.wrap(desk.transport()),
-        retry=RetryPolicy(max_retries=retries, backoff=0.0),
-        redactor=Redactor(),
-        sleep=lambda s: None,
-    )
-    return ZendeskClient(http)
+MakeWriter = Callable[..., tuple[Writer, ZendeskClient]]
 
 
-def writer(desk: Desk, faults: TransportFaults, retries: int = 2) -> tuple[Writer, ZendeskClient]:
-    zendesk = client(desk, faults, retries)
-    return Writer(zendesk, Names(zendesk), poll_interval=0.0, sleep=lambda s: None), zendesk
+@pytest.fixture
+def make_writer(zendesk: Callable[..., ZendeskClient]) -> MakeWriter:
+    """`make_writer(retries=2)`: a writer on the conftest's Zendesk client, and that client."""
+
+    def make(retries: int = 2) -> tuple[Writer, ZendeskClient]:
+        client = zendesk(retries)
+        return Writer(client, Names(client), poll_interval=0.0, sleep=lambda s: None), client
+
+    return make
 
 
 def read(zendesk: ZendeskClient, tid: int) -> Ticket:
@@ -77,8 +69,8 @@ def puts(faults: TransportFaults) -> int:
 
 
 class TestOneTicket:
-    def test_writes_with_the_stamp_it_read(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_writes_with_the_stamp_it_read(self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter) -> None:
+        w, zendesk = make_writer()
         p = plan(zendesk, MOVABLE, group_id=SECOND_LINE)
         result = w.write_one(p)
         assert result.outcome is ChangeOutcome.UPDATED
@@ -89,9 +81,9 @@ class TestOneTicket:
         assert sent["ticket"]["updated_stamp"] == p.ticket.updated_stamp
 
     def test_someone_elses_change_is_a_conflict_that_writes_nothing_and_says_what(
-        self, desk: Desk, faults: TransportFaults
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
     ) -> None:
-        w, zendesk = writer(desk, faults)
+        w, zendesk = make_writer()
         p = plan(zendesk, MOVABLE, group_id=SECOND_LINE)
         desk.touch(MOVABLE, status="pending", comment={"body": "Any news?", "public": True})
         with pytest.raises(TicketConflict) as caught:
@@ -105,9 +97,9 @@ class TestOneTicket:
         assert desk.notes(MOVABLE, NOTE) == 0
 
     def test_a_lost_answer_whose_retry_meets_409_counts_as_done_not_as_conflict(
-        self, desk: Desk, faults: TransportFaults
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
     ) -> None:
-        w, zendesk = writer(desk, faults)
+        w, zendesk = make_writer()
         faults.add("PUT", f"/tickets/{MOVABLE}", "lost")  # written, answer lost; the guarded PUT is retried: 409
         result = w.write_one(plan(zendesk, MOVABLE, group_id=SECOND_LINE))
         assert result.outcome is ChangeOutcome.UPDATED
@@ -115,16 +107,20 @@ class TestOneTicket:
         assert desk.ticket(MOVABLE)["group_id"] == SECOND_LINE
         assert desk.notes(MOVABLE, NOTE) == 1
 
-    def test_a_lost_answer_with_no_retries_left_is_read_back(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults, retries=0)
+    def test_a_lost_answer_with_no_retries_left_is_read_back(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer(retries=0)
         faults.add("PUT", f"/tickets/{MOVABLE}", "lost")
         assert w.write_one(plan(zendesk, MOVABLE, status="pending")).outcome is ChangeOutcome.UPDATED
         assert puts(faults) == 1
         assert desk.ticket(MOVABLE)["status"] == "pending"
         assert desk.notes(MOVABLE, NOTE) == 1
 
-    def test_a_write_that_never_arrived_says_nothing_was_written(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults, retries=0)
+    def test_a_write_that_never_arrived_says_nothing_was_written(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer(retries=0)
         faults.add("PUT", f"/tickets/{MOVABLE}", "dropped")
         with pytest.raises(NetworkError) as caught:
             w.write_one(plan(zendesk, MOVABLE, status="pending"))
@@ -132,15 +128,17 @@ class TestOneTicket:
         assert desk.ticket(MOVABLE)["status"] == "open"
         assert desk.notes(MOVABLE, NOTE) == 0
 
-    def test_closed_ticket_is_named(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_closed_ticket_is_named(self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter) -> None:
+        w, zendesk = make_writer()
         with pytest.raises(Exception, match=f"ticket {CLOSED} is closed") as caught:
             w.write_one(plan(zendesk, CLOSED))
         assert not isinstance(caught.value, ConflictError)
         assert desk.notes(CLOSED, NOTE) == 0
 
-    def test_a_role_that_may_not_write_is_exit_4_with_the_fix(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_a_role_that_may_not_write_is_exit_4_with_the_fix(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer()
         p = plan(zendesk, MOVABLE, group_id=SECOND_LINE)
         desk.set_role(ME.email, "end-user")
         with pytest.raises(AuthError) as caught:
@@ -153,8 +151,10 @@ class TestOneTicket:
 
 
 class TestSeveralTickets:
-    def test_one_job_with_a_stamp_per_ticket_and_a_result_each(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_one_job_with_a_stamp_per_ticket_and_a_result_each(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer()
         plans = [plan(zendesk, tid, group_id=SECOND_LINE) for tid in (MOVABLE, ALSO_MOVABLE, CLOSED)]
         desk.touch(ALSO_MOVABLE, priority="urgent")
         results = {r.ticket_id: r for r in w.write_many(plans)}
@@ -170,8 +170,10 @@ class TestSeveralTickets:
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE, CLOSED)] == [1, 0, 0]
         assert desk.ticket(MOVABLE)["group_id"] == SECOND_LINE
 
-    def test_a_lost_bulk_answer_is_read_back_and_never_sent_twice(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_a_lost_bulk_answer_is_read_back_and_never_sent_twice(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer()
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         faults.add("PUT", "update_many", "lost")
         results = w.write_many(plans)
@@ -179,8 +181,10 @@ class TestSeveralTickets:
         assert puts(faults) == 1
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE)] == [1, 1]
 
-    def test_a_forbidden_bulk_write_fails_every_item_by_name(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_a_forbidden_bulk_write_fails_every_item_by_name(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer()
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         desk.set_role(ME.email, "end-user")
         results = w.write_many(plans)
@@ -192,8 +196,10 @@ class TestSeveralTickets:
         desk.set_role(ME.email, "admin")
         assert [desk.notes(i, NOTE) for i in (MOVABLE, ALSO_MOVABLE)] == [0, 0]
 
-    def test_a_bulk_write_that_never_arrived_is_sent_again(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_a_bulk_write_that_never_arrived_is_sent_again(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer()
         plans = [plan(zendesk, MOVABLE), plan(zendesk, ALSO_MOVABLE)]
         faults.add("PUT", "update_many", "dropped")
         results = w.write_many(plans)
@@ -233,8 +239,10 @@ class TestReadingTickets:
         assert not already_applied(p, after, [Comment(7, PRIYA.id, "Done it", False, ours.created_at)], ME.id)
         assert not already_applied(p, self.ticket(tags=("x",)), [ours], ME.id)
 
-    def test_differences_name_people_and_groups(self, desk: Desk, faults: TransportFaults) -> None:
-        zendesk = client(desk, faults)
+    def test_differences_name_people_and_groups(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        _, zendesk = make_writer()
         before = self.ticket(assignee_id=ME.id, tags=("a",))
         after = self.ticket(assignee_id=PRIYA.id, group_id=SECOND_LINE, tags=("b",), priority="high")
         text = differences(before, after, [], Names(zendesk))
@@ -252,17 +260,21 @@ class TestTheResultIsTheAnswer:
 
     BELIEVED_SOLVED = CUSTOM_STATUSES["Pending believed solved"]
 
-    def test_one_ticket_without_replan_is_failed_and_marked_stale(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_one_ticket_without_replan_is_failed_and_marked_stale(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer()
         desk.settings(custom_statuses=False)
         result = w.write_one(plan(zendesk, MOVABLE, note=None, custom_status_id=self.BELIEVED_SOLVED))
         assert result.outcome is ChangeOutcome.FAILED and result.stale
         assert result.message == "Zendesk took the update but not its custom_status_id"
 
     @pytest.mark.parametrize("single", [True, False], ids=["one", "bulk"])
-    def test_a_due_date_zendesk_dropped_is_not_updated(self, desk: Desk, faults: TransportFaults, single: bool) -> None:
+    def test_a_due_date_zendesk_dropped_is_not_updated(
+        self, desk: Desk, faults: TransportFaults, single: bool, make_writer: MakeWriter
+    ) -> None:
         """Zendesk keeps a due date on task tickets only and drops it, silently, on any other type."""
-        w, zendesk = writer(desk, faults)
+        w, zendesk = make_writer()
         ticket = read(zendesk, SEED.breached_urgent)  # an incident
         assert ticket.type != "task" and ticket.due_at is None
         due = TicketPlan(ticket, changes={"due_at": "2030-12-04T12:00:00Z"}, summary=["due: none → Wed 04 Dec 2030"])
@@ -270,16 +282,20 @@ class TestTheResultIsTheAnswer:
         assert result.outcome is ChangeOutcome.FAILED and not result.stale
         assert result.message == "Zendesk took the update but not its due_at"
 
-    def test_a_subject_and_a_due_date_it_kept_are_updated(self, desk: Desk, faults: TransportFaults) -> None:
-        w, zendesk = writer(desk, faults)
+    def test_a_subject_and_a_due_date_it_kept_are_updated(
+        self, desk: Desk, faults: TransportFaults, make_writer: MakeWriter
+    ) -> None:
+        w, zendesk = make_writer()
         task = read(zendesk, SEED.mine_task_with_due)
         changes = {"due_at": "2030-12-04T12:00:00Z", "subject": "Update Yoast SEO (re-test the sitemap)"}
         [result] = w.write([TicketPlan(task, changes=changes, summary=["due", "subject"])], single=True)
         assert result.outcome is ChangeOutcome.UPDATED, result.message
 
     @pytest.mark.parametrize("single", [True, False], ids=["one", "bulk"])
-    def test_replan_once_with_fresh_metadata(self, desk: Desk, faults: TransportFaults, single: bool) -> None:
-        zendesk = client(desk, faults)
+    def test_replan_once_with_fresh_metadata(
+        self, desk: Desk, faults: TransportFaults, single: bool, make_writer: MakeWriter
+    ) -> None:
+        _, zendesk = make_writer()
         asked: list[list[int]] = []
 
         def replan(ids: Any) -> tuple[list[TicketPlan], list[str]]:
